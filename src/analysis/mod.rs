@@ -1,0 +1,111 @@
+//! `analysis`: rules over a parsed document and a rule pack, producing diagnostics with byte
+//! spans and optional fixes. Pure: no IO, no clock, no protocol types.
+//!
+//! Owns: the diagnostic model, the semantic model of a template (`semantics.rs`: which section is
+//! which kind, which codes are declared), one file per rule family under `rules/`, did-you-mean
+//! matching (`fuzzy.rs`) and unit arithmetic (`units.rs`). Must not touch files, the terminal,
+//! LSP types or configuration files; settings arrive as a plain [`Settings`] value.
+
+pub mod fuzzy;
+mod rules;
+pub mod semantics;
+pub mod units;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::rulepack::{RulePack, Severity};
+use crate::syntax::{self, Parse, Span};
+
+pub use semantics::Semantics;
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Stable rule id, e.g. `missing-response`.
+    pub rule: String,
+    pub severity: Severity,
+    /// Says what is wrong and what to do.
+    pub message: String,
+    pub span: Span,
+    pub fix: Option<Fix>,
+    /// Other places that explain the finding (e.g. the other code that requires a section).
+    pub related: Vec<Related>,
+}
+
+/// A change that resolves a diagnostic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    /// Imperative title, e.g. `Add section "Response"`.
+    pub title: String,
+    /// Non-overlapping edits against the analysed text.
+    pub edits: Vec<Edit>,
+    /// Safe fixes keep the author's meaning and may be applied without review (`--fix`).
+    pub safe: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub new_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+/// What the caller's configuration says about rules. The default enables everything at its
+/// default severity.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    /// Payer profile used when the template names none.
+    pub default_payer: Option<String>,
+    pub disabled_rules: HashSet<String>,
+    pub severity_overrides: HashMap<String, Severity>,
+}
+
+/// Everything known about one text: its parse, its semantic model and its findings.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub parse: Parse,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and analyses `text`.
+pub fn analyze_text(text: &str, pack: &RulePack, settings: &Settings) -> Analysis {
+    let parse = syntax::parse(text);
+    let diagnostics = analyze(text, &parse, pack, settings);
+    Analysis { parse, diagnostics }
+}
+
+/// Runs every rule over an existing parse. Diagnostics come out sorted by position, then rule id.
+pub fn analyze(text: &str, parse: &Parse, pack: &RulePack, settings: &Settings) -> Vec<Diagnostic> {
+    let semantics = Semantics::new(text, &parse.document, pack, settings);
+    let context = rules::Context {
+        text,
+        parse,
+        pack,
+        semantics: &semantics,
+    };
+    let mut diagnostics = Vec::new();
+    rules::run_all(&context, &mut diagnostics);
+    diagnostics.retain(|diagnostic| !settings.disabled_rules.contains(&diagnostic.rule));
+    for diagnostic in &mut diagnostics {
+        if let Some(&severity) = settings.severity_overrides.get(&diagnostic.rule) {
+            diagnostic.severity = severity;
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    diagnostics
+}
+
+/// Every rule id the analysis can report with the pack: the pack's `rules.toml` entries.
+pub fn rule_ids(pack: &RulePack) -> impl Iterator<Item = &str> {
+    pack.rules.iter().map(|rule| rule.id.as_str())
+}

@@ -1,0 +1,113 @@
+//! Fields and choices: `unknown-field-type`, `conflicting-field-type`, `empty-choice-option` and
+//! `single-option-choice`.
+
+use std::collections::HashMap;
+
+use super::{Context, replace};
+use crate::analysis::{Diagnostic, Related, fuzzy};
+use crate::syntax::{FIELD_TYPES, Inline, Span};
+
+pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let text = context.text;
+    // field name -> (type as written, lower-cased; where it was first given that type)
+    let mut types: HashMap<&str, (String, Span)> = HashMap::new();
+    for line in context.parse.document.lines() {
+        for item in &line.items {
+            match item {
+                Inline::Field(field) => {
+                    let Some(ty_span) = field.ty else { continue };
+                    let ty = ty_span.text(text).to_ascii_lowercase();
+                    if !FIELD_TYPES.iter().any(|(known, _)| *known == ty) {
+                        let known = FIELD_TYPES.iter().map(|(name, _)| *name);
+                        let mut diagnostic = context.diagnostic(
+                            "unknown-field-type",
+                            ty_span,
+                            format!(
+                                "unknown field type `{}`; use one of {}",
+                                ty_span.text(text),
+                                known
+                                    .clone()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        );
+                        if let Some(suggestion) = fuzzy::best(&ty, known) {
+                            diagnostic.message = format!(
+                                "unknown field type `{}`; did you mean `{suggestion}`?",
+                                ty_span.text(text)
+                            );
+                            diagnostic.fix = Some(replace(
+                                format!("Change to `{suggestion}`"),
+                                ty_span,
+                                suggestion,
+                                false,
+                            ));
+                        }
+                        out.push(diagnostic);
+                        continue;
+                    }
+                    let name = field.name.text(text);
+                    match types.get(name) {
+                        Some((first_ty, first_span)) if *first_ty != ty => {
+                            let mut diagnostic = context.diagnostic(
+                                "conflicting-field-type",
+                                ty_span,
+                                format!(
+                                    "field `{name}` is `{first_ty}` elsewhere but `{ty}` here; give each meaning its own name or use one type"
+                                ),
+                            );
+                            diagnostic.related.push(Related {
+                                span: *first_span,
+                                message: format!("`{name}` is `{first_ty}` here"),
+                            });
+                            out.push(diagnostic);
+                        }
+                        Some(_) => {}
+                        None => {
+                            types.insert(name, (ty, ty_span));
+                        }
+                    }
+                }
+                Inline::Choice(choice) => {
+                    if choice.options.len() < 2 {
+                        let mut diagnostic = context.diagnostic(
+                            "single-option-choice",
+                            choice.span,
+                            "a choice needs two or more options separated by `|`; for literal braces write `\\{` and `\\}`",
+                        );
+                        let inner = choice.options.first().map(|o| o.text(text)).unwrap_or("");
+                        diagnostic.fix = Some(replace(
+                            "Write the braces literally",
+                            choice.span,
+                            format!("\\{{{inner}\\}}"),
+                            false,
+                        ));
+                        out.push(diagnostic);
+                        continue;
+                    }
+                    for (position, option) in choice.options.iter().enumerate() {
+                        if !option.text(text).trim().is_empty() {
+                            continue;
+                        }
+                        // Remove the empty option together with one adjacent `|`.
+                        let removal = if position == 0 {
+                            Span::new(option.start, option.end + 1)
+                        } else {
+                            Span::new(option.start - 1, option.end)
+                        };
+                        let mut diagnostic = context.diagnostic(
+                            "empty-choice-option",
+                            if option.is_empty() { Span::new(option.start.saturating_sub(1), option.end + 1) } else { *option },
+                            "this choice has an empty option; remove the extra `|` or write the option's text",
+                        );
+                        diagnostic.fix =
+                            Some(replace("Remove the empty option", removal, "", true));
+                        out.push(diagnostic);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

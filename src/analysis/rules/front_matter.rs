@@ -1,0 +1,148 @@
+//! Front-matter rules: `unknown-front-matter-key`, `unknown-payer`, `unknown-note-type`,
+//! `unknown-code` and `duplicate-code`.
+
+use super::{Context, replace};
+use crate::analysis::{Diagnostic, Related, fuzzy};
+use crate::syntax::FRONT_MATTER_KEYS;
+
+/// Payer profiles the analysis understands.
+pub const PAYERS: &[&str] = &["medicare", "commercial"];
+/// Values of `type:`.
+pub const NOTE_TYPES: &[&str] = &["daily", "evaluation", "progress", "discharge"];
+
+pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(front_matter) = &context.parse.document.front_matter else {
+        return;
+    };
+    let text = context.text;
+    for entry in &front_matter.entries {
+        let key = entry.key.text(text);
+        let lower = key.to_ascii_lowercase();
+        if !FRONT_MATTER_KEYS.iter().any(|(known, _)| *known == lower) {
+            let known = FRONT_MATTER_KEYS.iter().map(|(name, _)| *name);
+            let mut diagnostic = context.diagnostic(
+                "unknown-front-matter-key",
+                entry.key,
+                format!("unknown front-matter key `{key}`"),
+            );
+            match fuzzy::best(&lower, known.clone()) {
+                Some(suggestion) => {
+                    diagnostic
+                        .message
+                        .push_str(&format!("; did you mean `{suggestion}`?"));
+                    diagnostic.fix = Some(replace(
+                        format!("Rename to `{suggestion}`"),
+                        entry.key,
+                        suggestion,
+                        false,
+                    ));
+                }
+                None => diagnostic.message.push_str(&format!(
+                    "; known keys are {}",
+                    known
+                        .map(|name| format!("`{name}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+            out.push(diagnostic);
+            continue;
+        }
+        let value = entry.value.text(text).trim();
+        match lower.as_str() {
+            "payer" => check_value(
+                context,
+                out,
+                "unknown-payer",
+                "payer profile",
+                entry.value,
+                value,
+                PAYERS,
+            ),
+            "type" => check_value(
+                context,
+                out,
+                "unknown-note-type",
+                "note type",
+                entry.value,
+                value,
+                NOTE_TYPES,
+            ),
+            _ => {}
+        }
+    }
+    check_codes(context, out);
+}
+
+fn check_value(
+    context: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+    rule: &str,
+    what: &str,
+    span: crate::syntax::Span,
+    value: &str,
+    allowed: &[&str],
+) {
+    if value.is_empty()
+        || allowed
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(value))
+    {
+        return;
+    }
+    let list = allowed
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let mut diagnostic =
+        context.diagnostic(rule, span, format!("unknown {what} `{value}`; use {list}"));
+    if let Some(suggestion) = fuzzy::best(&value.to_ascii_lowercase(), allowed.iter().copied()) {
+        diagnostic
+            .message
+            .push_str(&format!(" (did you mean `{suggestion}`?)"));
+        diagnostic.fix = Some(replace(
+            format!("Change to `{suggestion}`"),
+            span,
+            suggestion,
+            false,
+        ));
+    }
+    out.push(diagnostic);
+}
+
+fn check_codes(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let codes = &context.semantics.codes;
+    for (index, declared) in codes.iter().enumerate() {
+        if let Some(first) = codes[..index]
+            .iter()
+            .find(|earlier| earlier.code == declared.code)
+        {
+            let mut diagnostic = context.diagnostic(
+                "duplicate-code",
+                declared.span,
+                format!(
+                    "`{}` is declared twice; list each code once with all its modifiers",
+                    declared.code
+                ),
+            );
+            diagnostic.related.push(Related {
+                span: first.span,
+                message: "first declared here".into(),
+            });
+            out.push(diagnostic);
+            continue;
+        }
+        if context.pack.code(&declared.code).is_none() {
+            let known = context.pack.codes.iter().map(|code| code.code.as_str());
+            let mut message = format!(
+                "noteplate does not know code `{}`, so no documentation rules check it; add it to the project's rule pack or check for a typo",
+                declared.code
+            );
+            if let Some(suggestion) = fuzzy::best(&declared.code, known) {
+                message.push_str(&format!(" (did you mean `{suggestion}`?)"));
+            }
+            out.push(context.diagnostic("unknown-code", declared.code_span, message));
+        }
+    }
+}

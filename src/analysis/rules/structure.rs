@@ -1,0 +1,70 @@
+//! Section structure: `unknown-section-kind` (a `{#kind}` the pack lacks) and `duplicate-section`
+//! (two sections of one kind at the same heading level).
+
+use super::{Context, replace};
+use crate::analysis::{Diagnostic, Related, fuzzy};
+
+pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let document = &context.parse.document;
+    let text = context.text;
+    for section in &document.sections {
+        let Some(attribute) = &section.heading.attribute else {
+            continue;
+        };
+        let kind = attribute.kind.text(text);
+        if context.pack.section(&kind.to_ascii_lowercase()).is_some() {
+            continue;
+        }
+        let kinds = context.pack.sections.iter().map(|s| s.kind.as_str());
+        let mut diagnostic = context.diagnostic(
+            "unknown-section-kind",
+            attribute.kind,
+            format!(
+                "unknown section kind `{kind}`; use one of {}",
+                kinds
+                    .clone()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+        if let Some(suggestion) = fuzzy::best(&kind.to_ascii_lowercase(), kinds) {
+            diagnostic.message =
+                format!("unknown section kind `{kind}`; did you mean `{suggestion}`?");
+            diagnostic.fix = Some(replace(
+                format!("Change to `{suggestion}`"),
+                attribute.kind,
+                suggestion,
+                false,
+            ));
+        }
+        out.push(diagnostic);
+    }
+
+    let sections = &context.semantics.sections;
+    for (index, info) in sections.iter().enumerate() {
+        let Some(kind) = &info.kind else { continue };
+        let level = document.sections[index].heading.level;
+        let first = sections[..index]
+            .iter()
+            .enumerate()
+            .find(|(earlier, other)| {
+                other.kind.as_ref() == Some(kind)
+                    && document.sections[*earlier].heading.level == level
+            });
+        if let Some((earlier, _)) = first {
+            let mut diagnostic = context.diagnostic(
+                "duplicate-section",
+                document.sections[index].heading.span,
+                format!(
+                    "a \"{kind}\" section already exists at this level; merge the two so reviewers find everything in one place",
+                ),
+            );
+            diagnostic.related.push(Related {
+                span: document.sections[earlier].heading.span,
+                message: "the first one is here".into(),
+            });
+            out.push(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! `unknown-technique`: in a technique section, a choice option or phrase that looks like a
+//! technique but is not in the lexicon, with the nearest lexicon name as a suggestion.
+//!
+//! "Looks like a technique" is decided from the lexicon itself: the last word of every technique
+//! name ("release", "mobilization", "traction", ...) is a *head word*. A phrase of up to four
+//! words ending in a head word (or a near-miss of one) is compared with the lexicon names of the
+//! same length; an exact match is fine, a near miss is reported with the suggestion. A choice
+//! option that contains a head word but matches nothing is reported without a suggestion.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Context, replace};
+use crate::analysis::{Diagnostic, fuzzy};
+use crate::rulepack::normalize_phrase;
+use crate::syntax::{Inline, Span};
+
+/// Longest technique name, in words, that phrase matching considers.
+const MAX_WORDS: usize = 4;
+/// Head words too generic to mark a phrase as a technique on their own: "manual therapy" is vague
+/// wording (reported by its own rule), not an unknown technique.
+const GENERIC_HEAD_WORDS: &[&str] = &["therapy", "technique", "techniques", "work"];
+
+struct Lexicon<'a> {
+    /// normalised name -> canonical name
+    names: HashMap<String, &'a str>,
+    /// word count -> normalised names of that length
+    by_length: HashMap<usize, Vec<&'a str>>,
+    head_words: HashSet<&'a str>,
+}
+
+impl<'a> Lexicon<'a> {
+    fn new(context: &'a Context<'_>) -> Lexicon<'a> {
+        let mut names = HashMap::new();
+        let mut by_length: HashMap<usize, Vec<&str>> = HashMap::new();
+        let mut head_words = HashSet::new();
+        for (name, index) in context.pack.technique_names() {
+            let technique = &context.pack.techniques[*index];
+            names.insert(name.clone(), technique.name.as_str());
+            let words = name.split(' ').count();
+            // Abbreviations are matched exactly, never fuzzily: "STM" is one typo from many words.
+            let is_abbreviation = technique
+                .abbreviations
+                .iter()
+                .any(|abbreviation| normalize_phrase(abbreviation) == *name);
+            if is_abbreviation {
+                continue;
+            }
+            by_length.entry(words).or_default().push(name.as_str());
+            if let Some(last) = name.rsplit(' ').next()
+                && last.len() >= 5
+                && !GENERIC_HEAD_WORDS.contains(&last)
+            {
+                head_words.insert(last);
+            }
+        }
+        Lexicon {
+            names,
+            by_length,
+            head_words,
+        }
+    }
+
+    fn is_head_word(&self, word: &str) -> bool {
+        if self.head_words.contains(word) {
+            return true;
+        }
+        word.len() >= 6
+            && self
+                .head_words
+                .iter()
+                .any(|head| strsim::damerau_levenshtein(word, head) <= 1)
+    }
+
+    fn known(&self, phrase: &str) -> bool {
+        self.names.contains_key(phrase)
+            || phrase
+                .strip_suffix('s')
+                .is_some_and(|singular| self.names.contains_key(singular))
+    }
+}
+
+/// A word of a phrase with its byte span in the document.
+struct Word {
+    normalized: String,
+    span: Span,
+}
+
+fn words(text: &str, base: usize) -> Vec<Word> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (offset, ch) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (ch.is_alphanumeric(), start) {
+            (true, None) => start = Some(offset),
+            (false, Some(begin)) => {
+                let raw = &text[begin..offset];
+                let mut normalized = raw.to_lowercase();
+                if let Some(stem) = normalized.strip_suffix("isation") {
+                    normalized = format!("{stem}ization");
+                }
+                words.push(Word {
+                    normalized,
+                    span: Span::new(base + begin, base + offset),
+                });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    words
+}
+
+/// A near miss: the phrase's span and the canonical name it probably means.
+struct NearMiss<'a> {
+    span: Span,
+    suggestion: &'a str,
+}
+
+/// Finds phrases ending in a head word that nearly (but not exactly) match a lexicon name.
+/// Returns the near misses and whether any exact technique name was seen.
+fn scan<'a>(lexicon: &Lexicon<'a>, words: &[Word]) -> (Vec<NearMiss<'a>>, bool) {
+    let mut misses = Vec::new();
+    let mut any_known = false;
+    let mut covered_until = 0; // words before this index belong to an exact match
+    for end in 0..words.len() {
+        if !lexicon.is_head_word(&words[end].normalized) {
+            continue;
+        }
+        let mut exact = false;
+        let mut best: Option<(usize, usize, &str)> = None; // (distance, start, name)
+        for count in (1..=MAX_WORDS.min(end + 1)).rev() {
+            let start = end + 1 - count;
+            if start < covered_until {
+                continue;
+            }
+            let phrase = words[start..=end]
+                .iter()
+                .map(|w| w.normalized.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if lexicon.known(&phrase) {
+                exact = true;
+                any_known = true;
+                covered_until = end + 1;
+                break;
+            }
+            let Some(candidates) = lexicon.by_length.get(&count) else {
+                continue;
+            };
+            let limit = fuzzy::max_distance(phrase.chars().count());
+            for &candidate in candidates {
+                if candidate.len().abs_diff(phrase.len()) > limit {
+                    continue;
+                }
+                let distance = strsim::damerau_levenshtein(&phrase, candidate);
+                if distance > 0 && distance <= limit && best.is_none_or(|(d, _, _)| distance < d) {
+                    best = Some((distance, start, candidate));
+                }
+            }
+        }
+        if exact {
+            continue;
+        }
+        if let Some((_, start, candidate)) = best {
+            let span = Span::new(words[start].span.start, words[end].span.end);
+            misses.push(NearMiss {
+                span,
+                suggestion: lexicon.names[candidate],
+            });
+            covered_until = end + 1;
+        }
+    }
+    (misses, any_known)
+}
+
+pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let document = &context.parse.document;
+    let mut section_indices: Vec<usize> = context.semantics.sections_of_kind("technique").collect();
+    // Subsections of a technique section are part of it.
+    let mut cursor = 0;
+    while cursor < section_indices.len() {
+        let children = document.sections[section_indices[cursor]].children.clone();
+        for child in children {
+            if !section_indices.contains(&child) {
+                section_indices.push(child);
+            }
+        }
+        cursor += 1;
+    }
+    if section_indices.is_empty() {
+        return;
+    }
+    let lexicon = Lexicon::new(context);
+    let text = context.text;
+    for &index in &section_indices {
+        for line in &document.sections[index].lines {
+            for item in &line.items {
+                match item {
+                    Inline::Text(span) => {
+                        let (misses, _) = scan(&lexicon, &words(span.text(text), span.start));
+                        report(context, out, misses);
+                    }
+                    Inline::Choice(choice) => {
+                        for option in &choice.options {
+                            check_option(context, &lexicon, *option, out);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn check_option(
+    context: &Context<'_>,
+    lexicon: &Lexicon<'_>,
+    option: Span,
+    out: &mut Vec<Diagnostic>,
+) {
+    let option_words = words(option.text(context.text), option.start);
+    if option_words.is_empty() {
+        return;
+    }
+    let (misses, any_known) = scan(lexicon, &option_words);
+    if !misses.is_empty() {
+        report(context, out, misses);
+        return;
+    }
+    if any_known {
+        return;
+    }
+    let whole = option_words
+        .iter()
+        .map(|w| w.normalized.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if lexicon.known(&whole) {
+        return;
+    }
+    let has_head_word = option_words
+        .iter()
+        .any(|word| lexicon.head_words.contains(word.normalized.as_str()));
+    if has_head_word {
+        let written = option.text(context.text).trim();
+        out.push(context.diagnostic(
+            "unknown-technique",
+            option,
+            format!(
+                "`{written}` is not in the technique lexicon, so reviewers may not match it to a billing code; use a lexicon name or add it to the project's rule pack"
+            ),
+        ));
+    }
+}
+
+fn report(context: &Context<'_>, out: &mut Vec<Diagnostic>, misses: Vec<NearMiss<'_>>) {
+    for miss in misses {
+        let mut diagnostic = context.diagnostic(
+            "unknown-technique",
+            miss.span,
+            format!(
+                "`{}` is not in the technique lexicon; did you mean `{}`?",
+                miss.span.text(context.text),
+                miss.suggestion
+            ),
+        );
+        diagnostic.fix = Some(replace(
+            format!("Replace with `{}`", miss.suggestion),
+            miss.span,
+            miss.suggestion,
+            false,
+        ));
+        out.push(diagnostic);
+    }
+}

@@ -1,0 +1,85 @@
+//! `cli`: the command-line face. Parses arguments, finds files, runs the core, prints reports and
+//! picks the exit code. The core never sees a path or a terminal; this module never decides what
+//! a finding is.
+//!
+//! Exit codes: 0 no error-level findings; 1 error-level findings; 2 usage, configuration or IO
+//! errors (these win over 1, because a CI run that could not read its input proved nothing).
+
+mod check;
+mod inputs;
+mod output;
+mod rules;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use check::{CheckArgs, FileReport};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "noteplate",
+    version,
+    about = "Lint clinical note templates (.note) and serve them to editors"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check templates and report what is missing or wrong.
+    Check(CheckArgs),
+    /// List every rule with its default severity.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule id, e.g. `missing-response`.
+        rule: String,
+    },
+    /// Run the language server on stdin/stdout.
+    Lsp,
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style snippets with the offending line and a caret.
+    Human,
+    /// One JSON object: `{"version":1,"files":N,"diagnostics":[...]}`.
+    Json,
+}
+
+/// When to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_TROUBLE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() {
+                EXIT_TROUBLE
+            } else {
+                EXIT_CLEAN
+            };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Rules => ExitCode::from(rules::list()),
+        Command::Explain { rule } => ExitCode::from(rules::explain(&rule)),
+        Command::Lsp => crate::lsp::run(),
+    }
+}

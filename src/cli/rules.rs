@@ -1,0 +1,50 @@
+//! `noteplate rules` and `noteplate explain RULE`.
+
+use super::{EXIT_CLEAN, EXIT_TROUBLE};
+use crate::analysis::fuzzy;
+use crate::rulepack::RulePack;
+
+pub fn list() -> u8 {
+    let pack = RulePack::embedded();
+    let width = pack
+        .rules
+        .iter()
+        .map(|rule| rule.id.len())
+        .max()
+        .unwrap_or(0);
+    for rule in &pack.rules {
+        println!(
+            "{:width$}  {:7}  {}",
+            rule.id,
+            rule.severity.as_str(),
+            rule.summary
+        );
+    }
+    EXIT_CLEAN
+}
+
+pub fn explain(id: &str) -> u8 {
+    let pack = RulePack::embedded();
+    let Some(rule) = pack.rule(id) else {
+        let suggestion = fuzzy::best(id, pack.rules.iter().map(|rule| rule.id.as_str()))
+            .map(|best| format!(" Did you mean `{best}`?"))
+            .unwrap_or_default();
+        eprintln!("error: no rule `{id}`.{suggestion} Run `noteplate rules` to list them.");
+        return EXIT_TROUBLE;
+    };
+    print!("{}", render(rule));
+    EXIT_CLEAN
+}
+
+/// A rule's documentation as Markdown; also used for `docs/rules.md`.
+pub fn render(rule: &crate::rulepack::RuleInfo) -> String {
+    format!(
+        "## `{}`\n\nDefault severity: **{}**. {}\n\n{}\n\nTriggers it:\n\n```note\n{}\n```\n\nDoes not:\n\n```note\n{}\n```\n",
+        rule.id,
+        rule.severity.as_str(),
+        rule.summary.trim(),
+        rule.explanation.trim(),
+        rule.bad.trim_end(),
+        rule.good.trim_end(),
+    )
+}

@@ -1,0 +1,341 @@
+//! The rule pack: section kinds, billing codes, the technique lexicon and rule metadata, as data.
+//!
+//! Owns: the schema of the pack (these types), the embedded default pack (TOML under `rulepack/` at
+//! the repository root, compiled in with `include_str!`), and lookups over it (aliases, abbreviations).
+//! Must not touch: files, the terminal, or protocol types. Project configuration extends a pack by
+//! calling [`RulePack::extend`]; where the extra data comes from is the caller's business.
+
+mod lookup;
+
+use serde::{Deserialize, Serialize};
+
+pub use lookup::{SectionMatch, normalize_phrase};
+
+/// A section kind such as `necessity`, `technique` or `response`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SectionKind {
+    /// Stable identifier used in `{#kind}` attributes, in `requires` lists and in rule ids
+    /// (`missing-<kind>`).
+    pub kind: String,
+    /// The title noteplate writes when it inserts this section.
+    pub title: String,
+    /// One line saying what the section is for.
+    pub description: String,
+    /// Heading titles that mean this kind. Compared after [`normalize_phrase`].
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Body inserted below the heading by the "add section" fix (without the heading line).
+    pub skeleton: String,
+}
+
+/// A billing code (CPT or HCPCS) and what a template that declares it must contain.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Code {
+    /// The code itself, e.g. `97140`.
+    pub code: String,
+    /// A short plain-language summary in our own words (never the CPT descriptor).
+    pub summary: String,
+    /// Whether the code is billed per 15 minutes (subject to the 8-minute rule).
+    pub timed: bool,
+    /// Section kinds that must be present; missing ones are errors (`missing-<kind>`).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Section kinds that should be present; missing ones are warnings.
+    #[serde(default)]
+    pub recommends: Vec<String>,
+    /// Whether Medicare requires a therapy modifier (GP/GO/GN) on this code.
+    #[serde(default)]
+    pub therapy: bool,
+    /// What the note must show for this code, in one or two sentences (used by hovers).
+    #[serde(default)]
+    pub documentation: String,
+    /// Source tags from the domain reference, e.g. `["S7", "S25"]`.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// How a technique is usually billed, relative to 97140.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Billing {
+    /// Normally billed as manual therapy (97140).
+    ManualTherapy,
+    /// Payer-dependent or disputed under 97140.
+    Disputed,
+    /// Usually billed under another code; documenting it under 97140 invites a denial.
+    Elsewhere,
+}
+
+/// One technique of the manual-therapy lexicon.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Technique {
+    /// Canonical name, lower case except for proper names, e.g. `myofascial release`.
+    pub name: String,
+    /// Abbreviations authors type (`MFR`, `STM`); matched case-insensitively as whole words.
+    #[serde(default)]
+    pub abbreviations: Vec<String>,
+    /// Other spellings and synonyms (`myofascial release therapy`, `Mulligan`).
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    /// One line in our own words.
+    pub description: String,
+    /// The code it is usually billed under, e.g. `97140` or `97124`.
+    pub code: String,
+    pub billing: Billing,
+    /// Why it is disputed or billed elsewhere; empty when `billing = "manual-therapy"`.
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// Default severity of a rule.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// Metadata of one rule: what `noteplate rules` lists and `noteplate explain` prints.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleInfo {
+    pub id: String,
+    pub severity: Severity,
+    /// One line: what the rule finds.
+    pub summary: String,
+    /// Markdown paragraphs: why it matters, what to do, sources and confidence.
+    pub explanation: String,
+    /// A template that triggers the rule.
+    pub bad: String,
+    /// A template that does not.
+    pub good: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct SectionsFile {
+    #[serde(default)]
+    section: Vec<SectionKind>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct CodesFile {
+    #[serde(default)]
+    code: Vec<Code>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct TechniquesFile {
+    #[serde(default)]
+    technique: Vec<Technique>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    rule: Vec<RuleInfo>,
+}
+
+/// The whole pack. Build the default with [`RulePack::embedded`].
+#[derive(Debug, Clone)]
+pub struct RulePack {
+    pub sections: Vec<SectionKind>,
+    pub codes: Vec<Code>,
+    pub techniques: Vec<Technique>,
+    pub rules: Vec<RuleInfo>,
+    index: lookup::Index,
+}
+
+const SECTIONS_TOML: &str = include_str!("../../rulepack/sections.toml");
+const CODES_TOML: &str = include_str!("../../rulepack/codes.toml");
+const TECHNIQUES_TOML: &str = include_str!("../../rulepack/techniques.toml");
+const RULES_TOML: &str = include_str!("../../rulepack/rules.toml");
+
+impl RulePack {
+    /// The pack compiled into the binary. Its data is checked by tests, so parsing cannot fail at
+    /// run time; a broken pack is a build-time test failure.
+    pub fn embedded() -> RulePack {
+        static PACK: std::sync::OnceLock<RulePack> = std::sync::OnceLock::new();
+        PACK.get_or_init(|| {
+            Self::from_toml(SECTIONS_TOML, CODES_TOML, TECHNIQUES_TOML, RULES_TOML)
+                .unwrap_or_else(|error| panic!("the embedded rule pack is invalid: {error}"))
+        })
+        .clone()
+    }
+
+    fn from_toml(
+        sections: &str,
+        codes: &str,
+        techniques: &str,
+        rules: &str,
+    ) -> Result<RulePack, String> {
+        let sections: SectionsFile =
+            toml::from_str(sections).map_err(|e| format!("sections.toml: {e}"))?;
+        let codes: CodesFile = toml::from_str(codes).map_err(|e| format!("codes.toml: {e}"))?;
+        let techniques: TechniquesFile =
+            toml::from_str(techniques).map_err(|e| format!("techniques.toml: {e}"))?;
+        let rules: RulesFile = toml::from_str(rules).map_err(|e| format!("rules.toml: {e}"))?;
+        let mut pack = RulePack {
+            sections: sections.section,
+            codes: codes.code,
+            techniques: techniques.technique,
+            rules: rules.rule,
+            index: lookup::Index::default(),
+        };
+        pack.reindex();
+        Ok(pack)
+    }
+
+    /// Adds (or replaces, by key) sections, codes and techniques. Used by project configuration.
+    pub fn extend(
+        &mut self,
+        sections: Vec<SectionKind>,
+        codes: Vec<Code>,
+        techniques: Vec<Technique>,
+    ) {
+        for section in sections {
+            match self.sections.iter_mut().find(|s| s.kind == section.kind) {
+                Some(existing) => *existing = section,
+                None => self.sections.push(section),
+            }
+        }
+        for code in codes {
+            match self.codes.iter_mut().find(|c| c.code == code.code) {
+                Some(existing) => *existing = code,
+                None => self.codes.push(code),
+            }
+        }
+        for technique in techniques {
+            match self
+                .techniques
+                .iter_mut()
+                .find(|t| t.name == technique.name)
+            {
+                Some(existing) => *existing = technique,
+                None => self.techniques.push(technique),
+            }
+        }
+        self.reindex();
+    }
+
+    /// Adds heading aliases to an existing section kind. Returns false if the kind is unknown.
+    pub fn add_section_aliases(&mut self, kind: &str, aliases: &[String]) -> bool {
+        let Some(section) = self.sections.iter_mut().find(|s| s.kind == kind) else {
+            return false;
+        };
+        section.aliases.extend(aliases.iter().cloned());
+        self.reindex();
+        true
+    }
+
+    fn reindex(&mut self) {
+        self.index = lookup::Index::build(&self.sections, &self.techniques);
+    }
+
+    pub fn section(&self, kind: &str) -> Option<&SectionKind> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    pub fn code(&self, code: &str) -> Option<&Code> {
+        self.codes
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(code))
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Which section kind a heading title means, and by which alias.
+    pub fn match_heading(&self, title: &str) -> Option<SectionMatch<'_>> {
+        self.index.match_heading(title, &self.sections)
+    }
+
+    /// The technique a phrase names exactly (canonical name, synonym or abbreviation).
+    pub fn technique_named(&self, phrase: &str) -> Option<&Technique> {
+        self.index.technique(phrase).map(|i| &self.techniques[i])
+    }
+
+    /// Every (normalised name, technique index) pair, for fuzzy matching and completion.
+    pub fn technique_names(&self) -> &[(String, usize)] {
+        self.index.technique_names()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_pack_parses_and_is_consistent() {
+        let pack = RulePack::embedded();
+        assert!(pack.sections.iter().any(|s| s.kind == "necessity"));
+        for code in &pack.codes {
+            for kind in code.requires.iter().chain(&code.recommends) {
+                assert!(
+                    pack.section(kind).is_some(),
+                    "code {} names unknown section kind {kind}",
+                    code.code
+                );
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        for technique in &pack.techniques {
+            assert!(
+                names.insert(&technique.name),
+                "duplicate technique {}",
+                technique.name
+            );
+            if technique.billing != Billing::ManualTherapy {
+                assert!(
+                    !technique.note.is_empty(),
+                    "{} needs a note",
+                    technique.name
+                );
+            }
+        }
+        let mut ids = std::collections::HashSet::new();
+        for rule in &pack.rules {
+            assert!(ids.insert(&rule.id), "duplicate rule {}", rule.id);
+        }
+    }
+
+    #[test]
+    fn required_codes_are_present() {
+        let pack = RulePack::embedded();
+        for code in [
+            "97140", "97110", "97112", "97116", "97124", "97530", "97535", "97750", "97161",
+            "97162", "97163", "97164", "98940", "98941", "98942",
+        ] {
+            assert!(pack.code(code).is_some(), "missing code {code}");
+        }
+        let manual = pack.code("97140").unwrap();
+        for kind in ["necessity", "technique", "response"] {
+            assert!(
+                manual.requires.iter().any(|k| k == kind),
+                "97140 must require {kind}"
+            );
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The line scanner: finds comments (which may span lines), splits the text into lines with the
+//! same line breaks as LSP (`\n`, `\r\n` and a lone `\r`), decides which grammar rule each line
+//! gets, and groups lines into front matter, preamble and sections.
+
+use memchr::memmem;
+
+use super::Parse;
+use super::grammar::{parse_codes, parse_entry, parse_heading, parse_inline};
+use super::tree::{Comment, Document, Entry, FrontMatter, Line, Section, Span, SyntaxError};
+
+/// Parses a whole document. Never fails and never panics, whatever the text.
+pub fn parse(text: &str) -> Parse {
+    let mut errors = Vec::new();
+    let comments = find_comments(text, &mut errors);
+    let mut document = Document {
+        comments,
+        len: text.len(),
+        ..Document::default()
+    };
+
+    let mut lines = LineIter::new(text);
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let mut comment_cursor = 0;
+
+    // Front matter: only when the very first line is `---`.
+    let mut pending = lines.next();
+    if let Some(first) = pending
+        && first.text(text).get(bom..).map(str::trim_end) == Some("---")
+    {
+        document.front_matter = Some(parse_front_matter(text, first, &mut lines, &mut errors));
+        pending = lines.next();
+    }
+
+    let mut section_stack: Vec<usize> = Vec::new();
+    while let Some(line) = pending {
+        pending = lines.next();
+        let pieces = uncommented_pieces(line, &document.comments, &mut comment_cursor);
+        let Some(&first_piece) = pieces.first() else {
+            continue;
+        };
+        let first_text = first_piece.text(text);
+        if first_piece.start == line.start && is_heading_line(first_text) {
+            let heading = parse_heading(first_text, first_piece.start, &mut errors);
+            // Close every open section of the same or a deeper level.
+            while let Some(&open) = section_stack.last() {
+                if document.sections[open].heading.level >= heading.level {
+                    document.sections[open].end = line.start;
+                    section_stack.pop();
+                } else {
+                    break;
+                }
+            }
+            let index = document.sections.len();
+            if let Some(&parent) = section_stack.last() {
+                document.sections[parent].children.push(index);
+            }
+            document.sections.push(Section {
+                heading,
+                lines: Vec::new(),
+                end: text.len(),
+                children: Vec::new(),
+            });
+            section_stack.push(index);
+            continue;
+        }
+        let mut items = Vec::new();
+        for piece in &pieces {
+            let piece_text = piece.text(text);
+            if piece_text.trim().is_empty() {
+                continue;
+            }
+            parse_inline(piece_text, piece.start, &mut items, &mut errors);
+        }
+        if items.is_empty() {
+            continue;
+        }
+        let content = Line { span: line, items };
+        match document.sections.last_mut() {
+            Some(section) => section.lines.push(content),
+            None => document.preamble.push(content),
+        }
+    }
+    errors.sort_by_key(|error| error.span.start);
+    Parse { document, errors }
+}
+
+/// `#` to `######` followed by white space or the end of the line.
+fn is_heading_line(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|&byte| byte == b'#').count();
+    (1..=6).contains(&hashes) && matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t'))
+}
+
+fn parse_front_matter(
+    text: &str,
+    opening: Span,
+    lines: &mut LineIter<'_>,
+    errors: &mut Vec<SyntaxError>,
+) -> FrontMatter {
+    let mut front_matter = FrontMatter {
+        span: opening,
+        entries: Vec::new(),
+        close: None,
+    };
+    // Is there a closing `---` before the first heading? If not, the block ends at the first line
+    // that is not `key: value`, so a forgotten `---` costs one error, not one per line.
+    let closed = lines
+        .clone()
+        .map(|line| line.text(text))
+        .take_while(|line| !is_heading_line(line))
+        .any(|line| line.trim_end() == "---");
+    while let Some(line) = lines.peek() {
+        let line_text = line.text(text);
+        if closed && line_text.trim_end() == "---" {
+            lines.next();
+            front_matter.close = Some(line.start);
+            front_matter.span.end = line.end;
+            return front_matter;
+        }
+        let blank = line_text.trim().is_empty();
+        if !closed && !blank && !looks_like_entry(line_text) {
+            break;
+        }
+        lines.next();
+        front_matter.span.end = line.end;
+        if blank {
+            continue;
+        }
+        if let Some((key, value)) = parse_entry(line_text, line.start, errors) {
+            let codes = if key.text(text).eq_ignore_ascii_case("codes") {
+                parse_codes(value.text(text), value.start, errors)
+            } else {
+                Vec::new()
+            };
+            front_matter.entries.push(Entry {
+                span: line,
+                key,
+                value,
+                codes,
+            });
+        }
+    }
+    errors.push(SyntaxError {
+        span: opening,
+        message: "the front matter opened here is never closed; add a line containing only `---` after its last `key: value` line".to_string(),
+    });
+    front_matter
+}
+
+/// `word:` at the start of a line, the shape of a front-matter entry.
+fn looks_like_entry(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    let key_length = trimmed
+        .bytes()
+        .take_while(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-'))
+        .count();
+    key_length > 0 && trimmed[key_length..].trim_start().starts_with(':')
+}
+
+/// Finds every `<!-- ... -->`. An unclosed comment runs to the end of the text and is an error.
+fn find_comments(text: &str, errors: &mut Vec<SyntaxError>) -> Vec<Comment> {
+    let mut comments = Vec::new();
+    let open = memmem::Finder::new("<!--");
+    let close = memmem::Finder::new("-->");
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = open.find(&bytes[from..]) {
+        let start = from + found;
+        let body_start = start + 4;
+        match close.find(&bytes[body_start..]) {
+            Some(found_close) => {
+                let body_end = body_start + found_close;
+                comments.push(Comment {
+                    span: Span::new(start, body_end + 3),
+                    body: Span::new(body_start, body_end),
+                    closed: true,
+                });
+                from = body_end + 3;
+            }
+            None => {
+                comments.push(Comment {
+                    span: Span::new(start, text.len()),
+                    body: Span::new(body_start, text.len()),
+                    closed: false,
+                });
+                errors.push(SyntaxError {
+                    span: Span::new(start, body_start),
+                    message: "this comment is never closed, so everything after it is ignored; close it with `-->`".to_string(),
+                });
+                break;
+            }
+        }
+    }
+    comments
+}
+
+/// The parts of `line` not covered by comments. `cursor` remembers the first comment that may
+/// still matter, so the whole scan stays linear.
+fn uncommented_pieces(line: Span, comments: &[Comment], cursor: &mut usize) -> Vec<Span> {
+    while *cursor < comments.len() && comments[*cursor].span.end <= line.start {
+        *cursor += 1;
+    }
+    let mut pieces = Vec::with_capacity(1);
+    let mut start = line.start;
+    let mut index = *cursor;
+    while index < comments.len() && comments[index].span.start < line.end {
+        let comment = comments[index].span;
+        if comment.start > start {
+            pieces.push(Span::new(start, comment.start));
+        }
+        start = start.max(comment.end);
+        if comment.end > line.end {
+            break;
+        }
+        index += 1;
+    }
+    if start < line.end {
+        pieces.push(Span::new(start, line.end));
+    }
+    pieces
+}
+
+/// Lines as LSP counts them. Each yielded span excludes the line break.
+#[derive(Clone)]
+struct LineIter<'a> {
+    bytes: &'a [u8],
+    position: usize,
+    peeked: Option<Option<Span>>,
+}
+
+impl<'a> LineIter<'a> {
+    fn new(text: &'a str) -> LineIter<'a> {
+        LineIter {
+            bytes: text.as_bytes(),
+            position: 0,
+            peeked: None,
+        }
+    }
+
+    fn peek(&mut self) -> Option<Span> {
+        if self.peeked.is_none() {
+            self.peeked = Some(self.advance());
+        }
+        self.peeked.flatten()
+    }
+
+    fn advance(&mut self) -> Option<Span> {
+        if self.position >= self.bytes.len() {
+            return None;
+        }
+        let start = self.position;
+        match memchr::memchr2(b'\n', b'\r', &self.bytes[start..]) {
+            Some(found) => {
+                let end = start + found;
+                let mut next = end + 1;
+                if self.bytes[end] == b'\r' && self.bytes.get(next) == Some(&b'\n') {
+                    next += 1;
+                }
+                self.position = next;
+                Some(Span::new(start, end))
+            }
+            None => {
+                self.position = self.bytes.len();
+                Some(Span::new(start, self.bytes.len()))
+            }
+        }
+    }
+}
+
+impl Iterator for LineIter<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        match self.peeked.take() {
+            Some(peeked) => peeked,
+            None => self.advance(),
+        }
+    }
+}
