@@ -36,6 +36,16 @@ pub enum KindReason {
     Unrecognised,
 }
 
+/// A section kind that declared codes need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NeededKind<'p> {
+    pub kind: &'p str,
+    /// Indices into `Semantics::codes`.
+    pub codes: Vec<usize>,
+    /// True when at least one code requires it (error); false when only recommended (warning).
+    pub required: bool,
+}
+
 /// One item of `codes:`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeclaredCode {
@@ -134,6 +144,33 @@ impl Semantics {
             .enumerate()
             .filter(move |(_, section)| section.kind.as_deref() == Some(kind))
             .map(|(index, _)| index)
+    }
+
+    /// Section kinds the declared codes need, in the pack's section order: (kind, indices into
+    /// `codes` of the codes that need it, whether any of them requires rather than recommends).
+    pub fn needed_kinds<'p>(&self, pack: &'p RulePack) -> Vec<NeededKind<'p>> {
+        let mut needs: Vec<NeededKind<'p>> = Vec::new();
+        for (index, declared) in self.codes.iter().enumerate() {
+            let Some(code) = pack.code(&declared.code) else { continue };
+            let kinds = code
+                .requires
+                .iter()
+                .map(|kind| (kind, true))
+                .chain(code.recommends.iter().map(|kind| (kind, false)));
+            for (kind, required) in kinds {
+                match needs.iter_mut().find(|need| need.kind == kind.as_str()) {
+                    Some(need) => {
+                        if !need.codes.contains(&index) {
+                            need.codes.push(index);
+                        }
+                        need.required |= required;
+                    }
+                    None => needs.push(NeededKind { kind, codes: vec![index], required }),
+                }
+            }
+        }
+        needs.sort_by_key(|need| pack.sections.iter().position(|s| s.kind == need.kind));
+        needs
     }
 
     pub fn declares(&self, code: &str) -> bool {

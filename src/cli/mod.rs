@@ -14,7 +14,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use check::{CheckArgs, FileReport};
+pub use check::{CheckArgs, FileReport, check_bytes};
+pub use rules::rules_markdown;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,7 +33,11 @@ enum Command {
     /// Check templates and report what is missing or wrong.
     Check(CheckArgs),
     /// List every rule with its default severity.
-    Rules,
+    Rules {
+        /// Print the full documentation of every rule as Markdown (this is `docs/rules.md`).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Print a rule's documentation.
     Explain {
         /// Rule id, e.g. `missing-response`.
@@ -78,7 +83,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => ExitCode::from(check::run(&args)),
-        Command::Rules => ExitCode::from(rules::list()),
+        Command::Rules { markdown } => ExitCode::from(rules::list(markdown)),
         Command::Explain { rule } => ExitCode::from(rules::explain(&rule)),
         Command::Lsp => crate::lsp::run(),
     }

@@ -4,8 +4,12 @@ use super::{EXIT_CLEAN, EXIT_TROUBLE};
 use crate::analysis::fuzzy;
 use crate::rulepack::RulePack;
 
-pub fn list() -> u8 {
+pub fn list(markdown: bool) -> u8 {
     let pack = RulePack::embedded();
+    if markdown {
+        print!("{}", rules_markdown(&pack));
+        return EXIT_CLEAN;
+    }
     let width = pack
         .rules
         .iter()
@@ -47,4 +51,17 @@ pub fn render(rule: &crate::rulepack::RuleInfo) -> String {
         rule.bad.trim_end(),
         rule.good.trim_end(),
     )
+}
+
+/// The whole of `docs/rules.md`, generated from the pack so the docs cannot drift from the rules.
+pub fn rules_markdown(pack: &RulePack) -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from rulepack/rules.toml by `noteplate rules --markdown`; a test keeps it current. -->\n\n\
+         Every finding carries one of these rule ids. Change a rule's severity or turn it off in the project configuration.\n\n",
+    );
+    for rule in &pack.rules {
+        out.push_str(&render(rule));
+        out.push('\n');
+    }
+    out
 }

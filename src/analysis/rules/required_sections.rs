@@ -7,47 +7,15 @@ use crate::rulepack::{SectionKind, Severity};
 use crate::syntax::Span;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let semantics = context.semantics;
-    // kind -> (codes that need it, whether any of them requires rather than recommends)
-    let mut needs: Vec<(&str, Vec<usize>, bool)> = Vec::new();
-    for (index, declared) in semantics.codes.iter().enumerate() {
-        let Some(code) = context.pack.code(&declared.code) else {
-            continue;
-        };
-        let kinds = code
-            .requires
-            .iter()
-            .map(|kind| (kind, true))
-            .chain(code.recommends.iter().map(|kind| (kind, false)));
-        for (kind, required) in kinds {
-            match needs
-                .iter_mut()
-                .find(|(known, _, _)| *known == kind.as_str())
-            {
-                Some(entry) => {
-                    if !entry.1.contains(&index) {
-                        entry.1.push(index);
-                    }
-                    entry.2 |= required;
-                }
-                None => needs.push((kind, vec![index], required)),
-            }
-        }
-    }
-
-    // Report in the pack's section order so that related findings read top to bottom.
-    needs.sort_by_key(|(kind, _, _)| context.pack.sections.iter().position(|s| s.kind == *kind));
-    for (kind, code_indices, required) in needs {
-        let Some(section_kind) = context.pack.section(kind) else {
-            continue;
-        };
-        if semantics.has_kind(kind) {
-            if required {
-                check_empty(context, out, section_kind, &code_indices);
+    for need in context.semantics.needed_kinds(context.pack) {
+        let Some(section_kind) = context.pack.section(need.kind) else { continue };
+        if context.semantics.has_kind(need.kind) {
+            if need.required {
+                check_empty(context, out, section_kind, &need.codes);
             }
             continue;
         }
-        out.push(missing(context, section_kind, &code_indices, required));
+        out.push(missing(context, section_kind, &need.codes, need.required));
     }
 }
 

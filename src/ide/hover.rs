@@ -1,0 +1,161 @@
+//! Hover: what a technique name, a billing code, a heading or a minutes field means.
+
+use crate::analysis::Semantics;
+use crate::analysis::semantics::KindReason;
+use crate::analysis::units;
+use crate::rulepack::{Billing, RulePack, normalize_phrase};
+use crate::syntax::{Inline, Parse, Span};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hover {
+    pub markdown: String,
+    pub span: Span,
+}
+
+pub fn hover(text: &str, offset: usize, parse: &Parse, semantics: &Semantics, pack: &RulePack) -> Option<Hover> {
+    let document = &parse.document;
+    if let Some(declared) = semantics.codes.iter().find(|code| code.span.touches(offset)) {
+        return code_hover(declared, pack);
+    }
+    if let Some(index) = document.sections.iter().position(|s| s.heading.span.touches(offset)) {
+        return Some(heading_hover(text, index, parse, semantics, pack));
+    }
+    let line = document.lines().find(|line| line.span.touches(offset))?;
+    for item in &line.items {
+        if let Inline::Field(field) = item
+            && field.span.touches(offset)
+            && field.ty.is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"))
+        {
+            return Some(minutes_hover(field.span, semantics));
+        }
+    }
+    technique_hover(text, line.span, offset, pack)
+}
+
+fn code_hover(declared: &crate::analysis::semantics::DeclaredCode, pack: &RulePack) -> Option<Hover> {
+    let code = pack.code(&declared.code)?;
+    let mut markdown = format!(
+        "**{}**: {}\n\n{}",
+        code.code,
+        code.summary,
+        if code.timed { "Timed: billed per 15 minutes (8-minute rule)." } else { "Untimed: one unit per session." }
+    );
+    if !code.requires.is_empty() {
+        markdown.push_str(&format!("\n\nRequires sections: {}.", code.requires.join(", ")));
+    }
+    if !code.recommends.is_empty() {
+        markdown.push_str(&format!("\n\nRecommends: {}.", code.recommends.join(", ")));
+    }
+    if !code.documentation.is_empty() {
+        markdown.push_str(&format!("\n\n{}", code.documentation));
+    }
+    if !declared.modifiers.is_empty() {
+        markdown.push_str(&format!("\n\nModifiers: {}.", declared.modifiers.join(", ")));
+    }
+    Some(Hover { markdown, span: declared.span })
+}
+
+fn heading_hover(text: &str, index: usize, parse: &Parse, semantics: &Semantics, pack: &RulePack) -> Hover {
+    let heading = &parse.document.sections[index].heading;
+    let info = &semantics.sections[index];
+    let markdown = match (&info.kind, &info.reason) {
+        (Some(kind), KindReason::Attribute) => format!(
+            "Section kind **{kind}**, set by the `{{#{kind}}}` attribute.\n\n{}",
+            pack.section(kind).map(|s| s.description.as_str()).unwrap_or("")
+        ),
+        (Some(kind), KindReason::Alias(alias)) => format!(
+            "Section kind **{kind}**: the title matches \"{alias}\" (case, punctuation and spacing are ignored).\n\n{}",
+            pack.section(kind).map(|s| s.description.as_str()).unwrap_or("")
+        ),
+        _ => format!(
+            "No section kind: \"{}\" matches no known title. Add `{{#kind}}` to the heading to give it one ({}).",
+            heading.title.text(text),
+            pack.sections.iter().map(|s| format!("`{}`", s.kind)).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Hover { markdown, span: heading.span }
+}
+
+fn minutes_hover(span: Span, semantics: &Semantics) -> Hover {
+    let payer = semantics.payer.as_deref().unwrap_or("medicare");
+    let mut markdown = if payer == "commercial" {
+        String::from("Minutes of a timed code. Commercial profile: each code is rounded on its own (8 minutes or more make a unit).\n\n")
+    } else {
+        String::from("Minutes of a timed code. Medicare profile: the day's timed minutes are pooled, then turned into units:\n\n")
+    };
+    markdown.push_str("| Units | Minutes |\n|---|---|\n");
+    for (units, first, last) in units::unit_table(6) {
+        markdown.push_str(&format!("| {units} | {first}–{last} |\n"));
+    }
+    Hover { markdown, span }
+}
+
+/// The longest lexicon name (up to four words) on the line that covers `offset`.
+fn technique_hover(text: &str, line: Span, offset: usize, pack: &RulePack) -> Option<Hover> {
+    let line_text = line.text(text);
+    let mut words: Vec<Span> = Vec::new();
+    let mut start = None;
+    for (index, ch) in line_text.char_indices().chain(std::iter::once((line_text.len(), ' '))) {
+        let part_of_word = ch.is_alphanumeric() || ch == '-';
+        match (part_of_word, start) {
+            (true, None) => start = Some(index),
+            (false, Some(begin)) => {
+                words.push(Span::new(line.start + begin, line.start + index));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let mut best: Option<(Span, usize)> = None;
+    for first in 0..words.len() {
+        for last in first..words.len().min(first + 4) {
+            let span = Span::new(words[first].start, words[last].end);
+            if !span.touches(offset) {
+                continue;
+            }
+            if let Some(technique) = pack.technique_named(&normalize_phrase(span.text(text)))
+                && best.is_none_or(|(best_span, _)| span.len() > best_span.len())
+            {
+                let index = pack.techniques.iter().position(|t| t.name == technique.name)?;
+                best = Some((span, index));
+            }
+        }
+    }
+    let (span, index) = best?;
+    let technique = &pack.techniques[index];
+    let mut markdown = format!("**{}**: {}\n\nUsually billed as {}.", technique.name, technique.description, technique.code);
+    match technique.billing {
+        Billing::ManualTherapy => {}
+        Billing::Disputed => markdown.push_str(&format!("\n\n**Disputed:** {}", technique.note)),
+        Billing::Elsewhere => markdown.push_str(&format!("\n\n**Billed elsewhere:** {}", technique.note)),
+    }
+    if !technique.abbreviations.is_empty() {
+        markdown.push_str(&format!("\n\nAlso written: {}.", technique.abbreviations.join(", ")));
+    }
+    Some(Hover { markdown, span })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Settings;
+
+    fn hover_at(text: &str, needle: &str) -> Option<Hover> {
+        let pack = RulePack::embedded();
+        let parse = crate::syntax::parse(text);
+        let semantics = Semantics::new(text, &parse.document, &pack, &Settings::default());
+        hover(text, text.find(needle)? + 1, &parse, &semantics, &pack)
+    }
+
+    #[test]
+    fn hovers_codes_techniques_and_headings() {
+        let text = "---\ncodes: 97140-GP\n---\n## Technique\n- MFR and myofascial release to {{m:minutes}}\n";
+        assert!(hover_at(text, "97140").unwrap().markdown.contains("Timed"));
+        assert!(hover_at(text, "## Tech").unwrap().markdown.contains("**technique**"));
+        let technique = hover_at(text, "fascial").unwrap();
+        assert!(technique.markdown.starts_with("**myofascial release**"), "{}", technique.markdown);
+        assert_eq!(technique.span.text(text), "myofascial release");
+        assert!(hover_at(text, "MFR").unwrap().markdown.contains("myofascial"));
+        assert!(hover_at(text, "{{m:").unwrap().markdown.contains("| 1 | 8–22 |"));
+    }
+}
