@@ -81,6 +81,16 @@ pub fn analyze_text(text: &str, pack: &RulePack, settings: &Settings) -> Analysi
 
 /// Runs every rule over an existing parse. Diagnostics come out sorted by position, then rule id.
 pub fn analyze(text: &str, parse: &Parse, pack: &RulePack, settings: &Settings) -> Vec<Diagnostic> {
+    analyze_with_semantics(text, parse, pack, settings).1
+}
+
+/// Like [`analyze`], also returning the semantic model the rules used (editors reuse it).
+pub fn analyze_with_semantics(
+    text: &str,
+    parse: &Parse,
+    pack: &RulePack,
+    settings: &Settings,
+) -> (Semantics, Vec<Diagnostic>) {
     let semantics = Semantics::new(text, &parse.document, pack, settings);
     let context = rules::Context {
         text,
@@ -102,10 +112,38 @@ pub fn analyze(text: &str, parse: &Parse, pack: &RulePack, settings: &Settings) 
             .cmp(&b.span.start)
             .then_with(|| a.rule.cmp(&b.rule))
     });
-    diagnostics
+    (semantics, diagnostics)
 }
 
 /// Every rule id the analysis can report with the pack: the pack's `rules.toml` entries.
 pub fn rule_ids(pack: &RulePack) -> impl Iterator<Item = &str> {
     pack.rules.iter().map(|rule| rule.id.as_str())
+}
+
+/// The edits of every safe fix, minus any that overlap an earlier one, in document order.
+/// Applying them all at once is what `--fix` and the editor's "fix all" do.
+pub fn safe_fix_edits(diagnostics: &[Diagnostic]) -> Vec<Edit> {
+    let mut fixes: Vec<&Fix> = diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| f.safe)
+        .collect();
+    fixes.sort_by_key(|fix| fix.edits.iter().map(|e| e.span.start).min().unwrap_or(0));
+    let mut taken: Vec<Edit> = Vec::new();
+    for fix in fixes {
+        let clashes = fix.edits.iter().any(|edit| {
+            taken.iter().any(|other| {
+                edit.span.start < other.span.end && other.span.start < edit.span.end
+                    || (edit.span.is_empty()
+                        && other.span.is_empty()
+                        && edit.span.start == other.span.start
+                        && edit.new_text == other.new_text)
+            })
+        });
+        if !clashes {
+            taken.extend(fix.edits.iter().cloned());
+        }
+    }
+    taken.sort_by_key(|edit| edit.span.start);
+    taken
 }

@@ -151,7 +151,9 @@ impl Semantics {
     pub fn needed_kinds<'p>(&self, pack: &'p RulePack) -> Vec<NeededKind<'p>> {
         let mut needs: Vec<NeededKind<'p>> = Vec::new();
         for (index, declared) in self.codes.iter().enumerate() {
-            let Some(code) = pack.code(&declared.code) else { continue };
+            let Some(code) = pack.code(&declared.code) else {
+                continue;
+            };
             let kinds = code
                 .requires
                 .iter()
@@ -165,7 +167,11 @@ impl Semantics {
                         }
                         need.required |= required;
                     }
-                    None => needs.push(NeededKind { kind, codes: vec![index], required }),
+                    None => needs.push(NeededKind {
+                        kind,
+                        codes: vec![index],
+                        required,
+                    }),
                 }
             }
         }

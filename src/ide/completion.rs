@@ -2,8 +2,8 @@
 //! `{{x:technique}}` lines), section titles after `#`, front-matter keys and values, billing codes
 //! after `codes:`, and field types after `{{name:`.
 
-use crate::analysis::semantics::Semantics;
 use crate::analysis::Settings;
+use crate::analysis::semantics::Semantics;
 use crate::rulepack::{Billing, RulePack, normalize_phrase};
 use crate::syntax::{FIELD_TYPES, FRONT_MATTER_KEYS, Span};
 
@@ -37,7 +37,12 @@ pub struct CompletionItem {
     pub sort_text: String,
 }
 
-pub fn complete(text: &str, offset: usize, pack: &RulePack, settings: &Settings) -> Vec<CompletionItem> {
+pub fn complete(
+    text: &str,
+    offset: usize,
+    pack: &RulePack,
+    settings: &Settings,
+) -> Vec<CompletionItem> {
     let context = line_context(text, offset);
     if context.in_front_matter {
         return front_matter(&context, pack);
@@ -48,10 +53,13 @@ pub fn complete(text: &str, offset: usize, pack: &RulePack, settings: &Settings)
     if context.before.starts_with('#') && heading_of(context.before).is_some() {
         return section_titles(text, &context, pack, settings);
     }
-    let line_end = text[context.offset..].find(['\n', '\r']).map_or(text.len(), |i| context.offset + i);
+    let line_end = text[context.offset..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| context.offset + i);
     let whole_line = &text[context.line_start..line_end];
     let in_technique_section = context.headings_above.iter().any(|(_, title)| {
-        pack.match_heading(title).is_some_and(|found| found.section.kind == "technique")
+        pack.match_heading(title)
+            .is_some_and(|found| found.section.kind == "technique")
     }) || context
         .heading
         .is_some_and(|(_, _)| heading_kind_attribute(text, &context) == Some("technique"));
@@ -73,10 +81,18 @@ fn heading_kind_attribute<'a>(text: &'a str, context: &LineContext<'a>) -> Optio
 /// Start of the current choice option, when the cursor is inside `{...`.
 fn choice_start(before: &str) -> Option<usize> {
     let open = before.rfind('{')?;
-    if before[open..].contains('}') || before[..open].ends_with('{') || before[open + 1..].starts_with('{') {
+    if before[open..].contains('}')
+        || before[..open].ends_with('{')
+        || before[open + 1..].starts_with('{')
+    {
         return None;
     }
-    Some(before.rfind('|').filter(|&bar| bar > open).map_or(open + 1, |bar| bar + 1))
+    Some(
+        before
+            .rfind('|')
+            .filter(|&bar| bar > open)
+            .map_or(open + 1, |bar| bar + 1),
+    )
 }
 
 fn techniques(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionItem> {
@@ -108,7 +124,10 @@ fn techniques(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionItem>
         };
         let mut documentation = technique.description.clone();
         if !technique.abbreviations.is_empty() {
-            documentation.push_str(&format!("\n\nAlso written: {}", technique.abbreviations.join(", ")));
+            documentation.push_str(&format!(
+                "\n\nAlso written: {}",
+                technique.abbreviations.join(", ")
+            ));
         }
         if !technique.note.is_empty() {
             documentation.push_str(&format!("\n\n**Billing:** {}", technique.note));
@@ -124,14 +143,23 @@ fn techniques(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionItem>
             documentation,
             insert_text: technique.name.clone(),
             replace,
-            filter_text: if typed.is_empty() { technique.name.clone() } else { matched.clone() },
+            filter_text: if typed.is_empty() {
+                technique.name.clone()
+            } else {
+                matched.clone()
+            },
             sort_text: format!("{rank}{index:03}"),
         });
     }
     items
 }
 
-fn section_titles(text: &str, context: &LineContext<'_>, pack: &RulePack, settings: &Settings) -> Vec<CompletionItem> {
+fn section_titles(
+    text: &str,
+    context: &LineContext<'_>,
+    pack: &RulePack,
+    settings: &Settings,
+) -> Vec<CompletionItem> {
     let hashes = context.before.bytes().take_while(|&b| b == b'#').count();
     let after_marker = &context.before[hashes..];
     let leading = after_marker.len() - after_marker.trim_start().len();
@@ -140,12 +168,17 @@ fn section_titles(text: &str, context: &LineContext<'_>, pack: &RulePack, settin
     // Kinds the declared codes need and the template lacks come first.
     let parse = crate::syntax::parse(text);
     let semantics = Semantics::new(text, &parse.document, pack, settings);
-    let needed: Vec<&str> = semantics.needed_kinds(pack).into_iter().map(|need| need.kind).collect();
+    let needed: Vec<&str> = semantics
+        .needed_kinds(pack)
+        .into_iter()
+        .map(|need| need.kind)
+        .collect();
     pack.sections
         .iter()
         .enumerate()
         .map(|(index, section)| {
-            let missing = needed.iter().any(|kind| *kind == section.kind) && !semantics.has_kind(&section.kind);
+            let missing = needed.iter().any(|kind| *kind == section.kind)
+                && !semantics.has_kind(&section.kind);
             CompletionItem {
                 label: section.title.clone(),
                 kind: CompletionKind::Section,
@@ -157,7 +190,12 @@ fn section_titles(text: &str, context: &LineContext<'_>, pack: &RulePack, settin
                 documentation: format!(
                     "Section kind `{}`. Headings matched to it: {}.",
                     section.kind,
-                    section.aliases.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+                    section
+                        .aliases
+                        .iter()
+                        .map(|a| format!("\"{a}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 insert_text: format!("{prefix}{}", section.title),
                 replace,
@@ -192,27 +230,54 @@ fn front_matter(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionIte
     let item_start = value.rfind(',').map_or(0, |index| index + 1);
     let item = &value[item_start..];
     let leading = item.len() - item.trim_start().len();
-    let replace = Span::new(context.line_start + colon + 1 + item_start + leading, context.offset);
+    let replace = Span::new(
+        context.line_start + colon + 1 + item_start + leading,
+        context.offset,
+    );
     let values: Vec<(String, String, String)> = match key.as_str() {
         "codes" => pack
             .codes
             .iter()
             .map(|code| {
-                let kind = if code.timed { "timed, per 15 minutes" } else { "untimed" };
-                (code.code.clone(), code.summary.clone(), format!("{} ({kind})\n\n{}", code.summary, code.documentation))
+                let kind = if code.timed {
+                    "timed, per 15 minutes"
+                } else {
+                    "untimed"
+                };
+                (
+                    code.code.clone(),
+                    code.summary.clone(),
+                    format!("{} ({kind})\n\n{}", code.summary, code.documentation),
+                )
             })
             .collect(),
-        "payer" => [("medicare", "CMS rules: 8-minute rule on pooled minutes, therapy modifiers"), ("commercial", "each timed code rounded on its own")]
-            .iter()
-            .map(|(name, about)| (name.to_string(), about.to_string(), about.to_string()))
-            .collect(),
+        "payer" => [
+            (
+                "medicare",
+                "CMS rules: 8-minute rule on pooled minutes, therapy modifiers",
+            ),
+            ("commercial", "each timed code rounded on its own"),
+        ]
+        .iter()
+        .map(|(name, about)| (name.to_string(), about.to_string(), about.to_string()))
+        .collect(),
         "type" => ["daily", "evaluation", "progress", "discharge"]
             .iter()
-            .map(|name| (name.to_string(), format!("{name} note"), format!("A {name} note template.")))
+            .map(|name| {
+                (
+                    name.to_string(),
+                    format!("{name} note"),
+                    format!("A {name} note template."),
+                )
+            })
             .collect(),
         _ => Vec::new(),
     };
-    let kind = if key == "codes" { CompletionKind::Code } else { CompletionKind::Value };
+    let kind = if key == "codes" {
+        CompletionKind::Code
+    } else {
+        CompletionKind::Value
+    };
     values
         .into_iter()
         .enumerate()
@@ -282,14 +347,20 @@ mod tests {
             "manual lymphatic drainage",
             "strain-counterstrain",
         ] {
-            assert!(found.iter().any(|label| label == name), "{name} missing from {found:?}");
+            assert!(
+                found.iter().any(|label| label == name),
+                "{name} missing from {found:?}"
+            );
         }
     }
 
     #[test]
     fn abbreviation_offers_the_full_name() {
         assert_eq!(labels("## Technique\n- MFR$0"), vec!["myofascial release"]);
-        assert!(labels("## Technique\n- {joint mobilization|IAS$0}").contains(&"instrument-assisted soft tissue mobilization".to_string()));
+        assert!(
+            labels("## Technique\n- {joint mobilization|IAS$0}")
+                .contains(&"instrument-assisted soft tissue mobilization".to_string())
+        );
     }
 
     #[test]
@@ -303,6 +374,9 @@ mod tests {
         assert!(labels("---\ntem$0\n---\n").contains(&"template".to_string()));
         assert!(labels("## Technique\n{{x:$0").contains(&"minutes".to_string()));
         let titles = labels("---\ncodes: 97140\n---\n## $0");
-        assert_eq!(titles.first().map(String::as_str), Some("Medical necessity"));
+        assert_eq!(
+            titles.first().map(String::as_str),
+            Some("Medical necessity")
+        );
     }
 }

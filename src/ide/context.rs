@@ -21,13 +21,18 @@ pub struct LineContext<'a> {
 }
 
 fn line_start_of(text: &str, offset: usize) -> usize {
-    text[..offset].rfind(['\n', '\r']).map(|index| index + 1).unwrap_or(0)
+    text[..offset]
+        .rfind(['\n', '\r'])
+        .map(|index| index + 1)
+        .unwrap_or(0)
 }
 
 /// The heading (level, title) a line starts, if it is one.
 pub fn heading_of(line: &str) -> Option<(u8, &str)> {
     let hashes = line.bytes().take_while(|&byte| byte == b'#').count();
-    if !(1..=6).contains(&hashes) || !matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t')) {
+    if !(1..=6).contains(&hashes)
+        || !matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t'))
+    {
         return None;
     }
     let title = line[hashes..].trim();
@@ -64,7 +69,8 @@ pub fn line_context(text: &str, offset: usize) -> LineContext<'_> {
     let line_start = line_start_of(text, offset);
     let before = &text[line_start..offset];
 
-    let in_front_matter = front_matter_end(text).is_some_and(|end| line_start > 0 && line_start < end);
+    let in_front_matter =
+        front_matter_end(text).is_some_and(|end| line_start > 0 && line_start < end);
     let mut headings_above = Vec::new();
     if !in_front_matter {
         let mut end = line_start;
@@ -106,7 +112,10 @@ mod tests {
         let context = line_context(text, text.len());
         assert!(!context.in_front_matter);
         assert_eq!(context.heading, Some((3, "Joint")));
-        assert_eq!(context.headings_above, vec![(3, "Joint"), (2, "Technique"), (1, "T")]);
+        assert_eq!(
+            context.headings_above,
+            vec![(3, "Joint"), (2, "Technique"), (1, "T")]
+        );
         assert_eq!(context.before, "- jo");
     }
 

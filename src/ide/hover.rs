@@ -12,19 +12,35 @@ pub struct Hover {
     pub span: Span,
 }
 
-pub fn hover(text: &str, offset: usize, parse: &Parse, semantics: &Semantics, pack: &RulePack) -> Option<Hover> {
+pub fn hover(
+    text: &str,
+    offset: usize,
+    parse: &Parse,
+    semantics: &Semantics,
+    pack: &RulePack,
+) -> Option<Hover> {
     let document = &parse.document;
-    if let Some(declared) = semantics.codes.iter().find(|code| code.span.touches(offset)) {
+    if let Some(declared) = semantics
+        .codes
+        .iter()
+        .find(|code| code.span.touches(offset))
+    {
         return code_hover(declared, pack);
     }
-    if let Some(index) = document.sections.iter().position(|s| s.heading.span.touches(offset)) {
+    if let Some(index) = document
+        .sections
+        .iter()
+        .position(|s| s.heading.span.touches(offset))
+    {
         return Some(heading_hover(text, index, parse, semantics, pack));
     }
     let line = document.lines().find(|line| line.span.touches(offset))?;
     for item in &line.items {
         if let Inline::Field(field) = item
             && field.span.touches(offset)
-            && field.ty.is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"))
+            && field
+                .ty
+                .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"))
         {
             return Some(minutes_hover(field.span, semantics));
         }
@@ -32,16 +48,26 @@ pub fn hover(text: &str, offset: usize, parse: &Parse, semantics: &Semantics, pa
     technique_hover(text, line.span, offset, pack)
 }
 
-fn code_hover(declared: &crate::analysis::semantics::DeclaredCode, pack: &RulePack) -> Option<Hover> {
+fn code_hover(
+    declared: &crate::analysis::semantics::DeclaredCode,
+    pack: &RulePack,
+) -> Option<Hover> {
     let code = pack.code(&declared.code)?;
     let mut markdown = format!(
         "**{}**: {}\n\n{}",
         code.code,
         code.summary,
-        if code.timed { "Timed: billed per 15 minutes (8-minute rule)." } else { "Untimed: one unit per session." }
+        if code.timed {
+            "Timed: billed per 15 minutes (8-minute rule)."
+        } else {
+            "Untimed: one unit per session."
+        }
     );
     if !code.requires.is_empty() {
-        markdown.push_str(&format!("\n\nRequires sections: {}.", code.requires.join(", ")));
+        markdown.push_str(&format!(
+            "\n\nRequires sections: {}.",
+            code.requires.join(", ")
+        ));
     }
     if !code.recommends.is_empty() {
         markdown.push_str(&format!("\n\nRecommends: {}.", code.recommends.join(", ")));
@@ -50,38 +76,65 @@ fn code_hover(declared: &crate::analysis::semantics::DeclaredCode, pack: &RulePa
         markdown.push_str(&format!("\n\n{}", code.documentation));
     }
     if !declared.modifiers.is_empty() {
-        markdown.push_str(&format!("\n\nModifiers: {}.", declared.modifiers.join(", ")));
+        markdown.push_str(&format!(
+            "\n\nModifiers: {}.",
+            declared.modifiers.join(", ")
+        ));
     }
-    Some(Hover { markdown, span: declared.span })
+    Some(Hover {
+        markdown,
+        span: declared.span,
+    })
 }
 
-fn heading_hover(text: &str, index: usize, parse: &Parse, semantics: &Semantics, pack: &RulePack) -> Hover {
+fn heading_hover(
+    text: &str,
+    index: usize,
+    parse: &Parse,
+    semantics: &Semantics,
+    pack: &RulePack,
+) -> Hover {
     let heading = &parse.document.sections[index].heading;
     let info = &semantics.sections[index];
     let markdown = match (&info.kind, &info.reason) {
         (Some(kind), KindReason::Attribute) => format!(
             "Section kind **{kind}**, set by the `{{#{kind}}}` attribute.\n\n{}",
-            pack.section(kind).map(|s| s.description.as_str()).unwrap_or("")
+            pack.section(kind)
+                .map(|s| s.description.as_str())
+                .unwrap_or("")
         ),
         (Some(kind), KindReason::Alias(alias)) => format!(
             "Section kind **{kind}**: the title matches \"{alias}\" (case, punctuation and spacing are ignored).\n\n{}",
-            pack.section(kind).map(|s| s.description.as_str()).unwrap_or("")
+            pack.section(kind)
+                .map(|s| s.description.as_str())
+                .unwrap_or("")
         ),
         _ => format!(
             "No section kind: \"{}\" matches no known title. Add `{{#kind}}` to the heading to give it one ({}).",
             heading.title.text(text),
-            pack.sections.iter().map(|s| format!("`{}`", s.kind)).collect::<Vec<_>>().join(", ")
+            pack.sections
+                .iter()
+                .map(|s| format!("`{}`", s.kind))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
-    Hover { markdown, span: heading.span }
+    Hover {
+        markdown,
+        span: heading.span,
+    }
 }
 
 fn minutes_hover(span: Span, semantics: &Semantics) -> Hover {
     let payer = semantics.payer.as_deref().unwrap_or("medicare");
     let mut markdown = if payer == "commercial" {
-        String::from("Minutes of a timed code. Commercial profile: each code is rounded on its own (8 minutes or more make a unit).\n\n")
+        String::from(
+            "Minutes of a timed code. Commercial profile: each code is rounded on its own (8 minutes or more make a unit).\n\n",
+        )
     } else {
-        String::from("Minutes of a timed code. Medicare profile: the day's timed minutes are pooled, then turned into units:\n\n")
+        String::from(
+            "Minutes of a timed code. Medicare profile: the day's timed minutes are pooled, then turned into units:\n\n",
+        )
     };
     markdown.push_str("| Units | Minutes |\n|---|---|\n");
     for (units, first, last) in units::unit_table(6) {
@@ -95,7 +148,10 @@ fn technique_hover(text: &str, line: Span, offset: usize, pack: &RulePack) -> Op
     let line_text = line.text(text);
     let mut words: Vec<Span> = Vec::new();
     let mut start = None;
-    for (index, ch) in line_text.char_indices().chain(std::iter::once((line_text.len(), ' '))) {
+    for (index, ch) in line_text
+        .char_indices()
+        .chain(std::iter::once((line_text.len(), ' ')))
+    {
         let part_of_word = ch.is_alphanumeric() || ch == '-';
         match (part_of_word, start) {
             (true, None) => start = Some(index),
@@ -116,21 +172,32 @@ fn technique_hover(text: &str, line: Span, offset: usize, pack: &RulePack) -> Op
             if let Some(technique) = pack.technique_named(&normalize_phrase(span.text(text)))
                 && best.is_none_or(|(best_span, _)| span.len() > best_span.len())
             {
-                let index = pack.techniques.iter().position(|t| t.name == technique.name)?;
+                let index = pack
+                    .techniques
+                    .iter()
+                    .position(|t| t.name == technique.name)?;
                 best = Some((span, index));
             }
         }
     }
     let (span, index) = best?;
     let technique = &pack.techniques[index];
-    let mut markdown = format!("**{}**: {}\n\nUsually billed as {}.", technique.name, technique.description, technique.code);
+    let mut markdown = format!(
+        "**{}**: {}\n\nUsually billed as {}.",
+        technique.name, technique.description, technique.code
+    );
     match technique.billing {
         Billing::ManualTherapy => {}
         Billing::Disputed => markdown.push_str(&format!("\n\n**Disputed:** {}", technique.note)),
-        Billing::Elsewhere => markdown.push_str(&format!("\n\n**Billed elsewhere:** {}", technique.note)),
+        Billing::Elsewhere => {
+            markdown.push_str(&format!("\n\n**Billed elsewhere:** {}", technique.note))
+        }
     }
     if !technique.abbreviations.is_empty() {
-        markdown.push_str(&format!("\n\nAlso written: {}.", technique.abbreviations.join(", ")));
+        markdown.push_str(&format!(
+            "\n\nAlso written: {}.",
+            technique.abbreviations.join(", ")
+        ));
     }
     Some(Hover { markdown, span })
 }
@@ -151,11 +218,30 @@ mod tests {
     fn hovers_codes_techniques_and_headings() {
         let text = "---\ncodes: 97140-GP\n---\n## Technique\n- MFR and myofascial release to {{m:minutes}}\n";
         assert!(hover_at(text, "97140").unwrap().markdown.contains("Timed"));
-        assert!(hover_at(text, "## Tech").unwrap().markdown.contains("**technique**"));
+        assert!(
+            hover_at(text, "## Tech")
+                .unwrap()
+                .markdown
+                .contains("**technique**")
+        );
         let technique = hover_at(text, "fascial").unwrap();
-        assert!(technique.markdown.starts_with("**myofascial release**"), "{}", technique.markdown);
+        assert!(
+            technique.markdown.starts_with("**myofascial release**"),
+            "{}",
+            technique.markdown
+        );
         assert_eq!(technique.span.text(text), "myofascial release");
-        assert!(hover_at(text, "MFR").unwrap().markdown.contains("myofascial"));
-        assert!(hover_at(text, "{{m:").unwrap().markdown.contains("| 1 | 8–22 |"));
+        assert!(
+            hover_at(text, "MFR")
+                .unwrap()
+                .markdown
+                .contains("myofascial")
+        );
+        assert!(
+            hover_at(text, "{{m:")
+                .unwrap()
+                .markdown
+                .contains("| 1 | 8–22 |")
+        );
     }
 }

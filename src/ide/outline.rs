@@ -29,14 +29,28 @@ pub fn symbols(text: &str, parse: &Parse, kinds: &[Option<String>]) -> Vec<Symbo
         let section = &parse.document.sections[index];
         let title = section.heading.title.text(text);
         Symbol {
-            name: if title.is_empty() { "(untitled)".to_string() } else { title.to_string() },
+            name: if title.is_empty() {
+                "(untitled)".to_string()
+            } else {
+                title.to_string()
+            },
             detail: kinds.get(index).cloned().flatten(),
-            span: Span::new(section.heading.span.start, trim_trailing_breaks(text, section.end)),
+            span: Span::new(
+                section.heading.span.start,
+                trim_trailing_breaks(text, section.end),
+            ),
             selection: section.heading.span,
-            children: section.children.iter().map(|&child| build(child, text, parse, kinds)).collect(),
+            children: section
+                .children
+                .iter()
+                .map(|&child| build(child, text, parse, kinds))
+                .collect(),
         }
     }
-    (0..sections.len()).filter(|&index| !is_child[index]).map(|index| build(index, text, parse, kinds)).collect()
+    (0..sections.len())
+        .filter(|&index| !is_child[index])
+        .map(|index| build(index, text, parse, kinds))
+        .collect()
 }
 
 fn trim_trailing_breaks(text: &str, end: usize) -> usize {
@@ -64,7 +78,10 @@ pub fn folding(text: &str, parse: &Parse) -> Vec<(Span, FoldKind)> {
     }
     for section in &document.sections {
         folds.push((
-            Span::new(section.heading.span.start, trim_trailing_breaks(text, section.end)),
+            Span::new(
+                section.heading.span.start,
+                trim_trailing_breaks(text, section.end),
+            ),
             FoldKind::Section,
         ));
     }

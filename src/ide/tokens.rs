@@ -6,7 +6,9 @@ use crate::analysis::Semantics;
 use crate::syntax::{Inline, Parse, Span};
 
 /// Token types, in legend order.
-pub const TOKEN_TYPES: &[&str] = &["heading", "field", "type", "choice", "wildcard", "comment", "property", "number", "operator"];
+pub const TOKEN_TYPES: &[&str] = &[
+    "heading", "field", "type", "choice", "wildcard", "comment", "property", "number", "operator",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenType {
@@ -33,7 +35,11 @@ pub struct Token {
 pub fn tokens(parse: &Parse, semantics: &Semantics, kind_order: &[String]) -> Vec<Token> {
     let document = &parse.document;
     let mut out = Vec::new();
-    let token = |span, ty| Token { span, ty, kind_index: None };
+    let token = |span, ty| Token {
+        span,
+        ty,
+        kind_index: None,
+    };
     if let Some(front_matter) = &document.front_matter {
         for entry in &front_matter.entries {
             out.push(token(entry.key, TokenType::Key));
@@ -47,14 +53,21 @@ pub fn tokens(parse: &Parse, semantics: &Semantics, kind_order: &[String]) -> Ve
             .kind
             .as_ref()
             .and_then(|kind| kind_order.iter().position(|known| known == kind));
-        out.push(Token { span: section.heading.span, ty: TokenType::Heading, kind_index });
+        out.push(Token {
+            span: section.heading.span,
+            ty: TokenType::Heading,
+            kind_index,
+        });
     }
     for line in document.lines() {
         for item in &line.items {
             match item {
                 Inline::Field(field) => match field.ty {
                     Some(ty) => {
-                        out.push(token(Span::new(field.span.start, ty.start), TokenType::Field));
+                        out.push(token(
+                            Span::new(field.span.start, ty.start),
+                            TokenType::Field,
+                        ));
                         out.push(token(ty, TokenType::FieldType));
                         out.push(token(Span::new(ty.end, field.span.end), TokenType::Field));
                     }

@@ -8,7 +8,9 @@ use crate::syntax::Span;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for need in context.semantics.needed_kinds(context.pack) {
-        let Some(section_kind) = context.pack.section(need.kind) else { continue };
+        let Some(section_kind) = context.pack.section(need.kind) else {
+            continue;
+        };
         if context.semantics.has_kind(need.kind) {
             if need.required {
                 check_empty(context, out, section_kind, &need.codes);

@@ -1,0 +1,227 @@
+//! Core results (byte spans, editor-neutral items) to protocol types.
+
+use std::collections::HashMap;
+
+use ropey::Rope;
+use tower_lsp_server::ls_types as lsp;
+
+use super::encoding::{self, Encoding};
+use crate::analysis::{Diagnostic, Fix};
+use crate::ide::completion::{CompletionItem, CompletionKind};
+use crate::ide::outline::{FoldKind, Symbol};
+use crate::ide::tokens::Token;
+use crate::rulepack::Severity;
+use crate::syntax::Span;
+
+pub fn diagnostic(
+    uri: &lsp::Uri,
+    rope: &Rope,
+    encoding: Encoding,
+    diagnostic: &Diagnostic,
+) -> lsp::Diagnostic {
+    let related: Vec<lsp::DiagnosticRelatedInformation> = diagnostic
+        .related
+        .iter()
+        .map(|related| lsp::DiagnosticRelatedInformation {
+            location: lsp::Location {
+                uri: uri.clone(),
+                range: encoding::range(rope, related.span, encoding),
+            },
+            message: related.message.clone(),
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: encoding::range(rope, diagnostic.span, encoding),
+        severity: Some(match diagnostic.severity {
+            Severity::Error => lsp::DiagnosticSeverity::ERROR,
+            Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+            Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
+            Severity::Hint => lsp::DiagnosticSeverity::HINT,
+        }),
+        code: Some(lsp::NumberOrString::String(diagnostic.rule.clone())),
+        code_description: None,
+        source: Some("noteplate".to_string()),
+        message: diagnostic.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    }
+}
+
+pub fn workspace_edit(
+    uri: &lsp::Uri,
+    rope: &Rope,
+    encoding: Encoding,
+    edits: &[(Span, String)],
+) -> lsp::WorkspaceEdit {
+    let edits = edits
+        .iter()
+        .map(|(span, new_text)| lsp::TextEdit {
+            range: encoding::range(rope, *span, encoding),
+            new_text: new_text.clone(),
+        })
+        .collect();
+    lsp::WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..Default::default()
+    }
+}
+
+pub fn fix_action(
+    uri: &lsp::Uri,
+    rope: &Rope,
+    encoding: Encoding,
+    fix: &Fix,
+    diagnostics: Vec<lsp::Diagnostic>,
+) -> lsp::CodeAction {
+    let edits: Vec<(Span, String)> = fix
+        .edits
+        .iter()
+        .map(|edit| (edit.span, edit.new_text.clone()))
+        .collect();
+    lsp::CodeAction {
+        title: fix.title.clone(),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(diagnostics),
+        edit: Some(workspace_edit(uri, rope, encoding, &edits)),
+        is_preferred: Some(fix.safe),
+        ..Default::default()
+    }
+}
+
+pub fn completion_item(
+    rope: &Rope,
+    encoding: Encoding,
+    item: &CompletionItem,
+) -> lsp::CompletionItem {
+    let kind = match item.kind {
+        CompletionKind::Technique => lsp::CompletionItemKind::VALUE,
+        CompletionKind::Section => lsp::CompletionItemKind::MODULE,
+        CompletionKind::FrontMatterKey => lsp::CompletionItemKind::PROPERTY,
+        CompletionKind::Value => lsp::CompletionItemKind::ENUM_MEMBER,
+        CompletionKind::Code => lsp::CompletionItemKind::CONSTANT,
+        CompletionKind::FieldType => lsp::CompletionItemKind::TYPE_PARAMETER,
+    };
+    lsp::CompletionItem {
+        label: item.label.clone(),
+        kind: Some(kind),
+        detail: Some(item.detail.clone()),
+        documentation: Some(lsp::Documentation::MarkupContent(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: item.documentation.clone(),
+        })),
+        sort_text: Some(item.sort_text.clone()),
+        filter_text: Some(item.filter_text.clone()),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: encoding::range(rope, item.replace, encoding),
+            new_text: item.insert_text.clone(),
+        })),
+        ..Default::default()
+    }
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the struct
+pub fn document_symbol(rope: &Rope, encoding: Encoding, symbol: &Symbol) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: symbol.name.clone(),
+        detail: symbol.detail.clone(),
+        kind: lsp::SymbolKind::NAMESPACE,
+        tags: None,
+        deprecated: None,
+        range: encoding::range(rope, symbol.span, encoding),
+        selection_range: encoding::range(rope, symbol.selection, encoding),
+        children: Some(
+            symbol
+                .children
+                .iter()
+                .map(|child| document_symbol(rope, encoding, child))
+                .collect(),
+        ),
+    }
+}
+
+pub fn folding_ranges(
+    rope: &Rope,
+    encoding: Encoding,
+    folds: &[(Span, FoldKind)],
+) -> Vec<lsp::FoldingRange> {
+    folds
+        .iter()
+        .filter_map(|(span, kind)| {
+            let range = encoding::range(rope, *span, encoding);
+            (range.end.line > range.start.line).then(|| lsp::FoldingRange {
+                start_line: range.start.line,
+                start_character: None,
+                end_line: range.end.line,
+                end_character: None,
+                kind: Some(match kind {
+                    FoldKind::Comment => lsp::FoldingRangeKind::Comment,
+                    FoldKind::FrontMatter => lsp::FoldingRangeKind::Imports,
+                    FoldKind::Section => lsp::FoldingRangeKind::Region,
+                }),
+                collapsed_text: None,
+            })
+        })
+        .collect()
+}
+
+/// Encodes tokens as LSP's relative integers, splitting any that cross lines.
+pub fn semantic_tokens(
+    rope: &Rope,
+    encoding: Encoding,
+    tokens: &[Token],
+) -> Vec<lsp::SemanticToken> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut previous_line, mut previous_start) = (0u32, 0u32);
+    for token in tokens {
+        let start = encoding::position(rope, token.span.start, encoding);
+        let end = encoding::position(rope, token.span.end, encoding);
+        let modifiers = token
+            .kind_index
+            .map_or(0, |index| if index < 32 { 1u32 << index } else { 0 });
+        for line in start.line..=end.line {
+            let from = if line == start.line {
+                start.character
+            } else {
+                0
+            };
+            let to = if line == end.line {
+                end.character
+            } else {
+                let line_end = line_content_end(rope, line as usize);
+                encoding::position(rope, line_end, encoding).character
+            };
+            if to <= from {
+                continue;
+            }
+            let delta_line = line - previous_line;
+            let delta_start = if delta_line == 0 {
+                from - previous_start
+            } else {
+                from
+            };
+            out.push(lsp::SemanticToken {
+                delta_line,
+                delta_start,
+                length: to - from,
+                token_type: token.ty as u32,
+                token_modifiers_bitset: modifiers,
+            });
+            previous_line = line;
+            previous_start = from;
+        }
+    }
+    out
+}
+
+fn line_content_end(rope: &Rope, line: usize) -> usize {
+    if line + 1 >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let mut end = rope.line_to_byte(line + 1);
+    let start = rope.line_to_byte(line);
+    while end > start && matches!(rope.byte(end - 1), b'\n' | b'\r') {
+        end -= 1;
+    }
+    end
+}

@@ -1,0 +1,599 @@
+//! The `LanguageServer` implementation: one method per protocol request or notification, each a
+//! thin layer over `ide`/`analysis` plus conversion. Text edits were already applied by
+//! `State::inspect` when these handlers run; handlers only schedule analysis.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert;
+use super::encoding::{self, Encoding};
+use super::settings::{ClientSettings, DiagnosticMode};
+use super::state::{State, lock};
+use crate::ide;
+
+pub const FIX_ALL: &str = "source.fixAll.noteplate";
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+    /// Client capabilities that change what we do.
+    caps: std::sync::Mutex<ClientCaps>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct ClientCaps {
+    configuration: bool,
+    dynamic_configuration: bool,
+    dynamic_watchers: bool,
+    diagnostic_refresh: bool,
+}
+
+/// Runs `work`, turning a panic into a JSON-RPC internal error so the server stays up.
+fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(work)).map_err(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Error {
+            code: ErrorCode::InternalError,
+            message: format!("noteplate: internal error in {what}: {detail}; the server is still running, please report this").into(),
+            data: None,
+        }
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentTextParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocumentText {
+    pub version: i32,
+    pub text: String,
+}
+
+impl Backend {
+    pub fn new(client: Client, state: Arc<State>) -> Backend {
+        Backend {
+            client,
+            state,
+            caps: std::sync::Mutex::new(ClientCaps::default()),
+        }
+    }
+
+    fn caps(&self) -> ClientCaps {
+        *lock(&self.caps)
+    }
+
+    async fn report<T>(&self, result: Result<T>) -> Result<T> {
+        if let Err(error) = &result {
+            self.client
+                .log_message(MessageType::ERROR, error.message.clone())
+                .await;
+        }
+        result
+    }
+
+    /// Analyses the document's current version after the debounce delay, off the protocol task,
+    /// and publishes the result with that version unless a newer version arrived meanwhile.
+    fn schedule(&self, uri: Uri) {
+        let version = {
+            let mut documents = lock(&self.state.documents);
+            let Some(document) = documents.get_mut(&uri) else {
+                return;
+            };
+            if document.scheduled == Some(document.version) {
+                return;
+            }
+            document.scheduled = Some(document.version);
+            document.version
+        };
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let delay = lock(&state.settings).debounce_ms;
+            if delay > 0 {
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+            }
+            let rope = {
+                let documents = lock(&state.documents);
+                match documents.get(&uri) {
+                    Some(document) if document.version == version => document.rope.clone(),
+                    _ => return, // closed or stale: a newer change scheduled its own analysis
+                }
+            };
+            let worker_state = state.clone();
+            let analysed = tokio::task::spawn_blocking(move || {
+                catch_unwind(AssertUnwindSafe(|| {
+                    Arc::new(worker_state.analyze(rope, version))
+                }))
+            })
+            .await;
+            let Ok(Ok(snapshot)) = analysed else {
+                client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("noteplate: internal error analysing {}", uri.as_str()),
+                    )
+                    .await;
+                return;
+            };
+            {
+                let mut documents = lock(&state.documents);
+                match documents.get_mut(&uri) {
+                    Some(document) if document.version == version => {
+                        document.analysis = Some(snapshot.clone())
+                    }
+                    _ => return,
+                }
+            }
+            if state.pushes() {
+                let encoding = state.encoding();
+                let diagnostics = snapshot
+                    .diagnostics
+                    .iter()
+                    .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
+                    .collect();
+                client
+                    .publish_diagnostics(uri, diagnostics, Some(version))
+                    .await;
+            }
+        });
+    }
+
+    /// After settings or configuration changed: forget analyses and redo every open document.
+    async fn reanalyse_all(&self) {
+        let uris = {
+            let mut documents = lock(&self.state.documents);
+            let uris = documents.uris();
+            for uri in &uris {
+                if let Some(document) = documents.get_mut(uri) {
+                    document.analysis = None;
+                    document.scheduled = None;
+                }
+            }
+            uris
+        };
+        if self.state.pushes() {
+            for uri in uris {
+                self.schedule(uri);
+            }
+        } else if self.caps().diagnostic_refresh {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+    }
+
+    async fn apply_settings(&self, value: &serde_json::Value) {
+        let (settings, problems) = ClientSettings::from_json(value, &self.state.pack());
+        *lock(&self.state.settings) = settings;
+        for problem in problems {
+            self.client
+                .show_message(MessageType::WARNING, problem)
+                .await;
+        }
+    }
+
+    async fn pull_settings(&self) {
+        if !self.caps().configuration {
+            return;
+        }
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("noteplate".to_string()),
+        }];
+        if let Ok(values) = self.client.configuration(items).await
+            && let Some(value) = values.into_iter().next()
+        {
+            self.apply_settings(&value).await;
+        }
+    }
+
+    fn encoding(&self) -> Encoding {
+        self.state.encoding()
+    }
+
+    pub async fn document_text(&self, params: DocumentTextParams) -> Result<DocumentText> {
+        let documents = lock(&self.state.documents);
+        let document = documents.get(&params.text_document.uri).ok_or_else(|| {
+            Error::invalid_params(format!("{} is not open", params.text_document.uri.as_str()))
+        })?;
+        Ok(DocumentText {
+            version: document.version,
+            text: document.rope.to_string(),
+        })
+    }
+
+    /// Test hook: panics inside a handler when `NOTEPLATE_TEST_PANIC=1`, to prove the guard.
+    pub async fn debug_panic(&self) -> Result<()> {
+        let result = guarded("noteplate/debugPanic", || {
+            if std::env::var_os("NOTEPLATE_TEST_PANIC").is_some() {
+                panic!("deliberate test panic");
+            }
+        });
+        self.report(result).await
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let general = params.capabilities.general.as_ref();
+        let encoding = Encoding::negotiate(general.and_then(|g| g.position_encodings.as_deref()));
+        *lock(&self.state.encoding) = encoding;
+        if let Some(options) = &params.initialization_options {
+            let (settings, _) = ClientSettings::from_json(options, &self.state.pack());
+            *lock(&self.state.settings) = settings;
+        }
+        let workspace = params.capabilities.workspace.as_ref();
+        let client_pulls = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
+        let mode = lock(&self.state.settings).diagnostic_mode;
+        let pull = match mode {
+            DiagnosticMode::Pull => true,
+            DiagnosticMode::Push => false,
+            DiagnosticMode::Auto => client_pulls,
+        };
+        self.state.push_diagnostics.store(!pull, Ordering::SeqCst);
+        *lock(&self.caps) = ClientCaps {
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            dynamic_configuration: workspace
+                .and_then(|w| w.did_change_configuration.as_ref())
+                .and_then(|c| c.dynamic_registration)
+                .unwrap_or(false),
+            dynamic_watchers: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|c| c.dynamic_registration)
+                .unwrap_or(false),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+        };
+        let pack = self.state.pack();
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "noteplate".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(encoding.kind()),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(
+                        ["#", "{", "|", ":", ",", " "].map(String::from).to_vec(),
+                    ),
+                    ..Default::default()
+                }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new(FIX_ALL),
+                        ]),
+                        ..Default::default()
+                    },
+                )),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: ide::tokens::TOKEN_TYPES
+                                    .iter()
+                                    .map(|t| SemanticTokenType::new(t))
+                                    .collect(),
+                                token_modifiers: pack
+                                    .sections
+                                    .iter()
+                                    .map(|s| SemanticTokenModifier::from(s.kind.clone()))
+                                    .collect(),
+                            },
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            ..Default::default()
+                        },
+                    ),
+                ),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("noteplate".into()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        ..Default::default()
+                    })
+                }),
+                ..Default::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let caps = self.caps();
+        let mut registrations = Vec::new();
+        if caps.dynamic_configuration {
+            registrations.push(Registration {
+                id: "noteplate-configuration".into(),
+                method: "workspace/didChangeConfiguration".into(),
+                register_options: Some(serde_json::json!({ "section": "noteplate" })),
+            });
+        }
+        if caps.dynamic_watchers {
+            let watchers: Vec<FileSystemWatcher> = ["**/noteplate.toml", "**/.noteplate.toml"]
+                .iter()
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.to_string()),
+                    kind: None,
+                })
+                .collect();
+            registrations.push(Registration {
+                id: "noteplate-config-files".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            });
+        }
+        if !registrations.is_empty() {
+            let _ = self.client.register_capability(registrations).await;
+        }
+        self.pull_settings().await;
+        self.reanalyse_all().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.state.shutdown_requested.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        self.schedule(params.text_document.uri);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        self.schedule(params.text_document.uri);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        if self.state.pushes() {
+            self.client
+                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
+                .await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // Clients that register for this re-send nothing useful; pull when we can, else use the
+        // pushed object.
+        if self.caps().configuration {
+            self.pull_settings().await;
+        } else {
+            self.apply_settings(&params.settings).await;
+        }
+        self.reanalyse_all().await;
+    }
+
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        self.reanalyse_all().await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let state = self.state.clone();
+        let result = guarded("textDocument/diagnostic", || {
+            let items = match state.snapshot(&uri) {
+                Some(snapshot) => {
+                    let encoding = state.encoding();
+                    snapshot
+                        .diagnostics
+                        .iter()
+                        .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
+                        .collect()
+                }
+                None => Vec::new(),
+            };
+            DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+                RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: None,
+                        items,
+                    },
+                },
+            ))
+        });
+        self.report(result).await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let position = params.text_document_position;
+        let result = guarded("textDocument/completion", || {
+            let (rope, settings) = {
+                let documents = lock(&self.state.documents);
+                let Some(document) = documents.get(&position.text_document.uri) else {
+                    return None;
+                };
+                (
+                    document.rope.clone(),
+                    lock(&self.state.settings).analysis_settings(),
+                )
+            };
+            let encoding = self.encoding();
+            let text = rope.to_string();
+            let offset = encoding::offset(&rope, position.position, encoding);
+            let items = ide::completion::complete(&text, offset, &self.state.pack(), &settings);
+            Some(CompletionResponse::List(CompletionList {
+                is_incomplete: true,
+                items: items
+                    .iter()
+                    .map(|item| convert::completion_item(&rope, encoding, item))
+                    .collect(),
+            }))
+        });
+        self.report(result).await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params;
+        let result = guarded("textDocument/hover", || {
+            let snapshot = self.state.snapshot(&position.text_document.uri)?;
+            let encoding = self.encoding();
+            let offset = encoding::offset(&snapshot.rope, position.position, encoding);
+            let found = ide::hover::hover(
+                &snapshot.text,
+                offset,
+                &snapshot.parse,
+                &snapshot.semantics,
+                &self.state.pack(),
+            )?;
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: found.markdown,
+                }),
+                range: Some(encoding::range(&snapshot.rope, found.span, encoding)),
+            })
+        });
+        self.report(result).await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        let result = guarded("textDocument/codeAction", || {
+            let snapshot = self.state.snapshot(&uri)?;
+            let encoding = self.encoding();
+            let requested = encoding::span(&snapshot.rope, params.range, encoding);
+            let wants = |kind: &CodeActionKind| {
+                params.context.only.as_ref().is_none_or(|only| {
+                    only.iter().any(|o| {
+                        kind.as_str() == o.as_str()
+                            || kind.as_str().starts_with(&format!("{}.", o.as_str()))
+                    })
+                })
+            };
+            let mut actions = Vec::new();
+            if wants(&CodeActionKind::QUICKFIX) {
+                for diagnostic in &snapshot.diagnostics {
+                    let Some(fix) = &diagnostic.fix else { continue };
+                    let overlaps = diagnostic.span.start <= requested.end
+                        && requested.start <= diagnostic.span.end;
+                    if !overlaps {
+                        continue;
+                    }
+                    let lsp_diagnostic =
+                        convert::diagnostic(&uri, &snapshot.rope, encoding, diagnostic);
+                    actions.push(CodeActionOrCommand::CodeAction(convert::fix_action(
+                        &uri,
+                        &snapshot.rope,
+                        encoding,
+                        fix,
+                        vec![lsp_diagnostic],
+                    )));
+                }
+            }
+            if wants(&CodeActionKind::new(FIX_ALL)) {
+                let edits = crate::analysis::safe_fix_edits(&snapshot.diagnostics);
+                if !edits.is_empty() {
+                    let edits: Vec<_> = edits.into_iter().map(|e| (e.span, e.new_text)).collect();
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: "Fix all safe noteplate findings".into(),
+                        kind: Some(CodeActionKind::new(FIX_ALL)),
+                        edit: Some(convert::workspace_edit(
+                            &uri,
+                            &snapshot.rope,
+                            encoding,
+                            &edits,
+                        )),
+                        ..Default::default()
+                    }));
+                }
+            }
+            Some(actions)
+        });
+        self.report(result).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let result = guarded("textDocument/documentSymbol", || {
+            let snapshot = self.state.snapshot(&params.text_document.uri)?;
+            let kinds: Vec<Option<String>> = snapshot
+                .semantics
+                .sections
+                .iter()
+                .map(|s| s.kind.clone())
+                .collect();
+            let symbols = ide::outline::symbols(&snapshot.text, &snapshot.parse, &kinds);
+            let encoding = self.encoding();
+            Some(DocumentSymbolResponse::Nested(
+                symbols
+                    .iter()
+                    .map(|symbol| convert::document_symbol(&snapshot.rope, encoding, symbol))
+                    .collect(),
+            ))
+        });
+        self.report(result).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let result = guarded("textDocument/foldingRange", || {
+            let snapshot = self.state.snapshot(&params.text_document.uri)?;
+            let folds = ide::outline::folding(&snapshot.text, &snapshot.parse);
+            Some(convert::folding_ranges(
+                &snapshot.rope,
+                self.encoding(),
+                &folds,
+            ))
+        });
+        self.report(result).await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let result = guarded("textDocument/semanticTokens/full", || {
+            let snapshot = self.state.snapshot(&params.text_document.uri)?;
+            let kinds: Vec<String> = self
+                .state
+                .pack()
+                .sections
+                .iter()
+                .map(|s| s.kind.clone())
+                .collect();
+            let tokens = ide::tokens::tokens(&snapshot.parse, &snapshot.semantics, &kinds);
+            Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data: convert::semantic_tokens(&snapshot.rope, self.encoding(), &tokens),
+            }))
+        });
+        self.report(result).await
+    }
+}
