@@ -179,6 +179,19 @@ impl Semantics {
         needs
     }
 
+    /// Whether daily treatment-note elements apply: `type: daily`, or no `type:` under a payer
+    /// profile whose notes are daily by default.
+    pub fn is_daily_note(&self, pack: &RulePack) -> bool {
+        match self.note_type.as_deref() {
+            Some(note_type) => note_type == "daily",
+            None => self
+                .payer
+                .as_deref()
+                .and_then(|payer| pack.payer(payer))
+                .is_some_and(|profile| profile.daily_note_by_default),
+        }
+    }
+
     pub fn declares(&self, code: &str) -> bool {
         self.codes.iter().any(|declared| declared.code == code)
     }

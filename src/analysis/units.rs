@@ -48,16 +48,7 @@ pub const MIDPOINT_MINUTES: u32 = 8;
 /// The most rows [`unit_table`] returns: 96 units, the row holding a whole day (1,440 minutes).
 pub const MAX_TABLE_UNITS: u32 = 96;
 
-/// How a payer turns timed minutes into units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum UnitMethod {
-    /// CMS 8-minute rule: the timed minutes of all codes are pooled, the pool sets the total
-    /// number of units, and the units are shared out by full blocks and then leftover minutes.
-    TotalTime,
-    /// CPT midpoint per code ("rule of eights"): each code is rounded on its own at 8 minutes.
-    PerCode,
-}
+pub use crate::rulepack::UnitMethod;
 
 /// The units one code receives.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -9,6 +9,7 @@ mod check;
 mod inputs;
 mod output;
 mod rules;
+mod units;
 
 use std::process::ExitCode;
 
@@ -45,6 +46,8 @@ enum Command {
     },
     /// Run the language server on stdin/stdout.
     Lsp,
+    /// Compute billing units from timed minutes under a payer profile.
+    Units(units::UnitsArgs),
 }
 
 /// Output format of `check`.
@@ -86,5 +89,6 @@ pub fn main() -> ExitCode {
         Command::Rules { markdown } => ExitCode::from(rules::list(markdown)),
         Command::Explain { rule } => ExitCode::from(rules::explain(&rule)),
         Command::Lsp => crate::lsp::run(),
+        Command::Units(args) => ExitCode::from(units::run(&args)),
     }
 }

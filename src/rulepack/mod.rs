@@ -88,6 +88,82 @@ pub struct Technique {
     /// Why it is disputed or billed elsewhere; empty when `billing = "manual-therapy"`.
     #[serde(default)]
     pub note: String,
+    /// What a template offering this technique must also capture (e.g. limb measurements for
+    /// manual lymphatic drainage).
+    #[serde(default)]
+    pub needs: Vec<TechniqueNeed>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// Something a template must capture when it offers a technique.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TechniqueNeed {
+    /// The rule that reports it, e.g. `technique-needs`.
+    pub rule: String,
+    /// What is missing, in words: "limb measurements before treatment".
+    pub what: String,
+    /// Words or phrases any of which shows the template captures it (compared after
+    /// normalisation, anywhere in the template).
+    pub any_of: Vec<String>,
+    /// Severity for this need; the rule's default when absent.
+    #[serde(default)]
+    pub severity: Option<Severity>,
+}
+
+/// A payer profile: how units are counted and which documentation rules apply.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PayerProfile {
+    pub name: String,
+    pub description: String,
+    pub unit_method: UnitMethod,
+    /// Therapy codes need GP/GO/GN (Medicare).
+    pub therapy_modifiers: bool,
+    /// Templates without `type:` are daily treatment notes (date, signature, minute totals).
+    pub daily_note_by_default: bool,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// How a payer turns timed minutes into units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnitMethod {
+    /// CMS 8-minute rule: the timed minutes of all codes are pooled, the pool sets the total
+    /// number of units, and the units are shared out by full blocks and then leftover minutes.
+    TotalTime,
+    /// CPT midpoint per code ("rule of eights"): each code is rounded on its own at 8 minutes.
+    PerCode,
+}
+
+/// Confidence of a payer fact, from the domain reference.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// Two codes billed together that need a modifier (an NCCI procedure-to-procedure edit).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CodePair {
+    /// Column-1 codes (any of them).
+    pub first: Vec<String>,
+    /// Column-2 codes (any of them).
+    pub second: Vec<String>,
+    /// NCCI modifier indicator: 0 never together, 1 with a modifier, 9 not applicable.
+    pub indicator: u8,
+    /// Acceptable modifiers, preferred first (e.g. `["XS", "59"]`).
+    pub modifiers: Vec<String>,
+    /// Which side carries the modifier: `"first"` or `"second"`.
+    pub modifier_on: String,
+    /// When both may be billed, in our words.
+    pub condition: String,
+    pub confidence: Confidence,
     #[serde(default)]
     pub sources: Vec<String>,
 }
@@ -146,8 +222,20 @@ struct CodesFile {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct TechniquesFile {
+    /// Generic wording that names no specific technique ("manual therapy", "soft tissue work").
+    #[serde(default)]
+    vague: Vec<String>,
     #[serde(default)]
     technique: Vec<Technique>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct PayersFile {
+    #[serde(default)]
+    payer: Vec<PayerProfile>,
+    #[serde(default)]
+    pair: Vec<CodePair>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -163,7 +251,11 @@ pub struct RulePack {
     pub sections: Vec<SectionKind>,
     pub codes: Vec<Code>,
     pub techniques: Vec<Technique>,
+    /// Generic technique wording, normalised.
+    pub vague: Vec<String>,
     pub rules: Vec<RuleInfo>,
+    pub payers: Vec<PayerProfile>,
+    pub pairs: Vec<CodePair>,
     index: lookup::Index,
 }
 
@@ -171,6 +263,7 @@ const SECTIONS_TOML: &str = include_str!("../../rulepack/sections.toml");
 const CODES_TOML: &str = include_str!("../../rulepack/codes.toml");
 const TECHNIQUES_TOML: &str = include_str!("../../rulepack/techniques.toml");
 const RULES_TOML: &str = include_str!("../../rulepack/rules.toml");
+const PAYERS_TOML: &str = include_str!("../../rulepack/payers.toml");
 
 impl RulePack {
     /// The pack compiled into the binary. Its data is checked by tests, so parsing cannot fail at
@@ -178,8 +271,14 @@ impl RulePack {
     pub fn embedded() -> RulePack {
         static PACK: std::sync::OnceLock<RulePack> = std::sync::OnceLock::new();
         PACK.get_or_init(|| {
-            Self::from_toml(SECTIONS_TOML, CODES_TOML, TECHNIQUES_TOML, RULES_TOML)
-                .unwrap_or_else(|error| panic!("the embedded rule pack is invalid: {error}"))
+            Self::from_toml(
+                SECTIONS_TOML,
+                CODES_TOML,
+                TECHNIQUES_TOML,
+                RULES_TOML,
+                PAYERS_TOML,
+            )
+            .unwrap_or_else(|error| panic!("the embedded rule pack is invalid: {error}"))
         })
         .clone()
     }
@@ -189,6 +288,7 @@ impl RulePack {
         codes: &str,
         techniques: &str,
         rules: &str,
+        payers: &str,
     ) -> Result<RulePack, String> {
         let sections: SectionsFile =
             toml::from_str(sections).map_err(|e| format!("sections.toml: {e}"))?;
@@ -196,11 +296,19 @@ impl RulePack {
         let techniques: TechniquesFile =
             toml::from_str(techniques).map_err(|e| format!("techniques.toml: {e}"))?;
         let rules: RulesFile = toml::from_str(rules).map_err(|e| format!("rules.toml: {e}"))?;
+        let payers: PayersFile = toml::from_str(payers).map_err(|e| format!("payers.toml: {e}"))?;
         let mut pack = RulePack {
             sections: sections.section,
             codes: codes.code,
             techniques: techniques.technique,
+            vague: techniques
+                .vague
+                .iter()
+                .map(|phrase| normalize_phrase(phrase))
+                .collect(),
             rules: rules.rule,
+            payers: payers.payer,
+            pairs: payers.pair,
             index: lookup::Index::default(),
         };
         pack.reindex();
@@ -263,6 +371,12 @@ impl RulePack {
             .find(|c| c.code.eq_ignore_ascii_case(code))
     }
 
+    pub fn payer(&self, name: &str) -> Option<&PayerProfile> {
+        self.payers
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
     pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
         self.rules.iter().find(|r| r.id == id)
     }
@@ -319,6 +433,25 @@ mod tests {
         for rule in &pack.rules {
             assert!(ids.insert(&rule.id), "duplicate rule {}", rule.id);
         }
+        for technique in &pack.techniques {
+            for need in &technique.needs {
+                assert!(
+                    pack.rule(&need.rule).is_some(),
+                    "{} names unknown rule {}",
+                    technique.name,
+                    need.rule
+                );
+            }
+        }
+        for pair in &pack.pairs {
+            assert!(
+                matches!(pair.modifier_on.as_str(), "first" | "second"),
+                "bad modifier_on {}",
+                pair.modifier_on
+            );
+            assert!(!pair.modifiers.is_empty() || pair.indicator != 1);
+        }
+        assert!(pack.payer("medicare").is_some() && pack.payer("commercial").is_some());
     }
 
     #[test]

@@ -5,8 +5,6 @@ use super::{Context, replace};
 use crate::analysis::{Diagnostic, Related, fuzzy};
 use crate::syntax::FRONT_MATTER_KEYS;
 
-/// Payer profiles the analysis understands.
-pub const PAYERS: &[&str] = &["medicare", "commercial"];
 /// Values of `type:`.
 pub const NOTE_TYPES: &[&str] = &["daily", "evaluation", "progress", "discharge"];
 
@@ -50,15 +48,23 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let value = entry.value.text(text).trim();
         match lower.as_str() {
-            "payer" => check_value(
-                context,
-                out,
-                "unknown-payer",
-                "payer profile",
-                entry.value,
-                value,
-                PAYERS,
-            ),
+            "payer" => {
+                let payers: Vec<&str> = context
+                    .pack
+                    .payers
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect();
+                check_value(
+                    context,
+                    out,
+                    "unknown-payer",
+                    "payer profile",
+                    entry.value,
+                    value,
+                    &payers,
+                )
+            }
             "type" => check_value(
                 context,
                 out,

@@ -47,8 +47,16 @@ fn missing(
         (_, false) => "should have",
     };
     let message = format!(
-        "{} {verb} a \"{}\" section; add `## {}` (or mark an existing heading with `{{#{}}}`)",
+        "{} {verb} {} \"{}\" section; add `## {}` (or mark an existing heading with `{{#{}}}`)",
         code_list(context, code_indices),
+        if section_kind
+            .title
+            .starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u'])
+        {
+            "an"
+        } else {
+            "a"
+        },
         section_kind.title,
         section_kind.title,
         section_kind.kind,

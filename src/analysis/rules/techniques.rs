@@ -10,12 +10,11 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Context, replace};
+use crate::analysis::mentions::{MAX_WORDS, Word, words};
 use crate::analysis::{Diagnostic, fuzzy};
 use crate::rulepack::normalize_phrase;
 use crate::syntax::{Inline, Span};
 
-/// Longest technique name, in words, that phrase matching considers.
-const MAX_WORDS: usize = 4;
 /// Head words too generic to mark a phrase as a technique on their own: "manual therapy" is vague
 /// wording (reported by its own rule), not an unknown technique.
 const GENERIC_HEAD_WORDS: &[&str] = &["therapy", "technique", "techniques", "work"];
@@ -77,39 +76,6 @@ impl<'a> Lexicon<'a> {
                 .strip_suffix('s')
                 .is_some_and(|singular| self.names.contains_key(singular))
     }
-}
-
-/// A word of a phrase with its byte span in the document.
-struct Word {
-    normalized: String,
-    span: Span,
-}
-
-fn words(text: &str, base: usize) -> Vec<Word> {
-    let mut words = Vec::new();
-    let mut start = None;
-    for (offset, ch) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (ch.is_alphanumeric(), start) {
-            (true, None) => start = Some(offset),
-            (false, Some(begin)) => {
-                let raw = &text[begin..offset];
-                let mut normalized = raw.to_lowercase();
-                if let Some(stem) = normalized.strip_suffix("isation") {
-                    normalized = format!("{stem}ization");
-                }
-                words.push(Word {
-                    normalized,
-                    span: Span::new(base + begin, base + offset),
-                });
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    words
 }
 
 /// A near miss: the phrase's span and the canonical name it probably means.
@@ -176,26 +142,14 @@ fn scan<'a>(lexicon: &Lexicon<'a>, words: &[Word]) -> (Vec<NearMiss<'a>>, bool) 
 }
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let document = &context.parse.document;
-    let mut section_indices: Vec<usize> = context.semantics.sections_of_kind("technique").collect();
-    // Subsections of a technique section are part of it.
-    let mut cursor = 0;
-    while cursor < section_indices.len() {
-        let children = document.sections[section_indices[cursor]].children.clone();
-        for child in children {
-            if !section_indices.contains(&child) {
-                section_indices.push(child);
-            }
-        }
-        cursor += 1;
-    }
-    if section_indices.is_empty() {
+    let lines = context.technique_lines();
+    if lines.is_empty() {
         return;
     }
     let lexicon = Lexicon::new(context);
     let text = context.text;
-    for &index in &section_indices {
-        for line in &document.sections[index].lines {
+    {
+        for line in lines {
             for item in &line.items {
                 match item {
                     Inline::Text(span) => {

@@ -1,0 +1,117 @@
+//! Modifiers: `missing-modifier` (two declared codes form an NCCI pair from the pack's pair table
+//! and the side that must carry 59/X{EPSU} does not; severity follows the pair's confidence, so
+//! low-confidence pairs are only `info`) and `missing-therapy-modifier` (a payer profile that
+//! wants GP/GO/GN on therapy codes, R12).
+
+use super::Context;
+use crate::analysis::semantics::DeclaredCode;
+use crate::analysis::{Diagnostic, Edit, Fix, Related};
+use crate::rulepack::{Confidence, Severity};
+use crate::syntax::Span;
+
+const THERAPY_MODIFIERS: &[&str] = &["GP", "GO", "GN"];
+
+fn add_modifier_fix(code: &DeclaredCode, modifier: &str) -> Fix {
+    Fix {
+        title: format!("Add -{modifier} to {}", code.code),
+        edits: vec![Edit {
+            span: Span::empty(code.span.end),
+            new_text: format!("-{modifier}"),
+        }],
+        safe: false,
+    }
+}
+
+pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let codes = &context.semantics.codes;
+    for pair in &context.pack.pairs {
+        if pair.indicator != 1 {
+            continue;
+        }
+        let first = codes.iter().find(|c| pair.first.contains(&c.code));
+        let second = codes.iter().find(|c| pair.second.contains(&c.code));
+        let (Some(first), Some(second)) = (first, second) else {
+            continue;
+        };
+        let (carrier, other) = if pair.modifier_on == "first" {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        if carrier.modifiers.iter().any(|m| pair.modifiers.contains(m)) {
+            continue;
+        }
+        let preferred = &pair.modifiers[0];
+        let mut diagnostic = context.diagnostic(
+            "missing-modifier",
+            carrier.span,
+            format!(
+                "`{}` billed with `{}` needs {} on `{}`: {} (confidence: {:?})",
+                carrier.code,
+                other.code,
+                pair.modifiers
+                    .iter()
+                    .map(|m| format!("-{m}"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                carrier.code,
+                pair.condition,
+                pair.confidence
+            )
+            .replace(
+                "(confidence: Low)",
+                "(low confidence: verify against the current NCCI table)",
+            )
+            .replace("(confidence: Medium)", "(medium confidence)")
+            .replace("(confidence: High)", ""),
+        );
+        diagnostic.message = diagnostic.message.trim_end().to_string();
+        diagnostic.severity = match pair.confidence {
+            Confidence::High => Severity::Error,
+            Confidence::Medium => Severity::Warning,
+            Confidence::Low => Severity::Info,
+        }
+        .min(diagnostic.severity.max(Severity::Info));
+        diagnostic.related.push(Related {
+            span: other.span,
+            message: format!("`{}` is declared here", other.code),
+        });
+        diagnostic.fix = Some(add_modifier_fix(carrier, preferred));
+        out.push(diagnostic);
+    }
+
+    let Some(profile) = context
+        .semantics
+        .payer
+        .as_deref()
+        .and_then(|p| context.pack.payer(p))
+    else {
+        return;
+    };
+    if !profile.therapy_modifiers {
+        return;
+    }
+    for code in codes {
+        let Some(known) = context.pack.code(&code.code) else {
+            continue;
+        };
+        if !known.therapy
+            || code
+                .modifiers
+                .iter()
+                .any(|m| THERAPY_MODIFIERS.contains(&m.as_str()))
+        {
+            continue;
+        }
+        let mut diagnostic = context.diagnostic(
+            "missing-therapy-modifier",
+            code.span,
+            format!(
+                "under the {} profile every therapy line needs GP (physical therapy), GO (occupational) or GN (speech); add one to `{}`",
+                profile.name, code.code
+            ),
+        );
+        diagnostic.fix = Some(add_modifier_fix(code, "GP"));
+        out.push(diagnostic);
+    }
+}

@@ -1,0 +1,88 @@
+//! What a technique section offers: `vague-technique` (only generic wording such as "manual
+//! therapy", R6), `billed-elsewhere` (a technique usually billed under another code offered under
+//! 97140, R15) and `technique-needs` (what a technique requires the template to capture, e.g.
+//! limb measurements for manual lymphatic drainage, R16, or a grade for joint mobilization).
+
+use super::Context;
+use crate::analysis::mentions::{find_phrase, technique_mentions};
+use crate::analysis::{Diagnostic, Related};
+use crate::rulepack::{Billing, normalize_phrase};
+
+pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let lines = context.technique_lines();
+    if lines.is_empty() {
+        return;
+    }
+    let pack = context.pack;
+    let text = context.text;
+    let mentions = technique_mentions(text, lines.iter().copied(), pack);
+    let bills_manual_therapy = context.semantics.declares("97140");
+
+    // vague-technique: generic wording and no specific technique at all.
+    let specific = mentions
+        .iter()
+        .any(|m| pack.techniques[m.technique].billing != Billing::Elsewhere);
+    if !specific && let Some(span) = find_phrase(text, lines.iter().copied(), &pack.vague) {
+        out.push(context.diagnostic(
+            "vague-technique",
+            span,
+            format!(
+                "`{}` does not say which technique was used; reviewers deny manual therapy without a specific technique, so offer named techniques such as {{joint mobilization|soft tissue mobilization|myofascial release}}",
+                span.text(text)
+            ),
+        ));
+    }
+
+    // billed-elsewhere: only meaningful when the template bills manual therapy.
+    if bills_manual_therapy {
+        for mention in &mentions {
+            let technique = &pack.techniques[mention.technique];
+            if technique.billing != Billing::Elsewhere {
+                continue;
+            }
+            out.push(context.diagnostic(
+                "billed-elsewhere",
+                mention.span,
+                format!(
+                    "{} is usually billed as {}, not as manual therapy (97140); document it under that code or remove it from this section. {}",
+                    technique.name, technique.code, technique.note
+                ),
+            ));
+        }
+    }
+
+    // technique-needs: each need once per technique, on its first mention.
+    let all_lines: Vec<_> = context.parse.document.lines().collect();
+    let mut reported: Vec<(usize, usize)> = Vec::new();
+    for mention in &mentions {
+        let technique = &pack.techniques[mention.technique];
+        for (need_index, need) in technique.needs.iter().enumerate() {
+            if reported.contains(&(mention.technique, need_index)) {
+                continue;
+            }
+            reported.push((mention.technique, need_index));
+            let phrases: Vec<String> = need.any_of.iter().map(|p| normalize_phrase(p)).collect();
+            if find_phrase(text, all_lines.iter().copied(), &phrases).is_some() {
+                continue;
+            }
+            let mut diagnostic = context.diagnostic(
+                &need.rule,
+                mention.span,
+                format!(
+                    "{} is offered, so the template should also capture {}",
+                    technique.name, need.what
+                ),
+            );
+            if let Some(severity) = need.severity {
+                diagnostic.severity = severity;
+            }
+            if !technique.note.is_empty() {
+                diagnostic.related.push(Related {
+                    span: mention.span,
+                    message: technique.note.clone(),
+                });
+            }
+            out.push(diagnostic);
+        }
+    }
+}

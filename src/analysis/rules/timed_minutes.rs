@@ -1,0 +1,141 @@
+//! Time documentation for timed codes: `missing-minutes` (a timed code is declared and the template
+//! captures no minutes at all) and, for daily notes, `missing-total-minutes` (total timed-code
+//! minutes and total treatment minutes, payer-rules.md R3, sources S7, S15).
+
+use super::Context;
+use super::required_sections::insert_section_fix;
+use crate::analysis::{Diagnostic, Edit, Fix};
+use crate::rulepack::normalize_phrase;
+use crate::syntax::{Inline, Span};
+
+/// A `{{name:minutes}}` field with the words around it, for telling totals apart.
+struct MinutesField {
+    /// Field name and its line's text, normalised.
+    context: String,
+}
+
+fn minutes_fields(context: &Context<'_>) -> Vec<MinutesField> {
+    let text = context.text;
+    let mut fields = Vec::new();
+    for line in context.parse.document.lines() {
+        for item in &line.items {
+            if let Inline::Field(field) = item
+                && field
+                    .ty
+                    .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"))
+            {
+                fields.push(MinutesField {
+                    context: format!(
+                        "{} {}",
+                        normalize_phrase(&field.name.text(text).replace('_', " ")),
+                        normalize_phrase(line.span.text(text))
+                    ),
+                });
+            }
+        }
+    }
+    fields
+}
+
+/// Adds the Time section, or appends its skeleton to the existing one.
+fn time_fix(context: &Context<'_>) -> Option<Fix> {
+    let time = context.pack.section("time")?;
+    let document = &context.parse.document;
+    let existing = context.semantics.sections_of_kind("time").next();
+    Some(match existing {
+        None => insert_section_fix(context, time),
+        Some(index) => {
+            let section = &document.sections[index];
+            let at = section
+                .lines
+                .last()
+                .map_or(section.heading.span.end, |line| line.span.end);
+            let newline = context.line_break();
+            Fix {
+                title: "Add minute totals to the Time section".into(),
+                edits: vec![Edit {
+                    span: Span::empty(at),
+                    new_text: format!(
+                        "{newline}{}",
+                        time.skeleton.trim_end().replace('\n', newline)
+                    ),
+                }],
+                safe: true,
+            }
+        }
+    })
+}
+
+pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let semantics = context.semantics;
+    let timed: Vec<usize> = semantics
+        .codes
+        .iter()
+        .enumerate()
+        .filter(|(_, declared)| {
+            context
+                .pack
+                .code(&declared.code)
+                .is_some_and(|code| code.timed)
+        })
+        .map(|(index, _)| index)
+        .collect();
+    let Some(&first_timed) = timed.first() else {
+        return;
+    };
+    let anchor = semantics.codes[first_timed].span;
+    let fields = minutes_fields(context);
+    let names: Vec<&str> = timed
+        .iter()
+        .map(|&i| semantics.codes[i].code.as_str())
+        .collect();
+
+    if fields.is_empty() {
+        let mut diagnostic = context.diagnostic(
+            "missing-minutes",
+            anchor,
+            format!(
+                "{} {} billed per 15 minutes, but the template captures no minutes; add a `{{{{name:minutes}}}}` field so the note shows the time that supports the units",
+                names.join(", "),
+                if names.len() == 1 { "is" } else { "are" }
+            ),
+        );
+        diagnostic.fix = time_fix(context);
+        out.push(diagnostic);
+        return;
+    }
+
+    if !semantics.is_daily_note(context.pack) {
+        return;
+    }
+    let has_timed_total = fields
+        .iter()
+        .any(|f| f.context.contains("total") && f.context.contains("timed"));
+    let has_treatment_total = fields.iter().any(|f| {
+        f.context.contains("total")
+            && !f.context.contains("timed")
+            && ["treatment", "session", "visit", "time"]
+                .iter()
+                .any(|word| f.context.contains(word))
+    });
+    let mut missing = Vec::new();
+    if !has_timed_total {
+        missing.push("total timed-code minutes");
+    }
+    if !has_treatment_total {
+        missing.push("total treatment minutes");
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let mut diagnostic = context.diagnostic(
+        "missing-total-minutes",
+        anchor,
+        format!(
+            "a daily treatment note must record {}; add minutes fields labelled \"Total timed-code minutes\" and \"Total treatment minutes\"",
+            missing.join(" and ")
+        ),
+    );
+    diagnostic.fix = time_fix(context);
+    out.push(diagnostic);
+}
