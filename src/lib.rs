@@ -4,12 +4,15 @@
 //! - [`syntax`]: text to a typed tree with byte spans; never fails.
 //! - [`rulepack`]: section kinds, billing codes, techniques and rule metadata, as data.
 //! - [`analysis`]: rules over the tree; pure, no IO, no protocol types.
+//! - [`config`]: project configuration files, shared by both faces.
 //! - faces: [`cli`] (`noteplate check` and friends) and [`lsp`] (`noteplate lsp`).
 //!
 //! See `docs/architecture.md` for what each layer may not touch.
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
+pub mod fragments;
 pub mod ide;
 pub mod line_index;
 pub mod lsp;

@@ -10,6 +10,7 @@ pub mod fuzzy;
 pub mod mentions;
 mod rules;
 pub mod semantics;
+pub mod suppressions;
 pub mod units;
 
 use std::collections::{HashMap, HashSet};
@@ -66,6 +67,38 @@ pub struct Settings {
     pub severity_overrides: HashMap<String, Severity>,
 }
 
+/// What the faces found when resolving `@include` lines (reading files is their job).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Includes {
+    pub items: Vec<IncludeResult>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncludeResult {
+    /// The path as written on the include line.
+    pub span: Span,
+    /// The whole include line.
+    pub line: Span,
+    pub outcome: IncludeOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum IncludeOutcome {
+    Found {
+        file: std::path::PathBuf,
+        /// Section kinds the fragment (and what it includes) provides.
+        kinds: Vec<String>,
+        errors: usize,
+        warnings: usize,
+        /// The fragment's first finding, for the summary.
+        first: Option<String>,
+    },
+    /// Missing or unreadable; the message says which.
+    NotFound(String),
+    OutsideRoot(String),
+    Cycle(String),
+}
+
 /// Everything known about one text: its parse, its semantic model and its findings.
 #[derive(Debug, Clone)]
 pub struct Analysis {
@@ -92,15 +125,43 @@ pub fn analyze_with_semantics(
     pack: &RulePack,
     settings: &Settings,
 ) -> (Semantics, Vec<Diagnostic>) {
-    let semantics = Semantics::new(text, &parse.document, pack, settings);
+    analyze_with_semantics_and_includes(text, parse, pack, settings, &Includes::default())
+}
+
+/// Like [`analyze`], with the resolved `@include` lines (their sections count as present).
+pub fn analyze_with(
+    text: &str,
+    parse: &Parse,
+    pack: &RulePack,
+    settings: &Settings,
+    includes: &Includes,
+) -> Vec<Diagnostic> {
+    analyze_with_semantics_and_includes(text, parse, pack, settings, includes).1
+}
+
+pub fn analyze_with_semantics_and_includes(
+    text: &str,
+    parse: &Parse,
+    pack: &RulePack,
+    settings: &Settings,
+    includes: &Includes,
+) -> (Semantics, Vec<Diagnostic>) {
+    let mut semantics = Semantics::new(text, &parse.document, pack, settings);
+    for item in &includes.items {
+        if let IncludeOutcome::Found { kinds, .. } = &item.outcome {
+            semantics.included_kinds.extend(kinds.iter().cloned());
+        }
+    }
     let context = rules::Context {
         text,
         parse,
         pack,
         semantics: &semantics,
+        includes,
     };
     let mut diagnostics = Vec::new();
     rules::run_all(&context, &mut diagnostics);
+    suppressions::apply(text, parse, pack, &mut diagnostics);
     diagnostics.retain(|diagnostic| !settings.disabled_rules.contains(&diagnostic.rule));
     for diagnostic in &mut diagnostics {
         if let Some(&severity) = settings.severity_overrides.get(&diagnostic.rule) {

@@ -16,6 +16,8 @@ pub struct Semantics {
     pub payer: Option<String>,
     /// `type:` from the front matter, lower-cased.
     pub note_type: Option<String>,
+    /// Section kinds provided by `@include`d fragments (filled by the caller that resolved them).
+    pub included_kinds: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +129,7 @@ impl Semantics {
             codes,
             payer,
             note_type,
+            included_kinds: Vec::new(),
         }
     }
 

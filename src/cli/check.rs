@@ -1,7 +1,9 @@
-//! `noteplate check`: read every input, analyse in parallel, report in a stable order.
+//! `noteplate check`: resolve configuration, read every input, analyse in parallel, optionally
+//! fix, report in a stable order, and pick the exit code.
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
 use rayon::prelude::*;
@@ -10,6 +12,8 @@ use super::inputs::{self, Input};
 use super::output;
 use super::{Color, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE, Format};
 use crate::analysis::{self, Diagnostic, Settings};
+use crate::config::{ProjectConfig, Resolver};
+use crate::fragments;
 use crate::rulepack::{RulePack, Severity};
 use crate::syntax::Span;
 
@@ -21,21 +25,50 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Name to report for standard input (`-`).
+    /// Name to report for standard input (`-`); also where its configuration is looked up.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Use this configuration file for every input instead of searching for one.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files: built-in defaults only.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when there are more than this many warnings.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+    /// Exit 0 even when there are error-level findings (usage, configuration and IO errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// After the report, print how many findings each rule produced.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Apply safe fixes in place (never to a file that changed while noteplate ran).
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff instead of applying them.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// The findings for one input.
 #[derive(Debug, Clone)]
 pub struct FileReport {
     pub name: String,
+    /// The file, when the input is one (not stdin).
+    pub path: Option<PathBuf>,
     /// The text as analysed (lossy for invalid UTF-8), for snippets and line numbers.
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// The bytes as read, so `--fix` can tell whether the file changed meanwhile.
+    pub original: Option<Vec<u8>>,
+    pub config: Arc<ProjectConfig>,
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -46,13 +79,36 @@ pub fn run(args: &CheckArgs) -> u8 {
             return EXIT_TROUBLE;
         }
     };
-    let pack = RulePack::embedded();
-    let settings = Settings::default();
+    let resolver = Resolver::new(args.config.clone(), args.isolated);
+    let mut configs = Vec::with_capacity(inputs.len());
+    let mut config_errors: Vec<String> = Vec::new();
+    for input in &inputs {
+        let location = match input {
+            Input::File(path) => path.clone(),
+            Input::Stdin { name } => PathBuf::from(name),
+        };
+        match resolver.for_file(&location) {
+            Ok(config) => configs.push(config),
+            Err(error) => {
+                let message = error.to_string();
+                if !config_errors.contains(&message) {
+                    config_errors.push(message);
+                }
+            }
+        }
+    }
+    if !config_errors.is_empty() {
+        for message in config_errors {
+            eprintln!("error: {message}");
+        }
+        return EXIT_TROUBLE;
+    }
+
     let results: Vec<Result<FileReport, String>> = inputs
         .par_iter()
-        .map(|input| check_input(input, &pack, &settings))
+        .zip(configs.par_iter())
+        .map(|(input, config)| check_input(input, config.clone()))
         .collect();
-
     let mut reports = Vec::with_capacity(results.len());
     let mut troubles = 0;
     for result in results {
@@ -64,40 +120,138 @@ pub fn run(args: &CheckArgs) -> u8 {
             }
         }
     }
-    if let Err(error) = output::write(args.format, args.color, &reports) {
-        // A closed pipe (e.g. `| head`) is not worth a message; anything else is.
+
+    if args.fix || args.diff {
+        troubles += super::fix::run(&mut reports, args.fix);
+    }
+
+    let pack = configs
+        .first()
+        .map(|c| c.pack.clone())
+        .unwrap_or_else(|| Arc::new(RulePack::embedded()));
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|mut file| {
+                output::write(args.format, Color::Never, &reports, &pack, &mut file)
+            })
+            .map_err(|error| {
+                std::io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+            }),
+        None => output::write_stdout(args.format, args.color, &reports, &pack),
+    };
+    if let Err(error) = written {
         if error.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {error}");
         }
         return EXIT_TROUBLE;
     }
+    if args.statistics {
+        output::statistics(
+            &reports,
+            args.format == Format::Human && args.output.is_none(),
+        );
+    }
+
+    let all = || reports.iter().flat_map(|r| &r.diagnostics);
+    let errors = all().filter(|d| d.severity == Severity::Error).count();
+    let warnings = all().filter(|d| d.severity == Severity::Warning).count();
     if troubles > 0 {
         EXIT_TROUBLE
-    } else if reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity == Severity::Error)
-    {
+    } else if args.exit_zero {
+        EXIT_CLEAN
+    } else if errors > 0 {
+        EXIT_FINDINGS
+    } else if args.max_warnings.is_some_and(|max| warnings > max) {
+        eprintln!(
+            "error: {warnings} warnings exceed --max-warnings {}",
+            args.max_warnings.unwrap_or(0)
+        );
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
 }
 
-fn check_input(input: &Input, pack: &RulePack, settings: &Settings) -> Result<FileReport, String> {
+fn check_input(input: &Input, config: Arc<ProjectConfig>) -> Result<FileReport, String> {
     let name = input.display_name();
-    let bytes = match input {
-        Input::File(path) => std::fs::read(path)
-            .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?,
+    let (bytes, path) = match input {
+        Input::File(path) => {
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            if size > config.max_file_size {
+                return Ok(too_large(name, Some(path.clone()), size, config));
+            }
+            let bytes = std::fs::read(path)
+                .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
+            (bytes, Some(path.clone()))
+        }
         Input::Stdin { .. } => {
             let mut buffer = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut buffer)
                 .map_err(|error| format!("cannot read standard input: {error}"))?;
-            buffer
+            (buffer, None)
         }
     };
-    Ok(check_bytes(name, bytes, pack, settings))
+    if bytes.len() as u64 > config.max_file_size {
+        return Ok(too_large(name, path, bytes.len() as u64, config));
+    }
+    let mut report = check_bytes(name, bytes.clone(), &config.pack, &config.settings);
+    if let Some(path) = &path
+        && !report.diagnostics.iter().any(|d| d.rule == "invalid-utf8")
+    {
+        // Re-analyse with fragments when the file includes any.
+        let parse = crate::syntax::parse(&report.text);
+        if !parse.document.includes.is_empty() {
+            let resolved = fragments::resolve(path, &report.text, &parse, &config);
+            report.diagnostics = analysis::analyze_with(
+                &report.text,
+                &parse,
+                &config.pack,
+                &config.settings,
+                &resolved,
+            );
+        }
+    }
+    report.path = path;
+    report.original = Some(bytes);
+    report.config = config;
+    Ok(report)
+}
+
+fn too_large(
+    name: String,
+    path: Option<PathBuf>,
+    size: u64,
+    config: Arc<ProjectConfig>,
+) -> FileReport {
+    let diagnostic = Diagnostic {
+        rule: "file-too-large".into(),
+        severity: config
+            .pack
+            .rule("file-too-large")
+            .map(|r| r.severity)
+            .unwrap_or(Severity::Warning),
+        message: format!(
+            "this file is {size} bytes, over the configured max-file-size of {} bytes, so it was not analysed; raise `max-file-size` in noteplate.toml to check it",
+            config.max_file_size
+        ),
+        span: Span::empty(0),
+        fix: None,
+        related: Vec::new(),
+    };
+    let diagnostics = if config.settings.disabled_rules.contains("file-too-large") {
+        Vec::new()
+    } else {
+        vec![diagnostic]
+    };
+    FileReport {
+        name,
+        path,
+        text: String::new(),
+        diagnostics,
+        original: None,
+        config,
+    }
 }
 
 /// Analyses raw bytes. Invalid UTF-8 is a finding at the first bad byte, not an error.
@@ -107,22 +261,26 @@ pub fn check_bytes(
     pack: &RulePack,
     settings: &Settings,
 ) -> FileReport {
+    let config = Arc::new(ProjectConfig::defaults(PathBuf::from(".")));
     match String::from_utf8(bytes) {
         Ok(text) => {
             let diagnostics = analysis::analyze_text(&text, pack, settings).diagnostics;
             FileReport {
                 name,
+                path: None,
                 text,
                 diagnostics,
+                original: None,
+                config,
             }
         }
         Err(error) => {
             let valid_up_to = error.utf8_error().valid_up_to();
-            let bad_length = error.utf8_error().error_len().unwrap_or(1);
             let bytes = error.into_bytes();
             // Keep the valid prefix exact so the reported position is right; show the rest lossily.
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            let shown_end = (valid_up_to + 3).min(text.len());
+            let shown_end =
+                crate::line_index::floor_char_boundary(&text, (valid_up_to + 3).min(text.len()));
             let diagnostic = Diagnostic {
                 rule: "invalid-utf8".to_string(),
                 severity: pack
@@ -133,14 +291,10 @@ pub fn check_bytes(
                     "this file is not valid UTF-8 (byte 0x{:02X} at offset {valid_up_to} cannot start a character); re-save it as UTF-8",
                     bytes.get(valid_up_to).copied().unwrap_or(0)
                 ),
-                span: Span::new(
-                    valid_up_to,
-                    crate::line_index::floor_char_boundary(&text, shown_end).max(valid_up_to),
-                ),
+                span: Span::new(valid_up_to, shown_end.max(valid_up_to)),
                 fix: None,
                 related: Vec::new(),
             };
-            let _ = bad_length;
             let diagnostics = if settings.disabled_rules.contains("invalid-utf8") {
                 Vec::new()
             } else {
@@ -148,8 +302,11 @@ pub fn check_bytes(
             };
             FileReport {
                 name,
+                path: None,
                 text,
                 diagnostics,
+                original: None,
+                config,
             }
         }
     }

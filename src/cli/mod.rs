@@ -6,6 +6,7 @@
 //! errors (these win over 1, because a CI run that could not read its input proved nothing).
 
 mod check;
+mod fix;
 mod inputs;
 mod output;
 mod rules;
@@ -48,6 +49,51 @@ enum Command {
     Lsp,
     /// Compute billing units from timed minutes under a payer profile.
     Units(units::UnitsArgs),
+    /// Print the effective configuration for a path and where each value came from.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct ConfigArgs {
+    /// A template or folder whose configuration to show (default: the current folder).
+    path: Option<std::path::PathBuf>,
+    /// Use this configuration file instead of searching for one.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    config: Option<std::path::PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long)]
+    isolated: bool,
+    /// Print the JSON Schema of noteplate.toml instead.
+    #[arg(long)]
+    schema: bool,
+}
+
+fn show_config(args: &ConfigArgs) -> u8 {
+    if args.schema {
+        print!("{}", crate::config::json_schema());
+        return EXIT_CLEAN;
+    }
+    let path = args
+        .path
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    // For a folder, look up the configuration as a template inside it would.
+    let probe = if path.is_dir() {
+        path.join("template.note")
+    } else {
+        path
+    };
+    let resolver = crate::config::Resolver::new(args.config.clone(), args.isolated);
+    match resolver.for_file(&probe) {
+        Ok(config) => {
+            print!("{}", crate::config::settings_origin_report(&config));
+            EXIT_CLEAN
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            EXIT_TROUBLE
+        }
+    }
 }
 
 /// Output format of `check`.
@@ -57,6 +103,14 @@ pub enum Format {
     Human,
     /// One JSON object: `{"version":1,"files":N,"diagnostics":[...]}`.
     Json,
+    /// GitHub Actions workflow commands (`::error file=...::message`), shown as annotations.
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: one test case per file.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 /// When to colour human output.
@@ -90,5 +144,6 @@ pub fn main() -> ExitCode {
         Command::Explain { rule } => ExitCode::from(rules::explain(&rule)),
         Command::Lsp => crate::lsp::run(),
         Command::Units(args) => ExitCode::from(units::run(&args)),
+        Command::Config(args) => ExitCode::from(show_config(&args)),
     }
 }

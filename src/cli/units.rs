@@ -4,7 +4,7 @@
 use clap::Args;
 use serde::Serialize;
 
-use super::{EXIT_CLEAN, EXIT_TROUBLE, Format};
+use super::{EXIT_CLEAN, EXIT_TROUBLE};
 use crate::analysis::units::{self, CodeUnits};
 use crate::rulepack::RulePack;
 
@@ -16,8 +16,16 @@ pub struct UnitsArgs {
     /// Payer profile whose unit method applies.
     #[arg(long, default_value = "medicare")]
     pub payer: String,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = UnitsFormat::Human)]
+    pub format: UnitsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UnitsFormat {
+    /// Units per code and the reasoning, for people.
+    Human,
+    /// `{"payer","total_minutes","total_units","codes":[{"code","minutes","units"}]}`.
+    Json,
 }
 
 #[derive(Serialize)]
@@ -73,7 +81,7 @@ pub fn run(args: &UnitsArgs) -> u8 {
     }
     let breakdown = units::calculate(profile.unit_method, &entries);
     match args.format {
-        Format::Json => {
+        UnitsFormat::Json => {
             let report = Report {
                 payer: &profile.name,
                 total_minutes: breakdown.total_minutes,
@@ -88,7 +96,7 @@ pub fn run(args: &UnitsArgs) -> u8 {
                 }
             }
         }
-        Format::Human => {
+        UnitsFormat::Human => {
             println!(
                 "{} profile ({}): {} timed minutes, {} units",
                 profile.name,

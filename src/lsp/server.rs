@@ -241,10 +241,16 @@ impl LanguageServer for Backend {
             .as_ref()
             .is_some_and(|t| t.diagnostic.is_some());
         let mode = lock(&self.state.settings).diagnostic_mode;
+        let diagnostic_refresh = workspace
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
         let pull = match mode {
             DiagnosticMode::Pull => true,
             DiagnosticMode::Push => false,
-            DiagnosticMode::Auto => client_pulls,
+            // Pull only when the client can also be told to re-pull after a settings change
+            // (Neovim 0.11 pulls but has no refresh support, so it gets pushes).
+            DiagnosticMode::Auto => client_pulls && diagnostic_refresh,
         };
         self.state.push_diagnostics.store(!pull, Ordering::SeqCst);
         *lock(&self.caps) = ClientCaps {
@@ -257,10 +263,7 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|c| c.dynamic_registration)
                 .unwrap_or(false),
-            diagnostic_refresh: workspace
-                .and_then(|w| w.diagnostics.as_ref())
-                .and_then(|d| d.refresh_support)
-                .unwrap_or(false),
+            diagnostic_refresh,
         };
         let pack = self.state.pack();
         Ok(InitializeResult {

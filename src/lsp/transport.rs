@@ -71,12 +71,43 @@ pub fn encode(body: &[u8]) -> Vec<u8> {
 }
 
 fn error_frame(code: i64, message: &str) -> Vec<u8> {
+    error_frame_with_id(serde_json::Value::Null, code, message)
+}
+
+fn error_frame_with_id(id: serde_json::Value, code: i64, message: &str) -> Vec<u8> {
     let body = serde_json::json!({
         "jsonrpc": "2.0",
-        "id": null,
+        "id": id,
         "error": { "code": code, "message": message },
     });
     encode(body.to_string().as_bytes())
+}
+
+/// Why a JSON body is not a message tower-lsp-server can decode, with the id to answer with.
+/// tower-lsp-server ends its input stream (and so the server) on a frame it cannot decode, so
+/// JSON that is not a JSON-RPC 2.0 object (`[]`, `42`, `"jsonrpc": "1.0"`, `"id": {}`, a
+/// non-string `method`) is answered here with `-32600 Invalid request` and dropped.
+fn invalid_request(message: &serde_json::Value) -> Option<(serde_json::Value, &'static str)> {
+    use serde_json::Value;
+    let Some(object) = message.as_object() else {
+        return Some((Value::Null, "a message must be a JSON object"));
+    };
+    let id = object.get("id");
+    let id_ok = id.is_none_or(|id| id.is_null() || id.is_string() || id.as_i64().is_some());
+    let reply_id = id.filter(|_| id_ok).cloned().unwrap_or(Value::Null);
+    if object.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        return Some((reply_id, "\"jsonrpc\" must be \"2.0\""));
+    }
+    if !id_ok {
+        return Some((Value::Null, "\"id\" must be an integer, a string or null"));
+    }
+    if object
+        .get("method")
+        .is_some_and(|method| !method.is_string())
+    {
+        return Some((reply_id, "\"method\" must be a string"));
+    }
+    None
 }
 
 /// Copies client frames to the server, answering bad ones on `replies`.
@@ -100,6 +131,14 @@ pub async fn pump_input<R, W>(
             }
             Frame::Body(body) => match serde_json::from_slice::<serde_json::Value>(&body) {
                 Ok(message) => {
+                    if let Some((id, reason)) = invalid_request(&message) {
+                        let _ = replies.send(Some(error_frame_with_id(
+                            id,
+                            -32600,
+                            &format!("Invalid request: {reason}"),
+                        )));
+                        continue;
+                    }
                     inspect(&message);
                     if server.write_all(&encode(&body)).await.is_err()
                         || server.flush().await.is_err()
@@ -152,4 +191,27 @@ pub async fn write_output<W: AsyncWrite + Unpin>(
         }
     }
     let _ = client.flush().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::invalid_request;
+    use serde_json::json;
+
+    #[test]
+    fn refuses_json_that_is_not_a_jsonrpc_message() {
+        assert!(invalid_request(&json!([])).is_some());
+        assert!(invalid_request(&json!(42)).is_some());
+        assert!(invalid_request(&json!({"foo": 1})).is_some());
+        assert_eq!(
+            invalid_request(&json!({"jsonrpc": "1.0", "id": 5, "method": "x"})).map(|r| r.0),
+            Some(json!(5))
+        );
+        assert!(invalid_request(&json!({"jsonrpc": "2.0", "id": {}, "method": "x"})).is_some());
+        assert!(invalid_request(&json!({"jsonrpc": "2.0", "id": 1.5, "method": "x"})).is_some());
+        assert!(invalid_request(&json!({"jsonrpc": "2.0", "id": 1, "method": 3})).is_some());
+        assert!(invalid_request(&json!({"jsonrpc": "2.0", "id": 1, "method": "x"})).is_none());
+        assert!(invalid_request(&json!({"jsonrpc": "2.0", "method": "x", "params": 1})).is_none());
+        assert!(invalid_request(&json!({"jsonrpc": "2.0", "id": "a", "result": null})).is_none());
+    }
 }

@@ -7,12 +7,13 @@
 
 mod lookup;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use lookup::{SectionMatch, normalize_phrase};
 
 /// A section kind such as `necessity`, `technique` or `response`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionKind {
     /// Stable identifier used in `{#kind}` attributes, in `requires` lists and in rule ids
@@ -30,7 +31,7 @@ pub struct SectionKind {
 }
 
 /// A billing code (CPT or HCPCS) and what a template that declares it must contain.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Code {
     /// The code itself, e.g. `97140`.
@@ -57,7 +58,7 @@ pub struct Code {
 }
 
 /// How a technique is usually billed, relative to 97140.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Billing {
     /// Normally billed as manual therapy (97140).
@@ -69,7 +70,7 @@ pub enum Billing {
 }
 
 /// One technique of the manual-therapy lexicon.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Technique {
     /// Canonical name, lower case except for proper names, e.g. `myofascial release`.
@@ -97,7 +98,7 @@ pub struct Technique {
 }
 
 /// Something a template must capture when it offers a technique.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TechniqueNeed {
     /// The rule that reports it, e.g. `technique-needs`.
@@ -128,7 +129,7 @@ pub struct PayerProfile {
 }
 
 /// How a payer turns timed minutes into units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum UnitMethod {
     /// CMS 8-minute rule: the timed minutes of all codes are pooled, the pool sets the total
@@ -169,7 +170,9 @@ pub struct CodePair {
 }
 
 /// Default severity of a rule.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Hint,

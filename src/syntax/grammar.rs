@@ -176,6 +176,30 @@ pub(super) fn parse_heading(text: &str, base: usize, errors: &mut Vec<SyntaxErro
     heading
 }
 
+/// Parses an `@include` line; the path span, or `None` (and an error) when no path follows.
+pub(super) fn parse_include(
+    text: &str,
+    base: usize,
+    errors: &mut Vec<SyntaxError>,
+) -> Option<Span> {
+    let path = NoteParser::parse(Rule::include_line, text)
+        .ok()
+        .and_then(|mut pairs| pairs.next())
+        .and_then(|root| {
+            root.into_inner()
+                .find(|part| part.as_rule() == Rule::include_path)
+        })
+        .map(|part| span_of(&part, base));
+    if path.is_none() {
+        errors.push(SyntaxError {
+            span: Span::new(base, base + text.trim_end().len()),
+            message: "`@include` needs a path to a fragment, e.g. `@include shared/response.note`"
+                .to_string(),
+        });
+    }
+    path
+}
+
 /// Parses a front-matter line into (key, value). `None` (and an error) when it is not `key: value`.
 pub(super) fn parse_entry(
     text: &str,

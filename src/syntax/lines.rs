@@ -5,8 +5,10 @@
 use memchr::memmem;
 
 use super::Parse;
-use super::grammar::{parse_codes, parse_entry, parse_heading, parse_inline};
-use super::tree::{Comment, Document, Entry, FrontMatter, Line, Section, Span, SyntaxError};
+use super::grammar::{parse_codes, parse_entry, parse_heading, parse_include, parse_inline};
+use super::tree::{
+    Comment, Document, Entry, FrontMatter, Include, Line, Section, Span, SyntaxError,
+};
 
 /// Parses a whole document. Never fails and never panics, whatever the text.
 pub fn parse(text: &str) -> Parse {
@@ -31,7 +33,13 @@ pub fn parse(text: &str) -> Parse {
     if let Some(first) = pending
         && first.text(text).get(bom..).map(str::trim_end) == Some("---")
     {
-        document.front_matter = Some(parse_front_matter(text, first, &mut lines, &mut errors));
+        document.front_matter = Some(parse_front_matter(
+            text,
+            first,
+            &mut lines,
+            &document.comments,
+            &mut errors,
+        ));
         pending = lines.next();
     }
 
@@ -67,6 +75,12 @@ pub fn parse(text: &str) -> Parse {
             section_stack.push(index);
             continue;
         }
+        if first_piece.start == line.start && is_include_line(first_text) {
+            if let Some(path) = parse_include(first_text, first_piece.start, &mut errors) {
+                document.includes.push(Include { span: line, path });
+            }
+            continue;
+        }
         let mut items = Vec::new();
         for piece in &pieces {
             let piece_text = piece.text(text);
@@ -88,6 +102,12 @@ pub fn parse(text: &str) -> Parse {
     Parse { document, errors }
 }
 
+/// `@include` followed by white space or the end of the line.
+fn is_include_line(line: &str) -> bool {
+    line.strip_prefix("@include")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+}
+
 /// `#` to `######` followed by white space or the end of the line.
 fn is_heading_line(line: &str) -> bool {
     let hashes = line.bytes().take_while(|&byte| byte == b'#').count();
@@ -98,6 +118,7 @@ fn parse_front_matter(
     text: &str,
     opening: Span,
     lines: &mut LineIter<'_>,
+    comments: &[Comment],
     errors: &mut Vec<SyntaxError>,
 ) -> FrontMatter {
     let mut front_matter = FrontMatter {
@@ -120,7 +141,12 @@ fn parse_front_matter(
             front_matter.span.end = line.end;
             return front_matter;
         }
-        let blank = line_text.trim().is_empty();
+        // Lines that hold only comments (e.g. suppressions) count as blank.
+        let mut cursor = 0;
+        let pieces = uncommented_pieces(line, comments, &mut cursor);
+        let blank = pieces
+            .iter()
+            .all(|piece| piece.text(text).trim().is_empty());
         if !closed && !blank && !looks_like_entry(line_text) {
             break;
         }
@@ -129,7 +155,13 @@ fn parse_front_matter(
         if blank {
             continue;
         }
-        if let Some((key, value)) = parse_entry(line_text, line.start, errors) {
+        // A trailing comment is not part of the value.
+        let entry = pieces
+            .iter()
+            .copied()
+            .find(|piece| !piece.text(text).trim().is_empty())
+            .unwrap_or(line);
+        if let Some((key, value)) = parse_entry(entry.text(text), entry.start, errors) {
             let codes = if key.text(text).eq_ignore_ascii_case("codes") {
                 parse_codes(value.text(text), value.start, errors)
             } else {

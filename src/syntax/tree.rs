@@ -52,6 +52,8 @@ pub struct Document {
     pub preamble: Vec<Line>,
     pub sections: Vec<Section>,
     pub comments: Vec<Comment>,
+    /// `@include` lines, in order.
+    pub includes: Vec<Include>,
     /// Byte length of the source, so rules can point at the end of the document.
     pub len: usize,
 }
@@ -176,6 +178,15 @@ pub struct Comment {
     /// The text between the markers.
     pub body: Span,
     pub closed: bool,
+}
+
+/// `@include path` on its own line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Include {
+    /// The whole line.
+    pub span: Span,
+    /// The path as written.
+    pub path: Span,
 }
 
 /// What the grammar rejected, in words an author understands.

@@ -5,6 +5,7 @@ mod code_pairs;
 mod daily_note;
 mod fields;
 mod front_matter;
+mod includes;
 mod region;
 mod required_sections;
 mod structure;
@@ -23,6 +24,7 @@ pub(super) struct Context<'a> {
     pub parse: &'a Parse,
     pub pack: &'a RulePack,
     pub semantics: &'a Semantics,
+    pub includes: &'a super::Includes,
 }
 
 impl<'a> Context<'a> {
@@ -95,6 +97,7 @@ pub(super) fn run_all(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     daily_note::check(context, out);
     region::check(context, out);
     code_pairs::check(context, out);
+    includes::check(context, out);
 }
 
 /// A fix that replaces `span` with `new_text`.

@@ -1,28 +1,13 @@
 //! `--format human`: rustc-style snippets (via codespan-reporting) and a one-line summary.
 
-use std::io::{IsTerminal, Write};
-
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
 use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{self, termcolor};
+use codespan_reporting::term::{self, termcolor::WriteColor};
 
-use crate::cli::Color;
 use crate::cli::check::FileReport;
 use crate::rulepack::Severity;
 
-pub fn write(color: Color, reports: &[FileReport]) -> std::io::Result<()> {
-    let choice = match color {
-        Color::Always => termcolor::ColorChoice::Always,
-        Color::Never => termcolor::ColorChoice::Never,
-        Color::Auto
-            if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
-        {
-            termcolor::ColorChoice::Auto
-        }
-        Color::Auto => termcolor::ColorChoice::Never,
-    };
-    let writer = termcolor::StandardStream::stdout(choice);
-    let mut writer = writer.lock();
+pub fn write(reports: &[FileReport], writer: &mut dyn WriteColor) -> std::io::Result<()> {
     let config = term::Config::default();
     let mut counts = [0usize; 4];
     let mut files_with_findings = 0;
@@ -60,7 +45,7 @@ pub fn write(color: Color, reports: &[FileReport]) -> std::io::Result<()> {
                 .with_message(&diagnostic.message)
                 .with_labels(labels)
                 .with_notes(notes);
-            term::emit(&mut writer, &config, &files, &rendered).map_err(std::io::Error::other)?;
+            term::emit(writer, &config, &files, &rendered).map_err(std::io::Error::other)?;
         }
     }
     let [hints, infos, warnings, errors] = counts;

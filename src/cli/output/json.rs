@@ -37,7 +37,7 @@ pub struct Position {
     pub column: usize,
 }
 
-pub fn write(reports: &[FileReport]) -> std::io::Result<()> {
+pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
     let mut diagnostics = Vec::new();
     for report in reports {
         let index = LineIndex::new(&report.text);
@@ -67,8 +67,6 @@ pub fn write(reports: &[FileReport]) -> std::io::Result<()> {
         files: reports.len(),
         diagnostics,
     };
-    let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer(&mut stdout, &report)?;
-    writeln!(stdout)?;
-    stdout.flush()
+    serde_json::to_writer(&mut *out, &report)?;
+    writeln!(out)
 }

@@ -1,0 +1,47 @@
+-- Configuration for the noteplate language server, read by `vim.lsp.config` / `vim.lsp.enable`
+-- (Neovim 0.11+). Override any field with `vim.lsp.config('noteplate', { ... })`, for example:
+--
+--   vim.lsp.config('noteplate', {
+--     settings = { noteplate = { payer = 'medicare', disabledRules = { 'missing-time' } } },
+--   })
+--
+-- The server reads `init_options` once and then asks for the `noteplate` section of `settings`
+-- through workspace/configuration; after changing `client.settings`, send
+-- workspace/didChangeConfiguration (see the README) and the server asks again.
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'noteplate', 'lsp' },
+  filetypes = { 'noteplate' },
+  root_markers = { 'noteplate.toml', '.noteplate.toml', '.git' },
+  settings = {
+    noteplate = {
+      payer = vim.NIL,
+      disabledRules = {},
+      severity = vim.empty_dict(),
+      debounceMs = 100,
+    },
+  },
+  before_init = function(params, config)
+    -- The server takes the same object as initializationOptions that it later pulls as settings.
+    local settings = (config.settings or {}).noteplate
+    if settings ~= nil and params.initializationOptions == nil then
+      params.initializationOptions = settings
+    end
+    -- A Neovim that cannot be told to pull again (no workspace/diagnostic/refresh, e.g. 0.11) would
+    -- keep showing pulled diagnostics after a settings change, and would show each finding twice if
+    -- the server also pushes (pushed and pulled diagnostics live in separate namespaces). Such a
+    -- Neovim asks for pushed diagnostics only.
+    local workspace = params.capabilities.workspace or {}
+    local refresh = workspace.diagnostics and workspace.diagnostics.refreshSupport
+    if not refresh and params.capabilities.textDocument then
+      params.capabilities.textDocument.diagnostic = nil
+      config.noteplate_push_only = true
+    end
+  end,
+  on_init = function(client)
+    if client.config.noteplate_push_only then
+      client.server_capabilities.diagnosticProvider = nil
+    end
+  end,
+}

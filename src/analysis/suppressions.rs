@@ -1,0 +1,269 @@
+//! Inline suppressions in comments, and `unused-suppression` for those that suppress nothing:
+//!
+//! - `<!-- noteplate-disable-next-line RULE[, RULE] -->`: the line after the comment;
+//! - `<!-- noteplate-disable RULE -->` ... `<!-- noteplate-enable RULE -->`: everything between
+//!   (to the end of the file without an `enable`);
+//! - `<!-- noteplate-disable-file RULE -->`: the whole file.
+//!
+//! Text after `--` is the reason, for humans. Rule ids are checked against the pack.
+
+use super::{Diagnostic, Edit, Fix, fuzzy};
+use crate::line_index::LineIndex;
+use crate::rulepack::RulePack;
+use crate::syntax::{Parse, Span};
+
+pub const UNUSED: &str = "unused-suppression";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    NextLine,
+    Disable,
+    Enable,
+    File,
+}
+
+#[derive(Debug)]
+struct Directive {
+    scope: Scope,
+    comment: Span,
+    /// (rule id, its span)
+    rules: Vec<(String, Span)>,
+}
+
+const DIRECTIVES: &[(&str, Scope)] = &[
+    ("noteplate-disable-next-line", Scope::NextLine),
+    ("noteplate-disable-file", Scope::File),
+    ("noteplate-disable", Scope::Disable),
+    ("noteplate-enable", Scope::Enable),
+];
+
+fn parse_directives(
+    text: &str,
+    parse: &Parse,
+    out: &mut Vec<Diagnostic>,
+    pack: &RulePack,
+) -> Vec<Directive> {
+    let mut directives = Vec::new();
+    for comment in &parse.document.comments {
+        let body = comment.body.text(text);
+        let leading = body.len() - body.trim_start().len();
+        let trimmed = body.trim_start();
+        if !trimmed.starts_with("noteplate-") {
+            continue;
+        }
+        let word_end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        let word = &trimmed[..word_end];
+        let Some(&(_, scope)) = DIRECTIVES.iter().find(|(name, _)| *name == word) else {
+            let names = DIRECTIVES.iter().map(|(name, _)| *name);
+            let suggestion = fuzzy::best(word, names)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            let start = comment.body.start + leading;
+            out.push(unused(
+                pack,
+                Span::new(start, start + word.len()),
+                format!("`{word}` is not a noteplate directive{suggestion}"),
+            ));
+            continue;
+        };
+        let rest_start = comment.body.start + leading + word_end;
+        let rest = &text[rest_start..comment.body.end];
+        let rules_text = rest.split("--").next().unwrap_or("");
+        let mut rules = Vec::new();
+        let mut offset = rest_start;
+        for piece in rules_text.split(',') {
+            let id = piece.trim();
+            let start = offset + (piece.len() - piece.trim_start().len());
+            offset += piece.len() + 1;
+            if !id.is_empty() {
+                rules.push((id.to_string(), Span::new(start, start + id.len())));
+            }
+        }
+        if rules.is_empty() {
+            out.push(unused(pack, comment.span, format!("`{word}` names no rule; write the rule ids after it, e.g. `{word} missing-time`")));
+            continue;
+        }
+        directives.push(Directive {
+            scope,
+            comment: comment.span,
+            rules,
+        });
+    }
+    directives
+}
+
+fn unused(pack: &RulePack, span: Span, message: String) -> Diagnostic {
+    Diagnostic {
+        rule: UNUSED.to_string(),
+        severity: pack
+            .rule(UNUSED)
+            .map(|r| r.severity)
+            .unwrap_or(crate::rulepack::Severity::Warning),
+        message,
+        span,
+        fix: None,
+        related: Vec::new(),
+    }
+}
+
+/// Removes suppressed diagnostics and reports suppressions that suppress nothing.
+pub fn apply(text: &str, parse: &Parse, pack: &RulePack, diagnostics: &mut Vec<Diagnostic>) {
+    let mut reports = Vec::new();
+    let directives = parse_directives(text, parse, &mut reports, pack);
+    if directives.is_empty() {
+        diagnostics.extend(reports);
+        return;
+    }
+    let index = LineIndex::new(text);
+    // used[d][r]: whether rule r of directive d suppressed something.
+    let mut used: Vec<Vec<bool>> = directives
+        .iter()
+        .map(|d| vec![false; d.rules.len()])
+        .collect();
+
+    diagnostics.retain(|diagnostic| {
+        let line = index.line_of(diagnostic.span.start);
+        let mut suppressed = false;
+        for (d, directive) in directives.iter().enumerate() {
+            for (r, (rule, _)) in directive.rules.iter().enumerate() {
+                if *rule != diagnostic.rule {
+                    continue;
+                }
+                let applies = match directive.scope {
+                    Scope::File => true,
+                    Scope::NextLine => line == index.line_of(directive.comment.end) + 1,
+                    Scope::Disable => {
+                        let end = directives
+                            .iter()
+                            .filter(|other| {
+                                other.scope == Scope::Enable
+                                    && other.comment.start > directive.comment.start
+                            })
+                            .filter(|other| other.rules.iter().any(|(id, _)| id == rule))
+                            .map(|other| other.comment.start)
+                            .min()
+                            .unwrap_or(usize::MAX);
+                        directive.comment.end <= diagnostic.span.start
+                            && diagnostic.span.start < end
+                    }
+                    Scope::Enable => false,
+                };
+                if applies {
+                    used[d][r] = true;
+                    suppressed = true;
+                }
+            }
+        }
+        !suppressed
+    });
+
+    for (d, directive) in directives.iter().enumerate() {
+        for (r, (rule, span)) in directive.rules.iter().enumerate() {
+            if pack.rule(rule).is_none() {
+                let suggestion = fuzzy::best(rule, pack.rules.iter().map(|x| x.id.as_str()))
+                    .map(|n| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
+                reports.push(unused(
+                    pack,
+                    *span,
+                    format!("unknown rule `{rule}` in a suppression{suggestion}"),
+                ));
+                continue;
+            }
+            if directive.scope == Scope::Enable {
+                let opened = directives.iter().any(|other| {
+                    other.scope == Scope::Disable
+                        && other.comment.start < directive.comment.start
+                        && other.rules.iter().any(|(id, _)| id == rule)
+                });
+                if !opened {
+                    reports.push(unused(
+                        pack,
+                        *span,
+                        format!("`{rule}` is enabled here but was never disabled above; remove it"),
+                    ));
+                }
+                continue;
+            }
+            if !used[d][r] {
+                let mut report = unused(
+                    pack,
+                    *span,
+                    format!("this suppression of `{rule}` suppresses nothing; remove it"),
+                );
+                if directive.rules.len() == 1 {
+                    report.fix = Some(remove_comment(text, directive.comment));
+                }
+                reports.push(report);
+            }
+        }
+    }
+    diagnostics.extend(reports);
+}
+
+/// Removes a comment, and its whole line when nothing else is on it.
+fn remove_comment(text: &str, comment: Span) -> Fix {
+    let line_start = text[..comment.start]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let after = &text[comment.end..];
+    let line_end_offset = after.find(['\n', '\r']).unwrap_or(after.len());
+    let alone = text[line_start..comment.start].trim().is_empty()
+        && after[..line_end_offset].trim().is_empty();
+    let span = if alone {
+        let mut end = comment.end + line_end_offset;
+        if text[end..].starts_with("\r\n") {
+            end += 2;
+        } else if end < text.len() {
+            end += 1;
+        }
+        Span::new(line_start, end)
+    } else {
+        comment
+    };
+    Fix {
+        title: "Remove the unused suppression".into(),
+        edits: vec![Edit {
+            span,
+            new_text: String::new(),
+        }],
+        safe: true,
+    }
+}
+
+/// The edit that silences `rule` on the line holding `offset`: a `disable-next-line` comment on
+/// its own line above, with the same indentation. `None` when the line opens the front matter
+/// (a comment above `---` would end it being front matter).
+pub fn disable_next_line(text: &str, offset: usize, rule: &str) -> Option<Edit> {
+    let offset = crate::line_index::floor_char_boundary(text, offset);
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    if line_start == 0 && text.trim_start_matches('\u{feff}').starts_with("---") {
+        return None;
+    }
+    let line = &text[line_start..];
+    let indent: String = line
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    Some(Edit {
+        span: Span::empty(line_start),
+        new_text: format!("{indent}<!-- noteplate-disable-next-line {rule} -->{newline}"),
+    })
+}
+
+/// The edit that silences `rule` in the whole file: a `disable-file` comment after the front
+/// matter (or at the top).
+pub fn disable_file(text: &str, parse: &Parse, rule: &str) -> Edit {
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    match &parse.document.front_matter {
+        Some(front_matter) => Edit {
+            span: Span::empty(front_matter.span.end),
+            new_text: format!("{newline}<!-- noteplate-disable-file {rule} -->"),
+        },
+        None => Edit {
+            span: Span::empty(0),
+            new_text: format!("<!-- noteplate-disable-file {rule} -->{newline}"),
+        },
+    }
+}

@@ -1,0 +1,325 @@
+// Drives the noteplate extension inside a real VS Code (code-server) and records what VS Code saw.
+// Results go to <workspace>/.probe/results.json: { done, checks: [{ name, ok, detail }], info }.
+// The workspace holds copies of tests/clients/fixtures and expectations.json.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const TIMEOUT_MS = 20000;
+
+const STANDARD_TOKEN_TYPES = [
+  'namespace', 'class', 'enum', 'interface', 'struct', 'typeParameter', 'type', 'parameter', 'variable',
+  'property', 'enumMember', 'event', 'function', 'method', 'macro', 'keyword', 'modifier', 'comment',
+  'string', 'number', 'regexp', 'operator', 'decorator', 'label',
+];
+const STANDARD_TOKEN_MODIFIERS = [
+  'declaration', 'definition', 'readonly', 'static', 'deprecated', 'abstract', 'async', 'modification',
+  'documentation', 'defaultLibrary',
+];
+
+function activate() {
+  const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
+  if (!folder) {
+    return;
+  }
+  const root = folder.uri.fsPath;
+  const expectationsFile = path.join(root, 'expectations.json');
+  if (!fs.existsSync(expectationsFile)) {
+    return;
+  }
+  const outDir = path.join(root, '.probe');
+  fs.mkdirSync(outDir, { recursive: true });
+  const results = { done: false, checks: [], info: {}, started: new Date().toISOString() };
+  const write = () => {
+    // Write then rename, so the script never reads half a file.
+    fs.writeFileSync(path.join(outDir, 'results.json.tmp'), JSON.stringify(results, null, 2));
+    fs.renameSync(path.join(outDir, 'results.json.tmp'), path.join(outDir, 'results.json'));
+  };
+  const check = (name, ok, detail) => {
+    results.checks.push({ name, ok: Boolean(ok), detail: detail === undefined ? undefined : detail });
+    write();
+    return Boolean(ok);
+  };
+  run(root, JSON.parse(fs.readFileSync(expectationsFile, 'utf8')), check, results)
+    .catch((error) => check('probe finished without an exception', false, String(error && error.stack)))
+    .finally(() => {
+      results.done = true;
+      results.finished = new Date().toISOString();
+      write();
+    });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(predicate, timeoutMs = TIMEOUT_MS, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      return undefined;
+    }
+    await sleep(intervalMs);
+  }
+}
+
+function codeOf(diagnostic) {
+  const code = diagnostic.code;
+  return typeof code === 'object' && code !== null ? String(code.value) : String(code);
+}
+
+/**
+ * [{code, line}] of the errors and warnings, sorted, plus how many times each finding (of any
+ * severity) occurs. Infos and hints are advisory and left out of the list.
+ */
+function findings(uri) {
+  const counts = {};
+  const list = [];
+  for (const diagnostic of vscode.languages.getDiagnostics(uri)) {
+    const key = `${codeOf(diagnostic)}@${diagnostic.range.start.line}`;
+    if (!counts[key] && diagnostic.severity <= vscode.DiagnosticSeverity.Warning) {
+      list.push({ code: codeOf(diagnostic), line: diagnostic.range.start.line });
+    }
+    counts[key] = (counts[key] || 0) + 1;
+  }
+  list.sort((a, b) => a.line - b.line || a.code.localeCompare(b.code));
+  return { list, counts };
+}
+
+const sameFindings = (list, expected) =>
+  JSON.stringify(list) ===
+  JSON.stringify([...expected].sort((a, b) => a.line - b.line || a.code.localeCompare(b.code)));
+
+const has = (list, code, line) => list.some((d) => d.code === code && (line === undefined || d.line === line));
+
+/** Waits until the findings for `uri` satisfy `predicate`, then lets a second delivery land. */
+async function settled(uri, predicate, timeoutMs = TIMEOUT_MS) {
+  const ok = await waitFor(() => predicate(findings(uri).list), timeoutMs);
+  await sleep(500);
+  return { ok: Boolean(ok), ...findings(uri) };
+}
+
+async function open(root, name) {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(root, name)));
+  await vscode.window.showTextDocument(document, { preview: false });
+  return document;
+}
+
+function completionLabels(list) {
+  const items = Array.isArray(list) ? list : (list && list.items) || [];
+  return items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+}
+
+function hoverText(hovers) {
+  const parts = [];
+  let markdown = false;
+  for (const hover of hovers || []) {
+    for (const content of hover.contents) {
+      if (content instanceof vscode.MarkdownString) {
+        markdown = true;
+        parts.push(content.value);
+      } else if (typeof content === 'string') {
+        parts.push(content);
+      } else if (content && content.value) {
+        parts.push(content.value);
+      }
+    }
+  }
+  return { markdown, text: parts.join('\n') };
+}
+
+async function run(root, expectations, check, results) {
+  const extension = vscode.extensions.getExtension('noteplate.noteplate');
+  if (!check('the noteplate extension is installed', extension)) {
+    return;
+  }
+  const missing = expectations.missingResponse;
+  const technique = expectations.technique;
+  const several = expectations.severalFindings;
+
+  // 1. Language id and activation through opening a .note file.
+  const document = await open(root, missing.file);
+  check('a .note file gets language id "noteplate"', document.languageId === 'noteplate', document.languageId);
+  const api = await waitFor(() => extension.isActive && extension.exports, TIMEOUT_MS);
+  check('opening a .note file activates the extension', api);
+  if (!api) {
+    return;
+  }
+  const running = await waitFor(() => {
+    const client = api.client();
+    return client && client.isRunning() && client.initializeResult ? client : undefined;
+  });
+  check('the language client is running', running);
+  const server = api.server();
+  results.info.server = server;
+  check('the server binary bundled in the VSIX is used', server && server.source === 'bundled', server);
+  if (running) {
+    results.info.serverCapabilities = running.initializeResult.capabilities;
+    results.info.serverInfo = running.initializeResult.serverInfo;
+  }
+
+  // 2. Diagnostics.
+  const first = await settled(document.uri, (list) => has(list, 'missing-response'));
+  check(
+    'diagnostics: missing-response on line 2 and nothing else',
+    first.ok && sameFindings(first.list, missing.diagnostics),
+    first.list,
+  );
+  const repeated = Object.entries(first.counts).filter(([, count]) => count > 1);
+  check('diagnostics: each finding shown once', repeated.length === 0, repeated);
+  const sources = [...new Set(vscode.languages.getDiagnostics(document.uri).map((d) => d.source))];
+  check('diagnostics: source is "noteplate"', sources.length === 1 && sources[0] === 'noteplate', sources);
+
+  // 3. Completion and hover.
+  const techniqueDocument = await open(root, technique.file);
+  const position = new vscode.Position(technique.completion.line, technique.completion.character);
+  const completions = await vscode.commands.executeCommand(
+    'vscode.executeCompletionItemProvider',
+    techniqueDocument.uri,
+    position,
+  );
+  const labels = completionLabels(completions);
+  const absent = technique.techniqueNames.filter((name) => !labels.includes(name));
+  check('completion: technique names in the Technique section', absent.length === 0, { absent, labels });
+
+  const clean = await settled(techniqueDocument.uri, () => true, 1500);
+  check('diagnostics: a complete 97140 template has no errors or warnings', clean.list.length === 0, clean.list);
+
+  for (const [what, probe] of [
+    ['a technique name', technique.hoverTechnique],
+    ['a billing code', technique.hoverCode],
+  ]) {
+    const hovers = await vscode.commands.executeCommand(
+      'vscode.executeHoverProvider',
+      techniqueDocument.uri,
+      new vscode.Position(probe.line, probe.character),
+    );
+    const { markdown, text } = hoverText(hovers);
+    check(
+      `hover: Markdown for ${what}`,
+      markdown && text.toLowerCase().includes(probe.contains.toLowerCase()),
+      text,
+    );
+  }
+
+  // 4. Every semantic token type and modifier the server uses is standard or contributed by the
+  //    extension, so themes can colour it (unknown ones are dropped by VS Code).
+  const legend = await vscode.commands.executeCommand('vscode.provideDocumentSemanticTokensLegend', techniqueDocument.uri);
+  if (legend) {
+    const contributes = extension.packageJSON.contributes || {};
+    const knownTypes = new Set([...STANDARD_TOKEN_TYPES, ...(contributes.semanticTokenTypes || []).map((t) => t.id)]);
+    const knownModifiers = new Set([
+      ...STANDARD_TOKEN_MODIFIERS,
+      ...(contributes.semanticTokenModifiers || []).map((t) => t.id),
+    ]);
+    const unknown = [
+      ...legend.tokenTypes.filter((t) => !knownTypes.has(t)).map((t) => `type ${t}`),
+      ...legend.tokenModifiers.filter((t) => !knownModifiers.has(t)).map((t) => `modifier ${t}`),
+    ];
+    check('semantic tokens: the legend is standard or contributed', unknown.length === 0, { unknown, legend });
+  }
+
+  // 5. Snippets contributed by the extension show up as completions.
+  const scratch = await vscode.workspace.openTextDocument({ language: 'noteplate', content: '' });
+  const snippetCompletions = await vscode.commands.executeCommand(
+    'vscode.executeCompletionItemProvider',
+    scratch.uri,
+    new vscode.Position(0, 0),
+  );
+  const snippetLabels = completionLabels(snippetCompletions);
+  check(
+    'snippets: note97140 and the section snippets are offered',
+    ['note97140', 'necessity', 'technique', 'response'].every((label) => snippetLabels.includes(label)),
+    snippetLabels,
+  );
+
+  // 6. The quick fix, as the light bulb would apply it.
+  await vscode.window.showTextDocument(document);
+  const target = vscode.languages.getDiagnostics(document.uri).find((d) => codeOf(d) === 'missing-response');
+  if (check('quick fix: the missing-response diagnostic is there to fix', target)) {
+    const actions =
+      (await vscode.commands.executeCommand(
+        'vscode.executeCodeActionProvider',
+        document.uri,
+        target.range,
+        vscode.CodeActionKind.QuickFix.value,
+        10,
+      )) || [];
+    const action = actions.find((candidate) => candidate.title === missing.quickFixTitle);
+    check(`quick fix: "${missing.quickFixTitle}" is offered`, action, actions.map((a) => a.title));
+    if (action) {
+      check('quick fix: kind is quickfix', action.kind && action.kind.value === 'quickfix', action.kind && action.kind.value);
+      let applied = false;
+      if (action.edit) {
+        applied = await vscode.workspace.applyEdit(action.edit);
+      }
+      if (action.command) {
+        await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments || []));
+        applied = true;
+      }
+      check('quick fix: the edit applies', applied);
+      check('quick fix: a Response heading is in the text', /^#+ Response\s*$/m.test(document.getText()));
+      const after = await settled(document.uri, (list) => !has(list, 'missing-response'));
+      check('quick fix: missing-response is gone after re-analysis', after.ok && after.list.length === 0, after.list);
+    }
+  }
+
+  // 7. A settings change reaches the running server.
+  const severalDocument = await open(root, several.file);
+  const before = await settled(severalDocument.uri, (list) =>
+    several.diagnostics.every((d) => has(list, d.code, d.line)),
+  );
+  check('diagnostics: several findings with their lines', before.ok, before.list);
+  const configuration = vscode.workspace.getConfiguration('noteplate');
+  await configuration.update('disabledRules', [several.disableRule], vscode.ConfigurationTarget.Global);
+  const dropped = await settled(
+    severalDocument.uri,
+    (list) => list.length > 0 && !has(list, several.disableRule),
+  );
+  check(`settings: noteplate.disabledRules = ["${several.disableRule}"] reaches the server`, dropped.ok, dropped.list);
+  await configuration.update('disabledRules', undefined, vscode.ConfigurationTarget.Global);
+  const restored = await settled(severalDocument.uri, (list) => has(list, several.disableRule));
+  check('settings: removing the setting brings the rule back', restored.ok, restored.list);
+
+  // 8. The restart command brings up a new server that analyses again.
+  const oldClient = api.client();
+  await vscode.commands.executeCommand('noteplate.restartServer');
+  const newClient = await waitFor(() => {
+    const client = api.client();
+    return client && client !== oldClient && client.isRunning() ? client : undefined;
+  });
+  check('command noteplate.restartServer starts a new server', newClient);
+  const again = await settled(severalDocument.uri, (list) => has(list, several.disableRule));
+  check('after a restart, diagnostics come back', again.ok, again.list);
+
+  // 9. noteplate.server.path: a path that works is used; one that does not is refused.
+  const bundledPath = api.server() && api.server().command;
+  const beforeSetting = api.client();
+  await configuration.update('server.path', bundledPath, vscode.ConfigurationTarget.Global);
+  const viaSetting = await waitFor(() => {
+    const client = api.client();
+    const current = api.server();
+    return client && client !== beforeSetting && client.isRunning() && current && current.source === 'setting'
+      ? current
+      : undefined;
+  });
+  check('noteplate.server.path set: the server restarts from that path', viaSetting, api.server());
+  const viaSettingFindings = await settled(severalDocument.uri, (list) => has(list, several.disableRule));
+  check('noteplate.server.path set: diagnostics come back', viaSettingFindings.ok, viaSettingFindings.list);
+  await configuration.update('server.path', path.join(root, 'no-such-noteplate'), vscode.ConfigurationTarget.Global);
+  const refused = await waitFor(() => api.client() === undefined, 5000);
+  check('noteplate.server.path pointing nowhere: no server is started', refused, api.server());
+  await configuration.update('server.path', undefined, vscode.ConfigurationTarget.Global);
+  const back = await waitFor(() => {
+    const client = api.client();
+    return client && client.isRunning() && api.server().source === 'bundled';
+  });
+  check('noteplate.server.path cleared: the bundled server runs again', back, api.server());
+}
+
+function deactivate() {}
+
+module.exports = { activate, deactivate };

@@ -1,0 +1,263 @@
+-- Neovim as a real client of `noteplate lsp`, using only what editors/nvim ships.
+-- Run by tests/clients/nvim/run.sh as:
+--   nvim --headless --clean --cmd "set rtp^=editors/nvim" -l tests/clients/nvim/test.lua
+-- from the repository root, with `noteplate` on PATH. Exits 0 when every check passes.
+
+local root = vim.fn.getcwd()
+local fixtures = root .. '/tests/clients/fixtures'
+local TIMEOUT = tonumber(vim.env.NOTEPLATE_TEST_TIMEOUT_MS or '') or 10000
+
+local passed, failed = 0, 0
+local function report(ok, name, detail)
+  if ok then
+    passed = passed + 1
+    io.stdout:write(('ok   %s\n'):format(name))
+  else
+    failed = failed + 1
+    io.stdout:write(('FAIL %s%s\n'):format(name, detail and (': ' .. detail) or ''))
+  end
+end
+
+local function read(path)
+  local file = assert(io.open(path, 'r'))
+  local text = file:read('*a')
+  file:close()
+  return text
+end
+
+local expectations = vim.json.decode(read(fixtures .. '/expectations.json'))
+
+--- {code, line} pairs of the errors and warnings Neovim holds for `buf`, sorted, and how often each
+--- finding (of any severity) occurs. Infos and hints are advisory and left out of the list.
+local function findings(buf)
+  local list, counts = {}, {}
+  for _, diagnostic in ipairs(vim.diagnostic.get(buf)) do
+    local key = ('%s@%d'):format(tostring(diagnostic.code), diagnostic.lnum)
+    if not counts[key] and diagnostic.severity <= vim.diagnostic.severity.WARN then
+      table.insert(list, { code = tostring(diagnostic.code), line = diagnostic.lnum })
+    end
+    counts[key] = (counts[key] or 0) + 1
+  end
+  table.sort(list, function(a, b)
+    if a.line ~= b.line then
+      return a.line < b.line
+    end
+    return a.code < b.code
+  end)
+  return list, counts
+end
+
+local function same_findings(actual, expected)
+  if #actual ~= #expected then
+    return false
+  end
+  table.sort(expected, function(a, b)
+    if a.line ~= b.line then
+      return a.line < b.line
+    end
+    return a.code < b.code
+  end)
+  for index, item in ipairs(expected) do
+    if actual[index].code ~= item.code or actual[index].line ~= item.line then
+      return false
+    end
+  end
+  return true
+end
+
+local function has(list, code, line)
+  for _, item in ipairs(list) do
+    if item.code == code and (line == nil or item.line == line) then
+      return true
+    end
+  end
+  return false
+end
+
+local function duplicates(counts)
+  local repeated = {}
+  for key, count in pairs(counts) do
+    if count > 1 then
+      table.insert(repeated, ('%s x%d'):format(key, count))
+    end
+  end
+  table.sort(repeated)
+  return repeated
+end
+
+local exit_status
+vim.lsp.config('noteplate', {
+  on_exit = function(code, signal)
+    exit_status = { code = code, signal = signal }
+  end,
+})
+vim.lsp.enable('noteplate')
+
+local function open(name)
+  vim.cmd.edit(vim.fn.fnameescape(fixtures .. '/' .. name))
+  return vim.api.nvim_get_current_buf()
+end
+
+local function client_for(buf)
+  local attached = vim.wait(TIMEOUT, function()
+    return #vim.lsp.get_clients({ bufnr = buf, name = 'noteplate' }) > 0
+  end, 20)
+  if not attached then
+    return nil
+  end
+  return vim.lsp.get_clients({ bufnr = buf, name = 'noteplate' })[1]
+end
+
+--- Waits until `predicate(findings)` holds, then a little longer so that a pull and a push both land.
+local function wait_findings(buf, predicate)
+  local ok = vim.wait(TIMEOUT, function()
+    return predicate((findings(buf)))
+  end, 20)
+  vim.wait(300)
+  return ok, findings(buf)
+end
+
+local function main()
+  -- 1. Filetype detection, syntax file, and the server starting from lsp/noteplate.lua.
+  local buf = open(expectations.missingResponse.file)
+  report(vim.bo[buf].filetype == 'noteplate', 'ftdetect: *.note is filetype noteplate', vim.bo[buf].filetype)
+  report(vim.b[buf].current_syntax == 'noteplate', 'syntax/noteplate.vim loaded', tostring(vim.b[buf].current_syntax))
+  local field_group = vim.fn.synIDattr(vim.fn.synID(7, 29, 1), 'name')
+  report(field_group == 'noteplateField' or field_group == 'noteplateFieldDelimiter',
+    'syntax: {{impairment}} is highlighted as a field', field_group)
+  report(vim.fn.synIDattr(vim.fn.synID(3, 8, 1), 'name') == 'noteplateCode',
+    'syntax: 97140 in front matter is a billing code', vim.fn.synIDattr(vim.fn.synID(3, 8, 1), 'name'))
+
+  local client = client_for(buf)
+  report(client ~= nil, 'client attached (cmd, filetypes, root_markers from lsp/noteplate.lua)')
+  if not client then
+    return
+  end
+  report(client.config.root_dir == root, 'root_dir found by root_markers', tostring(client.config.root_dir))
+
+  -- 2. Diagnostics.
+  local expected = vim.deepcopy(expectations.missingResponse.diagnostics)
+  local ok, list, counts = wait_findings(buf, function(found)
+    return has(found, 'missing-response')
+  end)
+  report(ok and same_findings(list, expected), 'diagnostics: missing-response on line 2 and nothing else',
+    vim.inspect(list))
+  local repeated = duplicates(counts)
+  report(#repeated == 0, 'diagnostics: each finding shown once (push and pull not both stored)',
+    table.concat(repeated, ', '))
+  local sources = {}
+  for _, diagnostic in ipairs(vim.diagnostic.get(buf)) do
+    sources[tostring(diagnostic.source)] = true
+  end
+  report(vim.tbl_count(sources) == 1 and sources.noteplate, 'diagnostics: source is "noteplate"',
+    vim.inspect(vim.tbl_keys(sources)))
+
+  -- 3. Completion and hover in a complete template.
+  local tbuf = open(expectations.technique.file)
+  local tclient = client_for(tbuf)
+  report(tclient ~= nil and tclient.id == client.id, 'one client serves both templates')
+  local position = expectations.technique.completion
+  local response, err = client:request_sync('textDocument/completion', {
+    textDocument = { uri = vim.uri_from_bufnr(tbuf) },
+    position = { line = position.line, character = position.character },
+    context = { triggerKind = 1 },
+  }, TIMEOUT, tbuf)
+  local labels = {}
+  if response and response.result then
+    local items = response.result.items or response.result
+    for _, item in ipairs(items) do
+      labels[item.label] = true
+    end
+  end
+  local missing_names = {}
+  for _, name in ipairs(expectations.technique.techniqueNames) do
+    if not labels[name] then
+      table.insert(missing_names, name)
+    end
+  end
+  report(response ~= nil and response.err == nil and #missing_names == 0,
+    'completion: technique names in the Technique section',
+    ('err=%s, missing=%s, got=%s'):format(vim.inspect(err or (response and response.err)),
+      vim.inspect(missing_names), vim.inspect(vim.tbl_keys(labels))))
+
+  local ok_clean, clean = wait_findings(tbuf, function()
+    return true
+  end)
+  report(ok_clean and #clean == 0, 'diagnostics: a complete 97140 template has no errors or warnings', vim.inspect(clean))
+
+  local hover_probe = expectations.technique.hoverTechnique
+  local hover = client:request_sync('textDocument/hover', {
+    textDocument = { uri = vim.uri_from_bufnr(tbuf) },
+    position = { line = hover_probe.line, character = hover_probe.character },
+  }, TIMEOUT, tbuf)
+  local contents = hover and hover.result and hover.result.contents
+  report(type(contents) == 'table' and contents.kind == 'markdown'
+      and tostring(contents.value):lower():find(hover_probe.contains, 1, true) ~= nil,
+    'hover: Markdown for a technique name', vim.inspect(hover))
+
+  -- 4. The quick fix, through vim.lsp.buf.code_action as a user would run it.
+  vim.api.nvim_set_current_buf(buf)
+  local diagnostic_line = expectations.missingResponse.diagnostics[1].line
+  vim.api.nvim_win_set_cursor(0, { diagnostic_line + 1, 8 })
+  local title = expectations.missingResponse.quickFixTitle
+  local offered = {}
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(action)
+      table.insert(offered, action.title)
+      return action.title == title
+    end,
+  })
+  local fixed, after_fix = wait_findings(buf, function(found)
+    return not has(found, 'missing-response')
+  end)
+  local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local heading_added = false
+  for _, line in ipairs(lines) do
+    if line:match('^#+%s+Response%s*$') then
+      heading_added = true
+    end
+  end
+  report(heading_added, ('code action: "%s" inserted a Response heading'):format(title),
+    ('offered=%s'):format(vim.inspect(offered)))
+  report(fixed and #after_fix == 0, 'code action: missing-response is gone after the edit', vim.inspect(after_fix))
+
+  -- 5. Settings: disabling a rule through client.settings + workspace/didChangeConfiguration.
+  local several = expectations.severalFindings
+  local sbuf = open(several.file)
+  local ok_several, several_found = wait_findings(sbuf, function(found)
+    return has(found, several.disableRule)
+  end)
+  local all_there = ok_several
+  for _, item in ipairs(several.diagnostics) do
+    all_there = all_there and has(several_found, item.code, item.line)
+  end
+  report(all_there, 'diagnostics: several findings with their lines', vim.inspect(several_found))
+  client.settings.noteplate.disabledRules = { several.disableRule }
+  client:notify('workspace/didChangeConfiguration', { settings = client.settings })
+  local dropped, after_setting = wait_findings(sbuf, function(found)
+    return not has(found, several.disableRule) and #found > 0
+  end)
+  report(dropped, ('settings: disabledRules = {"%s"} reaches the server'):format(several.disableRule),
+    vim.inspect(after_setting))
+
+  -- 6. Shutdown: the process must exit 0 (is_stopped() turns true before it has exited).
+  client:stop()
+  local exited = vim.wait(TIMEOUT, function()
+    return exit_status ~= nil
+  end, 20)
+  report(exited and exit_status.code == 0 and exit_status.signal == 0, 'shutdown: server exited with code 0',
+    vim.inspect(exit_status))
+end
+
+local ok, error_message = xpcall(main, debug.traceback)
+if not ok then
+  report(false, 'test script raised an error', error_message)
+end
+io.stdout:write(('nvim: %d passed, %d failed\n'):format(passed, failed))
+io.stdout:flush()
+-- Stop whatever is left so nvim does not wait on a child process.
+for _, client in ipairs(vim.lsp.get_clients()) do
+  client:stop(true)
+end
+os.exit(failed == 0 and passed > 0 and 0 or 1)
