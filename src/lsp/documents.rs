@@ -21,6 +21,10 @@ pub struct Snapshot {
     pub parse: Parse,
     pub semantics: Semantics,
     pub diagnostics: Vec<Diagnostic>,
+    /// The configuration used (its pack is the one to use for hovers and completion).
+    pub config: std::sync::Arc<crate::config::ProjectConfig>,
+    /// Set when the project's configuration files are broken (the last good one was used).
+    pub config_error: Option<crate::config::ConfigError>,
 }
 
 #[derive(Debug)]

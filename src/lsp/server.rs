@@ -114,9 +114,10 @@ impl Backend {
                 }
             };
             let worker_state = state.clone();
+            let worker_uri = uri.clone();
             let analysed = tokio::task::spawn_blocking(move || {
                 catch_unwind(AssertUnwindSafe(|| {
-                    Arc::new(worker_state.analyze(rope, version))
+                    Arc::new(worker_state.analyze(&worker_uri, rope, version))
                 }))
             })
             .await;
@@ -138,6 +139,7 @@ impl Backend {
                     _ => return,
                 }
             }
+            show_config_status(&client, &state, &snapshot).await;
             if state.pushes() {
                 let encoding = state.encoding();
                 let diagnostics = snapshot
@@ -225,6 +227,92 @@ impl Backend {
     }
 }
 
+/// Shows a broken configuration file as a diagnostic in that file (and a message), or clears it
+/// once the configuration loads again.
+async fn show_config_status(client: &Client, state: &State, snapshot: &super::documents::Snapshot) {
+    match &snapshot.config_error {
+        Some(error) => publish_config_error(client, state, error).await,
+        None => {
+            let fixed: Vec<std::path::PathBuf> = {
+                let mut shown = lock(&state.config_errors_shown);
+                let fixed: Vec<_> = snapshot
+                    .config
+                    .files
+                    .iter()
+                    .filter(|f| shown.contains(*f))
+                    .cloned()
+                    .collect();
+                for file in &fixed {
+                    shown.remove(file);
+                }
+                fixed
+            };
+            for file in fixed {
+                if let Some(uri) = Uri::from_file_path(&file) {
+                    client.publish_diagnostics(uri, Vec::new(), None).await;
+                }
+            }
+        }
+    }
+}
+
+async fn publish_config_error(client: &Client, state: &State, error: &crate::config::ConfigError) {
+    let first_time = lock(&state.config_errors_shown).insert(error.path.clone());
+    let Some(uri) = Uri::from_file_path(&error.path) else {
+        return;
+    };
+    let text = std::fs::read_to_string(&error.path).unwrap_or_default();
+    let rope = ropey::Rope::from_str(&text);
+    let span = error
+        .span
+        .clone()
+        .map_or(crate::syntax::Span::empty(0), |r| {
+            crate::syntax::Span::new(r.start, r.end)
+        });
+    let diagnostic = Diagnostic {
+        range: encoding::range(&rope, span, state.encoding()),
+        severity: Some(DiagnosticSeverity::ERROR),
+        code: Some(NumberOrString::String("config-error".into())),
+        source: Some("noteplate".into()),
+        message: format!(
+            "{}; noteplate keeps using the last configuration that loaded",
+            error.message
+        ),
+        ..Default::default()
+    };
+    client
+        .publish_diagnostics(uri, vec![diagnostic], None)
+        .await;
+    if first_time {
+        client
+            .show_message(MessageType::ERROR, format!("noteplate: {error}"))
+            .await;
+    }
+}
+
+/// Byte span of each `@include` path with the file it points to.
+fn include_targets(
+    uri: &Uri,
+    snapshot: &super::documents::Snapshot,
+) -> Vec<(crate::syntax::Span, std::path::PathBuf)> {
+    let Some(path) = uri.to_file_path() else {
+        return Vec::new();
+    };
+    snapshot
+        .parse
+        .document
+        .includes
+        .iter()
+        .map(|include| {
+            (
+                include.path,
+                crate::fragments::target(&path, include.path.text(&snapshot.text)),
+            )
+        })
+        .filter(|(_, target)| target.is_file())
+        .collect()
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let general = params.capabilities.general.as_ref();
@@ -297,6 +385,11 @@ impl LanguageServer for Backend {
                     },
                 )),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
@@ -398,8 +491,70 @@ impl LanguageServer for Backend {
         self.reanalyse_all().await;
     }
 
-    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.state.resolver.clear();
+        for change in &params.changes {
+            let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else {
+                continue;
+            };
+            if change.typ == FileChangeType::DELETED || !path.is_file() {
+                continue;
+            }
+            match crate::config::load(&path) {
+                Err(error) => publish_config_error(&self.client, &self.state, &error).await,
+                Ok(_) => {
+                    if lock(&self.state.config_errors_shown).remove(&path) {
+                        self.client
+                            .publish_diagnostics(change.uri.clone(), Vec::new(), None)
+                            .await;
+                    }
+                }
+            }
+        }
         self.reanalyse_all().await;
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let position = params.text_document_position_params;
+        let result = guarded("textDocument/definition", || {
+            let uri = &position.text_document.uri;
+            let snapshot = self.state.snapshot(uri)?;
+            let offset = encoding::offset(&snapshot.rope, position.position, self.encoding());
+            let (_, target) = include_targets(uri, &snapshot)
+                .into_iter()
+                .find(|(span, _)| span.touches(offset))?;
+            let target_uri = Uri::from_file_path(&target)?;
+            Some(GotoDefinitionResponse::Scalar(Location {
+                uri: target_uri,
+                range: Range::default(),
+            }))
+        });
+        self.report(result).await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let result = guarded("textDocument/documentLink", || {
+            let uri = &params.text_document.uri;
+            let snapshot = self.state.snapshot(uri)?;
+            let encoding = self.encoding();
+            Some(
+                include_targets(uri, &snapshot)
+                    .into_iter()
+                    .filter_map(|(span, target)| {
+                        Some(DocumentLink {
+                            range: encoding::range(&snapshot.rope, span, encoding),
+                            target: Some(Uri::from_file_path(&target)?),
+                            tooltip: Some(format!("Open {}", target.display())),
+                            data: None,
+                        })
+                    })
+                    .collect(),
+            )
+        });
+        self.report(result).await
     }
 
     async fn diagnostic(
@@ -436,20 +591,15 @@ impl LanguageServer for Backend {
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let position = params.text_document_position;
         let result = guarded("textDocument/completion", || {
-            let (rope, settings) = {
+            let rope = {
                 let documents = lock(&self.state.documents);
-                let Some(document) = documents.get(&position.text_document.uri) else {
-                    return None;
-                };
-                (
-                    document.rope.clone(),
-                    lock(&self.state.settings).analysis_settings(),
-                )
+                documents.get(&position.text_document.uri)?.rope.clone()
             };
+            let (pack, settings) = self.state.pack_and_settings(&position.text_document.uri);
             let encoding = self.encoding();
             let text = rope.to_string();
             let offset = encoding::offset(&rope, position.position, encoding);
-            let items = ide::completion::complete(&text, offset, &self.state.pack(), &settings);
+            let items = ide::completion::complete(&text, offset, &pack, &settings);
             Some(CompletionResponse::List(CompletionList {
                 is_incomplete: true,
                 items: items
@@ -472,7 +622,7 @@ impl LanguageServer for Backend {
                 offset,
                 &snapshot.parse,
                 &snapshot.semantics,
-                &self.state.pack(),
+                &snapshot.config.pack,
             )?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent {
@@ -499,7 +649,7 @@ impl LanguageServer for Backend {
                     })
                 })
             };
-            let mut actions = Vec::new();
+            let mut actions: Vec<CodeActionOrCommand> = Vec::new();
             if wants(&CodeActionKind::QUICKFIX) {
                 for diagnostic in &snapshot.diagnostics {
                     let Some(fix) = &diagnostic.fix else { continue };
@@ -519,6 +669,50 @@ impl LanguageServer for Backend {
                     )));
                 }
             }
+            if wants(&CodeActionKind::QUICKFIX) {
+                let mut offered = std::collections::HashSet::new();
+                for diagnostic in &snapshot.diagnostics {
+                    let overlaps = diagnostic.span.start <= requested.end
+                        && requested.start <= diagnostic.span.end;
+                    let unused = diagnostic.rule == crate::analysis::suppressions::UNUSED;
+                    if !overlaps || unused || !offered.insert(diagnostic.rule.clone()) {
+                        continue;
+                    }
+                    let lsp_diagnostic =
+                        convert::diagnostic(&uri, &snapshot.rope, encoding, diagnostic);
+                    let line = crate::analysis::suppressions::disable_next_line(
+                        &snapshot.text,
+                        diagnostic.span.start,
+                        &diagnostic.rule,
+                    );
+                    let file = crate::analysis::suppressions::disable_file(
+                        &snapshot.text,
+                        &snapshot.parse,
+                        &diagnostic.rule,
+                    );
+                    for (title, edit) in [
+                        (format!("Disable {} for this line", diagnostic.rule), line),
+                        (
+                            format!("Disable {} for this file", diagnostic.rule),
+                            Some(file),
+                        ),
+                    ] {
+                        let Some(edit) = edit else { continue };
+                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                            title,
+                            kind: Some(CodeActionKind::QUICKFIX),
+                            diagnostics: Some(vec![lsp_diagnostic.clone()]),
+                            edit: Some(convert::workspace_edit(
+                                &uri,
+                                &snapshot.rope,
+                                encoding,
+                                &[(edit.span, edit.new_text)],
+                            )),
+                            ..Default::default()
+                        }));
+                    }
+                }
+            }
             if wants(&CodeActionKind::new(FIX_ALL)) {
                 let edits = crate::analysis::safe_fix_edits(&snapshot.diagnostics);
                 if !edits.is_empty() {
@@ -536,6 +730,12 @@ impl LanguageServer for Backend {
                     }));
                 }
             }
+            // Two findings can share a fix (e.g. both ask for the Time section): offer it once.
+            let mut titles = std::collections::HashSet::new();
+            actions.retain(|action| match action {
+                CodeActionOrCommand::CodeAction(action) => titles.insert(action.title.clone()),
+                CodeActionOrCommand::Command(_) => true,
+            });
             Some(actions)
         });
         self.report(result).await
@@ -584,9 +784,9 @@ impl LanguageServer for Backend {
     ) -> Result<Option<SemanticTokensResult>> {
         let result = guarded("textDocument/semanticTokens/full", || {
             let snapshot = self.state.snapshot(&params.text_document.uri)?;
-            let kinds: Vec<String> = self
-                .state
-                .pack()
+            let kinds: Vec<String> = snapshot
+                .config
+                .pack
                 .sections
                 .iter()
                 .map(|s| s.kind.clone())

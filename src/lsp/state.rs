@@ -8,10 +8,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::Deserialize;
 use tower_lsp_server::ls_types as lsp;
 
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
 use super::documents::{Documents, Snapshot};
 use super::encoding::Encoding;
 use super::settings::ClientSettings;
-use crate::analysis;
+use crate::analysis::{self, Settings};
+use crate::config::{ConfigError, ProjectConfig, Resolver};
+use crate::fragments;
 use crate::rulepack::RulePack;
 
 pub struct State {
@@ -22,6 +27,13 @@ pub struct State {
     pub shutdown_requested: AtomicBool,
     /// Diagnostics are pushed (`publishDiagnostics`) unless the client pulls them.
     pub push_diagnostics: AtomicBool,
+    /// Project configuration files, found by walking up from each document.
+    pub resolver: Resolver,
+    /// The last configuration that loaded for each document folder; used while a config file
+    /// has an error, so one typo never switches the project back to defaults.
+    pub last_good: Mutex<HashMap<PathBuf, Arc<ProjectConfig>>>,
+    /// Configuration files we published an error for (to clear it once fixed).
+    pub config_errors_shown: Mutex<HashSet<PathBuf>>,
 }
 
 /// Locks a mutex even if a panicking handler poisoned it: the data is plain and still usable.
@@ -40,6 +52,9 @@ impl State {
             pack: Mutex::new(Arc::new(RulePack::embedded())),
             shutdown_requested: AtomicBool::new(false),
             push_diagnostics: AtomicBool::new(true),
+            resolver: Resolver::new(None, false),
+            last_good: Mutex::new(HashMap::new()),
+            config_errors_shown: Mutex::new(HashSet::new()),
         }
     }
 
@@ -108,7 +123,7 @@ impl State {
             }
             (document.rope.clone(), document.version)
         };
-        let snapshot = Arc::new(self.analyze(rope, version));
+        let snapshot = Arc::new(self.analyze(uri, rope, version));
         let mut documents = lock(&self.documents);
         if let Some(document) = documents.get_mut(uri)
             && document.version == version
@@ -118,13 +133,67 @@ impl State {
         Some(snapshot)
     }
 
-    pub fn analyze(&self, rope: ropey::Rope, version: i32) -> Snapshot {
+    /// The project configuration for a document, and the configuration error if its files are
+    /// broken (then the last good configuration for that folder is returned).
+    pub fn project_config(&self, uri: &lsp::Uri) -> (Arc<ProjectConfig>, Option<ConfigError>) {
+        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
+            return (Arc::new(ProjectConfig::defaults(PathBuf::from("."))), None);
+        };
+        let folder = path.parent().map(PathBuf::from).unwrap_or_default();
+        match self.resolver.for_file(&path) {
+            Ok(config) => {
+                lock(&self.last_good).insert(folder, config.clone());
+                (config, None)
+            }
+            Err(error) => {
+                let fallback = lock(&self.last_good)
+                    .get(&folder)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::new(ProjectConfig::defaults(folder.clone())));
+                (fallback, Some(error))
+            }
+        }
+    }
+
+    /// Project settings with the editor's settings on top (editor wins).
+    fn merged_settings(&self, project: &Settings) -> Settings {
+        let client = lock(&self.settings).analysis_settings();
+        let mut settings = project.clone();
+        settings.disabled_rules.extend(client.disabled_rules);
+        settings
+            .severity_overrides
+            .extend(client.severity_overrides);
+        if client.default_payer.is_some() {
+            settings.default_payer = client.default_payer;
+        }
+        settings
+    }
+
+    /// The pack and settings a document is analysed with (for completion and the like).
+    pub fn pack_and_settings(&self, uri: &lsp::Uri) -> (Arc<RulePack>, Settings) {
+        let (config, _) = self.project_config(uri);
+        let settings = self.merged_settings(&config.settings);
+        (config.pack.clone(), settings)
+    }
+
+    pub fn analyze(&self, uri: &lsp::Uri, rope: ropey::Rope, version: i32) -> Snapshot {
         let text = rope.to_string();
-        let pack = self.pack();
-        let settings = lock(&self.settings).analysis_settings();
+        let (config, config_error) = self.project_config(uri);
+        let settings = self.merged_settings(&config.settings);
         let parse = crate::syntax::parse(&text);
-        let (semantics, diagnostics) =
-            analysis::analyze_with_semantics(&text, &parse, &pack, &settings);
+        let includes = match uri.to_file_path() {
+            Some(path) if !parse.document.includes.is_empty() => {
+                fragments::resolve(&path, &text, &parse, &config)
+            }
+            _ => analysis::Includes::default(),
+        };
+        let (semantics, diagnostics) = analysis::analyze_with_semantics_and_includes(
+            &text,
+            &parse,
+            &config.pack,
+            &settings,
+            &includes,
+        );
         Snapshot {
             version,
             rope,
@@ -132,6 +201,8 @@ impl State {
             parse,
             semantics,
             diagnostics,
+            config,
+            config_error,
         }
     }
 }
