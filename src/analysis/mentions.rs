@@ -127,7 +127,7 @@ pub fn find_phrase<'a>(
                         .map(|w| w.normalized.as_str())
                         .collect::<Vec<_>>()
                         .join(" ");
-                    if phrases.iter().any(|p| *p == phrase) {
+                    if phrases.contains(&phrase) {
                         return Some(Span::new(window[0].span.start, window[count - 1].span.end));
                     }
                 }

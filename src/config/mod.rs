@@ -196,6 +196,10 @@ fn load_chain(path: &Path) -> Result<Vec<Loaded>, ConfigError> {
     Ok(chain)
 }
 
+/// A configured value with where it came from: the origin for reports, the file and byte range
+/// for errors.
+type Located<'a, T> = (T, Origin, &'a Loaded, std::ops::Range<usize>);
+
 /// Builds the effective configuration from a chain of files, parents first.
 fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError> {
     let mut pack = RulePack::embedded();
@@ -205,12 +209,10 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
         .rev()
         .map(|loaded| loaded.path.clone())
         .collect();
-    let mut payer: Option<(String, Origin, &Loaded, std::ops::Range<usize>)> = None;
-    let mut disabled: Vec<(String, Origin, &Loaded, std::ops::Range<usize>)> = Vec::new();
-    let mut severity: HashMap<String, (Severity, Origin, &Loaded, std::ops::Range<usize>)> =
-        HashMap::new();
-    let mut aliases: Vec<(String, Vec<String>, Origin, &Loaded, std::ops::Range<usize>)> =
-        Vec::new();
+    let mut payer: Option<Located<'_, String>> = None;
+    let mut disabled: Vec<Located<'_, String>> = Vec::new();
+    let mut severity: HashMap<String, Located<'_, Severity>> = HashMap::new();
+    let mut aliases: Vec<(String, Located<'_, Vec<String>>)> = Vec::new();
     let mut techniques: Vec<(Technique, Origin)> = Vec::new();
     let mut codes: Vec<(Code, Origin)> = Vec::new();
 
@@ -249,10 +251,12 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
             for (kind, titles) in sections.aliases.iter().flatten() {
                 aliases.push((
                     kind.clone(),
-                    titles.get_ref().clone(),
-                    origin(titles.span()),
-                    loaded,
-                    titles.span(),
+                    (
+                        titles.get_ref().clone(),
+                        origin(titles.span()),
+                        loaded,
+                        titles.span(),
+                    ),
                 ));
             }
         }
@@ -297,7 +301,7 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
         codes.into_iter().map(|(c, _)| c).collect(),
         techniques.into_iter().map(|(t, _)| t).collect(),
     );
-    for (kind, titles, origin, loaded, span) in &aliases {
+    for (kind, (titles, origin, loaded, span)) in &aliases {
         if !pack.add_section_aliases(kind, titles) {
             let kinds: Vec<&str> = pack.sections.iter().map(|s| s.kind.as_str()).collect();
             return Err(error_at(

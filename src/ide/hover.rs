@@ -156,7 +156,14 @@ fn technique_hover(text: &str, line: Span, offset: usize, pack: &RulePack) -> Op
         match (part_of_word, start) {
             (true, None) => start = Some(index),
             (false, Some(begin)) => {
-                words.push(Span::new(line.start + begin, line.start + index));
+                // Hyphens join words (`strain-counterstrain`) but a list marker `-` is no word.
+                let word = &line_text[begin..index];
+                let trimmed = word.trim_matches('-');
+                if !trimmed.is_empty() {
+                    let lead = word.len() - word.trim_start_matches('-').len();
+                    let from = line.start + begin + lead;
+                    words.push(Span::new(from, from + trimmed.len()));
+                }
                 start = None;
             }
             _ => {}
@@ -165,6 +172,12 @@ fn technique_hover(text: &str, line: Span, offset: usize, pack: &RulePack) -> Op
     let mut best: Option<(Span, usize)> = None;
     for first in 0..words.len() {
         for last in first..words.len().min(first + 4) {
+            // A name never runs across choice options or out of a field (`{a|b}`, `{{x}}`).
+            if last > first
+                && text[words[last - 1].end..words[last].start].contains(['{', '}', '|'])
+            {
+                break;
+            }
             let span = Span::new(words[first].start, words[last].end);
             if !span.touches(offset) {
                 continue;
@@ -243,5 +256,11 @@ mod tests {
                 .markdown
                 .contains("| 1 | 8–22 |")
         );
+        // Neither the list marker nor a choice brace is part of the name.
+        let text = "## Technique\n- {joint mobilization|MFR}\n- {soft tissue|joint} mobilization\n";
+        let choice = hover_at(text, "joint").unwrap();
+        assert_eq!(choice.span.text(text), "joint mobilization");
+        assert_eq!(hover_at(text, "MFR").unwrap().span.text(text), "MFR");
+        assert!(hover_at(text, "oint} mob").is_none_or(|h| !h.span.text(text).contains('}')));
     }
 }

@@ -149,7 +149,7 @@ pub fn folding_ranges(
         .iter()
         .filter_map(|(span, kind)| {
             let range = encoding::range(rope, *span, encoding);
-            (range.end.line > range.start.line).then(|| lsp::FoldingRange {
+            (range.end.line > range.start.line).then_some(lsp::FoldingRange {
                 start_line: range.start.line,
                 start_character: None,
                 end_line: range.end.line,

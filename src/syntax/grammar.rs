@@ -6,6 +6,7 @@ use pest::Parser;
 use pest::iterators::Pair;
 use pest_derive::Parser;
 
+use super::fast;
 use super::tree::{Attribute, Choice, CodeRef, Field, Heading, Inline, Span, SyntaxError};
 
 #[derive(Parser)]
@@ -24,14 +25,20 @@ pub(super) fn parse_inline(
     items: &mut Vec<Inline>,
     errors: &mut Vec<SyntaxError>,
 ) {
-    if !text
-        .bytes()
-        .any(|byte| matches!(byte, b'{' | b'}' | b'*' | b'\\'))
-    {
-        // Plain text needs no grammar: this fast path is most lines of a template.
-        items.push(Inline::Text(Span::new(base, base + text.len())));
+    // Lines without mistakes (nearly all of them) need no pest: see `fast.rs`.
+    if fast::inline(text, base, items) {
         return;
     }
+    parse_inline_with_pest(text, base, items, errors);
+}
+
+/// The `inline` rule through pest: what the fast path falls back to, and its reference in tests.
+pub(super) fn parse_inline_with_pest(
+    text: &str,
+    base: usize,
+    items: &mut Vec<Inline>,
+    errors: &mut Vec<SyntaxError>,
+) {
     let pairs = match NoteParser::parse(Rule::inline, text) {
         Ok(mut pairs) => pairs.next().map(|inline| inline.into_inner()),
         Err(_) => None,
@@ -132,6 +139,31 @@ impl SpanTextIn for Span {
 
 /// Parses a heading line. `text` is the line without its line break.
 pub(super) fn parse_heading(text: &str, base: usize, errors: &mut Vec<SyntaxError>) -> Heading {
+    // The hand-written reading of the `heading` rule (`fast.rs`); pest only for lines that do
+    // not start like a heading, which the scanner never sends.
+    let Some(heading) = fast::heading(text, base) else {
+        return parse_heading_with_pest(text, base, errors);
+    };
+    if heading.title.is_empty() && heading.attribute.is_none() {
+        errors.push(missing_title(heading.span));
+    }
+    heading
+}
+
+fn missing_title(line: Span) -> SyntaxError {
+    SyntaxError {
+        span: line,
+        message: "this heading has no title; write one after the `#` marks, e.g. `## Response`"
+            .to_string(),
+    }
+}
+
+/// The `heading` rule through pest: the fallback of [`parse_heading`] and its reference in tests.
+pub(super) fn parse_heading_with_pest(
+    text: &str,
+    base: usize,
+    errors: &mut Vec<SyntaxError>,
+) -> Heading {
     let line = Span::new(base, base + text.len());
     let level = text.bytes().take_while(|&byte| byte == b'#').count().min(6) as u8;
     let mut heading = Heading {
@@ -167,11 +199,7 @@ pub(super) fn parse_heading(text: &str, base: usize, errors: &mut Vec<SyntaxErro
         }
     }
     if heading.title.is_empty() && heading.attribute.is_none() {
-        errors.push(SyntaxError {
-            span: line,
-            message: "this heading has no title; write one after the `#` marks, e.g. `## Response`"
-                .to_string(),
-        });
+        errors.push(missing_title(line));
     }
     heading
 }

@@ -44,9 +44,10 @@ pub fn parse(text: &str) -> Parse {
     }
 
     let mut section_stack: Vec<usize> = Vec::new();
+    let mut pieces = Vec::new(); // reused for every line
     while let Some(line) = pending {
         pending = lines.next();
-        let pieces = uncommented_pieces(line, &document.comments, &mut comment_cursor);
+        uncommented_pieces_into(line, &document.comments, &mut comment_cursor, &mut pieces);
         let Some(&first_piece) = pieces.first() else {
             continue;
         };
@@ -232,10 +233,22 @@ fn find_comments(text: &str, errors: &mut Vec<SyntaxError>) -> Vec<Comment> {
 /// The parts of `line` not covered by comments. `cursor` remembers the first comment that may
 /// still matter, so the whole scan stays linear.
 fn uncommented_pieces(line: Span, comments: &[Comment], cursor: &mut usize) -> Vec<Span> {
+    let mut pieces = Vec::with_capacity(1);
+    uncommented_pieces_into(line, comments, cursor, &mut pieces);
+    pieces
+}
+
+/// [`uncommented_pieces`] into a buffer the caller reuses (cleared first).
+fn uncommented_pieces_into(
+    line: Span,
+    comments: &[Comment],
+    cursor: &mut usize,
+    pieces: &mut Vec<Span>,
+) {
+    pieces.clear();
     while *cursor < comments.len() && comments[*cursor].span.end <= line.start {
         *cursor += 1;
     }
-    let mut pieces = Vec::with_capacity(1);
     let mut start = line.start;
     let mut index = *cursor;
     while index < comments.len() && comments[index].span.start < line.end {
@@ -252,7 +265,6 @@ fn uncommented_pieces(line: Span, comments: &[Comment], cursor: &mut usize) -> V
     if start < line.end {
         pieces.push(Span::new(start, line.end));
     }
-    pieces
 }
 
 /// Lines as LSP counts them. Each yielded span excludes the line break.

@@ -2,9 +2,11 @@
 //! the syntax errors it found, and every line is parsed on its own so that one error never hides
 //! the rest of the document.
 //!
-//! Owns: the pest grammar binding (`grammar.rs`), the line scanner (`lines.rs`) and the tree types
-//! (`tree.rs`). Must not know about the rule pack, diagnostics, files, or any protocol.
+//! Owns: the pest grammar binding (`grammar.rs`), hand-written fast paths for its two busiest line
+//! rules (`fast.rs`, checked against pest by tests), the line scanner (`lines.rs`) and the tree
+//! types (`tree.rs`). Must not know about the rule pack, diagnostics, files, or any protocol.
 
+mod fast;
 mod grammar;
 mod lines;
 mod tree;

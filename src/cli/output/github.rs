@@ -81,7 +81,10 @@ mod tests {
 
     #[test]
     fn escapes_like_the_actions_toolkit() {
-        assert_eq!(escape_data("50% done\r\nnext: a,b"), "50%25 done%0D%0Anext: a,b");
+        assert_eq!(
+            escape_data("50% done\r\nnext: a,b"),
+            "50%25 done%0D%0Anext: a,b"
+        );
         assert_eq!(escape_property("a,b:c%d\ne"), "a%2Cb%3Ac%25d%0Ae");
         // `%` first, so an escape is never escaped twice.
         assert_eq!(escape_data("%0A"), "%250A");

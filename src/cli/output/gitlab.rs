@@ -160,10 +160,7 @@ mod tests {
         assert_eq!(one.len(), 32);
         assert!(one.bytes().all(|b| b.is_ascii_hexdigit()));
         assert_ne!(one, fingerprint("a.note", "rule", "line", 1));
-        assert_ne!(
-            fingerprint("ab", "c", "", 0),
-            fingerprint("a", "bc", "", 0)
-        );
+        assert_ne!(fingerprint("ab", "c", "", 0), fingerprint("a", "bc", "", 0));
         // Pinned: a change here would make every finding look new to GitLab.
         assert_eq!(one, fingerprint("a.note", "rule", "line", 0));
     }

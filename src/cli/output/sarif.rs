@@ -259,16 +259,15 @@ fn result<'a>(
     fingerprint: String,
 ) -> SarifResult<'a> {
     let text = &report.text;
-    let location = |id: Option<usize>, start: usize, end: usize, message: Option<&'a str>| {
-        Location {
+    let location =
+        |id: Option<usize>, start: usize, end: usize, message: Option<&'a str>| Location {
             id,
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation { uri },
                 region: region(index, text, start, end),
             },
             message: message.map(|text| Text { text }),
-        }
-    };
+        };
     SarifResult {
         rule_id: &diagnostic.rule,
         rule_index,
@@ -276,7 +275,12 @@ fn result<'a>(
         message: Text {
             text: &diagnostic.message,
         },
-        locations: [location(None, diagnostic.span.start, diagnostic.span.end, None)],
+        locations: [location(
+            None,
+            diagnostic.span.start,
+            diagnostic.span.end,
+            None,
+        )],
         related_locations: diagnostic
             .related
             .iter()
@@ -367,8 +371,21 @@ fn encode(path: &str, absolute: bool) -> String {
         let keep = byte.is_ascii_alphanumeric()
             || matches!(
                 byte,
-                b'-' | b'.' | b'_' | b'~' | b'/' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')'
-                    | b'*' | b'+' | b',' | b';' | b'='
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
             )
             || (absolute && byte == b':');
         if keep {
