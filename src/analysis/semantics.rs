@@ -134,10 +134,12 @@ impl Semantics {
     }
 
     /// Whether any section (at any level) has this kind.
+    /// Whether any section (at any level), or any `@include`d fragment, has this kind.
     pub fn has_kind(&self, kind: &str) -> bool {
         self.sections
             .iter()
             .any(|section| section.kind.as_deref() == Some(kind))
+            || self.included_kinds.iter().any(|included| included == kind)
     }
 
     /// Indices of the sections of this kind.

@@ -74,7 +74,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(diagnostic);
     }
 
-    if signature_sections.is_empty() && !has_signature_field {
+    if !semantics.has_kind("signature") && !has_signature_field {
         let mut diagnostic = context.diagnostic(
             "missing-signature",
             anchor,

@@ -10,7 +10,7 @@ use crate::syntax::{Inline, Span};
 
 /// A `{{name:minutes}}` field with the words around it, for telling totals apart.
 struct MinutesField {
-    /// Field name and its line's text, normalised.
+    /// Field name and the words before it on its line (back to the previous field), normalised.
     context: String,
 }
 
@@ -18,17 +18,21 @@ fn minutes_fields(context: &Context<'_>) -> Vec<MinutesField> {
     let text = context.text;
     let mut fields = Vec::new();
     for line in context.parse.document.lines() {
+        // The words that label a field are those between the previous field and it.
+        let mut label_start = line.span.start;
         for item in &line.items {
-            if let Inline::Field(field) = item
-                && field
-                    .ty
-                    .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"))
+            let Inline::Field(field) = item else { continue };
+            let label = Span::new(label_start, field.span.start);
+            label_start = field.span.end;
+            if field
+                .ty
+                .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"))
             {
                 fields.push(MinutesField {
                     context: format!(
                         "{} {}",
                         normalize_phrase(&field.name.text(text).replace('_', " ")),
-                        normalize_phrase(line.span.text(text))
+                        normalize_phrase(label.text(text))
                     ),
                 });
             }
