@@ -36,7 +36,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let is_date = field
                     .ty
                     .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("date"));
-                if is_date && !in_signature && !name.contains("sign") {
+                if is_date && !in_signature && names_date_of_service(&name) {
                     has_date = true;
                 }
                 if [
@@ -86,6 +86,22 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .map(|kind| insert_section_fix(context, kind));
         out.push(diagnostic);
     }
+}
+
+/// Whether a date field's name means the date of service (not an onset or birth date).
+fn names_date_of_service(name: &str) -> bool {
+    name == "date"
+        || [
+            "service",
+            "visit",
+            "treatment",
+            "session",
+            "encounter",
+            "dos",
+            "today",
+        ]
+        .iter()
+        .any(|word| name.split(' ').any(|part| part == *word))
 }
 
 /// Where daily-note findings sit: the `type:` entry, else `payer:`, else the first code, else

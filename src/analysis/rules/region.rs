@@ -1,6 +1,6 @@
 //! `missing-region` (payer-rules.md R7, R10; sources S39, S41, S42, S52): a template declaring
 //! 97140 must capture the body region treated with a `{{name:region}}` field. A warning on its
-//! own; an error when a chiropractic manipulation code (98940-98942) is declared too, because
+//! own; an error when a chiropractic manipulation code (98940-98943) is declared too, because
 //! manual therapy is then payable only for a different region, which the technique section must
 //! capture separately.
 
@@ -10,7 +10,7 @@ use crate::rulepack::Severity;
 use crate::syntax::{Inline, Line, Span};
 
 const MANUAL_THERAPY: &str = "97140";
-const MANIPULATION: &[&str] = &["98940", "98941", "98942"];
+const MANIPULATION: &[&str] = &["98940", "98941", "98942", "98943"];
 
 fn has_region_field<'a>(text: &str, lines: impl IntoIterator<Item = &'a Line>) -> bool {
     lines.into_iter().any(|line| {

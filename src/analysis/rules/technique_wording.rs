@@ -7,6 +7,7 @@ use super::Context;
 use crate::analysis::mentions::{find_phrase, technique_mentions};
 use crate::analysis::{Diagnostic, Related};
 use crate::rulepack::{Billing, normalize_phrase};
+use crate::syntax::Inline;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let lines = context.technique_lines();
@@ -19,9 +20,14 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bills_manual_therapy = context.semantics.declares("97140");
 
     // vague-technique: generic wording and no specific technique at all.
-    let specific = mentions
-        .iter()
-        .any(|m| pack.techniques[m.technique].billing != Billing::Elsewhere);
+    // A `{{x:technique}}` field draws its values from the lexicon, so it is specific too.
+    let technique_field = lines.iter().flat_map(|line| &line.items).any(|item| {
+        matches!(item, Inline::Field(field) if field.ty.is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("technique")))
+    });
+    let specific = technique_field
+        || mentions
+            .iter()
+            .any(|m| pack.techniques[m.technique].billing != Billing::Elsewhere);
     if !specific && let Some(span) = find_phrase(text, lines.iter().copied(), &pack.vague) {
         out.push(context.diagnostic(
             "vague-technique",
@@ -52,7 +58,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     // technique-needs: each need once per technique, on its first mention.
-    let all_lines: Vec<_> = context.parse.document.lines().collect();
+    // Needs are met by wording anywhere: text, headings, field names (`limb_girth`).
+    // Computed only when a mentioned technique has needs: it is a pass over the whole text.
+    let mut whole_text: Option<String> = None;
     let mut reported: Vec<(usize, usize)> = Vec::new();
     for mention in &mentions {
         let technique = &pack.techniques[mention.technique];
@@ -62,7 +70,12 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             reported.push((mention.technique, need_index));
             let phrases: Vec<String> = need.any_of.iter().map(|p| normalize_phrase(p)).collect();
-            if find_phrase(text, all_lines.iter().copied(), &phrases).is_some() {
+            let whole_text =
+                whole_text.get_or_insert_with(|| format!(" {} ", normalize_phrase(text)));
+            if phrases
+                .iter()
+                .any(|phrase| whole_text.contains(&format!(" {phrase} ")))
+            {
                 continue;
             }
             let mut diagnostic = context.diagnostic(

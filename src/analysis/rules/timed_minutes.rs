@@ -41,8 +41,9 @@ fn minutes_fields(context: &Context<'_>) -> Vec<MinutesField> {
     fields
 }
 
-/// Adds the Time section, or appends its skeleton to the existing one.
-fn time_fix(context: &Context<'_>) -> Option<Fix> {
+/// Adds the Time section, or appends `lines` (or, when empty, the section's skeleton) to the
+/// existing one.
+fn time_fix(context: &Context<'_>, lines: &[&str]) -> Option<Fix> {
     let time = context.pack.section("time")?;
     let document = &context.parse.document;
     let existing = context.semantics.sections_of_kind("time").next();
@@ -59,10 +60,17 @@ fn time_fix(context: &Context<'_>) -> Option<Fix> {
                 title: "Add minute totals to the Time section".into(),
                 edits: vec![Edit {
                     span: Span::empty(at),
-                    new_text: format!(
-                        "{newline}{}",
-                        time.skeleton.trim_end().replace('\n', newline)
-                    ),
+                    new_text: if lines.is_empty() {
+                        format!(
+                            "{newline}{}",
+                            time.skeleton.trim_end().replace('\n', newline)
+                        )
+                    } else {
+                        lines
+                            .iter()
+                            .map(|line| format!("{newline}{line}"))
+                            .collect()
+                    },
                 }],
                 safe: true,
             }
@@ -104,7 +112,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if names.len() == 1 { "is" } else { "are" }
             ),
         );
-        diagnostic.fix = time_fix(context);
+        diagnostic.fix = time_fix(context, &[]);
         out.push(diagnostic);
         return;
     }
@@ -112,22 +120,28 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !semantics.is_daily_note(context.pack) {
         return;
     }
+    // "timed + untimed" labels the treatment total, not the timed one.
+    let says_timed =
+        |f: &&MinutesField| f.context.contains("timed") && !f.context.contains("untimed");
     let has_timed_total = fields
         .iter()
-        .any(|f| f.context.contains("total") && f.context.contains("timed"));
+        .any(|f| f.context.contains("total") && says_timed(&f));
     let has_treatment_total = fields.iter().any(|f| {
         f.context.contains("total")
-            && !f.context.contains("timed")
+            && !says_timed(&f)
             && ["treatment", "session", "visit", "time"]
                 .iter()
                 .any(|word| f.context.contains(word))
     });
     let mut missing = Vec::new();
+    let mut lines = Vec::new();
     if !has_timed_total {
         missing.push("total timed-code minutes");
+        lines.push("Total timed-code minutes: {{timed_minutes:minutes}}");
     }
     if !has_treatment_total {
         missing.push("total treatment minutes");
+        lines.push("Total treatment minutes: {{total_minutes:minutes}}");
     }
     if missing.is_empty() {
         return;
@@ -136,10 +150,15 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         "missing-total-minutes",
         anchor,
         format!(
-            "a daily treatment note must record {}; add minutes fields labelled \"Total timed-code minutes\" and \"Total treatment minutes\"",
-            missing.join(" and ")
+            "a daily treatment note must record {}; add {}",
+            missing.join(" and "),
+            lines
+                .iter()
+                .map(|line| format!("`{line}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
         ),
     );
-    diagnostic.fix = time_fix(context);
+    diagnostic.fix = time_fix(context, &lines);
     out.push(diagnostic);
 }
