@@ -206,6 +206,9 @@ pub struct RuleInfo {
     pub bad: String,
     /// A template that does not.
     pub good: String,
+    /// The examples need other files (fragments) or raw bytes, so they are shown, not run.
+    #[serde(default)]
+    pub examples_need_files: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
