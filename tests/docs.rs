@@ -1,0 +1,243 @@
+//! The documentation stays true: `docs/rules.md` is exactly what `noteplate rules --markdown`
+//! generates, and every rule's examples in `rulepack/rules.toml` do what they claim.
+
+use std::path::Path;
+
+use noteplate::analysis::{Settings, analyze_text};
+use noteplate::rulepack::RulePack;
+
+fn repo_file(path: &str) -> String {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&full)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", full.display()))
+}
+
+#[test]
+fn rules_md_is_generated_from_the_pack() {
+    let expected = noteplate::cli::rules_markdown(&RulePack::embedded());
+    let actual = repo_file("docs/rules.md").replace("\r\n", "\n");
+    if actual != expected {
+        let line = actual
+            .lines()
+            .zip(expected.lines())
+            .position(|(a, b)| a != b)
+            .map(|index| index + 1)
+            .unwrap_or_else(|| actual.lines().count().min(expected.lines().count()) + 1);
+        panic!(
+            "docs/rules.md is out of date (first difference at line {line}); regenerate it with \
+             `cargo run -- rules --markdown > docs/rules.md`"
+        );
+    }
+}
+
+/// Rules whose `bad` example is not a template (it describes bytes that TOML text cannot hold).
+const BAD_IS_PROSE: &[&str] = &["invalid-utf8"];
+
+#[test]
+fn every_bad_example_triggers_its_rule() {
+    let pack = RulePack::embedded();
+    let settings = Settings::default();
+    let mut failures = Vec::new();
+    for rule in &pack.rules {
+        if BAD_IS_PROSE.contains(&rule.id.as_str()) {
+            continue;
+        }
+        let diagnostics = analyze_text(&rule.bad, &pack, &settings).diagnostics;
+        if !diagnostics.iter().any(|d| d.rule == rule.id) {
+            let got: Vec<&str> = diagnostics.iter().map(|d| d.rule.as_str()).collect();
+            failures.push(format!(
+                "`{}`: its bad example does not trigger it (got {got:?}):\n{}",
+                rule.id, rule.bad
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_good_example_triggers_nothing() {
+    let pack = RulePack::embedded();
+    let settings = Settings::default();
+    let mut failures = Vec::new();
+    for rule in &pack.rules {
+        let diagnostics = analyze_text(&rule.good, &pack, &settings).diagnostics;
+        if !diagnostics.is_empty() {
+            let got: Vec<String> = diagnostics
+                .iter()
+                .map(|d| format!("{}: {}", d.rule, d.message))
+                .collect();
+            failures.push(format!(
+                "`{}`: its good example has findings {got:#?}:\n{}",
+                rule.id, rule.good
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The `invalid-utf8` bad example is prose; check the rule on the bytes it describes instead.
+#[test]
+fn invalid_utf8_fires_on_the_bytes_its_example_describes() {
+    let pack = RulePack::embedded();
+    let bytes = b"## Findings\nCervical rotation 45\xb0 right\n".to_vec();
+    let report = noteplate::cli::check_bytes("x.note".into(), bytes, &pack, &Settings::default());
+    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert_eq!(rules, ["invalid-utf8"]);
+}
+
+/// Every rule id the docs name exists, and every rule has a summary, an explanation and examples.
+#[test]
+fn every_rule_is_documented() {
+    let pack = RulePack::embedded();
+    let docs = repo_file("docs/rules.md");
+    for rule in &pack.rules {
+        assert!(
+            docs.contains(&format!("## `{}`", rule.id)),
+            "docs/rules.md has no section for `{}`",
+            rule.id
+        );
+        assert!(!rule.summary.trim().is_empty(), "{}", rule.id);
+        assert!(!rule.explanation.trim().is_empty(), "{}", rule.id);
+        assert!(!rule.bad.trim().is_empty(), "{}", rule.id);
+        assert!(!rule.good.trim().is_empty(), "{}", rule.id);
+    }
+}
+
+/// The hand-written docs mention every field type and front-matter key the language has.
+#[test]
+fn language_md_covers_field_types_and_front_matter_keys() {
+    let language = repo_file("docs/language.md");
+    for (name, _) in noteplate::syntax::FIELD_TYPES {
+        assert!(
+            language.contains(&format!("`{name}`")),
+            "docs/language.md does not mention field type `{name}`"
+        );
+    }
+    for (key, _) in noteplate::syntax::FRONT_MATTER_KEYS {
+        assert!(
+            language.contains(&format!("`{key}`")),
+            "docs/language.md does not mention front-matter key `{key}`"
+        );
+    }
+    let pack = RulePack::embedded();
+    for section in &pack.sections {
+        assert!(
+            language.contains(&format!("`{}`", section.kind)),
+            "docs/language.md does not mention section kind `{}`",
+            section.kind
+        );
+    }
+}
+
+/// Source files under `src/<dir>`, as (path, text).
+fn sources(dir: &str) -> Vec<(String, String)> {
+    fn walk(path: &Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(path) else {
+            return;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir),
+        &mut out,
+    );
+    out
+}
+
+/// The crate modules a source text refers to with `crate::name`.
+fn crate_modules(text: &str) -> Vec<String> {
+    text.match_indices("crate::")
+        .map(|(at, _)| {
+            text[at + "crate::".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .collect()
+}
+
+/// The layer rules `docs/architecture.md` states, checked on the source text.
+#[test]
+fn architecture_invariants_hold() {
+    let mut problems = Vec::new();
+    let layers: &[(&str, &[&str])] = &[
+        ("syntax", &["syntax"]),
+        ("rulepack", &["rulepack"]),
+        (
+            "analysis",
+            &["analysis", "syntax", "rulepack", "line_index"],
+        ),
+        (
+            "ide",
+            &["ide", "analysis", "syntax", "rulepack", "line_index"],
+        ),
+    ];
+    for (dir, allowed) in layers {
+        for (path, text) in sources(dir) {
+            for module in crate_modules(&text) {
+                if !allowed.contains(&module.as_str()) {
+                    problems.push(format!(
+                        "{path} uses `crate::{module}`: `{dir}` may only use {allowed:?}"
+                    ));
+                }
+            }
+        }
+    }
+    let mut forbid = |dir: &str, needles: &[&str], why: &str| {
+        for (path, text) in sources(dir) {
+            for needle in needles {
+                if text.contains(needle) {
+                    problems.push(format!("{path} uses `{needle}`: {why}"));
+                }
+            }
+        }
+    };
+    for dir in ["syntax", "rulepack", "analysis", "ide"] {
+        forbid(
+            dir,
+            &[
+                "std::fs",
+                "std::io",
+                "std::env",
+                "std::time",
+                "std::process",
+                "tower_lsp",
+                "lsp_types",
+            ],
+            "the core is pure: no IO, no clock, no environment, no protocol types",
+        );
+    }
+    for dir in ["config", "cli"] {
+        forbid(
+            dir,
+            &["tower_lsp", "lsp_types"],
+            "only src/lsp knows protocol types",
+        );
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The example that opens `docs/language.md` is a complete, clean template.
+#[test]
+fn language_md_opening_example_is_clean() {
+    let language = repo_file("docs/language.md");
+    let start = language.find("```note\n").expect("a note example") + "```note\n".len();
+    let end = start + language[start..].find("```").expect("a closed example");
+    let example = &language[start..end];
+    let pack = RulePack::embedded();
+    let diagnostics = analyze_text(example, &pack, &Settings::default()).diagnostics;
+    let found: Vec<String> = diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.rule, d.message))
+        .collect();
+    assert!(found.is_empty(), "{found:#?}\n{example}");
+}
