@@ -27,6 +27,39 @@ pub fn best<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Op
     suggestions(word, candidates).into_iter().next()
 }
 
+/// Whether `strsim::damerau_levenshtein(a, b) <= 1`, without its allocations: after the common
+/// prefix and suffix (in chars) are cut off, one edit leaves one char against one (a
+/// substitution), one against none (an insertion or deletion), or two swapped chars.
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    let prefix: usize = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix: usize = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    let mut a_chars = a.chars();
+    let mut b_chars = b.chars();
+    match (
+        (a_chars.next(), a_chars.next(), a_chars.next()),
+        (b_chars.next(), b_chars.next(), b_chars.next()),
+    ) {
+        ((None, _, _), (None, _, _))
+        | ((Some(_), None, _), (None | Some(_), None, _))
+        | ((None, _, _), (Some(_), None, _)) => true,
+        ((Some(a0), Some(a1), None), (Some(b0), Some(b1), None)) => a0 == b1 && a1 == b0,
+        _ => false,
+    }
+}
+
 pub fn max_distance(length: usize) -> usize {
     match length {
         0..=2 => 0,
@@ -39,6 +72,41 @@ pub fn max_distance(length: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 5_000,
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        #[test]
+        fn within_one_edit_matches_damerau_levenshtein(a in "[abé😀]{0,6}", b in "[abé😀]{0,6}") {
+            proptest::prop_assert_eq!(
+                within_one_edit(&a, &b),
+                strsim::damerau_levenshtein(&a, &b) <= 1
+            );
+        }
+    }
+
+    #[test]
+    fn within_one_edit_examples() {
+        for (a, b) in [
+            ("release", "relase"),
+            ("mobilization", "mobilzation"),
+            ("traction", "tracton"),
+            ("ab", "ba"),
+            ("abc", "cba"),
+            ("", "a"),
+            ("mobilisation", "mobilization"),
+        ] {
+            assert_eq!(
+                within_one_edit(a, b),
+                strsim::damerau_levenshtein(a, b) <= 1,
+                "{a} {b}"
+            );
+        }
+    }
 
     #[test]
     fn finds_close_words_only() {

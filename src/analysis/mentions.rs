@@ -1,6 +1,9 @@
 //! Finding lexicon techniques and other phrases in template text: words with spans, and the
 //! longest exact lexicon name (up to four words) at each place. Shared by the technique rules.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use crate::rulepack::{RulePack, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
@@ -15,7 +18,28 @@ pub struct Word {
 }
 
 pub fn words(text: &str, base: usize) -> Vec<Word> {
-    let mut words = Vec::new();
+    let mut found = Vec::new();
+    words_into(text, base, &mut found);
+    found
+        .into_iter()
+        .map(|word| Word {
+            normalized: word.normalized.into_owned(),
+            span: word.span,
+        })
+        .collect()
+}
+
+/// A [`Word`] that borrows the text when it is already in normal form (lower-case ASCII letters
+/// and digits, as most words of a template are), so finding words allocates little.
+#[derive(Debug, Clone)]
+pub struct WordRef<'t> {
+    pub normalized: Cow<'t, str>,
+    pub span: Span,
+}
+
+/// The words of `text` exactly as [`words`] finds them, into `out` (cleared first; reuse it).
+pub fn words_into<'t>(text: &'t str, base: usize, out: &mut Vec<WordRef<'t>>) {
+    out.clear();
     let mut start = None;
     for (offset, ch) in text
         .char_indices()
@@ -24,12 +48,8 @@ pub fn words(text: &str, base: usize) -> Vec<Word> {
         match (ch.is_alphanumeric(), start) {
             (true, None) => start = Some(offset),
             (false, Some(begin)) => {
-                let mut normalized = text[begin..offset].to_lowercase();
-                if let Some(stem) = normalized.strip_suffix("isation") {
-                    normalized = format!("{stem}ization");
-                }
-                words.push(Word {
-                    normalized,
+                out.push(WordRef {
+                    normalized: normalize_word(&text[begin..offset]),
                     span: Span::new(base + begin, base + offset),
                 });
                 start = None;
@@ -37,16 +57,37 @@ pub fn words(text: &str, base: usize) -> Vec<Word> {
             _ => {}
         }
     }
-    words
+}
+
+/// Lower case, with "-isation" spelt "-ization".
+fn normalize_word(raw: &str) -> Cow<'_, str> {
+    let normal = raw
+        .bytes()
+        .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit());
+    if normal && !raw.ends_with("isation") {
+        return Cow::Borrowed(raw);
+    }
+    let mut normalized = if raw.is_ascii() {
+        raw.to_ascii_lowercase()
+    } else {
+        raw.to_lowercase()
+    };
+    if let Some(stem) = normalized.strip_suffix("isation") {
+        normalized = format!("{stem}ization");
+    }
+    Cow::Owned(normalized)
 }
 
 /// The text runs of a line that can hold wording: text items and each choice option.
 pub fn wording_spans(line: &Line) -> impl Iterator<Item = Span> + '_ {
-    line.items.iter().flat_map(|item| match item {
-        Inline::Text(span) => vec![*span],
-        Inline::Choice(choice) => choice.options.clone(),
-        _ => Vec::new(),
-    })
+    line.items
+        .iter()
+        .flat_map(|item| match item {
+            Inline::Text(span) => std::slice::from_ref(span),
+            Inline::Choice(choice) => choice.options.as_slice(),
+            _ => &[],
+        })
+        .copied()
 }
 
 /// A technique named in the text.
@@ -64,18 +105,32 @@ pub fn technique_mentions<'a>(
     lines: impl IntoIterator<Item = &'a Line>,
     pack: &RulePack,
 ) -> Vec<Mention> {
+    // The first word of every lexicon key. A window whose first word is lower-case ASCII (as
+    // words nearly always are) normalises to itself, so it can only name a technique if its
+    // first word starts a key; other windows are looked up as they always were.
+    let first_words: HashSet<&str> = pack
+        .technique_names()
+        .iter()
+        .map(|(key, _)| key.split(' ').next().unwrap_or(""))
+        .collect();
     let mut mentions = Vec::new();
+    let mut run_words = Vec::new();
     for line in lines {
         for run in wording_spans(line) {
-            let run_words = words(run.text(text), run.start);
+            words_into(run.text(text), run.start, &mut run_words);
             let mut start = 0;
             while start < run_words.len() {
+                let first = run_words[start].normalized.as_ref();
+                if first.is_ascii() && !first_words.contains(first) {
+                    start += 1;
+                    continue;
+                }
                 let mut matched = 0;
                 for count in (1..=MAX_WORDS.min(run_words.len() - start)).rev() {
                     let window = &run_words[start..start + count];
                     let phrase = window
                         .iter()
-                        .map(|w| w.normalized.as_str())
+                        .map(|w| w.normalized.as_ref())
                         .collect::<Vec<_>>()
                         .join(" ");
                     let Some(technique) = pack.technique_named(&phrase) else {
@@ -116,18 +171,27 @@ pub fn find_phrase<'a>(
     lines: impl IntoIterator<Item = &'a Line>,
     phrases: &[String],
 ) -> Option<Span> {
+    // A window matches a phrase when its words are the phrase's words (words hold no spaces),
+    // which is what joining the window with spaces and comparing would find.
+    let phrases: Vec<Vec<&str>> = phrases.iter().map(|p| p.split(' ').collect()).collect();
+    if phrases.is_empty() {
+        return None;
+    }
+    let mut run_words = Vec::new();
     for line in lines {
         for run in wording_spans(line) {
-            let run_words = words(run.text(text), run.start);
+            words_into(run.text(text), run.start, &mut run_words);
             for start in 0..run_words.len() {
                 for count in 1..=MAX_WORDS.min(run_words.len() - start) {
                     let window = &run_words[start..start + count];
-                    let phrase = window
-                        .iter()
-                        .map(|w| w.normalized.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    if phrases.contains(&phrase) {
+                    let found = phrases.iter().any(|phrase| {
+                        phrase.len() == count
+                            && phrase
+                                .iter()
+                                .zip(window)
+                                .all(|(part, word)| *part == word.normalized.as_ref())
+                    });
+                    if found {
                         return Some(Span::new(window[0].span.start, window[count - 1].span.end));
                     }
                 }

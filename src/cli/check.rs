@@ -122,7 +122,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
 
     if args.fix || args.diff {
-        troubles += super::fix::run(&mut reports, args.fix);
+        let machine_stdout = args.format != Format::Human && args.output.is_none();
+        troubles += super::fix::run(&mut reports, args.fix, machine_stdout);
     }
 
     let pack = configs

@@ -29,7 +29,9 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
 }
 
 /// Fixes every report; returns how many files could not be written.
-pub fn run(reports: &mut [FileReport], write: bool) -> usize {
+/// `diff_to_stderr`: print diffs (and fixed stdin) on stderr, because stdout carries a
+/// machine-readable report.
+pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usize {
     let mut failures = 0;
     for report in reports.iter_mut() {
         if report
@@ -47,19 +49,30 @@ pub fn run(reports: &mut [FileReport], write: bool) -> usize {
             if edits.is_empty() {
                 break;
             }
-            text = apply_edits(&text, &edits);
-            diagnostics = reanalyse(report, &text);
+            let fixed = apply_edits(&text, &edits);
+            let after = reanalyse(report, &fixed);
+            // Keep a round only if it made progress; a fix that cannot take (e.g. text added
+            // inside an unclosed comment) must not grow the file round after round.
+            if fixed == text || after.len() >= diagnostics.len() {
+                break;
+            }
+            text = fixed;
+            diagnostics = after;
         }
         if text == original_text {
             continue;
         }
         if !write {
-            print_diff(&report.name, &original_text, &text);
+            print_diff(&report.name, &original_text, &text, diff_to_stderr);
             continue;
         }
         let Some(path) = &report.path else {
             // stdin: print the fixed text instead of writing anywhere.
-            print!("{text}");
+            if diff_to_stderr {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
             report.text = text;
             report.diagnostics = diagnostics;
             continue;
@@ -73,6 +86,15 @@ pub fn run(reports: &mut [FileReport], write: bool) -> usize {
                 );
                 continue;
             }
+        }
+        // The write replaces the file by renaming a new one over it, which the folder's
+        // permissions allow even when the file's do not: honour a read-only file explicitly.
+        if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+            eprintln!(
+                "warning: {} is read-only; not fixing it (make it writable to apply the fixes)",
+                report.name
+            );
+            continue;
         }
         if let Err(error) = write_atomically(path, &text) {
             eprintln!("error: cannot write fixes to {}: {error}", report.name);
@@ -98,6 +120,8 @@ fn reanalyse(report: &FileReport, text: &str) -> Vec<analysis::Diagnostic> {
 }
 
 fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    // Write through a symbolic link to its target, rather than replacing the link with a file.
+    let path = &std::fs::canonicalize(path)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -118,12 +142,16 @@ fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     std::fs::rename(&temporary, path)
 }
 
-fn print_diff(name: &str, before: &str, after: &str) {
+fn print_diff(name: &str, before: &str, after: &str, to_stderr: bool) {
     let diff = similar::TextDiff::from_lines(before, after);
-    print!(
-        "{}",
-        diff.unified_diff()
-            .context_radius(3)
-            .header(&format!("a/{name}"), &format!("b/{name}"))
-    );
+    let rendered = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string();
+    if to_stderr {
+        eprint!("{rendered}");
+    } else {
+        print!("{rendered}");
+    }
 }

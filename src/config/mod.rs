@@ -382,10 +382,12 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
 
 /// Loads one configuration file (and what it extends).
 pub fn load(path: &Path) -> Result<ProjectConfig, ConfigError> {
-    let root = path
+    // `--config base.toml` has the empty parent "": the current folder.
+    let parent = path
         .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let root = std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf());
     build(load_chain(path)?, root)
 }
 

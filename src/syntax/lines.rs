@@ -28,10 +28,29 @@ pub fn parse(text: &str) -> Parse {
     };
     let mut comment_cursor = 0;
 
-    // Front matter: only when the very first line is `---`.
+    // Front matter: when the first line with content is `---` (blank lines and comments, such as
+    // a header comment, may come before it).
     let mut pending = lines.next();
+    let mut probe_cursor = 0;
+    let mut probe = Vec::new();
+    while let Some(line) = pending {
+        uncommented_pieces_into(line, &document.comments, &mut probe_cursor, &mut probe);
+        if probe.iter().any(|piece| {
+            !piece
+                .text(text)
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .is_empty()
+        }) {
+            break;
+        }
+        pending = lines.next();
+    }
     if let Some(first) = pending
-        && first.text(text).get(bom..).map(str::trim_end) == Some("---")
+        && probe
+            .first()
+            .is_some_and(|piece| piece.start == first.start)
+        && first.text(text).trim_start_matches('\u{feff}').trim_end() == "---"
     {
         document.front_matter = Some(parse_front_matter(
             text,
@@ -51,8 +70,17 @@ pub fn parse(text: &str) -> Parse {
         let Some(&first_piece) = pieces.first() else {
             continue;
         };
+        // A byte-order mark is not part of the first line's content.
+        let (line_start, first_piece) = if line.start == 0 && bom > 0 {
+            (
+                bom,
+                Span::new(first_piece.start.max(bom), first_piece.end.max(bom)),
+            )
+        } else {
+            (line.start, first_piece)
+        };
         let first_text = first_piece.text(text);
-        if first_piece.start == line.start && is_heading_line(first_text) {
+        if first_piece.start == line_start && is_heading_line(first_text) {
             let heading = parse_heading(first_text, first_piece.start, &mut errors);
             // Close every open section of the same or a deeper level.
             while let Some(&open) = section_stack.last() {
@@ -76,7 +104,7 @@ pub fn parse(text: &str) -> Parse {
             section_stack.push(index);
             continue;
         }
-        if first_piece.start == line.start && is_include_line(first_text) {
+        if first_piece.start == line_start && is_include_line(first_text) {
             if let Some(path) = parse_include(first_text, first_piece.start, &mut errors) {
                 document.includes.push(Include { span: line, path });
             }

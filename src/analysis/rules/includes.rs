@@ -4,7 +4,6 @@
 
 use super::Context;
 use crate::analysis::{Diagnostic, IncludeOutcome};
-use crate::rulepack::Severity;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for item in &context.includes.items {
@@ -23,20 +22,14 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 warnings,
                 first,
                 ..
-            } if errors + warnings > 0 => {
-                let mut diagnostic = context.diagnostic(
+            } if errors + warnings > 0 => context.diagnostic(
                     "include-findings",
                     item.span,
                     format!(
                         "the included fragment has {errors} error(s) and {warnings} warning(s); open it to fix them{}",
                         first.as_ref().map(|f| format!(" (first: {f})")).unwrap_or_default()
                     ),
-                );
-                if *errors == 0 {
-                    diagnostic.severity = diagnostic.severity.min(Severity::Info);
-                }
-                diagnostic
-            }
+                ),
             IncludeOutcome::Found { .. } => continue,
         };
         out.push(diagnostic);

@@ -110,7 +110,13 @@ pub(crate) fn insert_section_fix(context: &Context<'_>, section_kind: &SectionKi
             format!("{heading}{newline}{body}{newline}{newline}"),
         ),
         None => {
-            let text = context.text;
+            // At the end, but before an unclosed comment (text inside it would be ignored).
+            let end = document
+                .comments
+                .last()
+                .filter(|c| !c.closed)
+                .map_or(context.text.len(), |c| c.span.start);
+            let text = &context.text[..end];
             let separator = if text.is_empty() {
                 String::new()
             } else if let Some(without_last_break) = strip_line_break(text) {
@@ -147,11 +153,12 @@ fn check_empty(
     let document = &context.parse.document;
     for index in context.semantics.sections_of_kind(&section_kind.kind) {
         let section = &document.sections[index];
+        // Content anywhere below the heading counts, however deeply nested.
         let has_content = !section.lines.is_empty()
-            || section
-                .children
+            || document.sections[index + 1..]
                 .iter()
-                .any(|&child| !document.sections[child].lines.is_empty());
+                .take_while(|nested| nested.heading.span.start < section.end)
+                .any(|nested| !nested.lines.is_empty());
         if has_content {
             continue;
         }

@@ -42,15 +42,26 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     let sections = &context.semantics.sections;
+    let mut parents: Vec<Option<usize>> = vec![None; document.sections.len()];
+    for (parent, section) in document.sections.iter().enumerate() {
+        for &child in &section.children {
+            if let Some(slot) = parents.get_mut(child) {
+                *slot = Some(parent);
+            }
+        }
+    }
     for (index, info) in sections.iter().enumerate() {
         let Some(kind) = &info.kind else { continue };
         let level = document.sections[index].heading.level;
+        // Only siblings (same level, same parent) duplicate each other: `## Cervical/### Technique`
+        // and `## Lumbar/### Technique` are two regions, not a duplicate.
         let first = sections[..index]
             .iter()
             .enumerate()
             .find(|(earlier, other)| {
                 other.kind.as_ref() == Some(kind)
                     && document.sections[*earlier].heading.level == level
+                    && parents[*earlier] == parents[index]
             });
         if let Some((earlier, _)) = first {
             let mut diagnostic = context.diagnostic(

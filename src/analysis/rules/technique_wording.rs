@@ -19,16 +19,19 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mentions = technique_mentions(text, lines.iter().copied(), pack);
     let bills_manual_therapy = context.semantics.declares("97140");
 
-    // vague-technique: generic wording and no specific technique at all.
+    // vague-technique (97140 only): generic wording and no specific technique at all.
     // A `{{x:technique}}` field draws its values from the lexicon, so it is specific too.
     let technique_field = lines.iter().flat_map(|line| &line.items).any(|item| {
         matches!(item, Inline::Field(field) if field.ty.is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("technique")))
     });
+    // A named technique is specific even if billed elsewhere (that has its own rule), unless the
+    // name written is itself generic ("massage" names Swedish massage, but says nothing).
     let specific = technique_field
         || mentions
             .iter()
-            .any(|m| pack.techniques[m.technique].billing != Billing::Elsewhere);
-    if !specific && let Some(span) = find_phrase(text, lines.iter().copied(), &pack.vague) {
+            .any(|m| !pack.vague.contains(&normalize_phrase(m.span.text(text))));
+    let vague = bills_manual_therapy && !specific;
+    if vague && let Some(span) = find_phrase(text, lines.iter().copied(), &pack.vague) {
         out.push(context.diagnostic(
             "vague-technique",
             span,

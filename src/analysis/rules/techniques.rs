@@ -7,10 +7,11 @@
 //! same length; an exact match is fine, a near miss is reported with the suggestion. A choice
 //! option that contains a head word but matches nothing is reported without a suggestion.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use super::{Context, replace};
-use crate::analysis::mentions::{MAX_WORDS, Word, words};
+use crate::analysis::mentions::{MAX_WORDS, WordRef, words_into};
 use crate::analysis::{Diagnostic, fuzzy};
 use crate::rulepack::normalize_phrase;
 use crate::syntax::{Inline, Span};
@@ -25,6 +26,10 @@ struct Lexicon<'a> {
     /// word count -> normalised names of that length
     by_length: HashMap<usize, Vec<&'a str>>,
     head_words: HashSet<&'a str>,
+    /// char count -> head words of that length (a near miss is at most one char longer or shorter)
+    heads_by_length: HashMap<usize, Vec<&'a str>>,
+    /// words already judged by `is_head_word`'s fuzzy test: templates repeat their words
+    near_heads: RefCell<HashMap<String, bool>>,
 }
 
 impl<'a> Lexicon<'a> {
@@ -52,10 +57,19 @@ impl<'a> Lexicon<'a> {
                 head_words.insert(last);
             }
         }
+        let mut heads_by_length: HashMap<usize, Vec<&str>> = HashMap::new();
+        for &head in &head_words {
+            heads_by_length
+                .entry(head.chars().count())
+                .or_default()
+                .push(head);
+        }
         Lexicon {
             names,
             by_length,
             head_words,
+            heads_by_length,
+            near_heads: RefCell::new(HashMap::new()),
         }
     }
 
@@ -63,11 +77,21 @@ impl<'a> Lexicon<'a> {
         if self.head_words.contains(word) {
             return true;
         }
-        word.len() >= 6
-            && self
-                .head_words
-                .iter()
-                .any(|head| strsim::damerau_levenshtein(word, head) <= 1)
+        if word.len() < 6 {
+            return false;
+        }
+        if let Some(&near) = self.near_heads.borrow().get(word) {
+            return near;
+        }
+        // One edit away from a head word: `damerau_levenshtein(word, head) <= 1`.
+        let length = word.chars().count();
+        let near = (length.saturating_sub(1)..=length + 1).any(|length| {
+            self.heads_by_length
+                .get(&length)
+                .is_some_and(|heads| heads.iter().any(|head| fuzzy::within_one_edit(word, head)))
+        });
+        self.near_heads.borrow_mut().insert(word.to_string(), near);
+        near
     }
 
     fn known(&self, phrase: &str) -> bool {
@@ -86,7 +110,7 @@ struct NearMiss<'a> {
 
 /// Finds phrases ending in a head word that nearly (but not exactly) match a lexicon name.
 /// Returns the near misses and whether any exact technique name was seen.
-fn scan<'a>(lexicon: &Lexicon<'a>, words: &[Word]) -> (Vec<NearMiss<'a>>, bool) {
+fn scan<'a>(lexicon: &Lexicon<'a>, words: &[WordRef<'_>]) -> (Vec<NearMiss<'a>>, bool) {
     let mut misses = Vec::new();
     let mut any_known = false;
     let mut covered_until = 0; // words before this index belong to an exact match
@@ -103,7 +127,7 @@ fn scan<'a>(lexicon: &Lexicon<'a>, words: &[Word]) -> (Vec<NearMiss<'a>>, bool) 
             }
             let phrase = words[start..=end]
                 .iter()
-                .map(|w| w.normalized.as_str())
+                .map(|w| w.normalized.as_ref())
                 .collect::<Vec<_>>()
                 .join(" ");
             if lexicon.known(&phrase) {
@@ -148,17 +172,19 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let lexicon = Lexicon::new(context);
     let text = context.text;
+    let mut run_words = Vec::new(); // reused for every run
     {
         for line in lines {
             for item in &line.items {
                 match item {
                     Inline::Text(span) => {
-                        let (misses, _) = scan(&lexicon, &words(span.text(text), span.start));
+                        words_into(span.text(text), span.start, &mut run_words);
+                        let (misses, _) = scan(&lexicon, &run_words);
                         report(context, out, misses);
                     }
                     Inline::Choice(choice) => {
                         for option in &choice.options {
-                            check_option(context, &lexicon, *option, out);
+                            check_option(context, &lexicon, *option, &mut run_words, out);
                         }
                     }
                     _ => {}
@@ -168,17 +194,19 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_option(
-    context: &Context<'_>,
+fn check_option<'t>(
+    context: &Context<'t>,
     lexicon: &Lexicon<'_>,
     option: Span,
+    option_words: &mut Vec<WordRef<'t>>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let option_words = words(option.text(context.text), option.start);
+    words_into(option.text(context.text), option.start, option_words);
+    let option_words = &*option_words;
     if option_words.is_empty() {
         return;
     }
-    let (misses, any_known) = scan(lexicon, &option_words);
+    let (misses, any_known) = scan(lexicon, option_words);
     if !misses.is_empty() {
         report(context, out, misses);
         return;
@@ -188,7 +216,7 @@ fn check_option(
     }
     let whole = option_words
         .iter()
-        .map(|w| w.normalized.as_str())
+        .map(|w| w.normalized.as_ref())
         .collect::<Vec<_>>()
         .join(" ");
     if lexicon.known(&whole) {
@@ -196,7 +224,7 @@ fn check_option(
     }
     let has_head_word = option_words
         .iter()
-        .any(|word| lexicon.head_words.contains(word.normalized.as_str()));
+        .any(|word| lexicon.head_words.contains(word.normalized.as_ref()));
     if has_head_word {
         let written = option.text(context.text).trim();
         out.push(context.diagnostic(
