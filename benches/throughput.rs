@@ -1,1 +1,104 @@
-fn main() {}
+//! Parse and parse+analyse throughput on generated templates (see `generate/mod.rs`).
+//!
+//! Run with `cargo bench --bench throughput`; divan prints time per iteration and, from the
+//! `BytesCount` counter, throughput in MB/s. Sizes:
+//! - `template_3kb`: 100 typical ~3 KB templates per iteration (what `noteplate check` sees);
+//! - `lines_2k` / `lines_20k`: one 2,000-line / 20,000-line document (the language server's
+//!   full re-parse+analyse budget is 5 ms / 25 ms);
+//! - `mb_1`: one document of about 1 MB.
+//!
+//! Goals and results: `docs/performance.md`.
+
+use std::sync::OnceLock;
+
+use divan::counter::{BytesCount, ItemsCount};
+use divan::{Bencher, black_box};
+use noteplate::analysis::{Settings, analyze_text};
+use noteplate::rulepack::RulePack;
+
+mod generate;
+
+fn main() {
+    divan::main();
+}
+
+const SIZES: &[&str] = &["template_3kb", "lines_2k", "lines_20k", "mb_1"];
+
+/// The documents of one size (one document, or 100 templates), generated once.
+fn documents(size: &str) -> &'static [String] {
+    static TEMPLATES: OnceLock<Vec<String>> = OnceLock::new();
+    static LINES_2K: OnceLock<Vec<String>> = OnceLock::new();
+    static LINES_20K: OnceLock<Vec<String>> = OnceLock::new();
+    static MB_1: OnceLock<Vec<String>> = OnceLock::new();
+    match size {
+        "template_3kb" => TEMPLATES.get_or_init(|| (0..100).map(generate::template).collect()),
+        "lines_2k" => LINES_2K.get_or_init(|| vec![generate::document_lines(2, 2_000)]),
+        "lines_20k" => LINES_20K.get_or_init(|| vec![generate::document_lines(20, 20_000)]),
+        "mb_1" => MB_1.get_or_init(|| vec![generate::document_bytes(1, 1 << 20)]),
+        other => panic!("unknown size {other}"),
+    }
+}
+
+fn pack() -> &'static RulePack {
+    static PACK: OnceLock<RulePack> = OnceLock::new();
+    PACK.get_or_init(RulePack::embedded)
+}
+
+fn bytes(documents: &[String]) -> BytesCount {
+    BytesCount::new(documents.iter().map(String::len).sum::<usize>())
+}
+
+/// `syntax::parse` only.
+#[divan::bench(args = SIZES)]
+fn parse(bencher: Bencher, size: &str) {
+    let documents = documents(size);
+    bencher
+        .counter(bytes(documents))
+        .counter(ItemsCount::new(documents.len()))
+        .bench(|| {
+            for text in documents {
+                black_box(noteplate::syntax::parse(black_box(text)));
+            }
+        });
+}
+
+/// `analysis::analyze_text`: parse, semantics and every rule, as the CLI and the server run it.
+#[divan::bench(args = SIZES)]
+fn parse_analyse(bencher: Bencher, size: &str) {
+    let documents = documents(size);
+    let pack = pack();
+    let settings = Settings::default();
+    bencher
+        .counter(bytes(documents))
+        .counter(ItemsCount::new(documents.len()))
+        .bench(|| {
+            for text in documents {
+                black_box(analyze_text(black_box(text), pack, &settings));
+            }
+        });
+}
+
+/// `analysis::analyze` over an existing parse: the rules alone.
+#[divan::bench(args = SIZES)]
+fn analyse_only(bencher: Bencher, size: &str) {
+    let documents = documents(size);
+    let parses: Vec<_> = documents
+        .iter()
+        .map(|text| noteplate::syntax::parse(text))
+        .collect();
+    let pack = pack();
+    let settings = Settings::default();
+    bencher
+        .counter(bytes(documents))
+        .counter(ItemsCount::new(documents.len()))
+        .bench(|| {
+            for (text, parse) in documents.iter().zip(&parses) {
+                black_box(noteplate::analysis::analyze(
+                    black_box(text),
+                    parse,
+                    pack,
+                    &settings,
+                ));
+            }
+        });
+}

@@ -108,6 +108,13 @@ fn analyse_fragment(
     stack.push(real.to_path_buf());
     let nested = resolve_with_stack(real, &text, &parse, config, stack);
     stack.pop();
+    // A cycle further down is this include's cycle too: report it here, where it fails the check.
+    if let Some(message) = nested.items.iter().find_map(|item| match &item.outcome {
+        IncludeOutcome::Cycle(message) => Some(message.clone()),
+        _ => None,
+    }) {
+        return IncludeOutcome::Cycle(format!("`{written}` leads back into itself: {message}"));
+    }
     let (semantics, diagnostics) = analysis::analyze_with_semantics_and_includes(
         &text,
         &parse,
@@ -135,7 +142,9 @@ fn analyse_fragment(
             .filter(|d| d.severity == Severity::Warning)
             .count(),
         first: diagnostics
-            .first()
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .or_else(|| diagnostics.iter().find(|d| d.severity == Severity::Warning))
             .map(|d| format!("{}: {}", d.rule, d.message)),
     }
 }

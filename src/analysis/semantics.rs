@@ -184,11 +184,13 @@ impl Semantics {
         needs
     }
 
-    /// Whether daily treatment-note elements apply: `type: daily`, or no `type:` under a payer
-    /// profile whose notes are daily by default.
+    /// Whether daily treatment-note elements apply: `type: daily`, or a template that bills codes
+    /// (fragments and other code-less files are not notes of their own) with no `type:` under a
+    /// payer profile whose notes are daily by default.
     pub fn is_daily_note(&self, pack: &RulePack) -> bool {
         match self.note_type.as_deref() {
             Some(note_type) => note_type == "daily",
+            None if self.codes.is_empty() => false,
             None => self
                 .payer
                 .as_deref()

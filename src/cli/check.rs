@@ -197,7 +197,13 @@ fn check_input(input: &Input, config: Arc<ProjectConfig>) -> Result<FileReport, 
         return Ok(too_large(name, path, bytes.len() as u64, config));
     }
     let mut report = check_bytes(name, bytes.clone(), &config.pack, &config.settings);
-    if let Some(path) = &path
+    // Includes resolve relative to the file, or to `--stdin-filename` for standard input.
+    let include_base = match input {
+        Input::File(path) => Some(path.clone()),
+        Input::Stdin { name } if name != "<stdin>" => Some(PathBuf::from(name)),
+        Input::Stdin { .. } => None,
+    };
+    if let Some(path) = &include_base
         && !report.diagnostics.iter().any(|d| d.rule == "invalid-utf8")
     {
         // Re-analyse with fragments when the file includes any.

@@ -214,7 +214,7 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
     let mut severity: HashMap<String, Located<'_, Severity>> = HashMap::new();
     let mut aliases: Vec<(String, Located<'_, Vec<String>>)> = Vec::new();
     let mut techniques: Vec<(Technique, Origin)> = Vec::new();
-    let mut codes: Vec<(Code, Origin)> = Vec::new();
+    let mut codes: Vec<Located<'_, Code>> = Vec::new();
 
     for loaded in &chain {
         let index = LineIndex::new(&loaded.text);
@@ -264,7 +264,7 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
             techniques.push((technique.get_ref().clone(), origin(technique.span())));
         }
         for code in options.codes.iter().flatten() {
-            codes.push((code.get_ref().clone(), origin(code.span())));
+            codes.push((code.get_ref().clone(), origin(code.span()), loaded, code.span()));
         }
         if let Some(roots) = &options.include_roots {
             let base = loaded.path.parent().unwrap_or(Path::new("."));
@@ -291,14 +291,28 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
             .origins
             .push(("technique".into(), technique.name.clone(), origin.clone()));
     }
-    for (code, origin) in &codes {
+    for (code, origin, _, _) in &codes {
         config
             .origins
             .push(("code".into(), code.code.clone(), origin.clone()));
     }
+    // A code may only require section kinds the pack knows, or its requirement would do nothing.
+    for (code, _, loaded, span) in &codes {
+        for kind in code.requires.iter().chain(&code.recommends) {
+            if pack.section(kind).is_none() {
+                let kinds: Vec<&str> = pack.sections.iter().map(|s| s.kind.as_str()).collect();
+                return Err(error_at(
+                    &loaded.path,
+                    &loaded.text,
+                    Some(span.clone()),
+                    format!("code `{}` names unknown section kind `{kind}`; use one of {}", code.code, kinds.join(", ")),
+                ));
+            }
+        }
+    }
     pack.extend(
         Vec::new(),
-        codes.into_iter().map(|(c, _)| c).collect(),
+        codes.into_iter().map(|(c, _, _, _)| c).collect(),
         techniques.into_iter().map(|(t, _)| t).collect(),
     );
     for (kind, (titles, origin, loaded, span)) in &aliases {
