@@ -718,3 +718,22 @@ fn explain_unknown_rule_exits_2_with_did_you_mean() {
         stderr(&output)
     );
 }
+
+#[test]
+fn files_over_max_file_size_are_reported_not_analysed() {
+    let dir = temp();
+    write(dir.path(), "noteplate.toml", "max-file-size = 10\n");
+    write(dir.path(), "big.note", "## Response\n{broken\n");
+    let output = run(dir.path(), &["check", "--format", "json", "big.note"]);
+    let report = json(&output);
+    assert_eq!(
+        findings(&report),
+        vec![("big.note".to_string(), "file-too-large".to_string())]
+    );
+    assert_eq!(
+        code(&output),
+        0,
+        "file-too-large is a warning: {}",
+        stderr(&output)
+    );
+}
