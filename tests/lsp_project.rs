@@ -1,7 +1,7 @@
-//! Project configuration through the language server: a `noteplate.toml` next to the template
-//! applies (with the editor's settings on top), a file created or fixed later is picked up after
-//! `workspace/didChangeWatchedFiles`, and a broken file is shown as a diagnostic in that file
-//! while templates keep being checked.
+//! Project features in the language server: the project's `noteplate.toml` (found from the
+//! document's path, re-read on `workspace/didChangeWatchedFiles`, errors shown in the config file
+//! while the last good configuration stays in use), "Disable RULE for this line/file" actions,
+//! and `@include` navigation (definition and document links).
 
 mod lsp;
 
@@ -11,31 +11,34 @@ use lsp::client::*;
 use serde_json::{Value, json};
 
 const TEMPLATE: &str = "---
-template: Manual therapy follow-up
-codes: 97140-GP
+codes: 97140
 ---
-
 ## Medical necessity
-Skilled care is needed for {{impairment}} limiting {{functional_limitation}}; goal: ***.
+Skilled care is needed for {{impairment}}.
 
 ## Technique
-- {joint mobilization|soft tissue mobilization} to {{region:region}}; pain {{pain:nubmer}}/10
+- {soft tissue mobilization|myofascial release} to {{region:region}}, {{minutes:minutes}} min
 
-## Time
-Total timed-code minutes: {{timed_minutes:minutes}}
+@include shared/response.note
 ";
 
 fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
-fn has(published: &Value, rule: &str) -> bool {
-    rule_ids(&published["diagnostics"])
-        .iter()
-        .any(|r| r == rule)
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::create_dir_all(dir.path().join("shared")).unwrap();
+    std::fs::write(
+        dir.path().join("shared/response.note"),
+        "## Response\nTolerated well. ***\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("visit.note"), TEMPLATE).unwrap();
+    dir
 }
 
-fn diagnostics_where(
+fn published_for(
     server: &mut Server,
     uri: &str,
     what: &str,
@@ -49,119 +52,167 @@ fn diagnostics_where(
         .clone()
 }
 
-fn watched_file_changed(server: &Server, path: &Path, kind: u8) {
+fn rules_of(published: &Value) -> Vec<String> {
+    rule_ids(&published["diagnostics"])
+}
+
+#[test]
+fn fragments_count_and_config_reload_changes_findings() {
+    let dir = project();
+    let visit = uri(&dir.path().join("visit.note"));
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    let doc = Doc::new(&visit, TEMPLATE, server.encoding);
+    server.open(&doc);
+    let first = server.diagnostics(&visit, Some(1));
+    // The fragment supplies the Response section.
+    assert!(
+        !rules_of(&first).contains(&"missing-response".to_string()),
+        "{first:#}"
+    );
+    assert!(
+        rules_of(&first).contains(&"missing-time".to_string()),
+        "{first:#}"
+    );
+
+    // A project config appears that disables missing-time: the server re-analyses.
+    let config = dir.path().join("noteplate.toml");
+    std::fs::write(&config, "[rules]\ndisable = [\"missing-time\"]\n").unwrap();
     server.notify(
         "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": uri(path), "type": kind}]}),
+        json!({"changes": [{"uri": uri(&config), "type": 1}]}),
     );
-}
+    published_for(&mut server, &visit, "findings without missing-time", |p| {
+        !rules_of(p).contains(&"missing-time".to_string())
+    });
 
-#[test]
-fn a_project_file_applies_with_editor_settings_on_top() {
-    let project = tempfile::tempdir().unwrap();
-    std::fs::create_dir(project.path().join(".git")).unwrap();
-    std::fs::write(
-        project.path().join("noteplate.toml"),
-        "[rules]\ndisable = [\"missing-response\"]\n",
-    )
-    .unwrap();
-    let template = project.path().join("visit.note");
-    let mut server = Server::start(&[], json!({"debounceMs": 0}));
-    let doc = Doc::new(&uri(&template), TEMPLATE, server.encoding);
-    server.open(&doc);
-    let published = server.diagnostics(&doc.uri, Some(1));
-    assert!(!has(&published, "missing-response"), "{published:#}");
-    assert!(has(&published, "unknown-field-type"), "{published:#}");
-
-    // The editor disables one more rule; the project's stays disabled.
+    // A broken config: an error diagnostic in the config file, and the last good one stays.
+    std::fs::write(&config, "[rules]\ndisable = [\"missing-tim\"]\n").unwrap();
     server.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": {"noteplate": {"debounceMs": 0, "disabledRules": ["unknown-field-type"]}}}),
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&config), "type": 2}]}),
     );
-    let published = diagnostics_where(&mut server, &doc.uri, "without the editor's rule", |p| {
-        !has(p, "unknown-field-type")
-    });
-    assert!(!has(&published, "missing-response"), "{published:#}");
+    let error = published_for(
+        &mut server,
+        &uri(&config),
+        "an error in noteplate.toml",
+        |p| !p["diagnostics"].as_array().unwrap().is_empty(),
+    );
+    let diagnostic = &error["diagnostics"][0];
+    assert!(
+        diagnostic["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing-time"),
+        "{diagnostic}"
+    );
+    assert_eq!(diagnostic["range"]["start"]["line"], 1, "{diagnostic}");
+    let again = published_for(
+        &mut server,
+        &visit,
+        "re-analysis with the last good config",
+        |_| true,
+    );
+    assert!(
+        !rules_of(&again).contains(&"missing-time".to_string()),
+        "{again:#}"
+    );
+
+    // Fixed again: the config file's diagnostic is cleared.
+    std::fs::write(&config, "[rules]\ndisable = [\"missing-time\"]\n").unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&config), "type": 2}]}),
+    );
+    published_for(
+        &mut server,
+        &uri(&config),
+        "the config error cleared",
+        |p| p["diagnostics"].as_array().unwrap().is_empty(),
+    );
     server.assert_no_panic();
 }
 
-/// A configuration file created after the template was first checked is used once the client
-/// reports it, both inside a repository and in a folder with no repository above it.
 #[test]
-fn a_configuration_file_created_later_is_picked_up() {
-    for in_repository in [true, false] {
-        let project = tempfile::tempdir().unwrap();
-        if in_repository {
-            std::fs::create_dir(project.path().join(".git")).unwrap();
-        }
-        let template = project.path().join("visit.note");
-        let mut server = Server::start(&[], json!({"debounceMs": 0}));
-        let mut doc = Doc::new(&uri(&template), TEMPLATE, server.encoding);
-        server.open(&doc);
-        let published = server.diagnostics(&doc.uri, Some(1));
-        assert!(has(&published, "missing-response"), "{published:#}");
-        // A change re-analyses with the same (default) configuration.
-        let at = doc.text.len();
-        let change = doc.edit(at, at, "\n");
-        doc.version += 1;
-        server.did_change(&doc, vec![change]);
-        assert!(has(
-            &server.diagnostics(&doc.uri, Some(doc.version)),
-            "missing-response"
-        ));
-
-        let config = project.path().join("noteplate.toml");
-        std::fs::write(&config, "[rules]\ndisable = [\"missing-response\"]\n").unwrap();
-        watched_file_changed(&server, &config, 1);
-        diagnostics_where(&mut server, &doc.uri, "the project's rule off", |p| {
-            !has(p, "missing-response")
-        });
-
-        std::fs::remove_file(&config).unwrap();
-        watched_file_changed(&server, &config, 3);
-        diagnostics_where(&mut server, &doc.uri, "the default again", |p| {
-            has(p, "missing-response")
-        });
-        server.assert_no_panic();
-    }
-}
-
-#[test]
-fn a_broken_configuration_file_is_shown_in_that_file() {
-    let project = tempfile::tempdir().unwrap();
-    std::fs::create_dir(project.path().join(".git")).unwrap();
-    let config = project.path().join("noteplate.toml");
-    std::fs::write(&config, "[rules]\ndisable = [\"missing-response\"]\n").unwrap();
-    let template = project.path().join("visit.note");
-    let mut server = Server::start(&[], json!({"debounceMs": 0}));
-    let doc = Doc::new(&uri(&template), TEMPLATE, server.encoding);
+fn disable_for_this_line_action_silences_the_finding() {
+    let dir = project();
+    let visit = uri(&dir.path().join("visit.note"));
+    let mut server = Server::start(&["utf-8"], json!({"debounceMs": 0}));
+    let mut doc = Doc::new(&visit, TEMPLATE, server.encoding);
     server.open(&doc);
-    let published = server.diagnostics(&doc.uri, Some(1));
-    assert!(!has(&published, "missing-response"));
-
-    // Half-typed: not TOML. The error is shown in the configuration file; the template keeps the
-    // last configuration that loaded.
-    std::fs::write(&config, "[rules\ndisable = [\"missing-response\"]\n").unwrap();
-    watched_file_changed(&server, &config, 2);
-    let shown = diagnostics_where(&mut server, &uri(&config), "the configuration error", |p| {
-        !p["diagnostics"].as_array().unwrap().is_empty()
-    });
-    assert_eq!(shown["diagnostics"][0]["code"], "config-error", "{shown:#}");
-    assert_eq!(
-        shown["diagnostics"][0]["range"]["start"]["line"], 0,
-        "{shown:#}"
+    let first = server.diagnostics(&visit, Some(1));
+    let finding = first["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "missing-time")
+        .cloned()
+        .expect("missing-time");
+    let actions = server.result(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": visit}, "range": finding["range"], "context": {"diagnostics": [finding]}}),
     );
-    let published = diagnostics_where(&mut server, &doc.uri, "re-analysis", |_| true);
-    assert!(!has(&published, "missing-response"), "{published:#}");
+    let action = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Disable missing-time for this line")
+        .cloned()
+        .unwrap_or_else(|| panic!("no disable action in {actions:#}"));
+    let edits = action["edit"]["changes"][visit.as_str()]
+        .as_array()
+        .unwrap()
+        .clone();
+    let new_text = apply_edits(&doc.text, &edits, doc.encoding);
+    assert!(
+        new_text.contains("<!-- noteplate-disable-next-line missing-time -->\ncodes: 97140"),
+        "{new_text}"
+    );
+    doc.version = 2;
+    server.did_change(&doc, vec![json!({"text": new_text})]);
+    let published = server.diagnostics(&visit, Some(2));
+    let rules = rules_of(&published);
+    assert!(
+        !rules.contains(&"missing-time".to_string()),
+        "{published:#}"
+    );
+    assert!(
+        !rules.contains(&"unused-suppression".to_string()),
+        "{published:#}"
+    );
+    assert!(
+        !rules.contains(&"syntax-error".to_string()),
+        "{published:#}"
+    );
+}
 
-    // Fixed: the error is cleared.
-    std::fs::write(&config, "[rules]\ndisable = []\n").unwrap();
-    watched_file_changed(&server, &config, 2);
-    diagnostics_where(&mut server, &uri(&config), "the error cleared", |p| {
-        p["diagnostics"] == json!([])
-    });
-    diagnostics_where(&mut server, &doc.uri, "missing-response back", |p| {
-        has(p, "missing-response")
-    });
-    server.assert_no_panic();
+#[test]
+fn include_paths_link_and_go_to_the_fragment() {
+    let dir = project();
+    let visit = uri(&dir.path().join("visit.note"));
+    let fragment = uri(&dir.path().join("shared/response.note"));
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    let doc = Doc::new(&visit, TEMPLATE, server.encoding);
+    server.open(&doc);
+    server.diagnostics(&visit, Some(1));
+
+    let links = server.result(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": visit}}),
+    );
+    let links = links.as_array().unwrap();
+    assert_eq!(links.len(), 1, "{links:#?}");
+    assert_eq!(links[0]["target"], fragment);
+    assert_eq!(links[0]["range"], doc.range_of("shared/response.note"));
+
+    let definition = server.result(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": visit}, "position": doc.pos_at("shared/response.note", 3)}),
+    );
+    assert_eq!(definition["uri"], fragment, "{definition:#}");
+    // Elsewhere there is nothing to go to.
+    let nothing = server.result(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": visit}, "position": doc.pos_at("Skilled", 1)}),
+    );
+    assert!(nothing.is_null(), "{nothing:#}");
 }
