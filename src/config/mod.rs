@@ -87,7 +87,7 @@ impl ProjectConfig {
     /// No configuration file: the embedded pack and default settings.
     pub fn defaults(root: PathBuf) -> ProjectConfig {
         ProjectConfig {
-            pack: Arc::new(RulePack::embedded()),
+            pack: RulePack::embedded_shared(),
             settings: Settings::default(),
             root,
             include_roots: Vec::new(),
@@ -264,7 +264,12 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
             techniques.push((technique.get_ref().clone(), origin(technique.span())));
         }
         for code in options.codes.iter().flatten() {
-            codes.push((code.get_ref().clone(), origin(code.span()), loaded, code.span()));
+            codes.push((
+                code.get_ref().clone(),
+                origin(code.span()),
+                loaded,
+                code.span(),
+            ));
         }
         if let Some(roots) = &options.include_roots {
             let base = loaded.path.parent().unwrap_or(Path::new("."));
@@ -305,7 +310,11 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
                     &loaded.path,
                     &loaded.text,
                     Some(span.clone()),
-                    format!("code `{}` names unknown section kind `{kind}`; use one of {}", code.code, kinds.join(", ")),
+                    format!(
+                        "code `{}` names unknown section kind `{kind}`; use one of {}",
+                        code.code,
+                        kinds.join(", ")
+                    ),
                 ));
             }
         }
@@ -459,8 +468,16 @@ impl Resolver {
                 .get_or_insert_with(|| load(explicit).map(Arc::new))
                 .clone();
         }
-        self.discover(&dir)
-            .unwrap_or_else(|| Ok(Arc::new(ProjectConfig::defaults(dir))))
+        self.discover(&dir).unwrap_or_else(|| {
+            // Nothing up to the file-system root: defaults, remembered for the folder so the next
+            // file here does not walk up again.
+            let defaults = Ok(Arc::new(ProjectConfig::defaults(dir.clone())));
+            self.cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(dir, defaults.clone());
+            defaults
+        })
     }
 
     /// The closest configuration at or above `dir`, stopping at a repository root (a folder with

@@ -289,6 +289,14 @@ impl RulePack {
         .clone()
     }
 
+    /// The embedded pack behind one shared pointer, for the many places that only read it.
+    pub fn embedded_shared() -> std::sync::Arc<RulePack> {
+        static SHARED: std::sync::OnceLock<std::sync::Arc<RulePack>> = std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| std::sync::Arc::new(RulePack::embedded()))
+            .clone()
+    }
+
     fn from_toml(
         sections: &str,
         codes: &str,
