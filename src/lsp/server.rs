@@ -130,14 +130,19 @@ impl Backend {
                     .await;
                 return;
             };
-            {
+            let replaced = {
                 let mut documents = lock(&state.documents);
                 match documents.get_mut(&uri) {
                     Some(document) if document.version == version => {
-                        document.analysis = Some(snapshot.clone())
+                        document.analysis.replace(snapshot.clone())
                     }
                     _ => return,
                 }
+            };
+            // Freeing the previous analysis (a whole syntax tree: milliseconds on a big
+            // document) happens off the protocol threads and outside the lock.
+            if let Some(replaced) = replaced {
+                tokio::task::spawn_blocking(move || drop(replaced));
             }
             show_config_status(&client, &state, &snapshot).await;
             if state.pushes() {
@@ -492,7 +497,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        self.state.resolver.clear();
+        self.state.forget_configurations();
         for change in &params.changes {
             let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else {
                 continue;
