@@ -3,6 +3,9 @@
 //!
 //! `cargo bench --bench gen_corpus -- DIR [COUNT]` (COUNT defaults to 10,000). Files are
 //! `DIR/NNN/templateNNNNN.note`, 100 per folder. The same COUNT always gives the same files.
+//! `--mutated` writes templates with random cuts and sharp insertions instead (every error path);
+//! `--large` writes only the three large documents of the throughput bench (`lines-2k.note`,
+//! `lines-20k.note`, `mb-1.note`), e.g. to profile `noteplate check` on them.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -13,7 +16,9 @@ use noteplate::rulepack::RulePack;
 mod generate;
 
 fn main() {
-    // `cargo bench` passes `--bench`; ignore flags.
+    // `cargo bench` passes `--bench`; ignore other flags.
+    let mutated = std::env::args().any(|arg| arg == "--mutated");
+    let large = std::env::args().any(|arg| arg == "--large");
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|arg| !arg.starts_with("--"))
@@ -31,6 +36,21 @@ fn main() {
         }
     };
 
+    if large {
+        std::fs::create_dir_all(&dir).expect("create the folder");
+        for (name, text) in [
+            ("lines-2k.note", generate::document_lines(2, 2_000)),
+            ("lines-20k.note", generate::document_lines(20, 20_000)),
+            ("mb-1.note", generate::document_bytes(1, 1 << 20)),
+        ] {
+            std::fs::write(dir.join(name), text).expect("write a document");
+        }
+        println!(
+            "wrote lines-2k.note, lines-20k.note and mb-1.note to {}",
+            dir.display()
+        );
+        return;
+    }
     let pack = RulePack::embedded();
     let settings = Settings::default();
     let mut bytes = 0;
@@ -38,7 +58,11 @@ fn main() {
     let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
     let mut clean = 0;
     for index in 0..count {
-        let text = generate::template(index as u64);
+        let text = if mutated {
+            generate::mutated_template(index as u64)
+        } else {
+            generate::template(index as u64)
+        };
         let folder = dir.join(format!("{:03}", index / 100));
         std::fs::create_dir_all(&folder).expect("create the corpus folder");
         std::fs::write(folder.join(format!("template{index:05}.note")), &text)

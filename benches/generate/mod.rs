@@ -532,3 +532,59 @@ fn capitalise(text: &str) -> String {
         None => String::new(),
     }
 }
+
+/// Pieces that open, close or break constructs, for [`mutated_template`].
+const SHARP: &[&str] = &[
+    "{{",
+    "}}",
+    "{",
+    "}",
+    "|",
+    "***",
+    "*",
+    "\\",
+    "\\{",
+    "<!--",
+    "-->",
+    "---",
+    "\n---\n",
+    "#",
+    "## ",
+    "\n## Technique\n",
+    "{#technique}",
+    "{#nope}",
+    "\r\n",
+    "\r",
+    "\t",
+    ":",
+    ",",
+    "é",
+    "😀",
+    "\u{feff}",
+    "{{a:nubmer}}",
+    "{a||b}",
+    "{x}",
+    "myofacial release",
+    "97410",
+    "@include ",
+    "<!-- noteplate-disable-next-line unknown-technique -->",
+];
+
+/// A [`template`] with a few random cuts and insertions of sharp pieces at char boundaries: text
+/// that exercises every error path of the parser and the rules.
+pub fn mutated_template(seed: u64) -> String {
+    let mut text = template(seed);
+    let mut rng = Rng::new(seed ^ 0xDEAD_BEEF);
+    for _ in 0..1 + rng.below(6) {
+        let mut start = rng.below(text.len() + 1);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + rng.below(12)).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.replace_range(start..end, *rng.pick(SHARP));
+    }
+    text
+}

@@ -60,6 +60,32 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether the letters of `a` and `b`, as multisets, differ by more than `limit` (the larger of
+/// what `a` has that `b` lacks and the reverse). Every edit of Damerau-Levenshtein changes that
+/// by at most one (a transposition not at all), so `true` means the distance exceeds `limit`.
+/// Only decided for ASCII; `false` otherwise.
+pub fn letters_differ_by_more_than(a: &str, b: &str, limit: usize) -> bool {
+    if !a.is_ascii() || !b.is_ascii() {
+        return false;
+    }
+    let mut counts = [0i32; 128];
+    for byte in a.bytes() {
+        counts[byte as usize] += 1;
+    }
+    for byte in b.bytes() {
+        counts[byte as usize] -= 1;
+    }
+    let (mut only_a, mut only_b) = (0usize, 0usize);
+    for count in counts {
+        if count > 0 {
+            only_a += count as usize;
+        } else {
+            only_b += (-count) as usize;
+        }
+    }
+    only_a.max(only_b) > limit
+}
+
 pub fn max_distance(length: usize) -> usize {
     match length {
         0..=2 => 0,
@@ -86,6 +112,25 @@ mod tests {
                 within_one_edit(&a, &b),
                 strsim::damerau_levenshtein(&a, &b) <= 1
             );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 5_000,
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        #[test]
+        fn letter_difference_bounds_damerau_levenshtein(
+            a in "[a-e ]{0,10}",
+            b in "[a-e ]{0,10}",
+            limit in 0usize..4,
+        ) {
+            if letters_differ_by_more_than(&a, &b, limit) {
+                proptest::prop_assert!(strsim::damerau_levenshtein(&a, &b) > limit);
+            }
         }
     }
 

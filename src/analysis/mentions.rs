@@ -2,7 +2,6 @@
 //! longest exact lexicon name (up to four words) at each place. Shared by the technique rules.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use crate::rulepack::{RulePack, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
@@ -78,6 +77,78 @@ fn normalize_word(raw: &str) -> Cow<'_, str> {
     Cow::Owned(normalized)
 }
 
+/// Exactly [`normalize_phrase`], faster on long ASCII text (a whole document): runs of ASCII
+/// letters and digits are copied in one go, lower-cased, and only other chars are decoded.
+pub fn normalize_text(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    into_string(out)
+}
+
+/// `format!(" {} ", normalize_phrase(text))`, without the copy.
+pub fn normalize_text_padded(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len() + 2);
+    out.push(b' ');
+    normalize_into(text, &mut out);
+    out.push(b' ');
+    into_string(out)
+}
+
+/// Appends `normalize_phrase(text)` to `out` (which may already hold a prefix: a separator is
+/// only written between two words of `text`).
+fn normalize_into(text: &str, out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    let mut wrote_word = false;
+    let mut pending_space = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte.is_ascii_alphanumeric() {
+            let run_end = bytes[at..]
+                .iter()
+                .position(|byte| !byte.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |length| at + length);
+            if pending_space && wrote_word {
+                out.push(b' ');
+            }
+            pending_space = false;
+            wrote_word = true;
+            out.extend(bytes[at..run_end].iter().map(u8::to_ascii_lowercase));
+            at = run_end;
+            continue;
+        }
+        if byte.is_ascii() {
+            pending_space = true;
+            at += 1;
+            continue;
+        }
+        let Some(ch) = text[at..].chars().next() else {
+            break;
+        };
+        if ch.is_alphanumeric() {
+            if pending_space && wrote_word {
+                out.push(b' ');
+            }
+            pending_space = false;
+            for lower in ch.to_lowercase() {
+                let mut buffer = [0; 4];
+                out.extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
+                // `normalize_phrase` tests `out.is_empty()`: any char written counts.
+                wrote_word = true;
+            }
+        } else {
+            pending_space = true;
+        }
+        at += ch.len_utf8();
+    }
+}
+
+/// Only ASCII bytes and whole encoded chars are ever pushed, so this is valid UTF-8.
+fn into_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
 /// The text runs of a line that can hold wording: text items and each choice option.
 pub fn wording_spans(line: &Line) -> impl Iterator<Item = Span> + '_ {
     line.items
@@ -105,14 +176,10 @@ pub fn technique_mentions<'a>(
     lines: impl IntoIterator<Item = &'a Line>,
     pack: &RulePack,
 ) -> Vec<Mention> {
-    // The first word of every lexicon key. A window whose first word is lower-case ASCII (as
-    // words nearly always are) normalises to itself, so it can only name a technique if its
-    // first word starts a key; other windows are looked up as they always were.
-    let first_words: HashSet<&str> = pack
-        .technique_names()
-        .iter()
-        .map(|(key, _)| key.split(' ').next().unwrap_or(""))
-        .collect();
+    // A window of ASCII words (as words nearly always are) normalises to itself, so it can only
+    // name a technique if it is one of the lexicon's keys, and only start one if its first word
+    // starts a key; other windows are looked up as they always were.
+    let lexicon = super::lexicon::for_pack(pack);
     let mut mentions = Vec::new();
     let mut run_words = Vec::new();
     for line in lines {
@@ -121,7 +188,7 @@ pub fn technique_mentions<'a>(
             let mut start = 0;
             while start < run_words.len() {
                 let first = run_words[start].normalized.as_ref();
-                if first.is_ascii() && !first_words.contains(first) {
+                if first.is_ascii() && !lexicon.first_words.contains(first) {
                     start += 1;
                     continue;
                 }
@@ -133,26 +200,39 @@ pub fn technique_mentions<'a>(
                         .map(|w| w.normalized.as_ref())
                         .collect::<Vec<_>>()
                         .join(" ");
+                    if phrase.is_ascii() && !lexicon.keys.contains(phrase.as_str()) {
+                        continue;
+                    }
                     let Some(technique) = pack.technique_named(&phrase) else {
                         continue;
                     };
                     let span = Span::new(window[0].span.start, window[count - 1].span.end);
-                    let is_abbreviation = technique
-                        .abbreviations
+                    let technique_index = pack
+                        .techniques
                         .iter()
-                        .any(|a| normalize_phrase(a) == phrase);
+                        .position(|t| t.name == technique.name)
+                        .unwrap_or(0);
+                    // The lexicon's normalised abbreviations are those of the technique at
+                    // `technique_index`; `technique_named` returns that very technique unless two
+                    // share a name, and then they are normalised here as they always were.
+                    let is_abbreviation = match lexicon.abbreviations.get(technique_index) {
+                        Some(normalized)
+                            if std::ptr::eq(technique, &pack.techniques[technique_index]) =>
+                        {
+                            normalized.iter().any(|a| *a == phrase)
+                        }
+                        _ => technique
+                            .abbreviations
+                            .iter()
+                            .any(|a| normalize_phrase(a) == phrase),
+                    };
                     if is_abbreviation
                         && span.text(text).chars().filter(|c| c.is_uppercase()).count() < 2
                     {
                         continue;
                     }
-                    let index = pack
-                        .techniques
-                        .iter()
-                        .position(|t| t.name == technique.name)
-                        .unwrap_or(0);
                     mentions.push(Mention {
-                        technique: index,
+                        technique: technique_index,
                         span,
                     });
                     matched = count;
@@ -199,4 +279,32 @@ pub fn find_phrase<'a>(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2_000,
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        #[test]
+        fn normalize_text_is_normalize_phrase(text in "[a-zA-Z0-9 ,.:_\\-\t\nÉéßİΣσς°²😀\u{feff}]{0,40}") {
+            proptest::prop_assert_eq!(normalize_text(&text), normalize_phrase(&text));
+        }
+
+        #[test]
+        fn normalize_text_is_normalize_phrase_on_any_text(text in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(normalize_text(&text), normalize_phrase(&text));
+        }
+
+        #[test]
+        fn normalize_text_padded_is_normalize_phrase_padded(text in "[a-zA-Z0-9 ,.:_\\-\t\nÉéßİΣσς°²😀\u{feff}\u{345}]{0,40}") {
+            proptest::prop_assert_eq!(normalize_text_padded(&text), format!(" {} ", normalize_phrase(&text)));
+        }
+    }
 }

@@ -64,6 +64,7 @@ pub fn parse(text: &str) -> Parse {
 
     let mut section_stack: Vec<usize> = Vec::new();
     let mut pieces = Vec::new(); // reused for every line
+    let mut items = Vec::new(); // likewise
     while let Some(line) = pending {
         pending = lines.next();
         uncommented_pieces_into(line, &document.comments, &mut comment_cursor, &mut pieces);
@@ -110,7 +111,7 @@ pub fn parse(text: &str) -> Parse {
             }
             continue;
         }
-        let mut items = Vec::new();
+        items.clear();
         for piece in &pieces {
             let piece_text = piece.text(text);
             if piece_text.trim().is_empty() {
@@ -121,7 +122,11 @@ pub fn parse(text: &str) -> Parse {
         if items.is_empty() {
             continue;
         }
-        let content = Line { span: line, items };
+        // One allocation of the exact size, instead of growing a fresh vector per line.
+        let content = Line {
+            span: line,
+            items: items.drain(..).collect(),
+        };
         match document.sections.last_mut() {
             Some(section) => section.lines.push(content),
             None => document.preamble.push(content),

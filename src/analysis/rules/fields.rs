@@ -1,23 +1,27 @@
 //! Fields and choices: `unknown-field-type`, `conflicting-field-type`, `empty-choice-option` and
 //! `single-option-choice`.
 
-use std::collections::HashMap;
-
 use super::{Context, replace};
+use crate::analysis::lexicon::FxHashMap;
 use crate::analysis::{Diagnostic, Related, fuzzy};
 use crate::syntax::{FIELD_TYPES, Inline, Span};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let text = context.text;
     // field name -> (type as written, lower-cased; where it was first given that type)
-    let mut types: HashMap<&str, (String, Span)> = HashMap::new();
+    let mut types: FxHashMap<&str, (&str, Span)> = FxHashMap::default();
     for line in context.parse.document.lines() {
         for item in &line.items {
             match item {
                 Inline::Field(field) => {
                     let Some(ty_span) = field.ty else { continue };
-                    let ty = ty_span.text(text).to_ascii_lowercase();
-                    if !FIELD_TYPES.iter().any(|(known, _)| *known == ty) {
+                    // The known type it names, in lower case (what `to_ascii_lowercase` gives).
+                    let written = ty_span.text(text);
+                    let Some(&(ty, _)) = FIELD_TYPES
+                        .iter()
+                        .find(|(known, _)| known.eq_ignore_ascii_case(written))
+                    else {
+                        let ty = written.to_ascii_lowercase();
                         let known = FIELD_TYPES.iter().map(|(name, _)| *name);
                         let mut diagnostic = context.diagnostic(
                             "unknown-field-type",
@@ -46,7 +50,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         }
                         out.push(diagnostic);
                         continue;
-                    }
+                    };
                     let name = field.name.text(text);
                     match types.get(name) {
                         Some((first_ty, first_span)) if *first_ty != ty => {

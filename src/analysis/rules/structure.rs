@@ -1,7 +1,10 @@
 //! Section structure: `unknown-section-kind` (a `{#kind}` the pack lacks) and `duplicate-section`
 //! (two sections of one kind at the same heading level).
 
+use std::collections::hash_map::Entry;
+
 use super::{Context, replace};
+use crate::analysis::lexicon::FxHashMap;
 use crate::analysis::{Diagnostic, Related, fuzzy};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -50,20 +53,21 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // (parent, level, kind) -> the first section with them, so the scan stays linear.
+    let mut firsts: FxHashMap<(Option<usize>, u8, &str), usize> = FxHashMap::default();
     for (index, info) in sections.iter().enumerate() {
         let Some(kind) = &info.kind else { continue };
         let level = document.sections[index].heading.level;
         // Only siblings (same level, same parent) duplicate each other: `## Cervical/### Technique`
         // and `## Lumbar/### Technique` are two regions, not a duplicate.
-        let first = sections[..index]
-            .iter()
-            .enumerate()
-            .find(|(earlier, other)| {
-                other.kind.as_ref() == Some(kind)
-                    && document.sections[*earlier].heading.level == level
-                    && parents[*earlier] == parents[index]
-            });
-        if let Some((earlier, _)) = first {
+        let first = match firsts.entry((parents[index], level, kind.as_str())) {
+            Entry::Occupied(first) => Some(*first.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+                None
+            }
+        };
+        if let Some(earlier) = first {
             let mut diagnostic = context.diagnostic(
                 "duplicate-section",
                 document.sections[index].heading.span,

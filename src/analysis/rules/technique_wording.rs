@@ -4,7 +4,7 @@
 //! limb measurements for manual lymphatic drainage, R16, or a grade for joint mobilization).
 
 use super::Context;
-use crate::analysis::mentions::{find_phrase, technique_mentions};
+use crate::analysis::mentions::{find_phrase, normalize_text_padded, technique_mentions};
 use crate::analysis::{Diagnostic, Related};
 use crate::rulepack::{Billing, normalize_phrase};
 use crate::syntax::Inline;
@@ -73,12 +73,11 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             reported.push((mention.technique, need_index));
             let phrases: Vec<String> = need.any_of.iter().map(|p| normalize_phrase(p)).collect();
-            let whole_text =
-                whole_text.get_or_insert_with(|| format!(" {} ", normalize_phrase(text)));
-            if phrases
-                .iter()
-                .any(|phrase| whole_text.contains(&format!(" {phrase} ")))
-            {
+            let whole_text = whole_text.get_or_insert_with(|| normalize_text_padded(text));
+            if phrases.iter().any(|phrase| {
+                memchr::memmem::find(whole_text.as_bytes(), format!(" {phrase} ").as_bytes())
+                    .is_some()
+            }) {
                 continue;
             }
             let mut diagnostic = context.diagnostic(

@@ -7,100 +7,11 @@
 //! same length; an exact match is fine, a near miss is reported with the suggestion. A choice
 //! option that contains a head word but matches nothing is reported without a suggestion.
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-
 use super::{Context, replace};
+use crate::analysis::Diagnostic;
+use crate::analysis::lexicon::{self, Lexicon};
 use crate::analysis::mentions::{MAX_WORDS, WordRef, words_into};
-use crate::analysis::{Diagnostic, fuzzy};
-use crate::rulepack::normalize_phrase;
 use crate::syntax::{Inline, Span};
-
-/// Head words too generic to mark a phrase as a technique on their own: "manual therapy" is vague
-/// wording (reported by its own rule), not an unknown technique.
-const GENERIC_HEAD_WORDS: &[&str] = &["therapy", "technique", "techniques", "work"];
-
-struct Lexicon<'a> {
-    /// normalised name -> canonical name
-    names: HashMap<String, &'a str>,
-    /// word count -> normalised names of that length
-    by_length: HashMap<usize, Vec<&'a str>>,
-    head_words: HashSet<&'a str>,
-    /// char count -> head words of that length (a near miss is at most one char longer or shorter)
-    heads_by_length: HashMap<usize, Vec<&'a str>>,
-    /// words already judged by `is_head_word`'s fuzzy test: templates repeat their words
-    near_heads: RefCell<HashMap<String, bool>>,
-}
-
-impl<'a> Lexicon<'a> {
-    fn new(context: &'a Context<'_>) -> Lexicon<'a> {
-        let mut names = HashMap::new();
-        let mut by_length: HashMap<usize, Vec<&str>> = HashMap::new();
-        let mut head_words = HashSet::new();
-        for (name, index) in context.pack.technique_names() {
-            let technique = &context.pack.techniques[*index];
-            names.insert(name.clone(), technique.name.as_str());
-            let words = name.split(' ').count();
-            // Abbreviations are matched exactly, never fuzzily: "STM" is one typo from many words.
-            let is_abbreviation = technique
-                .abbreviations
-                .iter()
-                .any(|abbreviation| normalize_phrase(abbreviation) == *name);
-            if is_abbreviation {
-                continue;
-            }
-            by_length.entry(words).or_default().push(name.as_str());
-            if let Some(last) = name.rsplit(' ').next()
-                && last.len() >= 5
-                && !GENERIC_HEAD_WORDS.contains(&last)
-            {
-                head_words.insert(last);
-            }
-        }
-        let mut heads_by_length: HashMap<usize, Vec<&str>> = HashMap::new();
-        for &head in &head_words {
-            heads_by_length
-                .entry(head.chars().count())
-                .or_default()
-                .push(head);
-        }
-        Lexicon {
-            names,
-            by_length,
-            head_words,
-            heads_by_length,
-            near_heads: RefCell::new(HashMap::new()),
-        }
-    }
-
-    fn is_head_word(&self, word: &str) -> bool {
-        if self.head_words.contains(word) {
-            return true;
-        }
-        if word.len() < 6 {
-            return false;
-        }
-        if let Some(&near) = self.near_heads.borrow().get(word) {
-            return near;
-        }
-        // One edit away from a head word: `damerau_levenshtein(word, head) <= 1`.
-        let length = word.chars().count();
-        let near = (length.saturating_sub(1)..=length + 1).any(|length| {
-            self.heads_by_length
-                .get(&length)
-                .is_some_and(|heads| heads.iter().any(|head| fuzzy::within_one_edit(word, head)))
-        });
-        self.near_heads.borrow_mut().insert(word.to_string(), near);
-        near
-    }
-
-    fn known(&self, phrase: &str) -> bool {
-        self.names.contains_key(phrase)
-            || phrase
-                .strip_suffix('s')
-                .is_some_and(|singular| self.names.contains_key(singular))
-    }
-}
 
 /// A near miss: the phrase's span and the canonical name it probably means.
 struct NearMiss<'a> {
@@ -110,7 +21,7 @@ struct NearMiss<'a> {
 
 /// Finds phrases ending in a head word that nearly (but not exactly) match a lexicon name.
 /// Returns the near misses and whether any exact technique name was seen.
-fn scan<'a>(lexicon: &Lexicon<'a>, words: &[WordRef<'_>]) -> (Vec<NearMiss<'a>>, bool) {
+fn scan<'a>(lexicon: &'a Lexicon, words: &[WordRef<'_>]) -> (Vec<NearMiss<'a>>, bool) {
     let mut misses = Vec::new();
     let mut any_known = false;
     let mut covered_until = 0; // words before this index belong to an exact match
@@ -136,18 +47,11 @@ fn scan<'a>(lexicon: &Lexicon<'a>, words: &[WordRef<'_>]) -> (Vec<NearMiss<'a>>,
                 covered_until = end + 1;
                 break;
             }
-            let Some(candidates) = lexicon.by_length.get(&count) else {
-                continue;
-            };
-            let limit = fuzzy::max_distance(phrase.chars().count());
-            for &candidate in candidates {
-                if candidate.len().abs_diff(phrase.len()) > limit {
-                    continue;
-                }
-                let distance = strsim::damerau_levenshtein(&phrase, candidate);
-                if distance > 0 && distance <= limit && best.is_none_or(|(d, _, _)| distance < d) {
-                    best = Some((distance, start, candidate));
-                }
+            // The closest name of this length; a closer one than the longer phrases' wins.
+            if let Some((distance, candidate)) = lexicon.nearest(&phrase, count)
+                && best.is_none_or(|(d, _, _)| distance < d)
+            {
+                best = Some((distance, start, candidate));
             }
         }
         if exact {
@@ -157,7 +61,7 @@ fn scan<'a>(lexicon: &Lexicon<'a>, words: &[WordRef<'_>]) -> (Vec<NearMiss<'a>>,
             let span = Span::new(words[start].span.start, words[end].span.end);
             misses.push(NearMiss {
                 span,
-                suggestion: lexicon.names[candidate],
+                suggestion: lexicon.names[candidate].as_str(),
             });
             covered_until = end + 1;
         }
@@ -170,7 +74,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if lines.is_empty() {
         return;
     }
-    let lexicon = Lexicon::new(context);
+    let lexicon = lexicon::for_pack(context.pack);
+    let lexicon = &*lexicon;
     let text = context.text;
     let mut run_words = Vec::new(); // reused for every run
     {
@@ -196,7 +101,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 fn check_option<'t>(
     context: &Context<'t>,
-    lexicon: &Lexicon<'_>,
+    lexicon: &Lexicon,
     option: Span,
     option_words: &mut Vec<WordRef<'t>>,
     out: &mut Vec<Diagnostic>,

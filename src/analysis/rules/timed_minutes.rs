@@ -14,9 +14,9 @@ struct MinutesField {
     context: String,
 }
 
-fn minutes_fields(context: &Context<'_>) -> Vec<MinutesField> {
+/// Calls `visit` with each minutes field in document order until it returns `false`.
+fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesField) -> bool) {
     let text = context.text;
-    let mut fields = Vec::new();
     for line in context.parse.document.lines() {
         // The words that label a field are those between the previous field and it.
         let mut label_start = line.span.start;
@@ -28,17 +28,19 @@ fn minutes_fields(context: &Context<'_>) -> Vec<MinutesField> {
                 .ty
                 .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"))
             {
-                fields.push(MinutesField {
+                let field = MinutesField {
                     context: format!(
                         "{} {}",
                         normalize_phrase(&field.name.text(text).replace('_', " ")),
                         normalize_phrase(label.text(text))
                     ),
-                });
+                };
+                if !visit(field) {
+                    return;
+                }
             }
         }
     }
-    fields
 }
 
 /// Adds the Time section, or appends `lines` (or, when empty, the section's skeleton) to the
@@ -96,13 +98,34 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let anchor = semantics.codes[first_timed].span;
-    let fields = minutes_fields(context);
     let names: Vec<&str> = timed
         .iter()
         .map(|&i| semantics.codes[i].code.as_str())
         .collect();
 
-    if fields.is_empty() {
+    // One pass over the minutes fields, stopping as soon as the outcome is known (a long
+    // template has hundreds): any field at all, and for daily notes the two totals.
+    let daily = semantics.is_daily_note(context.pack);
+    let mut any_field = false;
+    let mut has_timed_total = false;
+    let mut has_treatment_total = false;
+    visit_minutes_fields(context, |f| {
+        any_field = true;
+        if !daily {
+            return false;
+        }
+        // "timed + untimed" labels the treatment total, not the timed one.
+        let says_timed = f.context.contains("timed") && !f.context.contains("untimed");
+        has_timed_total |= f.context.contains("total") && says_timed;
+        has_treatment_total |= f.context.contains("total")
+            && !says_timed
+            && ["treatment", "session", "visit", "time"]
+                .iter()
+                .any(|word| f.context.contains(word));
+        !(has_timed_total && has_treatment_total)
+    });
+
+    if !any_field {
         let mut diagnostic = context.diagnostic(
             "missing-minutes",
             anchor,
@@ -117,22 +140,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
 
-    if !semantics.is_daily_note(context.pack) {
+    if !daily {
         return;
     }
-    // "timed + untimed" labels the treatment total, not the timed one.
-    let says_timed =
-        |f: &&MinutesField| f.context.contains("timed") && !f.context.contains("untimed");
-    let has_timed_total = fields
-        .iter()
-        .any(|f| f.context.contains("total") && says_timed(&f));
-    let has_treatment_total = fields.iter().any(|f| {
-        f.context.contains("total")
-            && !says_timed(&f)
-            && ["treatment", "session", "visit", "time"]
-                .iter()
-                .any(|word| f.context.contains(word))
-    });
     let mut missing = Vec::new();
     let mut lines = Vec::new();
     if !has_timed_total {

@@ -1,0 +1,302 @@
+//! What the technique rules derive from the pack's lexicon (normalised names by length, head
+//! words, abbreviations, the set of lookup keys), built once per thread and pack content instead
+//! of once per analysis, plus memos of the fuzzy tests over it. `noteplate check` analyses
+//! thousands of small files and the language server re-analyses on every keystroke; rebuilding
+//! these tables each time cost more than the rules themselves.
+//!
+//! The cache is checked against the pack on every use (the technique names and abbreviations it
+//! was built from are kept and compared), so a changed or different pack never sees stale data.
+//! Everything here is a pure function of the pack, and the memos of pure functions of their
+//! arguments: results do not depend on what was analysed before.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
+use super::fuzzy;
+use crate::rulepack::{RulePack, normalize_phrase};
+
+/// Head words too generic to mark a phrase as a technique on their own: "manual therapy" is vague
+/// wording (reported by its own rule), not an unknown technique.
+const GENERIC_HEAD_WORDS: &[&str] = &["therapy", "technique", "techniques", "work"];
+
+/// Packs remembered per thread (a server may alternate between a few project configurations).
+const CACHED_PACKS: usize = 4;
+/// Memo entries kept before a memo is cleared (bounds memory in a long-running server).
+const MEMO_LIMIT: usize = 50_000;
+
+/// The lexicon tables for one pack.
+pub(crate) struct Lexicon {
+    /// What it was built from: the pack's `technique_names()` and each technique's name and
+    /// abbreviations.
+    source_names: Vec<(String, usize)>,
+    source_techniques: Vec<(String, Vec<String>)>,
+    /// normalised name -> canonical name
+    pub names: FxHashMap<String, String>,
+    /// word count -> normalised names of that length, in the pack's order (abbreviations left out:
+    /// they are matched exactly, never fuzzily: "STM" is one typo from many words)
+    pub by_length: FxHashMap<usize, Vec<String>>,
+    /// last words of the names in `by_length` (five letters or more, not generic)
+    pub head_words: FxHashSet<String>,
+    /// char count -> head words of that length (a near miss is at most one char longer or shorter)
+    heads_by_length: FxHashMap<usize, Vec<String>>,
+    /// every key `RulePack::technique_named` knows, and the first words of those keys
+    pub keys: FxHashSet<String>,
+    pub first_words: FxHashSet<String>,
+    /// each technique's abbreviations, normalised (by technique index)
+    pub abbreviations: Vec<Vec<String>>,
+    /// words already judged by `is_head_word`'s fuzzy test: templates repeat their words
+    near_heads: RefCell<FxHashMap<String, bool>>,
+    /// phrase -> (distance, index into `by_length[word count]`) of its nearest name
+    nearest: RefCell<FxHashMap<String, Option<(usize, usize)>>>,
+}
+
+/// The lexicon tables for `pack`, from this thread's cache when the pack's lexicon is unchanged.
+pub(crate) fn for_pack(pack: &RulePack) -> Rc<Lexicon> {
+    thread_local! {
+        static CACHE: RefCell<Vec<Rc<Lexicon>>> = const { RefCell::new(Vec::new()) };
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(position) = cache.iter().position(|lexicon| lexicon.built_from(pack)) {
+            let lexicon = cache.remove(position);
+            cache.insert(0, lexicon.clone());
+            return lexicon;
+        }
+        let lexicon = Rc::new(Lexicon::build(pack));
+        cache.insert(0, lexicon.clone());
+        cache.truncate(CACHED_PACKS);
+        lexicon
+    })
+}
+
+impl Lexicon {
+    fn build(pack: &RulePack) -> Lexicon {
+        let abbreviations: Vec<Vec<String>> = pack
+            .techniques
+            .iter()
+            .map(|technique| {
+                technique
+                    .abbreviations
+                    .iter()
+                    .map(|abbreviation| normalize_phrase(abbreviation))
+                    .collect()
+            })
+            .collect();
+        let mut names = FxHashMap::default();
+        let mut by_length: FxHashMap<usize, Vec<String>> = FxHashMap::default();
+        let mut head_words = FxHashSet::default();
+        for (name, index) in pack.technique_names() {
+            let technique = &pack.techniques[*index];
+            names.insert(name.clone(), technique.name.clone());
+            let words = name.split(' ').count();
+            let is_abbreviation = abbreviations[*index]
+                .iter()
+                .any(|abbreviation| abbreviation == name);
+            if is_abbreviation {
+                continue;
+            }
+            by_length.entry(words).or_default().push(name.clone());
+            if let Some(last) = name.rsplit(' ').next()
+                && last.len() >= 5
+                && !GENERIC_HEAD_WORDS.contains(&last)
+            {
+                head_words.insert(last.to_string());
+            }
+        }
+        let mut heads_by_length: FxHashMap<usize, Vec<String>> = FxHashMap::default();
+        for head in &head_words {
+            heads_by_length
+                .entry(head.chars().count())
+                .or_default()
+                .push(head.clone());
+        }
+        let keys: FxHashSet<String> = pack
+            .technique_names()
+            .iter()
+            .map(|(key, _)| key.clone())
+            .collect();
+        let first_words = keys
+            .iter()
+            .map(|key| key.split(' ').next().unwrap_or("").to_string())
+            .collect();
+        Lexicon {
+            source_names: pack.technique_names().to_vec(),
+            source_techniques: pack
+                .techniques
+                .iter()
+                .map(|technique| (technique.name.clone(), technique.abbreviations.clone()))
+                .collect(),
+            names,
+            by_length,
+            head_words,
+            heads_by_length,
+            keys,
+            first_words,
+            abbreviations,
+            near_heads: RefCell::new(FxHashMap::default()),
+            nearest: RefCell::new(FxHashMap::default()),
+        }
+    }
+
+    /// Whether these tables were built from a lexicon equal to `pack`'s.
+    fn built_from(&self, pack: &RulePack) -> bool {
+        self.source_names.as_slice() == pack.technique_names()
+            && self.source_techniques.len() == pack.techniques.len()
+            && self.source_techniques.iter().zip(&pack.techniques).all(
+                |((name, abbreviations), technique)| {
+                    *name == technique.name && *abbreviations == technique.abbreviations
+                },
+            )
+    }
+
+    /// A lexicon name, or a plural of one.
+    pub fn known(&self, phrase: &str) -> bool {
+        self.names.contains_key(phrase)
+            || phrase
+                .strip_suffix('s')
+                .is_some_and(|singular| self.names.contains_key(singular))
+    }
+
+    /// A head word, or one edit away from one (for words of six bytes or more).
+    pub fn is_head_word(&self, word: &str) -> bool {
+        if self.head_words.contains(word) {
+            return true;
+        }
+        if word.len() < 6 {
+            return false;
+        }
+        if let Some(&near) = self.near_heads.borrow().get(word) {
+            return near;
+        }
+        // One edit away from a head word: `damerau_levenshtein(word, head) <= 1`.
+        let length = word.chars().count();
+        let near = (length.saturating_sub(1)..=length + 1).any(|length| {
+            self.heads_by_length
+                .get(&length)
+                .is_some_and(|heads| heads.iter().any(|head| fuzzy::within_one_edit(word, head)))
+        });
+        remember(&self.near_heads, word, near);
+        near
+    }
+
+    /// The first of the `count`-word names closest to `phrase` (distance, name), if any is within
+    /// the phrase's edit limit but not equal: a `strsim::damerau_levenshtein` scan of the names in
+    /// order, remembered per phrase, skipping names whose letters alone already differ by more
+    /// than the limit (an edit changes the multiset of letters by at most one, so that count is
+    /// a lower bound of the distance).
+    pub fn nearest(&self, phrase: &str, count: usize) -> Option<(usize, &str)> {
+        let candidates = self.by_length.get(&count)?;
+        let remembered = self.nearest.borrow().get(phrase).copied();
+        let best = match remembered {
+            Some(best) => best,
+            None => {
+                let mut best: Option<(usize, usize)> = None;
+                let limit = fuzzy::max_distance(phrase.chars().count());
+                for (index, candidate) in candidates.iter().enumerate() {
+                    if candidate.len().abs_diff(phrase.len()) > limit
+                        || fuzzy::letters_differ_by_more_than(phrase, candidate, limit)
+                    {
+                        continue;
+                    }
+                    let distance = strsim::damerau_levenshtein(phrase, candidate);
+                    if distance > 0 && distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+                        best = Some((distance, index));
+                    }
+                }
+                remember(&self.nearest, phrase, best);
+                best
+            }
+        };
+        best.map(|(distance, index)| (distance, candidates[index].as_str()))
+    }
+}
+
+fn remember<V>(memo: &RefCell<FxHashMap<String, V>>, key: &str, value: V) {
+    let mut memo = memo.borrow_mut();
+    if memo.len() >= MEMO_LIMIT {
+        memo.clear();
+    }
+    memo.insert(key.to_string(), value);
+}
+
+/// `HashMap` with the Fx hash (as in rustc): a multiply and a rotate per word. The analysis's
+/// maps hold a template's own short strings, where SipHash's DoS resistance buys nothing and costs
+/// a good share of the time.
+pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FxHashSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.add(u64::from(value));
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.add(u64::from(value));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.add(value);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_follows_the_pack() {
+        let pack = RulePack::embedded();
+        let first = for_pack(&pack);
+        assert!(Rc::ptr_eq(&first, &for_pack(&pack)));
+        assert!(first.known("myofascial release"));
+        let mut changed = pack.clone();
+        let mut technique = changed.techniques[0].clone();
+        technique.name = "zebra glide".to_string();
+        technique.synonyms.clear();
+        technique.abbreviations.clear();
+        changed.extend(Vec::new(), Vec::new(), vec![technique]);
+        let other = for_pack(&changed);
+        assert!(!Rc::ptr_eq(&first, &other));
+        assert!(other.known("zebra glide"));
+        assert!(!first.known("zebra glide"));
+        assert!(Rc::ptr_eq(&first, &for_pack(&pack)));
+    }
+}
