@@ -10,6 +10,9 @@
 //! code, an unclosed field). About two thirds of content lines carry markup; the rest is prose
 //! (the parser's plain-text fast path).
 
+// `*rng.pick(list)` pins the element type for inference (`push_str(rng.pick(list))` would ask
+// for a `[str]`), so the explicit deref clippy flags is needed.
+#![allow(clippy::explicit_auto_deref)]
 #![allow(dead_code)] // each user (bench, corpus writer, tests) uses a different part
 
 /// SplitMix64: tiny, fast, and good enough for picking words.

@@ -219,7 +219,7 @@ pub fn technique_mentions<'a>(
                         Some(normalized)
                             if std::ptr::eq(technique, &pack.techniques[technique_index]) =>
                         {
-                            normalized.iter().any(|a| *a == phrase)
+                            normalized.contains(&phrase)
                         }
                         _ => technique
                             .abbreviations

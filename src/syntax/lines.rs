@@ -122,7 +122,9 @@ pub fn parse(text: &str) -> Parse {
         if items.is_empty() {
             continue;
         }
-        // One allocation of the exact size, instead of growing a fresh vector per line.
+        // One allocation of the exact size, instead of growing a fresh vector per line; `take`
+        // would hand over the reused buffer's spare capacity instead.
+        #[allow(clippy::drain_collect)]
         let content = Line {
             span: line,
             items: items.drain(..).collect(),

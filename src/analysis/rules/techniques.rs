@@ -84,12 +84,12 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 match item {
                     Inline::Text(span) => {
                         words_into(span.text(text), span.start, &mut run_words);
-                        let (misses, _) = scan(&lexicon, &run_words);
+                        let (misses, _) = scan(lexicon, &run_words);
                         report(context, out, misses);
                     }
                     Inline::Choice(choice) => {
                         for option in &choice.options {
-                            check_option(context, &lexicon, *option, &mut run_words, out);
+                            check_option(context, lexicon, *option, &mut run_words, out);
                         }
                     }
                     _ => {}
