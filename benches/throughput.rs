@@ -5,7 +5,10 @@
 //! - `template_3kb`: 100 typical ~3 KB templates per iteration (what `noteplate check` sees);
 //! - `lines_2k` / `lines_20k`: one 2,000-line / 20,000-line document (the language server's
 //!   full re-parse+analyse budget is 5 ms / 25 ms);
-//! - `mb_1`: one document of about 1 MB.
+//! - `mb_1`: one document of about 1 MB;
+//! - `files`: the `*.note` files under `NOTEPLATE_BENCH_DIR` (default `examples/`), to measure or
+//!   profile real templates: `NOTEPLATE_BENCH_DIR=some/file.note cargo bench --bench throughput
+//!   -- files`.
 //!
 //! Goals and results: `docs/performance.md`.
 
@@ -22,7 +25,7 @@ fn main() {
     divan::main();
 }
 
-const SIZES: &[&str] = &["template_3kb", "lines_2k", "lines_20k", "mb_1"];
+const SIZES: &[&str] = &["template_3kb", "lines_2k", "lines_20k", "mb_1", "files"];
 
 /// The documents of one size (one document, or 100 templates), generated once.
 fn documents(size: &str) -> &'static [String] {
@@ -30,13 +33,44 @@ fn documents(size: &str) -> &'static [String] {
     static LINES_2K: OnceLock<Vec<String>> = OnceLock::new();
     static LINES_20K: OnceLock<Vec<String>> = OnceLock::new();
     static MB_1: OnceLock<Vec<String>> = OnceLock::new();
+    static FILES: OnceLock<Vec<String>> = OnceLock::new();
     match size {
         "template_3kb" => TEMPLATES.get_or_init(|| (0..100).map(generate::template).collect()),
         "lines_2k" => LINES_2K.get_or_init(|| vec![generate::document_lines(2, 2_000)]),
         "lines_20k" => LINES_20K.get_or_init(|| vec![generate::document_lines(20, 20_000)]),
         "mb_1" => MB_1.get_or_init(|| vec![generate::document_bytes(1, 1 << 20)]),
+        "files" => FILES.get_or_init(read_files),
         other => panic!("unknown size {other}"),
     }
+}
+
+/// The `*.note` files under `NOTEPLATE_BENCH_DIR` (a folder or one file; default `examples/`),
+/// to measure or profile real templates.
+fn read_files() -> Vec<String> {
+    let root = std::env::var_os("NOTEPLATE_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"));
+    let mut paths = Vec::new();
+    let mut pending = vec![root];
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("read the folder") {
+                pending.push(entry.expect("read the folder").path());
+            }
+        } else if path
+            .extension()
+            .is_some_and(|extension| extension == "note")
+        {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            String::from_utf8_lossy(&std::fs::read(path).expect("read a file")).into_owned()
+        })
+        .collect()
 }
 
 fn pack() -> &'static RulePack {

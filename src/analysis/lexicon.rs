@@ -28,10 +28,10 @@ const MEMO_LIMIT: usize = 50_000;
 
 /// The lexicon tables for one pack.
 pub(crate) struct Lexicon {
-    /// What it was built from: the pack's `technique_names()` and each technique's name and
-    /// abbreviations.
+    /// What it was built from: the pack's `technique_names()` and each technique's name,
+    /// synonyms and abbreviations (everything `RulePack::technique_named` depends on).
     source_names: Vec<(String, usize)>,
-    source_techniques: Vec<(String, Vec<String>)>,
+    source_techniques: Vec<(String, Vec<String>, Vec<String>)>,
     /// normalised name -> canonical name
     pub names: FxHashMap<String, String>,
     /// word count -> normalised names of that length, in the pack's order (abbreviations left out:
@@ -41,9 +41,12 @@ pub(crate) struct Lexicon {
     pub head_words: FxHashSet<String>,
     /// char count -> head words of that length (a near miss is at most one char longer or shorter)
     heads_by_length: FxHashMap<usize, Vec<String>>,
-    /// every key `RulePack::technique_named` knows, and the first words of those keys
-    pub keys: FxHashSet<String>,
+    /// the first words of every key `RulePack::technique_named` knows
     pub first_words: FxHashSet<String>,
+    /// ASCII key -> (index of the technique `technique_named(key)` returns, index of the first
+    /// technique with that name); an ASCII phrase normalises to itself, so this is the lookup
+    /// without normalising
+    pub named: FxHashMap<String, (usize, usize)>,
     /// each technique's abbreviations, normalised (by technique index)
     pub abbreviations: Vec<Vec<String>>,
     /// words already judged by `is_head_word`'s fuzzy test: templates repeat their words
@@ -121,19 +124,30 @@ impl Lexicon {
             .iter()
             .map(|key| key.split(' ').next().unwrap_or("").to_string())
             .collect();
+        let named = keys
+            .iter()
+            .filter(|key| key.is_ascii())
+            .filter_map(|key| Some((key.clone(), technique_indices(pack, key)?)))
+            .collect();
         Lexicon {
             source_names: pack.technique_names().to_vec(),
             source_techniques: pack
                 .techniques
                 .iter()
-                .map(|technique| (technique.name.clone(), technique.abbreviations.clone()))
+                .map(|technique| {
+                    (
+                        technique.name.clone(),
+                        technique.synonyms.clone(),
+                        technique.abbreviations.clone(),
+                    )
+                })
                 .collect(),
             names,
             by_length,
             head_words,
             heads_by_length,
-            keys,
             first_words,
+            named,
             abbreviations,
             near_heads: RefCell::new(FxHashMap::default()),
             nearest: RefCell::new(FxHashMap::default()),
@@ -145,8 +159,10 @@ impl Lexicon {
         self.source_names.as_slice() == pack.technique_names()
             && self.source_techniques.len() == pack.techniques.len()
             && self.source_techniques.iter().zip(&pack.techniques).all(
-                |((name, abbreviations), technique)| {
-                    *name == technique.name && *abbreviations == technique.abbreviations
+                |((name, synonyms, abbreviations), technique)| {
+                    *name == technique.name
+                        && *synonyms == technique.synonyms
+                        && *abbreviations == technique.abbreviations
                 },
             )
     }
@@ -211,6 +227,22 @@ impl Lexicon {
         };
         best.map(|(distance, index)| (distance, candidates[index].as_str()))
     }
+}
+
+/// `pack.technique_named(phrase)` as (its index in `pack.techniques`, the index of the first
+/// technique with its name).
+pub(crate) fn technique_indices(pack: &RulePack, phrase: &str) -> Option<(usize, usize)> {
+    let technique = pack.technique_named(phrase)?;
+    let returned = pack
+        .techniques
+        .iter()
+        .position(|other| std::ptr::eq(other, technique))?;
+    let by_name = pack
+        .techniques
+        .iter()
+        .position(|other| other.name == technique.name)
+        .unwrap_or(0);
+    Some((returned, by_name))
 }
 
 fn remember<V>(memo: &RefCell<FxHashMap<String, V>>, key: &str, value: V) {

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::rulepack::{RulePack, normalize_phrase};
+use crate::rulepack::RulePack;
 use crate::syntax::{Inline, Line, Span};
 
 /// Longest technique name, in words, that phrase matching considers.
@@ -39,6 +39,10 @@ pub struct WordRef<'t> {
 /// The words of `text` exactly as [`words`] finds them, into `out` (cleared first; reuse it).
 pub fn words_into<'t>(text: &'t str, base: usize, out: &mut Vec<WordRef<'t>>) {
     out.clear();
+    if words_of_ascii(text, base, out) {
+        return;
+    }
+    out.clear();
     let mut start = None;
     for (offset, ch) in text
         .char_indices()
@@ -55,6 +59,62 @@ pub fn words_into<'t>(text: &'t str, base: usize, out: &mut Vec<WordRef<'t>>) {
             }
             _ => {}
         }
+    }
+}
+
+/// [`words_into`] for ASCII text, on bytes (for ASCII, `char::is_alphanumeric` is
+/// `u8::is_ascii_alphanumeric`, and a word without capitals is already lower case). Returns
+/// `false` at the first non-ASCII byte, leaving `out` to be cleared and filled the general way.
+fn words_of_ascii<'t>(text: &'t str, base: usize, out: &mut Vec<WordRef<'t>>) -> bool {
+    const SEPARATOR: u8 = 0;
+    const LOWER: u8 = 1; // lower-case letter or digit
+    const CAPITAL: u8 = 2;
+    const NOT_ASCII: u8 = 3;
+    const CLASS: [u8; 256] = {
+        let mut table = [NOT_ASCII; 256];
+        let mut byte = 0;
+        while byte < 128 {
+            let ascii = byte as u8;
+            table[byte] = if ascii.is_ascii_uppercase() {
+                CAPITAL
+            } else if ascii.is_ascii_lowercase() || ascii.is_ascii_digit() {
+                LOWER
+            } else {
+                SEPARATOR
+            };
+            byte += 1;
+        }
+        table
+    };
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    loop {
+        while at < bytes.len() && CLASS[bytes[at] as usize] == SEPARATOR {
+            at += 1;
+        }
+        if at == bytes.len() {
+            return true;
+        }
+        let begin = at;
+        let mut capitals = false;
+        while at < bytes.len() {
+            match CLASS[bytes[at] as usize] {
+                LOWER => {}
+                CAPITAL => capitals = true,
+                SEPARATOR => break,
+                _ => return false,
+            }
+            at += 1;
+        }
+        let raw = &text[begin..at];
+        out.push(WordRef {
+            normalized: if capitals || raw.ends_with("isation") {
+                normalize_word(raw)
+            } else {
+                Cow::Borrowed(raw)
+            },
+            span: Span::new(base + begin, base + at),
+        });
     }
 }
 
@@ -77,8 +137,9 @@ fn normalize_word(raw: &str) -> Cow<'_, str> {
     Cow::Owned(normalized)
 }
 
-/// Exactly [`normalize_phrase`], faster on long ASCII text (a whole document): runs of ASCII
-/// letters and digits are copied in one go, lower-cased, and only other chars are decoded.
+/// Exactly [`normalize_phrase`](crate::rulepack::normalize_phrase), faster on long ASCII text (a
+/// whole document): runs of ASCII letters and digits are copied in one go, lower-cased, and only
+/// other chars are decoded.
 pub fn normalize_text(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len());
     normalize_into(text, &mut out);
@@ -98,27 +159,24 @@ pub fn normalize_text_padded(text: &str) -> String {
 /// only written between two words of `text`).
 fn normalize_into(text: &str, out: &mut Vec<u8>) {
     let bytes = text.as_bytes();
+    out.reserve(bytes.len());
     let mut wrote_word = false;
     let mut pending_space = false;
     let mut at = 0;
     while at < bytes.len() {
         let byte = bytes[at];
-        if byte.is_ascii_alphanumeric() {
-            let run_end = bytes[at..]
-                .iter()
-                .position(|byte| !byte.is_ascii_alphanumeric())
-                .map_or(bytes.len(), |length| at + length);
-            if pending_space && wrote_word {
-                out.push(b' ');
-            }
-            pending_space = false;
-            wrote_word = true;
-            out.extend(bytes[at..run_end].iter().map(u8::to_ascii_lowercase));
-            at = run_end;
-            continue;
-        }
         if byte.is_ascii() {
-            pending_space = true;
+            let normal = ASCII_NORMAL[byte as usize];
+            if normal != 0 {
+                if pending_space && wrote_word {
+                    out.push(b' ');
+                }
+                pending_space = false;
+                wrote_word = true;
+                out.push(normal);
+            } else {
+                pending_space = true;
+            }
             at += 1;
             continue;
         }
@@ -143,6 +201,20 @@ fn normalize_into(text: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// For each ASCII byte: its lower case if it is a letter or digit, else 0 (a separator).
+const ASCII_NORMAL: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let ascii = byte as u8;
+        if ascii.is_ascii_alphanumeric() {
+            table[byte] = ascii.to_ascii_lowercase();
+        }
+        byte += 1;
+    }
+    table
+};
+
 /// Only ASCII bytes and whole encoded chars are ever pushed, so this is valid UTF-8.
 fn into_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes)
@@ -161,6 +233,18 @@ pub fn wording_spans(line: &Line) -> impl Iterator<Item = Span> + '_ {
         .copied()
 }
 
+/// Writes the words' normalised forms joined by single spaces into `out` (cleared first): what
+/// `join(" ")` makes, without allocating for every window.
+pub fn join_words(words: &[WordRef<'_>], out: &mut String) {
+    out.clear();
+    for (index, word) in words.iter().enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        out.push_str(&word.normalized);
+    }
+}
+
 /// A technique named in the text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
@@ -176,70 +260,69 @@ pub fn technique_mentions<'a>(
     lines: impl IntoIterator<Item = &'a Line>,
     pack: &RulePack,
 ) -> Vec<Mention> {
+    let mut run_words = Vec::new();
+    let mut runs = Vec::new();
+    for line in lines {
+        for run in wording_spans(line) {
+            words_into(run.text(text), run.start, &mut run_words);
+            runs.push(std::mem::take(&mut run_words));
+        }
+    }
+    technique_mentions_in(text, runs.iter().map(Vec::as_slice), pack)
+}
+
+/// [`technique_mentions`] over runs already split into words (`words_into`), in order.
+pub fn technique_mentions_in<'w, 't: 'w>(
+    text: &str,
+    runs: impl IntoIterator<Item = &'w [WordRef<'t>]>,
+    pack: &RulePack,
+) -> Vec<Mention> {
     // A window of ASCII words (as words nearly always are) normalises to itself, so it can only
     // name a technique if it is one of the lexicon's keys, and only start one if its first word
     // starts a key; other windows are looked up as they always were.
     let lexicon = super::lexicon::for_pack(pack);
     let mut mentions = Vec::new();
-    let mut run_words = Vec::new();
-    for line in lines {
-        for run in wording_spans(line) {
-            words_into(run.text(text), run.start, &mut run_words);
-            let mut start = 0;
-            while start < run_words.len() {
-                let first = run_words[start].normalized.as_ref();
-                if first.is_ascii() && !lexicon.first_words.contains(first) {
-                    start += 1;
+    let mut phrase = String::new(); // reused for every window
+    for run_words in runs {
+        let mut start = 0;
+        while start < run_words.len() {
+            let first = run_words[start].normalized.as_ref();
+            if first.is_ascii() && !lexicon.first_words.contains(first) {
+                start += 1;
+                continue;
+            }
+            let mut matched = 0;
+            for count in (1..=MAX_WORDS.min(run_words.len() - start)).rev() {
+                let window = &run_words[start..start + count];
+                join_words(window, &mut phrase);
+                let phrase = phrase.as_str();
+                // An ASCII phrase normalises to itself: look it up among the keys directly.
+                let found = if phrase.is_ascii() {
+                    lexicon.named.get(phrase).copied()
+                } else {
+                    super::lexicon::technique_indices(pack, phrase)
+                };
+                let Some((returned, technique_index)) = found else {
+                    continue;
+                };
+                let span = Span::new(window[0].span.start, window[count - 1].span.end);
+                // The returned technique's abbreviations, normalised.
+                let is_abbreviation = lexicon.abbreviations[returned]
+                    .iter()
+                    .any(|abbreviation| abbreviation == phrase);
+                if is_abbreviation
+                    && span.text(text).chars().filter(|c| c.is_uppercase()).count() < 2
+                {
                     continue;
                 }
-                let mut matched = 0;
-                for count in (1..=MAX_WORDS.min(run_words.len() - start)).rev() {
-                    let window = &run_words[start..start + count];
-                    let phrase = window
-                        .iter()
-                        .map(|w| w.normalized.as_ref())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    if phrase.is_ascii() && !lexicon.keys.contains(phrase.as_str()) {
-                        continue;
-                    }
-                    let Some(technique) = pack.technique_named(&phrase) else {
-                        continue;
-                    };
-                    let span = Span::new(window[0].span.start, window[count - 1].span.end);
-                    let technique_index = pack
-                        .techniques
-                        .iter()
-                        .position(|t| t.name == technique.name)
-                        .unwrap_or(0);
-                    // The lexicon's normalised abbreviations are those of the technique at
-                    // `technique_index`; `technique_named` returns that very technique unless two
-                    // share a name, and then they are normalised here as they always were.
-                    let is_abbreviation = match lexicon.abbreviations.get(technique_index) {
-                        Some(normalized)
-                            if std::ptr::eq(technique, &pack.techniques[technique_index]) =>
-                        {
-                            normalized.contains(&phrase)
-                        }
-                        _ => technique
-                            .abbreviations
-                            .iter()
-                            .any(|a| normalize_phrase(a) == phrase),
-                    };
-                    if is_abbreviation
-                        && span.text(text).chars().filter(|c| c.is_uppercase()).count() < 2
-                    {
-                        continue;
-                    }
-                    mentions.push(Mention {
-                        technique: technique_index,
-                        span,
-                    });
-                    matched = count;
-                    break;
-                }
-                start += matched.max(1);
+                mentions.push(Mention {
+                    technique: technique_index,
+                    span,
+                });
+                matched = count;
+                break;
             }
+            start += matched.max(1);
         }
     }
     mentions
@@ -284,6 +367,7 @@ pub fn find_phrase<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rulepack::normalize_phrase;
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig {
@@ -305,6 +389,61 @@ mod tests {
         #[test]
         fn normalize_text_padded_is_normalize_phrase_padded(text in "[a-zA-Z0-9 ,.:_\\-\t\nÉéßİΣσς°²😀\u{feff}\u{345}]{0,40}") {
             proptest::prop_assert_eq!(normalize_text_padded(&text), format!(" {} ", normalize_phrase(&text)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    /// The words as the char-by-char scan finds them (the original `words`).
+    fn reference(text: &str, base: usize) -> Vec<(String, Span)> {
+        let mut words = Vec::new();
+        let mut start = None;
+        for (offset, ch) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            match (ch.is_alphanumeric(), start) {
+                (true, None) => start = Some(offset),
+                (false, Some(begin)) => {
+                    let mut normalized = text[begin..offset].to_lowercase();
+                    if let Some(stem) = normalized.strip_suffix("isation") {
+                        normalized = format!("{stem}ization");
+                    }
+                    words.push((normalized, Span::new(base + begin, base + offset)));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        words
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2_000,
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        #[test]
+        fn words_are_the_char_scan_words(text in "[a-zA-Z0-9 ,.:_\\-]{0,30}(isation|ISATION|ization)?[ éΣ°]?[a-zA-Z ]{0,10}") {
+            let found: Vec<(String, Span)> = words(&text, 5)
+                .into_iter()
+                .map(|word| (word.normalized, word.span))
+                .collect();
+            proptest::prop_assert_eq!(found, reference(&text, 5));
+        }
+
+        #[test]
+        fn words_are_the_char_scan_words_on_any_text(text in proptest::prelude::any::<String>()) {
+            let found: Vec<(String, Span)> = words(&text, 5)
+                .into_iter()
+                .map(|word| (word.normalized, word.span))
+                .collect();
+            proptest::prop_assert_eq!(found, reference(&text, 5));
         }
     }
 }

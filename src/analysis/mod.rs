@@ -159,6 +159,7 @@ pub fn analyze_with_semantics_and_includes(
         pack,
         semantics: &semantics,
         includes,
+        technique_words: std::cell::OnceCell::new(),
     };
     let mut diagnostics = Vec::new();
     rules::run_all(&context, &mut diagnostics);

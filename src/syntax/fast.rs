@@ -1,74 +1,113 @@
-//! Hand-written fast paths for the two line rules that make up almost every line of a template:
-//! `inline` content without mistakes and `heading`. They are byte-level transcriptions of the
-//! rules in `grammar/note.pest` and must give exactly what the pest rules give; the tests at the
-//! bottom check that against pest on random lines.
+//! Hand-written transcriptions of the line rules of `grammar/note.pest` that make up almost
+//! every line of a template: `inline` content, `heading`, and the front matter's `fm_entry` and
+//! `code_item`. Each must give exactly what its pest rule (and the conversion in `grammar.rs`)
+//! gives; the tests at the bottom check that against pest on random lines, pest being the
+//! reference. The heading, entry and code paths only handle well-formed lines and leave the rest
+//! to pest; `inline` also builds the error tokens (unclosed or malformed field, unclosed choice,
+//! stray `}`), with the messages `grammar.rs` defines.
 //!
-//! The grammar stays the authority: [`inline`] gives up (returns `false`) on anything the grammar
-//! reports as a mistake (an unclosed or malformed field, an unclosed choice, a stray `}`), and
-//! those lines go to pest, which builds the error tokens. Pest spends most of its time on
-//! bookkeeping (call tracking, error positions, a token queue per line); the hand-written scan
-//! does one pass over the bytes and allocates only what the tree keeps.
+//! Why: pest spends most of its time on bookkeeping (a parser state with several vectors per
+//! call, call tracking, error positions, a token queue), which on short lines is far more than
+//! the parse itself. These functions make one pass over the bytes and allocate only what the tree
+//! keeps.
 
-use super::tree::{Attribute, Choice, Field, Heading, Inline, Span};
+use super::grammar::{malformed_field, push_text, stray_close, unclosed_choice, unclosed_field};
+use super::tree::{Attribute, Choice, Field, Heading, Inline, Span, SyntaxError};
 
-/// Parses inline content that holds no mistakes into `items` (absolute spans from `base`), as the
-/// `inline` rule does. Returns `false`, leaving `items` as it was, when the text holds anything
-/// the grammar turns into a syntax error.
-pub(super) fn inline(text: &str, base: usize, items: &mut Vec<Inline>) -> bool {
+/// Parses inline content into `items` (absolute spans from `base`) and its mistakes into
+/// `errors`, exactly as the `inline` rule and its conversion in `grammar.rs` do: text runs,
+/// fields, choices, wildcards and escapes, and for a malformed or unclosed field, an unclosed
+/// choice or a stray `}` an error, with the braces kept as text.
+pub(super) fn inline(
+    text: &str,
+    base: usize,
+    items: &mut Vec<Inline>,
+    errors: &mut Vec<SyntaxError>,
+) {
     let bytes = text.as_bytes();
     if bytes.is_empty() {
         items.push(Inline::Text(Span::new(base, base)));
-        return true;
+        return;
     }
-    let before = items.len();
     let mut text_start = 0; // where the pending `text` run began
     let mut at = 0;
+    // Where the next `***` starts, searched again once passed (a choice option may hold one).
+    let wildcards = memchr::memmem::Finder::new(b"***");
+    let mut next_wildcard = None::<usize>;
     while at < bytes.len() {
-        let (item, end) = match bytes[at] {
+        // Skip text to the next byte that may start something else, with SIMD searches: `{`, `}`
+        // and `\` directly, `*` only where `***` starts.
+        if next_wildcard.is_none_or(|found| found < at) {
+            next_wildcard = Some(
+                wildcards
+                    .find(&bytes[at..])
+                    .map_or(bytes.len(), |found| at + found),
+            );
+        }
+        let next_brace = memchr::memchr3(b'{', b'}', b'\\', &bytes[at..])
+            .map_or(bytes.len(), |found| at + found);
+        at = next_brace.min(next_wildcard.unwrap_or(bytes.len()));
+        if at >= bytes.len() {
+            break;
+        }
+        let (token, end) = match bytes[at] {
             b'{' if bytes.get(at + 1) == Some(&b'{') => match field(bytes, at, base) {
-                Some(found) => found,
-                None => {
-                    items.truncate(before);
-                    return false;
-                }
+                Some((field, end)) => (Token::Item(field), end),
+                // `malformed_field`: up to the first `}}`; else `unclosed_field`.
+                None => match memchr::memmem::find(&bytes[at + 2..], b"}}") {
+                    Some(found) => (Token::MalformedField, at + 2 + found + 2),
+                    None => (Token::UnclosedField, at + 2),
+                },
             },
             b'{' => match choice(bytes, at, base) {
-                Some(found) => found,
-                None => {
-                    items.truncate(before);
-                    return false;
-                }
+                Some((choice, end)) => (Token::Item(choice), end),
+                None => (Token::UnclosedChoice, at + 1),
             },
-            b'}' => {
-                items.truncate(before);
-                return false;
-            }
+            b'}' => (Token::StrayClose, at + 1),
             b'*' if bytes[at..].starts_with(b"***") => (
-                Inline::Wildcard(Span::new(base + at, base + at + 3)),
+                Token::Item(Inline::Wildcard(Span::new(base + at, base + at + 3))),
                 at + 3,
             ),
-            b'\\' if matches!(bytes.get(at + 1), Some(b'{' | b'}' | b'*' | b'|' | b'\\')) => {
-                (Inline::Escape(Span::new(base + at, base + at + 2)), at + 2)
-            }
+            b'\\' if matches!(bytes.get(at + 1), Some(b'{' | b'}' | b'*' | b'|' | b'\\')) => (
+                Token::Item(Inline::Escape(Span::new(base + at, base + at + 2))),
+                at + 2,
+            ),
             _ => {
                 at += 1;
                 continue;
             }
         };
         if text_start < at {
-            items.push(Inline::Text(Span::new(base + text_start, base + at)));
+            push_text(items, Span::new(base + text_start, base + at));
         }
-        items.push(item);
+        let span = Span::new(base + at, base + end);
+        match token {
+            Token::Item(item) => items.push(item),
+            mistake => {
+                push_text(items, span);
+                errors.push(match mistake {
+                    Token::MalformedField => malformed_field(span, &text[at..end]),
+                    Token::UnclosedField => unclosed_field(span),
+                    Token::UnclosedChoice => unclosed_choice(span),
+                    _ => stray_close(span),
+                });
+            }
+        }
         at = end;
         text_start = end;
     }
     if text_start < bytes.len() {
-        items.push(Inline::Text(Span::new(
-            base + text_start,
-            base + bytes.len(),
-        )));
+        push_text(items, Span::new(base + text_start, base + bytes.len()));
     }
-    true
+}
+
+/// What starts at a special byte.
+enum Token {
+    Item(Inline),
+    MalformedField,
+    UnclosedField,
+    UnclosedChoice,
+    StrayClose,
 }
 
 fn is_space(byte: u8) -> bool {
@@ -202,10 +241,64 @@ pub(super) fn heading(text: &str, base: usize) -> Option<Heading> {
     })
 }
 
+/// A front-matter line as the `fm_entry` rule reads it: `key: value` with white space allowed
+/// around the key and after the colon. Returns the key and the value without trailing white
+/// space, or `None` when the line is not an entry (the caller lets pest say so).
+pub(super) fn entry(text: &str, base: usize) -> Option<(Span, Span)> {
+    let bytes = text.as_bytes();
+    let key_start = skip_spaces(bytes, 0);
+    if !bytes.get(key_start).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let mut cursor = key_start + 1;
+    while bytes
+        .get(cursor)
+        .is_some_and(|&byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-'))
+    {
+        cursor += 1;
+    }
+    let key = Span::new(base + key_start, base + cursor);
+    cursor = skip_spaces(bytes, cursor);
+    if bytes.get(cursor) != Some(&b':') {
+        return None;
+    }
+    let value_start = skip_spaces(bytes, cursor + 1);
+    let value = text[value_start..].trim_end();
+    Some((
+        key,
+        Span::new(base + value_start, base + value_start + value.len()),
+    ))
+}
+
+/// One item of `codes:` as the `code_item` rule reads it: five ASCII letters or digits, then
+/// `-` and two of them, any number of times. Returns the code and modifier spans, or `None` when
+/// the item is not a code (the caller lets pest say so).
+pub(super) fn code_item(item: &str, base: usize) -> Option<(Span, Vec<Span>)> {
+    let bytes = item.as_bytes();
+    if bytes.len() < 5 || !bytes[..5].iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let code = Span::new(base, base + 5);
+    let mut modifiers = Vec::new();
+    let mut cursor = 5;
+    while cursor < bytes.len() {
+        let modifier = bytes.get(cursor + 1..cursor + 3)?;
+        if bytes[cursor] != b'-' || !modifier.iter().all(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        modifiers.push(Span::new(base + cursor + 1, base + cursor + 3));
+        cursor += 3;
+    }
+    Some((code, modifiers))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::grammar::{parse_heading_with_pest, parse_inline_with_pest};
+    use crate::syntax::grammar::{
+        parse_codes_with_pest, parse_entry_with_pest, parse_heading_with_pest,
+        parse_inline_with_pest,
+    };
     use proptest::prelude::*;
 
     /// Pieces that make and break every construct of a line.
@@ -273,23 +366,14 @@ mod tests {
             return;
         }
         let base = 7;
-        let mut expected_items = Vec::new();
+        let mut expected_items = vec![Inline::Wildcard(Span::new(0, 3))]; // an earlier piece
+        let mut expected_errors = Vec::new();
+        parse_inline_with_pest(text, base, &mut expected_items, &mut expected_errors);
+        let mut items = vec![Inline::Wildcard(Span::new(0, 3))];
         let mut errors = Vec::new();
-        parse_inline_with_pest(text, base, &mut expected_items, &mut errors);
-        let mut items = vec![Inline::Wildcard(Span::new(0, 3))]; // must stay untouched
-        if inline(text, base, &mut items) {
-            assert_eq!(&items[1..], &expected_items[..], "{text:?}");
-            assert!(
-                errors.is_empty(),
-                "fast path accepted a line with errors: {text:?}"
-            );
-        } else {
-            assert_eq!(items.len(), 1, "{text:?}");
-            assert!(
-                !errors.is_empty(),
-                "fast path gave up on a clean line: {text:?}"
-            );
-        }
+        inline(text, base, &mut items, &mut errors);
+        assert_eq!(items, expected_items, "{text:?}");
+        assert_eq!(errors, expected_errors, "{text:?}");
     }
 
     fn check_heading(text: &str) {
@@ -356,6 +440,64 @@ mod tests {
         #[test]
         fn heading_matches_pest(marker in "#{1,7}[ \t]?", text in line()) {
             check_heading(&format!("{marker}{text}"));
+        }
+
+        #[test]
+        fn entry_matches_pest(text in "[ \t]{0,2}[a-zA-Z0-9_:-]{0,8}[ \t]{0,2}:?[ \t]{0,2}[a-z0-9 \t:,\u{a0}\u{3000}é-]{0,12}") {
+            check_entry(&text);
+        }
+
+        #[test]
+        fn code_items_match_pest(text in "[ ,]{0,2}[a-zA-Z0-9é]{3,6}(-[a-zA-Z0-9é]{0,3}){0,3}[ ,]{0,2}") {
+            check_codes(&text);
+        }
+    }
+
+    fn check_entry(text: &str) {
+        let mut errors = Vec::new();
+        let expected = parse_entry_with_pest(text, 3, &mut errors);
+        match entry(text, 3) {
+            Some(found) => assert_eq!(Some(found), expected, "{text:?}"),
+            None => assert!(expected.is_none() && !errors.is_empty(), "{text:?}"),
+        }
+    }
+
+    fn check_codes(text: &str) {
+        let mut expected_errors = Vec::new();
+        let expected = parse_codes_with_pest(text, 3, &mut expected_errors);
+        let mut errors = Vec::new();
+        let found = crate::syntax::grammar::parse_codes(text, 3, &mut errors);
+        assert_eq!(found, expected, "{text:?}");
+        assert_eq!(errors, expected_errors, "{text:?}");
+    }
+
+    #[test]
+    fn entry_and_code_examples_match_pest() {
+        for text in [
+            "codes: 97140-GP, 97110",
+            "  payer :medicare  ",
+            "type:",
+            "x-y_z:\tdaily\u{3000}",
+            "1key: no",
+            "key no colon",
+            ": value",
+            "template: Knee – phase 2",
+        ] {
+            check_entry(text);
+        }
+        for text in [
+            "97140",
+            "97140-GP-XS, G0283-GP",
+            "97140-",
+            "97140-G",
+            "97140-GPX",
+            "971400",
+            "9714",
+            "97140GP",
+            ", ,97140 , ",
+            "9714é",
+        ] {
+            check_codes(text);
         }
     }
 }

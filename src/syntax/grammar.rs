@@ -19,20 +19,28 @@ fn span_of(pair: &Pair<'_, Rule>, base: usize) -> Span {
 }
 
 /// Parses a run of inline content (a line, or the part of a line outside comments).
+///
+/// This is the busiest rule by far, so clean lines (nearly all of them) go through the
+/// hand-written transcription of the `inline` rule in `fast.rs`. A line with a mistake is parsed
+/// again by pest, which stays the authority for what is wrong and how the line recovers; the
+/// tests in `fast.rs` check on random lines that both give the same items and errors anyway.
 pub(super) fn parse_inline(
     text: &str,
     base: usize,
     items: &mut Vec<Inline>,
     errors: &mut Vec<SyntaxError>,
 ) {
-    // Lines without mistakes (nearly all of them) need no pest: see `fast.rs`.
-    if fast::inline(text, base, items) {
-        return;
+    let (items_before, errors_before) = (items.len(), errors.len());
+    fast::inline(text, base, items, errors);
+    if errors.len() > errors_before {
+        items.truncate(items_before);
+        errors.truncate(errors_before);
+        parse_inline_with_pest(text, base, items, errors);
     }
-    parse_inline_with_pest(text, base, items, errors);
 }
 
-/// The `inline` rule through pest: what the fast path falls back to, and its reference in tests.
+/// The `inline` rule through pest: used for lines with mistakes, and the reference
+/// [`fast::inline`] is tested against.
 pub(super) fn parse_inline_with_pest(
     text: &str,
     base: usize,
@@ -80,44 +88,60 @@ pub(super) fn parse_inline_with_pest(
             }
             Rule::malformed_field => {
                 push_text(items, span);
-                errors.push(SyntaxError {
-                    span,
-                    message: format!(
-                        "`{}` is not a field; write `{{{{name}}}}` or `{{{{name:type}}}}` with a name of letters, digits and `_`",
-                        span.text_in(text, base)
-                    ),
-                });
+                errors.push(malformed_field(span, span.text_in(text, base)));
             }
             Rule::unclosed_field => {
                 push_text(items, span);
-                errors.push(SyntaxError {
-                    span,
-                    message: "this `{{` opens a field that is not closed on the same line; close it with `}}`".to_string(),
-                });
+                errors.push(unclosed_field(span));
             }
             Rule::unclosed_choice => {
                 push_text(items, span);
-                errors.push(SyntaxError {
-                    span,
-                    message: "this `{` opens a choice that is not closed on the same line; close it with `}` (options are separated by `|`), or write `\\{` for a literal brace".to_string(),
-                });
+                errors.push(unclosed_choice(span));
             }
             Rule::stray_close => {
                 push_text(items, span);
-                errors.push(SyntaxError {
-                    span,
-                    message:
-                        "this `}` closes nothing; remove it, or write `\\}` for a literal brace"
-                            .to_string(),
-                });
+                errors.push(stray_close(span));
             }
             _ => {}
         }
     }
 }
 
+/// `{{...}}` closed but not `name` or `name:type`; `written` is the whole of it.
+pub(super) fn malformed_field(span: Span, written: &str) -> SyntaxError {
+    SyntaxError {
+        span,
+        message: format!(
+            "`{written}` is not a field; write `{{{{name}}}}` or `{{{{name:type}}}}` with a name of letters, digits and `_`"
+        ),
+    }
+}
+
+pub(super) fn unclosed_field(span: Span) -> SyntaxError {
+    SyntaxError {
+        span,
+        message: "this `{{` opens a field that is not closed on the same line; close it with `}}`"
+            .to_string(),
+    }
+}
+
+pub(super) fn unclosed_choice(span: Span) -> SyntaxError {
+    SyntaxError {
+        span,
+        message: "this `{` opens a choice that is not closed on the same line; close it with `}` (options are separated by `|`), or write `\\{` for a literal brace".to_string(),
+    }
+}
+
+pub(super) fn stray_close(span: Span) -> SyntaxError {
+    SyntaxError {
+        span,
+        message: "this `}` closes nothing; remove it, or write `\\}` for a literal brace"
+            .to_string(),
+    }
+}
+
 /// Adjacent text runs (text, then a rejected brace, then text) are merged into one.
-fn push_text(items: &mut Vec<Inline>, span: Span) {
+pub(super) fn push_text(items: &mut Vec<Inline>, span: Span) {
     if let Some(Inline::Text(previous)) = items.last_mut()
         && previous.end == span.start
     {
@@ -234,6 +258,16 @@ pub(super) fn parse_entry(
     base: usize,
     errors: &mut Vec<SyntaxError>,
 ) -> Option<(Span, Span)> {
+    // Well-formed entries need no pest (`fast.rs`); pest reports the others.
+    fast::entry(text, base).or_else(|| parse_entry_with_pest(text, base, errors))
+}
+
+/// The `fm_entry` rule through pest: the fallback of [`parse_entry`] and its reference in tests.
+pub(super) fn parse_entry_with_pest(
+    text: &str,
+    base: usize,
+    errors: &mut Vec<SyntaxError>,
+) -> Option<(Span, Span)> {
     let Ok(mut pairs) = NoteParser::parse(Rule::fm_entry, text) else {
         let trimmed_start = text.len() - text.trim_start().len();
         errors.push(SyntaxError {
@@ -262,6 +296,60 @@ pub(super) fn parse_entry(
 
 /// Parses the comma-separated items of a `codes:` value.
 pub(super) fn parse_codes(text: &str, base: usize, errors: &mut Vec<SyntaxError>) -> Vec<CodeRef> {
+    let mut codes = Vec::new();
+    let mut offset = 0;
+    for piece in text.split(',') {
+        let leading = piece.len() - piece.trim_start().len();
+        let item = piece.trim();
+        let item_start = base + offset + leading;
+        offset += piece.len() + 1;
+        if item.is_empty() {
+            continue;
+        }
+        // Well-formed codes need no pest (`fast.rs`); pest reports the others.
+        if let Some((code, modifiers)) = fast::code_item(item, item_start) {
+            codes.push(CodeRef {
+                span: Span::new(item_start, item_start + item.len()),
+                code,
+                modifiers,
+            });
+            continue;
+        }
+        match NoteParser::parse(Rule::code_item, item) {
+            Ok(mut pairs) => {
+                let Some(root) = pairs.next() else { continue };
+                let mut code = CodeRef {
+                    span: Span::new(item_start, item_start + item.len()),
+                    code: Span::empty(item_start),
+                    modifiers: Vec::new(),
+                };
+                for part in root.into_inner() {
+                    match part.as_rule() {
+                        Rule::code => code.code = span_of(&part, item_start),
+                        Rule::modifier => code.modifiers.push(span_of(&part, item_start)),
+                        _ => {}
+                    }
+                }
+                codes.push(code);
+            }
+            Err(_) => errors.push(SyntaxError {
+                span: Span::new(item_start, item_start + item.len()),
+                message: format!(
+                    "`{item}` is not a billing code; write five letters or digits with optional two-character modifiers, e.g. `97140` or `97140-GP-XS`, separated by commas"
+                ),
+            }),
+        }
+    }
+    codes
+}
+
+/// [`parse_codes`] with every item through pest: its reference in tests.
+#[cfg(test)]
+pub(super) fn parse_codes_with_pest(
+    text: &str,
+    base: usize,
+    errors: &mut Vec<SyntaxError>,
+) -> Vec<CodeRef> {
     let mut codes = Vec::new();
     let mut offset = 0;
     for piece in text.split(',') {

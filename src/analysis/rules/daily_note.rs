@@ -20,8 +20,10 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let signature_sections: Vec<usize> = semantics.sections_of_kind("signature").collect();
 
     let mut has_date = false;
-    let mut has_signature_field = false;
-    for (section_index, lines) in std::iter::once((None, &document.preamble)).chain(
+    // A signature field only matters without a signature section: treat it as found then.
+    let mut has_signature_field = semantics.has_kind("signature");
+    // Stops at the first field that settles both questions (a long template has thousands).
+    'fields: for (section_index, lines) in std::iter::once((None, &document.preamble)).chain(
         document
             .sections
             .iter()
@@ -32,25 +34,34 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for line in lines {
             for item in &line.items {
                 let Inline::Field(field) = item else { continue };
-                let name = normalize_phrase(&field.name.text(text).replace('_', " "));
                 let is_date = field
                     .ty
                     .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("date"));
-                if is_date && !in_signature && names_date_of_service(&name) {
+                // The name only matters for what is still unknown.
+                let date_question = is_date && !in_signature && !has_date;
+                if !date_question && has_signature_field {
+                    continue;
+                }
+                let name = normalize_phrase(&field.name.text(text).replace('_', " "));
+                if date_question && names_date_of_service(&name) {
                     has_date = true;
                 }
-                if [
-                    "sign",
-                    "signature",
-                    "credential",
-                    "clinician",
-                    "therapist",
-                    "provider",
-                ]
-                .iter()
-                .any(|w| name.contains(w))
+                if !has_signature_field
+                    && [
+                        "sign",
+                        "signature",
+                        "credential",
+                        "clinician",
+                        "therapist",
+                        "provider",
+                    ]
+                    .iter()
+                    .any(|w| name.contains(w))
                 {
                     has_signature_field = true;
+                }
+                if has_date && has_signature_field {
+                    break 'fields;
                 }
             }
         }

@@ -14,9 +14,13 @@ mod technique_wording;
 mod techniques;
 mod timed_minutes;
 
-use crate::rulepack::{RulePack, Severity};
-use crate::syntax::{Parse, Span};
+use std::cell::OnceCell;
+use std::ops::Range;
 
+use crate::rulepack::{RulePack, Severity};
+use crate::syntax::{Inline, Parse, Span};
+
+use super::mentions::{WordRef, words_into};
 use super::{Diagnostic, Fix, Semantics};
 
 pub(super) struct Context<'a> {
@@ -25,9 +29,44 @@ pub(super) struct Context<'a> {
     pub pack: &'a RulePack,
     pub semantics: &'a Semantics,
     pub includes: &'a super::Includes,
+    /// The technique sections' words, found once for the rules that read them.
+    pub technique_words: OnceCell<TechniqueWords<'a>>,
+}
+
+/// The wording runs of the technique sections (text items and choice options, in document
+/// order) with their words.
+pub(super) struct TechniqueWords<'a> {
+    /// (the run, whether it is a choice option, its words' range in `words`)
+    pub runs: Vec<(Span, bool, Range<usize>)>,
+    pub words: Vec<WordRef<'a>>,
 }
 
 impl<'a> Context<'a> {
+    /// The words of every technique-section run, as `mentions::words_into` finds them.
+    pub fn technique_words(&self) -> &TechniqueWords<'a> {
+        self.technique_words.get_or_init(|| {
+            let mut runs = Vec::new();
+            let mut words = Vec::new();
+            let mut scratch = Vec::new();
+            for line in self.technique_lines() {
+                for item in &line.items {
+                    let (spans, is_option) = match item {
+                        Inline::Text(span) => (std::slice::from_ref(span), false),
+                        Inline::Choice(choice) => (choice.options.as_slice(), true),
+                        _ => continue,
+                    };
+                    for &run in spans {
+                        words_into(run.text(self.text), run.start, &mut scratch);
+                        let start = words.len();
+                        words.append(&mut scratch);
+                        runs.push((run, is_option, start..words.len()));
+                    }
+                }
+            }
+            TechniqueWords { runs, words }
+        })
+    }
+
     /// A diagnostic for `rule` at its default severity from the pack.
     pub fn diagnostic(&self, rule: &str, span: Span, message: impl Into<String>) -> Diagnostic {
         let severity = self
@@ -54,10 +93,16 @@ impl<'a> Context<'a> {
     pub fn lines_of_kind(&self, kind: &str) -> Vec<&'a crate::syntax::Line> {
         let document = &self.parse.document;
         let mut indices: Vec<usize> = self.semantics.sections_of_kind(kind).collect();
+        // Which sections are already in `indices`, so a long template's scan stays linear.
+        let mut included = vec![false; document.sections.len()];
+        for &index in &indices {
+            included[index] = true;
+        }
         let mut cursor = 0;
         while cursor < indices.len() {
             for &child in &document.sections[indices[cursor]].children {
-                if !indices.contains(&child) {
+                if !included[child] {
+                    included[child] = true;
                     indices.push(child);
                 }
             }

@@ -4,7 +4,7 @@
 //! limb measurements for manual lymphatic drainage, R16, or a grade for joint mobilization).
 
 use super::Context;
-use crate::analysis::mentions::{find_phrase, normalize_text_padded, technique_mentions};
+use crate::analysis::mentions::{find_phrase, normalize_text_padded, technique_mentions_in};
 use crate::analysis::{Diagnostic, Related};
 use crate::rulepack::{Billing, normalize_phrase};
 use crate::syntax::Inline;
@@ -16,7 +16,15 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let pack = context.pack;
     let text = context.text;
-    let mentions = technique_mentions(text, lines.iter().copied(), pack);
+    let technique_words = context.technique_words();
+    let mentions = technique_mentions_in(
+        text,
+        technique_words
+            .runs
+            .iter()
+            .map(|(_, _, words)| &technique_words.words[words.clone()]),
+        pack,
+    );
     let bills_manual_therapy = context.semantics.declares("97140");
 
     // vague-technique (97140 only): generic wording and no specific technique at all.

@@ -10,8 +10,8 @@
 use super::{Context, replace};
 use crate::analysis::Diagnostic;
 use crate::analysis::lexicon::{self, Lexicon};
-use crate::analysis::mentions::{MAX_WORDS, WordRef, words_into};
-use crate::syntax::{Inline, Span};
+use crate::analysis::mentions::{MAX_WORDS, WordRef, join_words};
+use crate::syntax::Span;
 
 /// A near miss: the phrase's span and the canonical name it probably means.
 struct NearMiss<'a> {
@@ -21,7 +21,12 @@ struct NearMiss<'a> {
 
 /// Finds phrases ending in a head word that nearly (but not exactly) match a lexicon name.
 /// Returns the near misses and whether any exact technique name was seen.
-fn scan<'a>(lexicon: &'a Lexicon, words: &[WordRef<'_>]) -> (Vec<NearMiss<'a>>, bool) {
+/// `phrase` is scratch space the caller reuses.
+fn scan<'a>(
+    lexicon: &'a Lexicon,
+    words: &[WordRef<'_>],
+    phrase: &mut String,
+) -> (Vec<NearMiss<'a>>, bool) {
     let mut misses = Vec::new();
     let mut any_known = false;
     let mut covered_until = 0; // words before this index belong to an exact match
@@ -36,19 +41,15 @@ fn scan<'a>(lexicon: &'a Lexicon, words: &[WordRef<'_>]) -> (Vec<NearMiss<'a>>, 
             if start < covered_until {
                 continue;
             }
-            let phrase = words[start..=end]
-                .iter()
-                .map(|w| w.normalized.as_ref())
-                .collect::<Vec<_>>()
-                .join(" ");
-            if lexicon.known(&phrase) {
+            join_words(&words[start..=end], phrase);
+            if lexicon.known(phrase) {
                 exact = true;
                 any_known = true;
                 covered_until = end + 1;
                 break;
             }
             // The closest name of this length; a closer one than the longer phrases' wins.
-            if let Some((distance, candidate)) = lexicon.nearest(&phrase, count)
+            if let Some((distance, candidate)) = lexicon.nearest(phrase, count)
                 && best.is_none_or(|(d, _, _)| distance < d)
             {
                 best = Some((distance, start, candidate));
@@ -70,48 +71,37 @@ fn scan<'a>(lexicon: &'a Lexicon, words: &[WordRef<'_>]) -> (Vec<NearMiss<'a>>, 
 }
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let lines = context.technique_lines();
-    if lines.is_empty() {
+    // Text items and choice options of the technique sections, in order, with their words.
+    let technique_words = context.technique_words();
+    if technique_words.runs.is_empty() {
         return;
     }
     let lexicon = lexicon::for_pack(context.pack);
     let lexicon = &*lexicon;
-    let text = context.text;
-    let mut run_words = Vec::new(); // reused for every run
-    {
-        for line in lines {
-            for item in &line.items {
-                match item {
-                    Inline::Text(span) => {
-                        words_into(span.text(text), span.start, &mut run_words);
-                        let (misses, _) = scan(lexicon, &run_words);
-                        report(context, out, misses);
-                    }
-                    Inline::Choice(choice) => {
-                        for option in &choice.options {
-                            check_option(context, lexicon, *option, &mut run_words, out);
-                        }
-                    }
-                    _ => {}
-                }
-            }
+    let mut phrase = String::new(); // reused by every `scan`
+    for (run, is_option, words) in &technique_words.runs {
+        let words = &technique_words.words[words.clone()];
+        if *is_option {
+            check_option(context, lexicon, *run, words, &mut phrase, out);
+        } else {
+            let (misses, _) = scan(lexicon, words, &mut phrase);
+            report(context, out, misses);
         }
     }
 }
 
-fn check_option<'t>(
-    context: &Context<'t>,
+fn check_option(
+    context: &Context<'_>,
     lexicon: &Lexicon,
     option: Span,
-    option_words: &mut Vec<WordRef<'t>>,
+    option_words: &[WordRef<'_>],
+    phrase: &mut String,
     out: &mut Vec<Diagnostic>,
 ) {
-    words_into(option.text(context.text), option.start, option_words);
-    let option_words = &*option_words;
     if option_words.is_empty() {
         return;
     }
-    let (misses, any_known) = scan(lexicon, option_words);
+    let (misses, any_known) = scan(lexicon, option_words, phrase);
     if !misses.is_empty() {
         report(context, out, misses);
         return;
