@@ -398,3 +398,87 @@ fn ranges_are_ordered_and_in_bounds() {
         }
     }
 }
+
+/// The analysis remembers what each technique-section run says (per thread and rule pack), so a
+/// re-analysis only works out the runs that changed. What it finds must not depend on what was
+/// analysed before: each file checked on a fresh thread (nothing remembered) gives exactly what
+/// it gives after every other corpus file, and itself, went through the same thread.
+#[test]
+fn findings_do_not_depend_on_what_was_analysed_before() {
+    let files = corpus_files();
+    let render_all = |files: &[PathBuf]| -> Vec<String> {
+        files
+            .iter()
+            .map(|path| render_diagnostics_of(&check(path)))
+            .collect()
+    };
+    // Warm: the whole corpus twice in reverse order, then forwards, on one thread.
+    let mut reversed = files.clone();
+    reversed.reverse();
+    let warm = std::thread::spawn(move || {
+        render_all(&reversed);
+        let mut files = reversed;
+        files.reverse();
+        render_all(&files)
+    })
+    .join()
+    .unwrap();
+    for (path, warm) in files.iter().zip(&warm) {
+        let owned = path.clone();
+        let cold = std::thread::spawn(move || render_diagnostics_of(&check(&owned)))
+            .join()
+            .unwrap();
+        assert_eq!(&cold, warm, "{}", stem(path));
+    }
+}
+
+fn render_diagnostics_of(report: &FileReport) -> String {
+    render_diagnostics(&report.text, &report.diagnostics)
+}
+
+/// The same run text means different things as plain text and as a choice option ("quantum
+/// release" is an unknown technique only as an option), and the same words mean different things
+/// with another rule pack: neither may leak from one analysis into the next.
+#[test]
+fn remembered_runs_keep_options_text_and_packs_apart() {
+    let head = "---\ncodes: 97140\n---\n## Technique\n";
+    let as_text = format!("{head}quantum release to the knee\n");
+    let as_option = format!("{head}- {{quantum release to the knee|joint mobilization}}\n");
+    let pack = RulePack::embedded();
+    let mut other = pack.clone();
+    let mut technique = other.techniques[0].clone();
+    technique.name = "quantum release to the knee".to_string();
+    technique.synonyms.clear();
+    technique.abbreviations.clear();
+    other.extend(Vec::new(), Vec::new(), vec![technique]);
+    fn findings(text: &str, pack: &RulePack) -> Vec<String> {
+        analyze_text(text, pack, &Settings::default())
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}..{}", d.rule, d.span.start, d.span.end))
+            .collect()
+    }
+    let cold = |text: String, pack: RulePack| {
+        std::thread::spawn(move || findings(&text, &pack))
+            .join()
+            .unwrap()
+    };
+    let expected = [
+        cold(as_text.clone(), pack.clone()),
+        cold(as_option.clone(), pack.clone()),
+        cold(as_option.clone(), other.clone()),
+    ];
+    assert!(
+        expected[1]
+            .iter()
+            .any(|f| f.starts_with("unknown-technique")),
+        "{expected:?}"
+    );
+    assert_ne!(expected[0], expected[1]);
+    assert_ne!(expected[1], expected[2]);
+    for _ in 0..2 {
+        assert_eq!(findings(&as_text, &pack), expected[0]);
+        assert_eq!(findings(&as_option, &pack), expected[1]);
+        assert_eq!(findings(&as_option, &other), expected[2]);
+    }
+}

@@ -15,6 +15,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use super::fuzzy;
+use super::technique_runs::RunMemo;
 use crate::rulepack::{RulePack, normalize_phrase};
 
 /// Head words too generic to mark a phrase as a technique on their own: "manual therapy" is vague
@@ -25,6 +26,9 @@ const GENERIC_HEAD_WORDS: &[&str] = &["therapy", "technique", "techniques", "wor
 const CACHED_PACKS: usize = 4;
 /// Memo entries kept before a memo is cleared (bounds memory in a long-running server).
 const MEMO_LIMIT: usize = 50_000;
+/// Entries per generation of the run memos: more than the distinct runs of a 20,000-line
+/// template, so editing one never evicts its own runs (a few MB at most).
+const RUN_MEMO_LIMIT: usize = 100_000;
 
 /// The lexicon tables for one pack.
 pub(crate) struct Lexicon {
@@ -32,6 +36,8 @@ pub(crate) struct Lexicon {
     /// synonyms and abbreviations (everything `RulePack::technique_named` depends on).
     source_names: Vec<(String, usize)>,
     source_techniques: Vec<(String, Vec<String>, Vec<String>)>,
+    /// and the pack's generic phrases (run facts say whether a mention is one)
+    source_vague: Vec<String>,
     /// normalised name -> canonical name
     pub names: FxHashMap<String, String>,
     /// word count -> normalised names of that length, in the pack's order (abbreviations left out:
@@ -53,6 +59,9 @@ pub(crate) struct Lexicon {
     near_heads: RefCell<FxHashMap<String, bool>>,
     /// phrase -> (distance, index into `by_length[word count]`) of its nearest name
     nearest: RefCell<FxHashMap<String, Option<(usize, usize)>>>,
+    /// what each text run / choice option of a technique section says (`technique_runs.rs`)
+    pub text_runs: RefCell<RunMemo>,
+    pub option_runs: RefCell<RunMemo>,
 }
 
 /// The lexicon tables for `pack`, from this thread's cache when the pack's lexicon is unchanged.
@@ -75,7 +84,7 @@ pub(crate) fn for_pack(pack: &RulePack) -> Rc<Lexicon> {
 }
 
 impl Lexicon {
-    fn build(pack: &RulePack) -> Lexicon {
+    pub(super) fn build(pack: &RulePack) -> Lexicon {
         let abbreviations: Vec<Vec<String>> = pack
             .techniques
             .iter()
@@ -151,12 +160,16 @@ impl Lexicon {
             abbreviations,
             near_heads: RefCell::new(FxHashMap::default()),
             nearest: RefCell::new(FxHashMap::default()),
+            text_runs: RefCell::new(RunMemo::new(RUN_MEMO_LIMIT)),
+            option_runs: RefCell::new(RunMemo::new(RUN_MEMO_LIMIT)),
+            source_vague: pack.vague.clone(),
         }
     }
 
     /// Whether these tables were built from a lexicon equal to `pack`'s.
     fn built_from(&self, pack: &RulePack) -> bool {
         self.source_names.as_slice() == pack.technique_names()
+            && self.source_vague == pack.vague
             && self.source_techniques.len() == pack.techniques.len()
             && self.source_techniques.iter().zip(&pack.techniques).all(
                 |((name, synonyms, abbreviations), technique)| {

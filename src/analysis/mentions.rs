@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::lexicon::Lexicon;
 use crate::rulepack::RulePack;
 use crate::syntax::{Inline, Line, Span};
 
@@ -155,13 +156,105 @@ pub fn normalize_text_padded(text: &str) -> String {
     into_string(out)
 }
 
+/// [`normalize_text_padded`] of a whole document, normalised only as far as a search needs:
+/// "does this phrase occur anywhere?" is usually answered near the top of a template, and
+/// normalising all of a 1 MB document for it took longer than the rest of the rule.
+pub struct LazyNormalized<'t> {
+    text: &'t str,
+    /// The normalised text so far (the whole of it once `at == text.len()` and `finished`).
+    out: Vec<u8>,
+    at: usize,
+    state: NormalizeState,
+    finished: bool,
+    /// Bytes normalised per step.
+    step: usize,
+}
+
+/// Bytes of the document normalised per step of a search.
+const LAZY_STEP: usize = 16 * 1024;
+
+impl<'t> LazyNormalized<'t> {
+    pub fn new(text: &'t str) -> LazyNormalized<'t> {
+        LazyNormalized::with_step(text, LAZY_STEP)
+    }
+
+    fn with_step(text: &'t str, step: usize) -> LazyNormalized<'t> {
+        LazyNormalized {
+            text,
+            out: vec![b' '],
+            at: 0,
+            state: NormalizeState::default(),
+            finished: false,
+            step: step.max(1),
+        }
+    }
+
+    /// Whether any of `needles` occurs in `normalize_text_padded(text)`. All are searched in
+    /// each step, so the text is normalised only as far as the first match of any of them.
+    pub fn contains_any(&mut self, needles: &[String]) -> bool {
+        let longest = needles.iter().map(String::len).max().unwrap_or(0);
+        let mut from = 0; // a match can only start at or after this index of `out`
+        loop {
+            let searched = &self.out[from..];
+            if needles
+                .iter()
+                .any(|needle| memchr::memmem::find(searched, needle.as_bytes()).is_some())
+            {
+                return true;
+            }
+            if self.finished {
+                return false;
+            }
+            from = self.out.len().saturating_sub(longest.saturating_sub(1));
+            self.step();
+        }
+    }
+
+    fn step(&mut self) {
+        let rest = &self.text[self.at..];
+        let mut end = rest.len().min(self.step);
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        normalize_run(&rest[..end], &mut self.out, &mut self.state);
+        self.at += end;
+        if self.at == self.text.len() {
+            self.out.push(b' ');
+            self.finished = true;
+        }
+    }
+
+    #[cfg(test)]
+    fn into_string(mut self) -> String {
+        while !self.finished {
+            self.step();
+        }
+        into_string(self.out)
+    }
+}
+
+/// Where [`normalize_run`] stopped: whether a word was written, and whether a separator came
+/// after it (written only if another word follows).
+#[derive(Debug, Default)]
+struct NormalizeState {
+    wrote_word: bool,
+    pending_space: bool,
+}
+
 /// Appends `normalize_phrase(text)` to `out` (which may already hold a prefix: a separator is
 /// only written between two words of `text`).
 fn normalize_into(text: &str, out: &mut Vec<u8>) {
+    normalize_run(text, out, &mut NormalizeState::default());
+}
+
+/// [`normalize_into`] for one piece of a longer text, carrying `state` from the pieces before.
+fn normalize_run(text: &str, out: &mut Vec<u8>, state: &mut NormalizeState) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len());
-    let mut wrote_word = false;
-    let mut pending_space = false;
+    let NormalizeState {
+        mut wrote_word,
+        mut pending_space,
+    } = *state;
     let mut at = 0;
     while at < bytes.len() {
         let byte = bytes[at];
@@ -199,6 +292,10 @@ fn normalize_into(text: &str, out: &mut Vec<u8>) {
         }
         at += ch.len_utf8();
     }
+    *state = NormalizeState {
+        wrote_word,
+        pending_space,
+    };
 }
 
 /// For each ASCII byte: its lower case if it is a letter or digit, else 0 (a separator).
@@ -253,77 +350,57 @@ pub struct Mention {
     pub span: Span,
 }
 
-/// Every exact lexicon name in `lines`, longest match first, without overlaps. Abbreviations
-/// count only when written with at least two capitals ("MET", not "met").
-pub fn technique_mentions<'a>(
-    text: &str,
-    lines: impl IntoIterator<Item = &'a Line>,
+/// Every exact lexicon name among the words of one run (`words_into` over `text`), longest match
+/// first, without overlaps. Abbreviations count only when written with at least two capitals
+/// ("MET", not "met").
+pub(crate) fn technique_mentions_in(
+    lexicon: &Lexicon,
     pack: &RulePack,
-) -> Vec<Mention> {
-    let mut run_words = Vec::new();
-    let mut runs = Vec::new();
-    for line in lines {
-        for run in wording_spans(line) {
-            words_into(run.text(text), run.start, &mut run_words);
-            runs.push(std::mem::take(&mut run_words));
-        }
-    }
-    technique_mentions_in(text, runs.iter().map(Vec::as_slice), pack)
-}
-
-/// [`technique_mentions`] over runs already split into words (`words_into`), in order.
-pub fn technique_mentions_in<'w, 't: 'w>(
     text: &str,
-    runs: impl IntoIterator<Item = &'w [WordRef<'t>]>,
-    pack: &RulePack,
+    run_words: &[WordRef<'_>],
 ) -> Vec<Mention> {
     // A window of ASCII words (as words nearly always are) normalises to itself, so it can only
     // name a technique if it is one of the lexicon's keys, and only start one if its first word
     // starts a key; other windows are looked up as they always were.
-    let lexicon = super::lexicon::for_pack(pack);
     let mut mentions = Vec::new();
     let mut phrase = String::new(); // reused for every window
-    for run_words in runs {
-        let mut start = 0;
-        while start < run_words.len() {
-            let first = run_words[start].normalized.as_ref();
-            if first.is_ascii() && !lexicon.first_words.contains(first) {
-                start += 1;
+    let mut start = 0;
+    while start < run_words.len() {
+        let first = run_words[start].normalized.as_ref();
+        if first.is_ascii() && !lexicon.first_words.contains(first) {
+            start += 1;
+            continue;
+        }
+        let mut matched = 0;
+        for count in (1..=MAX_WORDS.min(run_words.len() - start)).rev() {
+            let window = &run_words[start..start + count];
+            join_words(window, &mut phrase);
+            let phrase = phrase.as_str();
+            // An ASCII phrase normalises to itself: look it up among the keys directly.
+            let found = if phrase.is_ascii() {
+                lexicon.named.get(phrase).copied()
+            } else {
+                super::lexicon::technique_indices(pack, phrase)
+            };
+            let Some((returned, technique_index)) = found else {
+                continue;
+            };
+            let span = Span::new(window[0].span.start, window[count - 1].span.end);
+            // The returned technique's abbreviations, normalised.
+            let is_abbreviation = lexicon.abbreviations[returned]
+                .iter()
+                .any(|abbreviation| abbreviation == phrase);
+            if is_abbreviation && span.text(text).chars().filter(|c| c.is_uppercase()).count() < 2 {
                 continue;
             }
-            let mut matched = 0;
-            for count in (1..=MAX_WORDS.min(run_words.len() - start)).rev() {
-                let window = &run_words[start..start + count];
-                join_words(window, &mut phrase);
-                let phrase = phrase.as_str();
-                // An ASCII phrase normalises to itself: look it up among the keys directly.
-                let found = if phrase.is_ascii() {
-                    lexicon.named.get(phrase).copied()
-                } else {
-                    super::lexicon::technique_indices(pack, phrase)
-                };
-                let Some((returned, technique_index)) = found else {
-                    continue;
-                };
-                let span = Span::new(window[0].span.start, window[count - 1].span.end);
-                // The returned technique's abbreviations, normalised.
-                let is_abbreviation = lexicon.abbreviations[returned]
-                    .iter()
-                    .any(|abbreviation| abbreviation == phrase);
-                if is_abbreviation
-                    && span.text(text).chars().filter(|c| c.is_uppercase()).count() < 2
-                {
-                    continue;
-                }
-                mentions.push(Mention {
-                    technique: technique_index,
-                    span,
-                });
-                matched = count;
-                break;
-            }
-            start += matched.max(1);
+            mentions.push(Mention {
+                technique: technique_index,
+                span,
+            });
+            matched = count;
+            break;
         }
+        start += matched.max(1);
     }
     mentions
 }
@@ -389,6 +466,20 @@ mod tests {
         #[test]
         fn normalize_text_padded_is_normalize_phrase_padded(text in "[a-zA-Z0-9 ,.:_\\-\t\nÉéßİΣσς°²😀\u{feff}\u{345}]{0,40}") {
             proptest::prop_assert_eq!(normalize_text_padded(&text), format!(" {} ", normalize_phrase(&text)));
+        }
+
+        #[test]
+        fn lazy_normalisation_is_the_padded_text(text in "([a-zA-Z ,.]{0,40}[éΣ°\u{130}]?\n?){0,20}", needle in "[a-z]{1,3}") {
+            let padded = normalize_text_padded(&text);
+            let needle = format!(" {needle} ");
+            for step in [1, 5, 64, LAZY_STEP] {
+                let mut lazy = LazyNormalized::with_step(&text, step);
+                proptest::prop_assert_eq!(
+                    lazy.contains_any(&[" zz ".to_string(), needle.clone()]),
+                    padded.contains(&needle) || padded.contains(" zz ")
+                );
+                proptest::prop_assert_eq!(lazy.into_string(), padded.clone());
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod mentions;
 mod rules;
 pub mod semantics;
 pub mod suppressions;
+mod technique_runs;
 pub mod units;
 
 use std::collections::{HashMap, HashSet};
@@ -159,7 +160,7 @@ pub fn analyze_with_semantics_and_includes(
         pack,
         semantics: &semantics,
         includes,
-        technique_words: std::cell::OnceCell::new(),
+        technique_runs: std::cell::OnceCell::new(),
     };
     let mut diagnostics = Vec::new();
     rules::run_all(&context, &mut diagnostics);

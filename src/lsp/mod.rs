@@ -13,6 +13,7 @@ mod server;
 mod settings;
 mod state;
 mod transport;
+mod worker;
 
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -106,29 +106,41 @@ impl Backend {
             if delay > 0 {
                 tokio::time::sleep(Duration::from_millis(delay)).await;
             }
-            let rope = {
-                let documents = lock(&state.documents);
-                match documents.get(&uri) {
-                    Some(document) if document.version == version => document.rope.clone(),
-                    _ => return, // closed or stale: a newer change scheduled its own analysis
-                }
-            };
+            let stale = lock(&state.documents)
+                .get(&uri)
+                .is_none_or(|document| document.version != version);
+            if stale {
+                return; // closed, or a newer change scheduled its own analysis
+            }
+            // On the analysis thread, in turn; a job whose version is stale by then does nothing
+            // (a newer change scheduled its own analysis, after this one).
             let worker_state = state.clone();
             let worker_uri = uri.clone();
-            let analysed = tokio::task::spawn_blocking(move || {
-                catch_unwind(AssertUnwindSafe(|| {
-                    Arc::new(worker_state.analyze(&worker_uri, rope, version))
-                }))
-            })
-            .await;
-            let Ok(Ok(snapshot)) = analysed else {
-                client
-                    .log_message(
-                        MessageType::ERROR,
-                        format!("noteplate: internal error analysing {}", uri.as_str()),
-                    )
-                    .await;
-                return;
+            let analysed = state
+                .worker
+                .run(move || {
+                    let rope = {
+                        let documents = lock(&worker_state.documents);
+                        match documents.get(&worker_uri) {
+                            Some(document) if document.version == version => document.rope.clone(),
+                            _ => return None, // closed or stale
+                        }
+                    };
+                    Some(Arc::new(worker_state.analyze(&worker_uri, rope, version)))
+                })
+                .await;
+            let snapshot = match analysed {
+                Some(Some(snapshot)) => snapshot,
+                Some(None) => return,
+                None => {
+                    client
+                        .log_message(
+                            MessageType::ERROR,
+                            format!("noteplate: internal error analysing {}", uri.as_str()),
+                        )
+                        .await;
+                    return;
+                }
             };
             let replaced = {
                 let mut documents = lock(&state.documents);
@@ -152,9 +164,17 @@ impl Backend {
                     .iter()
                     .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
                     .collect();
-                client
-                    .publish_diagnostics(uri, diagnostics, Some(version))
-                    .await;
+                // Publish only if this is still the document's version (not closed, not
+                // edited since), checked under the lock a close publishes under.
+                let _publishing = state.publishing.lock().await;
+                let current = lock(&state.documents)
+                    .get(&uri)
+                    .is_some_and(|document| document.version == version);
+                if current {
+                    client
+                        .publish_diagnostics(uri, diagnostics, Some(version))
+                        .await;
+                }
             }
         });
     }
@@ -479,6 +499,9 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         if self.state.pushes() {
+            // The document is already gone from `documents` (closed in arrival order), so an
+            // analysis that has not published yet will not; one publishing now finishes first.
+            let _publishing = self.state.publishing.lock().await;
             self.client
                 .publish_diagnostics(params.text_document.uri, Vec::new(), None)
                 .await;
@@ -524,9 +547,13 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let position = params.text_document_position_params;
+        let snapshot = self
+            .state
+            .current_snapshot(&position.text_document.uri)
+            .await;
         let result = guarded("textDocument/definition", || {
             let uri = &position.text_document.uri;
-            let snapshot = self.state.snapshot(uri)?;
+            let snapshot = snapshot?;
             let offset = encoding::offset(&snapshot.rope, position.position, self.encoding());
             let (_, target) = include_targets(uri, &snapshot)
                 .into_iter()
@@ -541,9 +568,10 @@ impl LanguageServer for Backend {
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
         let result = guarded("textDocument/documentLink", || {
             let uri = &params.text_document.uri;
-            let snapshot = self.state.snapshot(uri)?;
+            let snapshot = snapshot?;
             let encoding = self.encoding();
             Some(
                 include_targets(uri, &snapshot)
@@ -568,8 +596,9 @@ impl LanguageServer for Backend {
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
         let state = self.state.clone();
+        let snapshot = self.state.current_snapshot(&uri).await;
         let result = guarded("textDocument/diagnostic", || {
-            let items = match state.snapshot(&uri) {
+            let items = match snapshot {
                 Some(snapshot) => {
                     let encoding = state.encoding();
                     snapshot
@@ -618,8 +647,12 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let position = params.text_document_position_params;
+        let snapshot = self
+            .state
+            .current_snapshot(&position.text_document.uri)
+            .await;
         let result = guarded("textDocument/hover", || {
-            let snapshot = self.state.snapshot(&position.text_document.uri)?;
+            let snapshot = snapshot?;
             let encoding = self.encoding();
             let offset = encoding::offset(&snapshot.rope, position.position, encoding);
             let found = ide::hover::hover(
@@ -642,8 +675,9 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
+        let snapshot = self.state.current_snapshot(&uri).await;
         let result = guarded("textDocument/codeAction", || {
-            let snapshot = self.state.snapshot(&uri)?;
+            let snapshot = snapshot?;
             let encoding = self.encoding();
             let requested = encoding::span(&snapshot.rope, params.range, encoding);
             let wants = |kind: &CodeActionKind| {
@@ -750,8 +784,9 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
+        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
         let result = guarded("textDocument/documentSymbol", || {
-            let snapshot = self.state.snapshot(&params.text_document.uri)?;
+            let snapshot = snapshot?;
             let kinds: Vec<Option<String>> = snapshot
                 .semantics
                 .sections
@@ -771,8 +806,9 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
         let result = guarded("textDocument/foldingRange", || {
-            let snapshot = self.state.snapshot(&params.text_document.uri)?;
+            let snapshot = snapshot?;
             let folds = ide::outline::folding(&snapshot.text, &snapshot.parse);
             Some(convert::folding_ranges(
                 &snapshot.rope,
@@ -787,8 +823,9 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
+        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
         let result = guarded("textDocument/semanticTokens/full", || {
-            let snapshot = self.state.snapshot(&params.text_document.uri)?;
+            let snapshot = snapshot?;
             let kinds: Vec<String> = snapshot
                 .config
                 .pack

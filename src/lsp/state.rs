@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use super::documents::{Documents, Snapshot};
 use super::encoding::Encoding;
 use super::settings::ClientSettings;
+use super::worker::Worker;
 use crate::analysis::{self, Settings};
 use crate::config::{ConfigError, ProjectConfig, Resolver};
 use crate::fragments;
@@ -42,6 +43,12 @@ pub struct State {
     /// documents took 260 MB instead of 100 MB). Forgotten, like the resolver's own cache, when
     /// configuration files change (`forget_configurations`).
     defaults: Mutex<HashMap<PathBuf, Arc<ProjectConfig>>>,
+    /// The thread every analysis runs on (`worker.rs`).
+    pub worker: Worker,
+    /// Held while diagnostics for a document are checked and sent, and while a close sends its
+    /// empty list, so an analysis that finishes as the document closes can never publish after
+    /// the close cleared its diagnostics.
+    pub publishing: tokio::sync::Mutex<()>,
 }
 
 /// Locks a mutex even if a panicking handler poisoned it: the data is plain and still usable.
@@ -65,6 +72,8 @@ impl State {
             config_errors_shown: Mutex::new(HashSet::new()),
             untitled: Arc::new(ProjectConfig::defaults(PathBuf::from("."))),
             defaults: Mutex::new(HashMap::new()),
+            worker: Worker::start(),
+            publishing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -127,8 +136,29 @@ impl State {
         }
     }
 
-    /// The analysis of the document's current version, computing it if needed.
-    pub fn snapshot(&self, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
+    /// The analysis of the document's current version: the last one if it is current, else
+    /// computed on the analysis thread (after any analysis already queued there, which may well
+    /// be this very version's). `None` for a document that is not open.
+    pub async fn current_snapshot(self: &Arc<Self>, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
+        {
+            let documents = lock(&self.documents);
+            let document = documents.get(uri)?;
+            if let Some(analysis) = &document.analysis
+                && analysis.version == document.version
+            {
+                return Some(analysis.clone());
+            }
+        }
+        let state = self.clone();
+        let uri = uri.clone();
+        self.worker
+            .run(move || state.snapshot(&uri))
+            .await
+            .flatten()
+    }
+
+    /// The analysis of the document's current version, computing it on this thread if needed.
+    fn snapshot(&self, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
         let (rope, version) = {
             let documents = lock(&self.documents);
             let document = documents.get(uri)?;

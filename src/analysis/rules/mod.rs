@@ -15,12 +15,13 @@ mod techniques;
 mod timed_minutes;
 
 use std::cell::OnceCell;
-use std::ops::Range;
+use std::rc::Rc;
 
 use crate::rulepack::{RulePack, Severity};
 use crate::syntax::{Inline, Parse, Span};
 
-use super::mentions::{WordRef, words_into};
+use super::lexicon;
+use super::technique_runs::{self, RunFacts};
 use super::{Diagnostic, Fix, Semantics};
 
 pub(super) struct Context<'a> {
@@ -29,25 +30,23 @@ pub(super) struct Context<'a> {
     pub pack: &'a RulePack,
     pub semantics: &'a Semantics,
     pub includes: &'a super::Includes,
-    /// The technique sections' words, found once for the rules that read them.
-    pub technique_words: OnceCell<TechniqueWords<'a>>,
+    /// The technique sections' runs, found once for the rules that read them.
+    pub technique_runs: OnceCell<Vec<TechniqueRun>>,
 }
 
-/// The wording runs of the technique sections (text items and choice options, in document
-/// order) with their words.
-pub(super) struct TechniqueWords<'a> {
-    /// (the run, whether it is a choice option, its words' range in `words`)
-    pub runs: Vec<(Span, bool, Range<usize>)>,
-    pub words: Vec<WordRef<'a>>,
+/// A wording run of a technique section (a text item or a choice option), in document order,
+/// with what it says (`technique_runs.rs`; spans in the facts are relative to `span.start`).
+pub(super) struct TechniqueRun {
+    pub span: Span,
+    pub facts: Rc<RunFacts>,
 }
 
 impl<'a> Context<'a> {
-    /// The words of every technique-section run, as `mentions::words_into` finds them.
-    pub fn technique_words(&self) -> &TechniqueWords<'a> {
-        self.technique_words.get_or_init(|| {
+    /// Every technique-section run with its facts, from the lexicon's memo where it can.
+    pub fn technique_runs(&self) -> &[TechniqueRun] {
+        self.technique_runs.get_or_init(|| {
+            let lexicon = lexicon::for_pack(self.pack);
             let mut runs = Vec::new();
-            let mut words = Vec::new();
-            let mut scratch = Vec::new();
             for line in self.technique_lines() {
                 for item in &line.items {
                     let (spans, is_option) = match item {
@@ -55,15 +54,18 @@ impl<'a> Context<'a> {
                         Inline::Choice(choice) => (choice.options.as_slice(), true),
                         _ => continue,
                     };
-                    for &run in spans {
-                        words_into(run.text(self.text), run.start, &mut scratch);
-                        let start = words.len();
-                        words.append(&mut scratch);
-                        runs.push((run, is_option, start..words.len()));
+                    for &span in spans {
+                        let facts = technique_runs::facts(
+                            &lexicon,
+                            self.pack,
+                            span.text(self.text),
+                            is_option,
+                        );
+                        runs.push(TechniqueRun { span, facts });
                     }
                 }
             }
-            TechniqueWords { runs, words }
+            runs
         })
     }
 

@@ -4,10 +4,10 @@
 //! limb measurements for manual lymphatic drainage, R16, or a grade for joint mobilization).
 
 use super::Context;
-use crate::analysis::mentions::{find_phrase, normalize_text_padded, technique_mentions_in};
+use crate::analysis::mentions::{LazyNormalized, find_phrase};
 use crate::analysis::{Diagnostic, Related};
 use crate::rulepack::{Billing, normalize_phrase};
-use crate::syntax::Inline;
+use crate::syntax::{Inline, Span};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let lines = context.technique_lines();
@@ -16,15 +16,20 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let pack = context.pack;
     let text = context.text;
-    let technique_words = context.technique_words();
-    let mentions = technique_mentions_in(
-        text,
-        technique_words
-            .runs
-            .iter()
-            .map(|(_, _, words)| &technique_words.words[words.clone()]),
-        pack,
-    );
+    // Every technique named, in document order: (technique index, span, generic wording).
+    let mentions: Vec<(usize, Span, bool)> = context
+        .technique_runs()
+        .iter()
+        .flat_map(|run| {
+            run.facts.mentions.iter().map(|mention| {
+                let span = Span::new(
+                    run.span.start + mention.span.start,
+                    run.span.start + mention.span.end,
+                );
+                (mention.technique, span, mention.vague)
+            })
+        })
+        .collect();
     let bills_manual_therapy = context.semantics.declares("97140");
 
     // vague-technique (97140 only): generic wording and no specific technique at all.
@@ -34,10 +39,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     });
     // A named technique is specific even if billed elsewhere (that has its own rule), unless the
     // name written is itself generic ("massage" names Swedish massage, but says nothing).
-    let specific = technique_field
-        || mentions
-            .iter()
-            .any(|m| !pack.vague.contains(&normalize_phrase(m.span.text(text))));
+    let specific = technique_field || mentions.iter().any(|&(_, _, vague)| !vague);
     let vague = bills_manual_therapy && !specific;
     if vague && let Some(span) = find_phrase(text, lines.iter().copied(), &pack.vague) {
         out.push(context.diagnostic(
@@ -52,14 +54,14 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     // billed-elsewhere: only meaningful when the template bills manual therapy.
     if bills_manual_therapy {
-        for mention in &mentions {
-            let technique = &pack.techniques[mention.technique];
+        for &(technique_index, span, _) in &mentions {
+            let technique = &pack.techniques[technique_index];
             if technique.billing != Billing::Elsewhere {
                 continue;
             }
             out.push(context.diagnostic(
                 "billed-elsewhere",
-                mention.span,
+                span,
                 format!(
                     "{} is usually billed as {}, not as manual therapy (97140); document it under that code or remove it from this section. {}",
                     technique.name, technique.code, technique.note
@@ -70,27 +72,27 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     // technique-needs: each need once per technique, on its first mention.
     // Needs are met by wording anywhere: text, headings, field names (`limb_girth`).
-    // Computed only when a mentioned technique has needs: it is a pass over the whole text.
-    let mut whole_text: Option<String> = None;
+    // The text is normalised lazily, only as far as a search needs (`LazyNormalized`).
+    let mut whole_text = LazyNormalized::new(text);
     let mut reported: Vec<(usize, usize)> = Vec::new();
-    for mention in &mentions {
-        let technique = &pack.techniques[mention.technique];
+    for &(technique_index, span, _) in &mentions {
+        let technique = &pack.techniques[technique_index];
         for (need_index, need) in technique.needs.iter().enumerate() {
-            if reported.contains(&(mention.technique, need_index)) {
+            if reported.contains(&(technique_index, need_index)) {
                 continue;
             }
-            reported.push((mention.technique, need_index));
-            let phrases: Vec<String> = need.any_of.iter().map(|p| normalize_phrase(p)).collect();
-            let whole_text = whole_text.get_or_insert_with(|| normalize_text_padded(text));
-            if phrases.iter().any(|phrase| {
-                memchr::memmem::find(whole_text.as_bytes(), format!(" {phrase} ").as_bytes())
-                    .is_some()
-            }) {
+            reported.push((technique_index, need_index));
+            let phrases: Vec<String> = need
+                .any_of
+                .iter()
+                .map(|phrase| format!(" {} ", normalize_phrase(phrase)))
+                .collect();
+            if whole_text.contains_any(&phrases) {
                 continue;
             }
             let mut diagnostic = context.diagnostic(
                 &need.rule,
-                mention.span,
+                span,
                 format!(
                     "{} is offered, so the template should also capture {}",
                     technique.name, need.what
@@ -101,7 +103,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             if !technique.note.is_empty() {
                 diagnostic.related.push(Related {
-                    span: mention.span,
+                    span,
                     message: technique.note.clone(),
                 });
             }
