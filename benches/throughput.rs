@@ -112,6 +112,26 @@ fn parse_analyse(bencher: Bencher, size: &str) {
         });
 }
 
+/// `parse_analyse` with nothing remembered from earlier analyses (the per-run memo of
+/// `analysis/technique_runs.rs` emptied before each sample): what `noteplate check` pays for a
+/// file whose lines it has never seen. `parse_analyse` re-analyses the same text, as the language
+/// server does after a keystroke.
+#[divan::bench(args = SIZES)]
+fn parse_analyse_cold(bencher: Bencher, size: &str) {
+    let documents = documents(size);
+    let pack = pack();
+    let settings = Settings::default();
+    bencher
+        .counter(bytes(documents))
+        .counter(ItemsCount::new(documents.len()))
+        .with_inputs(noteplate::analysis::forget_remembered_runs)
+        .bench_local_values(|()| {
+            for text in documents {
+                black_box(analyze_text(black_box(text), pack, &settings));
+            }
+        });
+}
+
 /// `analysis::analyze` over an existing parse: the rules alone.
 #[divan::bench(args = SIZES)]
 fn analyse_only(bencher: Bencher, size: &str) {

@@ -64,12 +64,14 @@ pub(crate) struct Lexicon {
     pub option_runs: RefCell<RunMemo>,
 }
 
+thread_local! {
+    /// This thread's lexicons, most recently used first.
+    static LEXICONS: RefCell<Vec<Rc<Lexicon>>> = const { RefCell::new(Vec::new()) };
+}
+
 /// The lexicon tables for `pack`, from this thread's cache when the pack's lexicon is unchanged.
 pub(crate) fn for_pack(pack: &RulePack) -> Rc<Lexicon> {
-    thread_local! {
-        static CACHE: RefCell<Vec<Rc<Lexicon>>> = const { RefCell::new(Vec::new()) };
-    }
-    CACHE.with(|cache| {
+    LEXICONS.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(position) = cache.iter().position(|lexicon| lexicon.built_from(pack)) {
             let lexicon = cache.remove(position);
@@ -81,6 +83,17 @@ pub(crate) fn for_pack(pack: &RulePack) -> Rc<Lexicon> {
         cache.truncate(CACHED_PACKS);
         lexicon
     })
+}
+
+/// Empties the run memos of this thread's lexicons (`technique_runs.rs`), as if nothing had
+/// been analysed on it yet. For benchmarks that measure a first analysis.
+pub(crate) fn forget_remembered_runs() {
+    LEXICONS.with(|cache| {
+        for lexicon in cache.borrow().iter() {
+            lexicon.text_runs.borrow_mut().clear();
+            lexicon.option_runs.borrow_mut().clear();
+        }
+    });
 }
 
 impl Lexicon {

@@ -141,6 +141,14 @@ pub fn analyze_with(
     analyze_with_semantics_and_includes(text, parse, pack, settings, includes).1
 }
 
+/// Forgets what this thread remembered about technique-section runs from earlier analyses, so
+/// the next analysis works everything out again. Findings never depend on it; benchmarks use it
+/// to measure a first analysis.
+#[doc(hidden)]
+pub fn forget_remembered_runs() {
+    lexicon::forget_remembered_runs();
+}
+
 pub fn analyze_with_semantics_and_includes(
     text: &str,
     parse: &Parse,

@@ -181,6 +181,11 @@ impl RunMemo {
         self.insert_key(text.into(), facts);
     }
 
+    pub fn clear(&mut self) {
+        self.current = FxHashMap::default();
+        self.previous = FxHashMap::default();
+    }
+
     fn insert_key(&mut self, key: Box<str>, facts: Rc<RunFacts>) {
         if self.current.len() >= self.limit {
             self.previous = std::mem::take(&mut self.current);

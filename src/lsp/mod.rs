@@ -4,7 +4,8 @@
 //! Files: `transport.rs` (framing in front of tower-lsp-server), `state.rs` (documents, settings,
 //! edit application in arrival order), `documents.rs` (ropes and versions), `server.rs` (one
 //! method per request), `convert.rs` (core types to protocol types), `settings.rs` (client
-//! settings), `encoding.rs` (positions). Must not decide what a finding is: that is `analysis`.
+//! settings), `encoding.rs` (positions), `worker.rs` (the thread every analysis runs on). Must not
+//! decide what a finding is: that is `analysis`.
 
 mod convert;
 mod documents;

@@ -1,6 +1,7 @@
 //! The `LanguageServer` implementation: one method per protocol request or notification, each a
 //! thin layer over `ide`/`analysis` plus conversion. Text edits were already applied by
-//! `State::inspect` when these handlers run; handlers only schedule analysis.
+//! `State::inspect` when these handlers run; handlers schedule analysis, or wait for the current
+//! version's analysis from the analysis thread (`worker.rs`), never analyse themselves.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;

@@ -32,7 +32,7 @@ pub(super) fn inline(
     let mut text_start = 0; // where the pending `text` run began
     let mut at = 0;
     // Where the next `***` starts, searched again once passed (a choice option may hold one).
-    let wildcards = memchr::memmem::Finder::new(b"***");
+    let wildcards = &*WILDCARDS;
     let mut next_wildcard = None::<usize>;
     while at < bytes.len() {
         // Skip text to the next byte that may start something else, with SIMD searches: `{`, `}`
@@ -100,6 +100,10 @@ pub(super) fn inline(
         push_text(items, Span::new(base + text_start, base + bytes.len()));
     }
 }
+
+/// Finds `***`; built once (building a searcher per line cost more than most lines' scan).
+static WILDCARDS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"***"));
 
 /// What starts at a special byte.
 enum Token {

@@ -10,6 +10,16 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let text = context.text;
     // field name -> (type as written, lower-cased; where it was first given that type)
     let mut types: FxHashMap<&str, (&str, Span)> = FxHashMap::default();
+    // Sized up front: a long template has thousands of typed fields, and growing the map step by
+    // step rehashed every name several times.
+    let typed_fields = context
+        .parse
+        .document
+        .lines()
+        .flat_map(|line| &line.items)
+        .filter(|item| matches!(item, Inline::Field(field) if field.ty.is_some()))
+        .count();
+    types.reserve(typed_fields);
     for line in context.parse.document.lines() {
         for item in &line.items {
             match item {
@@ -52,25 +62,20 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         continue;
                     };
                     let name = field.name.text(text);
-                    match types.get(name) {
-                        Some((first_ty, first_span)) if *first_ty != ty => {
-                            let mut diagnostic = context.diagnostic(
+                    let (first_ty, first_span) = *types.entry(name).or_insert((ty, ty_span));
+                    if first_ty != ty {
+                        let mut diagnostic = context.diagnostic(
                                 "conflicting-field-type",
                                 ty_span,
                                 format!(
                                     "field `{name}` is `{first_ty}` elsewhere but `{ty}` here; give each meaning its own name or use one type"
                                 ),
                             );
-                            diagnostic.related.push(Related {
-                                span: *first_span,
-                                message: format!("`{name}` is `{first_ty}` here"),
-                            });
-                            out.push(diagnostic);
-                        }
-                        Some(_) => {}
-                        None => {
-                            types.insert(name, (ty, ty_span));
-                        }
+                        diagnostic.related.push(Related {
+                            span: first_span,
+                            message: format!("`{name}` is `{first_ty}` here"),
+                        });
+                        out.push(diagnostic);
                     }
                 }
                 Inline::Choice(choice) => {
