@@ -288,12 +288,7 @@ fn recommended_sections_are_warnings() {
 /// Fixes known to be wrong today because of bugs in `src/` (reported, not yet fixed): the
 /// (corpus file, rule) pairs whose fix does not resolve its finding. When one starts working,
 /// the test fails so that the entry is removed.
-const KNOWN_FIX_BUGS: &[(&str, &str)] = &[
-    // `\}` and `\|` are not escapes inside a choice, so `{left\}` is a one-option choice and
-    // the fix "Write the braces literally" turns it into `\{left\\}` plus a stray `}`.
-    ("escapes", "single-option-choice"),
-    ("escapes-inside-choice", "single-option-choice"),
-];
+const KNOWN_FIX_BUGS: &[(&str, &str)] = &[];
 
 /// Applying a finding's fix makes that finding go away and introduces no syntax error. The
 /// result is compared by rule: after the edit there is one finding fewer of the fixed rule.

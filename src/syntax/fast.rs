@@ -53,11 +53,19 @@ pub(super) fn inline(
         let (token, end) = match bytes[at] {
             b'{' if bytes.get(at + 1) == Some(&b'{') => match field(bytes, at, base) {
                 Some((field, end)) => (Token::Item(field), end),
-                // `malformed_field`: up to the first `}}`; else `unclosed_field`.
-                None => match memchr::memmem::find(&bytes[at + 2..], b"}}") {
-                    Some(found) => (Token::MalformedField, at + 2 + found + 2),
-                    None => (Token::UnclosedField, at + 2),
-                },
+                // `malformed_field`: up to the first `}}` if no `{{` comes first; else
+                // `unclosed_field`.
+                None => {
+                    let inside = &bytes[at + 2..];
+                    let close = memchr::memmem::find(inside, b"}}");
+                    let reopen = memchr::memmem::find(inside, b"{{");
+                    match close {
+                        Some(found) if reopen.is_none_or(|again| found < again) => {
+                            (Token::MalformedField, at + 2 + found + 2)
+                        }
+                        _ => (Token::UnclosedField, at + 2),
+                    }
+                }
             },
             b'{' => match choice(bytes, at, base) {
                 Some((choice, end)) => (Token::Item(choice), end),
@@ -187,6 +195,15 @@ fn choice(bytes: &[u8], at: usize, base: usize) -> Option<(Inline, usize)> {
                 return Some((Inline::Choice(Choice { span, options }), cursor + 1));
             }
             b'{' => return None,
+            // An escape is part of the option: `\|` and `\}` do not end it.
+            b'\\'
+                if matches!(
+                    bytes.get(cursor + 1),
+                    Some(b'{' | b'}' | b'*' | b'|' | b'\\')
+                ) =>
+            {
+                cursor += 2
+            }
             _ => cursor += 1,
         }
     }

@@ -33,12 +33,14 @@ syn match noteplateAttribute /{#[[:alnum:]_-]\+}\ze\s*$/ contained
 
 " Inline constructs, in the order the grammar tries them.
 syn match noteplateEscape /\\[{}*|\\]/
-syn match noteplateFieldError /{{\%(\%(}}\)\@!.\)*}}/
+syn match noteplateFieldError /{{\%(\%(}}\|{{\)\@!.\)*}}/
 syn match noteplateField /{{\s*[[:alpha:]_][[:alnum:]_.-]*\s*\%(:\s*\a[[:alnum:]_-]*\s*\)\=}}/
       \ contains=noteplateFieldDelimiter,noteplateFieldType
 syn match noteplateFieldDelimiter /{{\|}}/ contained
 syn match noteplateFieldType /:\s*\zs\a[[:alnum:]_-]*/ contained
-syn match noteplateChoice /{\%({\)\@![^{}]*}/ contains=noteplateChoiceDelimiter
+" Options are text and escapes: `\|` and `\}` do not end an option.
+syn match noteplateChoice /{\%({\)\@!\%(\\[{}*|\\]\|\\\%([{}*|\\]\)\@!\|[^{}\\]\)*}/
+      \ contains=noteplateChoiceDelimiter,noteplateEscape
 syn match noteplateChoiceDelimiter /[{}|]/ contained
 syn match noteplateWildcard /\*\*\*/
 

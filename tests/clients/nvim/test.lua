@@ -127,6 +127,18 @@ local function main()
     'syntax: {{impairment}} is highlighted as a field', field_group)
   report(vim.fn.synIDattr(vim.fn.synID(3, 8, 1), 'name') == 'noteplateCode',
     'syntax: 97140 in front matter is a billing code', vim.fn.synIDattr(vim.fn.synID(3, 8, 1), 'name'))
+  -- Escapes inside a choice do not end it: in `{left\}|right}` the `|` and the last `}` belong
+  -- to the choice.
+  local scratch = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_lines(scratch, 0, -1, false, { 'Pick {left\\}|right} now' })
+  local groups = vim.api.nvim_buf_call(scratch, function()
+    vim.bo.syntax = 'noteplate'
+    local at = function(col) return vim.fn.synIDattr(vim.fn.synID(1, col, 1), 'name') end
+    return { escape = at(11), bar = at(13), close = at(19), after = at(21) }
+  end)
+  report(groups.escape == 'noteplateEscape' and groups.bar == 'noteplateChoiceDelimiter'
+    and groups.close == 'noteplateChoiceDelimiter' and groups.after == '',
+    'syntax: an escaped brace inside a choice does not end it', vim.inspect(groups))
 
   local client = client_for(buf)
   report(client ~= nil, 'client attached (cmd, filetypes, root_markers from lsp/noteplate.lua)')
