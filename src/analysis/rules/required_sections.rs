@@ -11,13 +11,25 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(section_kind) = context.pack.section(need.kind) else {
             continue;
         };
+        // Name the codes that require the kind; those that only recommend it come second.
+        let (requiring, recommending): (Vec<usize>, Vec<usize>) =
+            need.codes.iter().partition(|&&index| {
+                context
+                    .pack
+                    .code(&context.semantics.codes[index].code)
+                    .is_some_and(|code| code.requires.iter().any(|kind| kind == need.kind))
+            });
         if context.semantics.has_kind(need.kind) {
             if need.required {
-                check_empty(context, out, section_kind, &need.codes);
+                check_empty(context, out, section_kind, &requiring);
             }
             continue;
         }
-        out.push(missing(context, section_kind, &need.codes, need.required));
+        out.push(if need.required {
+            missing(context, section_kind, &requiring, &recommending, true)
+        } else {
+            missing(context, section_kind, &recommending, &[], false)
+        });
     }
 }
 
@@ -33,10 +45,14 @@ fn code_list(context: &Context<'_>, code_indices: &[usize]) -> String {
     }
 }
 
+/// `code_indices` are the codes the message names (those that require the kind, or when none
+/// does, those that recommend it); `also_recommending` are codes that only recommend a kind
+/// others require.
 fn missing(
     context: &Context<'_>,
     section_kind: &SectionKind,
     code_indices: &[usize],
+    also_recommending: &[usize],
     required: bool,
 ) -> Diagnostic {
     let codes = &context.semantics.codes;
@@ -70,6 +86,12 @@ fn missing(
         diagnostic.related.push(Related {
             span: codes[index].span,
             message: format!("`{}` also needs this section", codes[index].code),
+        });
+    }
+    for &index in also_recommending {
+        diagnostic.related.push(Related {
+            span: codes[index].span,
+            message: format!("`{}` recommends this section too", codes[index].code),
         });
     }
     diagnostic.fix = Some(insert_section_fix(context, section_kind));
@@ -166,9 +188,10 @@ fn check_empty(
             "empty-section",
             section.heading.span,
             format!(
-                "the \"{}\" section is empty but {} needs it; write what the note must record here ({})",
+                "the \"{}\" section is empty but {} {} it; write what the note must record here ({})",
                 section.heading.title.text(context.text),
                 code_list(context, code_indices),
+                if code_indices.len() == 1 { "needs" } else { "need" },
                 section_kind.description.trim_end_matches('.'),
             ),
         );
