@@ -763,9 +763,15 @@ const BAD: &[(&str, &str, &str, &str)] = &[
         "unknown variant `fatal`",
     ),
     (
+        "include root that is not a folder",
+        "include-roots = [\".\", \"shraed\"]\n",
+        "1:23",
+        "include root `shraed` is not a folder",
+    ),
+    (
         "unknown rule in severity",
         "[rules]\nseverity = { missing-tme = \"error\" }\n",
-        "2:",
+        "2:14",
         "unknown rule `missing-tme`",
     ),
     (
@@ -954,11 +960,17 @@ fn every_toml_example_in_the_docs_loads() {
     );
     for block in blocks {
         let dir = repo();
-        // An `extend` example needs the file it names.
+        // An `extend` example needs the file it names, an `include-roots` one its folders.
         for line in block.lines() {
             if let Some(target) = line.strip_prefix("extend = ") {
                 let target = target.trim().trim_matches('"');
                 write(&dir.path().join("a/b"), target, "");
+            }
+            if let Some(roots) = line.strip_prefix("include-roots = ") {
+                for root in roots.trim_matches(['[', ']']).split(',') {
+                    let root = root.trim().trim_matches('"');
+                    std::fs::create_dir_all(dir.path().join("a/b").join(root)).unwrap();
+                }
             }
         }
         write(dir.path(), "a/b/noteplate.toml", &block);

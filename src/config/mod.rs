@@ -241,9 +241,10 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
                 ));
             }
             for (rule, level) in rules.severity.iter().flatten() {
+                // An unknown rule id is reported at the key, where the mistake is.
                 severity.insert(
-                    rule.clone(),
-                    (*level.get_ref(), origin(level.span()), loaded, level.span()),
+                    rule.get_ref().clone(),
+                    (*level.get_ref(), origin(rule.span()), loaded, rule.span()),
                 );
             }
         }
@@ -273,10 +274,30 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
         }
         if let Some(roots) = &options.include_roots {
             let base = loaded.path.parent().unwrap_or(Path::new("."));
-            config.include_roots = roots.get_ref().iter().map(|root| base.join(root)).collect();
+            let mut folders = Vec::new();
+            for root in roots.get_ref() {
+                let folder = base.join(root.get_ref());
+                // A root that is not there is a typo or a moved folder: every `@include` from it
+                // would fail later with a less helpful message.
+                if !folder.is_dir() {
+                    return Err(error_at(
+                        &loaded.path,
+                        &loaded.text,
+                        Some(root.span()),
+                        format!(
+                            "include root `{}` is not a folder (looked for {}); create it, fix the path (relative to this file), or remove it from `include-roots`",
+                            root.get_ref(),
+                            folder.display()
+                        ),
+                    ));
+                }
+                folders.push(folder);
+            }
+            config.include_roots = folders;
+            let written: Vec<&String> = roots.get_ref().iter().map(|root| root.get_ref()).collect();
             config.origins.push((
                 "include-roots".into(),
-                format!("{:?}", roots.get_ref()),
+                format!("{written:?}"),
                 origin(roots.span()),
             ));
         }

@@ -34,7 +34,7 @@ pub struct Options {
     pub codes: Option<Vec<Spanned<Code>>>,
     /// Folders (relative to this file) that `@include` may read from, besides the project root.
     #[schemars(with = "Option<Vec<String>>")]
-    pub include_roots: Option<Spanned<Vec<String>>>,
+    pub include_roots: Option<Spanned<Vec<Spanned<String>>>>,
     /// Files larger than this many bytes are reported (`file-too-large`) instead of analysed.
     /// Default: 10485760 (10 MiB).
     #[schemars(with = "Option<u64>")]
@@ -49,7 +49,7 @@ pub struct RuleOptions {
     pub disable: Option<Vec<Spanned<String>>>,
     /// Rule id to severity: `error`, `warning`, `info` or `hint`.
     #[schemars(with = "Option<BTreeMap<String, Severity>>")]
-    pub severity: Option<BTreeMap<String, Spanned<Severity>>>,
+    pub severity: Option<BTreeMap<Spanned<String>, Spanned<Severity>>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
