@@ -105,11 +105,13 @@ fn parse_analyse(bencher: Bencher, size: &str) {
     bencher
         .counter(bytes(documents))
         .counter(ItemsCount::new(documents.len()))
-        .bench(|| {
-            for text in documents {
-                black_box(analyze_text(black_box(text), pack, &settings));
-            }
-        });
+        .bench(|| analyse_all(documents, pack, &settings));
+}
+
+fn analyse_all(documents: &[String], pack: &RulePack, settings: &Settings) {
+    for text in documents {
+        black_box(analyze_text(black_box(text), pack, settings));
+    }
 }
 
 /// `parse_analyse` with nothing remembered from earlier analyses (the per-run memo of
@@ -125,11 +127,7 @@ fn parse_analyse_cold(bencher: Bencher, size: &str) {
         .counter(bytes(documents))
         .counter(ItemsCount::new(documents.len()))
         .with_inputs(noteplate::analysis::forget_remembered_runs)
-        .bench_local_values(|()| {
-            for text in documents {
-                black_box(analyze_text(black_box(text), pack, &settings));
-            }
-        });
+        .bench_local_values(|()| analyse_all(documents, pack, &settings));
 }
 
 /// `analysis::analyze` over an existing parse: the rules alone.

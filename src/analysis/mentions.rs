@@ -446,6 +446,30 @@ mod tests {
     use super::*;
     use crate::rulepack::normalize_phrase;
 
+    /// The words as the char-by-char scan finds them (the original `words`).
+    fn reference(text: &str, base: usize) -> Vec<(String, Span)> {
+        let mut words = Vec::new();
+        let mut start = None;
+        for (offset, ch) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            match (ch.is_alphanumeric(), start) {
+                (true, None) => start = Some(offset),
+                (false, Some(begin)) => {
+                    let mut normalized = text[begin..offset].to_lowercase();
+                    if let Some(stem) = normalized.strip_suffix("isation") {
+                        normalized = format!("{stem}ization");
+                    }
+                    words.push((normalized, Span::new(base + begin, base + offset)));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        words
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig {
             cases: 2_000,
@@ -481,43 +505,6 @@ mod tests {
                 proptest::prop_assert_eq!(lazy.into_string(), padded.clone());
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod word_tests {
-    use super::*;
-
-    /// The words as the char-by-char scan finds them (the original `words`).
-    fn reference(text: &str, base: usize) -> Vec<(String, Span)> {
-        let mut words = Vec::new();
-        let mut start = None;
-        for (offset, ch) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            match (ch.is_alphanumeric(), start) {
-                (true, None) => start = Some(offset),
-                (false, Some(begin)) => {
-                    let mut normalized = text[begin..offset].to_lowercase();
-                    if let Some(stem) = normalized.strip_suffix("isation") {
-                        normalized = format!("{stem}ization");
-                    }
-                    words.push((normalized, Span::new(base + begin, base + offset)));
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        words
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: 2_000,
-            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
-            ..proptest::prelude::ProptestConfig::default()
-        })]
 
         #[test]
         fn words_are_the_char_scan_words(text in "[a-zA-Z0-9 ,.:_\\-]{0,30}(isation|ISATION|ization)?[ éΣ°]?[a-zA-Z ]{0,10}") {

@@ -296,6 +296,12 @@ pub(super) fn parse_entry_with_pest(
 
 /// Parses the comma-separated items of a `codes:` value.
 pub(super) fn parse_codes(text: &str, base: usize, errors: &mut Vec<SyntaxError>) -> Vec<CodeRef> {
+    codes(text, base, errors, true)
+}
+
+/// The items of a `codes:` value; well-formed ones through the fast path when `fast_path`, every
+/// other one through pest (which reports it).
+fn codes(text: &str, base: usize, errors: &mut Vec<SyntaxError>, fast_path: bool) -> Vec<CodeRef> {
     let mut codes = Vec::new();
     let mut offset = 0;
     for piece in text.split(',') {
@@ -307,7 +313,7 @@ pub(super) fn parse_codes(text: &str, base: usize, errors: &mut Vec<SyntaxError>
             continue;
         }
         // Well-formed codes need no pest (`fast.rs`); pest reports the others.
-        if let Some((code, modifiers)) = fast::code_item(item, item_start) {
+        if fast_path && let Some((code, modifiers)) = fast::code_item(item, item_start) {
             codes.push(CodeRef {
                 span: Span::new(item_start, item_start + item.len()),
                 code,
@@ -350,42 +356,7 @@ pub(super) fn parse_codes_with_pest(
     base: usize,
     errors: &mut Vec<SyntaxError>,
 ) -> Vec<CodeRef> {
-    let mut codes = Vec::new();
-    let mut offset = 0;
-    for piece in text.split(',') {
-        let leading = piece.len() - piece.trim_start().len();
-        let item = piece.trim();
-        let item_start = base + offset + leading;
-        offset += piece.len() + 1;
-        if item.is_empty() {
-            continue;
-        }
-        match NoteParser::parse(Rule::code_item, item) {
-            Ok(mut pairs) => {
-                let Some(root) = pairs.next() else { continue };
-                let mut code = CodeRef {
-                    span: Span::new(item_start, item_start + item.len()),
-                    code: Span::empty(item_start),
-                    modifiers: Vec::new(),
-                };
-                for part in root.into_inner() {
-                    match part.as_rule() {
-                        Rule::code => code.code = span_of(&part, item_start),
-                        Rule::modifier => code.modifiers.push(span_of(&part, item_start)),
-                        _ => {}
-                    }
-                }
-                codes.push(code);
-            }
-            Err(_) => errors.push(SyntaxError {
-                span: Span::new(item_start, item_start + item.len()),
-                message: format!(
-                    "`{item}` is not a billing code; write five letters or digits with optional two-character modifiers, e.g. `97140` or `97140-GP-XS`, separated by commas"
-                ),
-            }),
-        }
-    }
-    codes
+    codes(text, base, errors, false)
 }
 
 #[cfg(test)]
