@@ -1,9 +1,9 @@
 //! The `noteplate` binary as CI and scripts use it: exit codes, the JSON report's exact shape,
 //! standard input, folder walking, stable ordering, and the `rules` / `explain` commands.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use support::*;
 
 use noteplate::rulepack::RulePack;
 use serde_json::Value;
@@ -51,65 +51,6 @@ paywer: medicare
 ## Technique
 - {soft tissue mobilization|myofacial release}
 ";
-
-fn noteplate() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_noteplate"));
-    command.env("NO_COLOR", "1");
-    command
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    noteplate()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn run_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
-    let mut child = noteplate()
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn code(output: &Output) -> i32 {
-    output
-        .status
-        .code()
-        .expect("exited normally, not by a signal")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|error| panic!("not JSON ({error}): {}", stdout(output)))
-}
-
-fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(path, contents).unwrap();
-}
-
-fn temp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a temporary folder")
-}
 
 /// (path, rule) of every diagnostic in a JSON report.
 fn findings(report: &Value) -> Vec<(String, String)> {

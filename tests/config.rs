@@ -3,60 +3,17 @@
 //! the findings, `noteplate config`, and errors that name `file:line:column` and exit 2.
 //! See docs/configuration.md.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
+use support::*;
 
 use noteplate::config::Resolver;
 use noteplate::rulepack::Severity;
 use serde_json::Value;
 
 // ------------------------------------------------------------------------------------ helpers
-
-fn noteplate() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_noteplate"));
-    command.env("NO_COLOR", "1");
-    command
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    noteplate()
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited normally")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn write(dir: &Path, name: &str, contents: &str) {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(path, contents).unwrap();
-}
-
-fn temp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a temporary folder")
-}
-
-/// A folder that is a repository root, so discovery never looks above it.
-fn repo() -> tempfile::TempDir {
-    let dir = temp();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    dir
-}
 
 /// `check --format json` in `dir`; returns (exit code, [(path, rule, line)]).
 fn check(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64)>) {
@@ -131,9 +88,9 @@ fn disabling(rule: &str) -> String {
 fn closest_configuration_wins_across_three_levels() {
     let dir = repo();
     let root = dir.path();
-    write(root, "noteplate.toml", &disabling(CODE));
-    write(root, "a/.noteplate.toml", &disabling(KEY));
-    write(root, "a/b/noteplate.toml", &disabling(TECHNIQUE));
+    write(root, "noteplate.toml", disabling(CODE));
+    write(root, "a/.noteplate.toml", disabling(KEY));
+    write(root, "a/b/noteplate.toml", disabling(TECHNIQUE));
     for template in ["t.note", "a/t.note", "a/b/t.note", "a/b/c/t.note"] {
         write(root, template, THREE_WARNINGS);
     }
@@ -168,8 +125,8 @@ fn closest_configuration_wins_across_three_levels() {
 #[test]
 fn noteplate_toml_is_preferred_over_dot_noteplate_toml_in_one_folder() {
     let dir = repo();
-    write(dir.path(), "noteplate.toml", &disabling(CODE));
-    write(dir.path(), ".noteplate.toml", &disabling(KEY));
+    write(dir.path(), "noteplate.toml", disabling(CODE));
+    write(dir.path(), ".noteplate.toml", disabling(KEY));
     write(dir.path(), "t.note", THREE_WARNINGS);
     let (_, findings) = check(dir.path(), &["t.note"]);
     assert_eq!(rules_for(&findings, "t.note"), [KEY, TECHNIQUE]);
@@ -180,7 +137,7 @@ fn discovery_stops_at_the_repository_root() {
     let dir = temp();
     let outer = dir.path();
     // Above the repository: must not apply inside it.
-    write(outer, "noteplate.toml", &disabling(CODE));
+    write(outer, "noteplate.toml", disabling(CODE));
     std::fs::create_dir_all(outer.join("repo/.git")).unwrap();
     write(outer, "repo/templates/t.note", THREE_WARNINGS);
     // Not a repository: the configuration above applies.
@@ -210,7 +167,7 @@ fn discovery_stops_at_the_repository_root() {
 #[test]
 fn stdin_filename_decides_where_configuration_is_looked_up() {
     let dir = repo();
-    write(dir.path(), "sub/noteplate.toml", &disabling(TECHNIQUE));
+    write(dir.path(), "sub/noteplate.toml", disabling(TECHNIQUE));
     let mut child = noteplate()
         .current_dir(dir.path())
         .args([
@@ -363,7 +320,7 @@ type: evaluation
     write(
         dir.path(),
         "clinic/own.note",
-        &template.replace("type: evaluation", "type: evaluation\npayer: medicare"),
+        template.replace("type: evaluation", "type: evaluation\npayer: medicare"),
     );
     let (_, findings) = check(dir.path(), &["clinic/own.note"]);
     assert!(
@@ -422,9 +379,9 @@ requires = ["response"]
 #[test]
 fn explicit_config_is_used_for_every_file_instead_of_discovery() {
     let dir = repo();
-    write(dir.path(), "noteplate.toml", &disabling(CODE));
-    write(dir.path(), "sub/noteplate.toml", &disabling(KEY));
-    write(dir.path(), "ci/strict.toml", &disabling(TECHNIQUE));
+    write(dir.path(), "noteplate.toml", disabling(CODE));
+    write(dir.path(), "sub/noteplate.toml", disabling(KEY));
+    write(dir.path(), "ci/strict.toml", disabling(TECHNIQUE));
     write(dir.path(), "t.note", THREE_WARNINGS);
     write(dir.path(), "sub/t.note", THREE_WARNINGS);
     let (_, findings) = check(
@@ -447,7 +404,7 @@ fn explicit_config_that_does_not_exist_exits_2() {
 #[test]
 fn isolated_ignores_configuration_files_even_broken_ones() {
     let dir = repo();
-    write(dir.path(), "noteplate.toml", &disabling(CODE));
+    write(dir.path(), "noteplate.toml", disabling(CODE));
     write(dir.path(), "t.note", THREE_WARNINGS);
     let (_, findings) = check(dir.path(), &["--isolated", "t.note"]);
     assert_eq!(rules_for(&findings, "t.note"), [CODE, KEY, TECHNIQUE]);

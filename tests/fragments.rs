@@ -2,58 +2,17 @@
 //! root and `include-roots`, symlinks, cycles, the `include-*` rules, and fragment sections
 //! counting toward the including template's required sections.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use support::*;
 
 use noteplate::analysis::{self, IncludeOutcome, Settings};
 use noteplate::config::{ProjectConfig, Resolver};
 use serde_json::Value;
 
 // ------------------------------------------------------------------------------------ helpers
-
-fn noteplate() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_noteplate"));
-    command.env("NO_COLOR", "1");
-    command
-}
-
-/// Runs the binary, killing it (and failing) if it takes longer than 30 s: a cycle must not hang.
-fn run(dir: &Path, args: &[&str]) -> Output {
-    let mut child = noteplate()
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let started = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if started.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("noteplate {args:?} did not finish within 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn write(dir: &Path, name: &str, contents: &str) {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(path, contents).unwrap();
-}
-
-fn repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    dir
-}
 
 /// (path, rule, line, message) of every finding of `check --format json`, and the exit code.
 fn check(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, String)>) {
@@ -199,7 +158,7 @@ fn nested_fragments_resolve_relative_to_the_fragment_and_count() {
     write(
         dir.path(),
         "templates/visit.note",
-        &VISIT.replace("../shared/response.note", "../shared/outcome.note"),
+        VISIT.replace("../shared/response.note", "../shared/outcome.note"),
     );
     // outcome.note includes parts/response.note, relative to itself.
     write(
@@ -221,7 +180,7 @@ fn nested_fragments_resolve_relative_to_the_fragment() {
     write(
         dir.path(),
         "templates/t.note",
-        &includes(&["../shared/outcome.note"]),
+        includes(&["../shared/outcome.note"]),
     );
     write(
         dir.path(),
@@ -244,7 +203,7 @@ fn a_missing_file_is_include_not_found_on_its_line() {
     write(
         dir.path(),
         "t.note",
-        &format!("## Plan\n***\n{}", includes(&["shared/nope.note"])),
+        format!("## Plan\n***\n{}", includes(&["shared/nope.note"])),
     );
     let (_, findings) = check(dir.path(), &["t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-not-found", 3)]);
@@ -259,7 +218,7 @@ fn a_missing_file_is_include_not_found_on_its_line() {
 fn a_folder_is_not_a_fragment() {
     let dir = repo();
     write(dir.path(), "shared/x.note", RESPONSE);
-    write(dir.path(), "t.note", &includes(&["shared"]));
+    write(dir.path(), "t.note", includes(&["shared"]));
     let (_, findings) = check(dir.path(), &["t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-not-found", 1)]);
 }
@@ -269,11 +228,7 @@ fn a_path_outside_the_root_is_include_outside_root() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("project/.git")).unwrap();
     write(dir.path(), "outside.note", RESPONSE);
-    write(
-        dir.path(),
-        "project/t.note",
-        &includes(&["../outside.note"]),
-    );
+    write(dir.path(), "project/t.note", includes(&["../outside.note"]));
     let (_, findings) = check(&dir.path().join("project"), &["t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-outside-root", 1)]);
     // Not read: an outside file's sections and findings do not count.
@@ -289,7 +244,7 @@ fn an_absolute_path_outside_the_root_is_include_outside_root() {
     write(
         dir.path(),
         "project/t.note",
-        &includes(&[absolute.to_str().unwrap()]),
+        includes(&[absolute.to_str().unwrap()]),
     );
     let (_, findings) = check(&dir.path().join("project"), &["t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-outside-root", 1)]);
@@ -323,7 +278,7 @@ fn a_symlink_pointing_outside_the_root_is_include_outside_root() {
     write(
         dir.path(),
         "project/t.note",
-        &includes(&[
+        includes(&[
             "shared/response.note",
             "linked/response.note",
             "shared/plan.note",
@@ -345,14 +300,14 @@ fn a_cycle_is_reported_without_hanging() {
     write(
         dir.path(),
         "a.note",
-        &format!("## Plan\n***\n{}", includes(&["b.note"])),
+        format!("## Plan\n***\n{}", includes(&["b.note"])),
     );
     write(
         dir.path(),
         "b.note",
-        &format!("## Goals\n***\n{}", includes(&["a.note"])),
+        format!("## Goals\n***\n{}", includes(&["a.note"])),
     );
-    write(dir.path(), "self.note", &includes(&["self.note"]));
+    write(dir.path(), "self.note", includes(&["self.note"]));
     let (exit, findings) = check(dir.path(), &["a.note", "b.note", "self.note"]);
     assert_ne!(exit, 2, "a cycle is a finding, not a crash: {findings:?}");
     // A file including itself: include-cycle on that line.
@@ -377,9 +332,9 @@ fn a_cycle_is_reported_without_hanging() {
 #[test]
 fn a_longer_cycle_terminates() {
     let dir = repo();
-    write(dir.path(), "a.note", &includes(&["b.note"]));
-    write(dir.path(), "b.note", &includes(&["c.note", "a.note"]));
-    write(dir.path(), "c.note", &includes(&["a.note", "b.note"]));
+    write(dir.path(), "a.note", includes(&["b.note"]));
+    write(dir.path(), "b.note", includes(&["c.note", "a.note"]));
+    write(dir.path(), "c.note", includes(&["a.note", "b.note"]));
     let (exit, findings) = check(dir.path(), &["."]);
     assert_ne!(exit, 2, "{findings:?}");
 }
@@ -388,9 +343,9 @@ fn a_longer_cycle_terminates() {
 fn a_diamond_is_not_a_cycle() {
     let dir = repo();
     // t includes x and y; both include z. z is read twice but there is no cycle.
-    write(dir.path(), "t.note", &includes(&["x.note", "y.note"]));
-    write(dir.path(), "x.note", &includes(&["z.note"]));
-    write(dir.path(), "y.note", &includes(&["z.note"]));
+    write(dir.path(), "t.note", includes(&["x.note", "y.note"]));
+    write(dir.path(), "x.note", includes(&["z.note"]));
+    write(dir.path(), "y.note", includes(&["z.note"]));
     write(dir.path(), "z.note", "## Plan\n***\n");
     let (_, findings) = check(dir.path(), &["t.note"]);
     assert!(findings.is_empty(), "{findings:?}");
@@ -402,7 +357,7 @@ fn fragment_findings_are_summarised_on_the_include_line() {
     write(
         dir.path(),
         "templates/t.note",
-        &format!(
+        format!(
             "## Plan\n***\n\n{}",
             includes(&["../shared/bad.note", "../shared/good.note"])
         ),
@@ -471,7 +426,7 @@ fn include_roots_allow_a_shared_folder() {
     write(
         top,
         "clinic/templates/t.note",
-        &includes(&[
+        includes(&[
             "../../shared-fragments/plan.note",
             "../../elsewhere/plan.note",
         ]),
@@ -514,12 +469,12 @@ fn project_root_is_the_closest_config_folder() {
     write(
         dir.path(),
         "clinic/t.note",
-        &includes(&["../common/plan.note"]),
+        includes(&["../common/plan.note"]),
     );
     write(
         dir.path(),
         "other/t.note",
-        &includes(&["../common/plan.note"]),
+        includes(&["../common/plan.note"]),
     );
     let (_, findings) = check(dir.path(), &["clinic/t.note", "other/t.note"]);
     assert_eq!(
@@ -537,12 +492,12 @@ fn without_config_or_repository_the_templates_folder_is_the_root() {
     write(
         dir.path(),
         "templates/t.note",
-        &includes(&["../common/plan.note"]),
+        includes(&["../common/plan.note"]),
     );
     write(
         dir.path(),
         "templates/u.note",
-        &includes(&["parts/plan.note"]),
+        includes(&["parts/plan.note"]),
     );
     write(dir.path(), "templates/parts/plan.note", "## Plan\n***\n");
     let (_, findings) = check(dir.path(), &["templates/t.note", "templates/u.note"]);
@@ -588,11 +543,7 @@ fn a_bare_config_file_name_still_confines_includes() {
     std::fs::create_dir_all(dir.path().join("project/.git")).unwrap();
     write(dir.path(), "outside.note", RESPONSE);
     write(dir.path(), "project/ci.toml", "");
-    write(
-        dir.path(),
-        "project/t.note",
-        &includes(&["../outside.note"]),
-    );
+    write(dir.path(), "project/t.note", includes(&["../outside.note"]));
     let project = dir.path().join("project");
     let (_, findings) = check(&project, &["--config", "./ci.toml", "t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-outside-root", 1)]);
@@ -609,7 +560,7 @@ fn a_fragment_is_not_a_daily_note_of_its_own() {
         "shared/plan.note",
         "## Plan\nContinue plan of care.\n",
     );
-    write(dir.path(), "t.note", &includes(&["shared/plan.note"]));
+    write(dir.path(), "t.note", includes(&["shared/plan.note"]));
     let (_, findings) = check(dir.path(), &["t.note"]);
     // missing-date / missing-signature of the fragment must not be summarised at the include.
     assert!(
@@ -741,12 +692,12 @@ fn a_two_file_cycle_fails_the_check() {
     write(
         dir.path(),
         "a.note",
-        &format!("## Plan\n***\n{}", includes(&["b.note"])),
+        format!("## Plan\n***\n{}", includes(&["b.note"])),
     );
     write(
         dir.path(),
         "b.note",
-        &format!("## Goals\n***\n{}", includes(&["a.note"])),
+        format!("## Goals\n***\n{}", includes(&["a.note"])),
     );
     let (exit, findings) = check(dir.path(), &["."]);
     assert!(

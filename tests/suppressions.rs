@@ -2,8 +2,10 @@
 //! `unused-suppression` and its fix, unknown rule ids and misspelt directives, comments inside
 //! the front matter, and the editor's "Disable RULE for this line/file" edits.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use support::*;
 
 use noteplate::analysis::{self, Diagnostic, Edit, Settings, suppressions};
 use noteplate::line_index::LineIndex;
@@ -44,16 +46,6 @@ fn apply(text: &str, edits: &[Edit]) -> String {
         out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
     }
     out
-}
-
-fn noteplate(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_noteplate"))
-        .env("NO_COLOR", "1")
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
 }
 
 /// One typo'd technique per line, lines 6 to 10 (each is `unknown-technique` on its own line).
@@ -341,7 +333,7 @@ fn fix_removes_unused_suppressions_through_the_binary() {
         "## Plan\n<!-- noteplate-disable-next-line unknown-technique -->\nContinue plan of care.\n";
     std::fs::write(dir.path().join("t.note"), text).unwrap();
 
-    let output = noteplate(dir.path(), &["check", "--format", "json", "t.note"]);
+    let output = run(dir.path(), &["check", "--format", "json", "t.note"]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let rules: Vec<(&str, u64)> = report["diagnostics"]
         .as_array()
@@ -356,14 +348,14 @@ fn fix_removes_unused_suppressions_through_the_binary() {
         .collect();
     assert_eq!(rules, [(UNUSED, 2)]);
 
-    let output = noteplate(dir.path(), &["check", "--diff", "t.note"]);
+    let output = run(dir.path(), &["check", "--diff", "t.note"]);
     let diff = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(
         diff.contains("-<!-- noteplate-disable-next-line unknown-technique -->"),
         "{diff}"
     );
 
-    let output = noteplate(dir.path(), &["check", "--fix", "t.note"]);
+    let output = run(dir.path(), &["check", "--fix", "t.note"]);
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         std::fs::read_to_string(dir.path().join("t.note")).unwrap(),
@@ -633,7 +625,7 @@ fn unused_suppression_follows_the_project_configuration() {
     let text = "## Plan\n<!-- noteplate-disable-next-line unknown-technique -->\nContinue.\n";
     std::fs::write(dir.path().join("t.note"), text).unwrap();
     let rules = |dir: &Path| -> Vec<(String, String)> {
-        let output = noteplate(dir, &["check", "--format", "json", "t.note"]);
+        let output = run(dir, &["check", "--format", "json", "t.note"]);
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         report["diagnostics"]
             .as_array()
