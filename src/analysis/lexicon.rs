@@ -10,8 +10,6 @@
 //! arguments: results do not depend on what was analysed before.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use super::fuzzy;
@@ -279,61 +277,10 @@ fn remember<V>(memo: &RefCell<FxHashMap<String, V>>, key: &str, value: V) {
     memo.insert(key.to_string(), value);
 }
 
-/// `HashMap` with the Fx hash (as in rustc): a multiply and a rotate per word. The analysis's
-/// maps hold a template's own short strings, where SipHash's DoS resistance buys nothing and costs
-/// a good share of the time.
-pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-pub(crate) type FxHashSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
-
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    fn write_u8(&mut self, value: u8) {
-        self.add(u64::from(value));
-    }
-
-    fn write_u32(&mut self, value: u32) {
-        self.add(u64::from(value));
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.add(value);
-    }
-
-    fn write_usize(&mut self, value: usize) {
-        self.add(value as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
+/// `HashMap` with the Fx hash (rustc's, from `rustc-hash`): a multiply and a rotate per word. The
+/// analysis's maps hold a template's own short strings, where SipHash's DoS resistance buys
+/// nothing and costs a good share of the time.
+pub(crate) use rustc_hash::{FxHashMap, FxHashSet};
 
 #[cfg(test)]
 mod tests {
