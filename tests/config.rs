@@ -6,7 +6,6 @@
 mod support;
 
 use std::path::Path;
-use std::process::Stdio;
 use support::*;
 
 use noteplate::config::Resolver;
@@ -168,29 +167,18 @@ fn discovery_stops_at_the_repository_root() {
 fn stdin_filename_decides_where_configuration_is_looked_up() {
     let dir = repo();
     write(dir.path(), "sub/noteplate.toml", disabling(TECHNIQUE));
-    let mut child = noteplate()
-        .current_dir(dir.path())
-        .args([
+    let output = run_stdin(
+        dir.path(),
+        &[
             "check",
             "--format",
             "json",
             "--stdin-filename",
             "sub/new.note",
             "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(THREE_WARNINGS.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+        ],
+        THREE_WARNINGS.as_bytes(),
+    );
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let rules: Vec<&str> = report["diagnostics"]
         .as_array()
@@ -883,28 +871,6 @@ fn a_custom_code_requiring_an_unknown_section_kind_is_a_config_error() {
 fn configuration_md() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/configuration.md");
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
-/// The contents of every fenced block of `language` in `markdown`.
-fn fenced_blocks(markdown: &str, language: &str) -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
-    for line in markdown.lines() {
-        let trimmed = line.trim_start();
-        match &mut current {
-            None if trimmed == format!("```{language}") => current = Some(String::new()),
-            Some(_) if trimmed == "```" => blocks.push(current.take().unwrap()),
-            Some(block) => {
-                // Blocks inside list items are indented; drop the list's indentation.
-                let indent = line.len() - trimmed.len();
-                block
-                    .push_str(&line[indent.min(line.len() - line.trim_start_matches(' ').len())..]);
-                block.push('\n');
-            }
-            None => {}
-        }
-    }
-    blocks
 }
 
 #[test]

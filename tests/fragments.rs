@@ -5,7 +5,6 @@
 mod support;
 
 use std::path::Path;
-use std::process::Stdio;
 use support::*;
 
 use noteplate::analysis::{self, IncludeOutcome, Settings};
@@ -572,29 +571,18 @@ fn a_fragment_is_not_a_daily_note_of_its_own() {
 #[test]
 fn stdin_with_a_file_name_resolves_includes() {
     let dir = repo();
-    let mut child = noteplate()
-        .current_dir(dir.path())
-        .args([
+    let output = run_stdin(
+        dir.path(),
+        &[
             "check",
             "--format",
             "json",
             "--stdin-filename",
             "t.note",
             "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(includes(&["missing.note"]).as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+        ],
+        includes(&["missing.note"]).as_bytes(),
+    );
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let rules: Vec<&str> = report["diagnostics"]
         .as_array()
@@ -610,23 +598,6 @@ fn stdin_with_a_file_name_resolves_includes() {
 fn fragments_md() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fragments.md");
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
-fn note_blocks(markdown: &str) -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
-    for line in markdown.lines() {
-        match &mut current {
-            None if line == "```note" => current = Some(String::new()),
-            Some(_) if line == "```" => blocks.push(current.take().unwrap()),
-            Some(block) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-            None => {}
-        }
-    }
-    blocks
 }
 
 #[test]
@@ -648,7 +619,7 @@ fn the_docs_describe_every_include_rule() {
 
 /// The opening example of docs/fragments.md: a template and `shared/response.note`.
 fn docs_example(dir: &Path) {
-    let blocks = note_blocks(&fragments_md());
+    let blocks = fenced_blocks(&fragments_md(), "note");
     assert!(blocks.len() >= 2);
     assert!(
         blocks[0].contains("@include ../shared/response.note"),

@@ -549,24 +549,6 @@ fn disable_for_this_file_edit_goes_after_the_front_matter() {
 
 // -------------------------------------------------------------------- docs/suppressions.md
 
-/// The contents of every ```note block of a Markdown file.
-fn note_blocks(markdown: &str) -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
-    for line in markdown.lines() {
-        match &mut current {
-            None if line == "```note" => current = Some(String::new()),
-            Some(_) if line == "```" => blocks.push(current.take().unwrap()),
-            Some(block) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-            None => {}
-        }
-    }
-    blocks
-}
-
 #[test]
 fn every_example_in_the_docs_suppresses_what_it_names() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/suppressions.md");
@@ -583,7 +565,7 @@ fn every_example_in_the_docs_suppresses_what_it_names() {
             "docs/suppressions.md lacks {directive}"
         );
     }
-    let blocks = note_blocks(&docs);
+    let blocks = fenced_blocks(&docs, "note");
     assert!(blocks.len() >= 5, "found only {} note blocks", blocks.len());
     for block in blocks {
         assert!(

@@ -124,3 +124,25 @@ pub fn repo() -> tempfile::TempDir {
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     dir
 }
+
+/// The contents of every fenced block of `language` in `markdown`.
+pub fn fenced_blocks(markdown: &str, language: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        let trimmed = line.trim_start();
+        match &mut current {
+            None if trimmed == format!("```{language}") => current = Some(String::new()),
+            Some(_) if trimmed == "```" => blocks.push(current.take().unwrap()),
+            Some(block) => {
+                // Blocks inside list items are indented; drop the list's indentation.
+                let indent = line.len() - trimmed.len();
+                block
+                    .push_str(&line[indent.min(line.len() - line.trim_start_matches(' ').len())..]);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
