@@ -12,10 +12,18 @@ use super::encoding::{self, Encoding};
 use crate::analysis::{Diagnostic, Semantics};
 use crate::syntax::Parse;
 
+/// Which text of a document something is about: the client's version, and which opening of the
+/// document it was (a document closed and opened again may start again at the same version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Revision {
+    pub opened: u64,
+    pub version: i32,
+}
+
 /// An analysis of one version of a document; shared with handlers without copying.
 #[derive(Debug)]
 pub struct Snapshot {
-    pub version: i32,
+    pub revision: Revision,
     pub rope: Rope,
     pub text: String,
     pub parse: Parse,
@@ -31,24 +39,38 @@ pub struct Snapshot {
 pub struct Document {
     pub rope: Rope,
     pub version: i32,
+    /// Counts openings (see [`Revision`]).
+    pub opened: u64,
     /// The latest analysis; may be for an older version.
     pub analysis: Option<Arc<Snapshot>>,
     /// The version an analysis has been scheduled for, so a burst of handlers schedules one.
     pub scheduled: Option<i32>,
 }
 
+impl Document {
+    pub fn revision(&self) -> Revision {
+        Revision {
+            opened: self.opened,
+            version: self.version,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Documents {
     open: HashMap<Uri, Document>,
+    openings: u64,
 }
 
 impl Documents {
     pub fn open(&mut self, uri: Uri, text: &str, version: i32) {
+        self.openings += 1;
         self.open.insert(
             uri,
             Document {
                 rope: Rope::from_str(text),
                 version,
+                opened: self.openings,
                 analysis: None,
                 scheduled: None,
             },
@@ -120,6 +142,20 @@ mod tests {
             range_length: None,
             text: text.to_string(),
         }
+    }
+
+    #[test]
+    fn reopening_at_the_same_version_is_another_revision() {
+        let uri: Uri = "file:///a.note".parse().unwrap();
+        let mut documents = Documents::default();
+        documents.open(uri.clone(), "first text", 1);
+        let first = documents.get(&uri).unwrap().revision();
+        documents.close(&uri);
+        documents.open(uri.clone(), "second text", 1);
+        let second = documents.get(&uri).unwrap().revision();
+        assert_eq!((first.version, second.version), (1, 1));
+        // An analysis of the first text must never pass for one of the second.
+        assert_ne!(first, second);
     }
 
     #[test]

@@ -89,7 +89,7 @@ impl Backend {
     /// Analyses the document's current version after the debounce delay, off the protocol task,
     /// and publishes the result with that version unless a newer version arrived meanwhile.
     fn schedule(&self, uri: Uri) {
-        let version = {
+        let revision = {
             let mut documents = lock(&self.state.documents);
             let Some(document) = documents.get_mut(&uri) else {
                 return;
@@ -98,7 +98,7 @@ impl Backend {
                 return;
             }
             document.scheduled = Some(document.version);
-            document.version
+            document.revision()
         };
         let state = self.state.clone();
         let client = self.client.clone();
@@ -109,7 +109,7 @@ impl Backend {
             }
             let stale = lock(&state.documents)
                 .get(&uri)
-                .is_none_or(|document| document.version != version);
+                .is_none_or(|document| document.revision() != revision);
             if stale {
                 return; // closed, or a newer change scheduled its own analysis
             }
@@ -123,11 +123,13 @@ impl Backend {
                     let rope = {
                         let documents = lock(&worker_state.documents);
                         match documents.get(&worker_uri) {
-                            Some(document) if document.version == version => document.rope.clone(),
+                            Some(document) if document.revision() == revision => {
+                                document.rope.clone()
+                            }
                             _ => return None, // closed or stale
                         }
                     };
-                    Some(Arc::new(worker_state.analyze(&worker_uri, rope, version)))
+                    Some(Arc::new(worker_state.analyze(&worker_uri, rope, revision)))
                 })
                 .await;
             let snapshot = match analysed {
@@ -146,7 +148,7 @@ impl Backend {
             let replaced = {
                 let mut documents = lock(&state.documents);
                 match documents.get_mut(&uri) {
-                    Some(document) if document.version == version => {
+                    Some(document) if document.revision() == revision => {
                         document.analysis.replace(snapshot.clone())
                     }
                     _ => return,
@@ -170,10 +172,10 @@ impl Backend {
                 let _publishing = state.publishing.lock().await;
                 let current = lock(&state.documents)
                     .get(&uri)
-                    .is_some_and(|document| document.version == version);
+                    .is_some_and(|document| document.revision() == revision);
                 if current {
                     client
-                        .publish_diagnostics(uri, diagnostics, Some(version))
+                        .publish_diagnostics(uri, diagnostics, Some(revision.version))
                         .await;
                 }
             }

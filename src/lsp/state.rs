@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types as lsp;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use super::documents::{Documents, Snapshot};
+use super::documents::{Documents, Revision, Snapshot};
 use super::encoding::Encoding;
 use super::settings::ClientSettings;
 use super::worker::Worker;
@@ -144,7 +144,7 @@ impl State {
             let documents = lock(&self.documents);
             let document = documents.get(uri)?;
             if let Some(analysis) = &document.analysis
-                && analysis.version == document.version
+                && analysis.revision == document.revision()
             {
                 return Some(analysis.clone());
             }
@@ -159,20 +159,20 @@ impl State {
 
     /// The analysis of the document's current version, computing it on this thread if needed.
     fn snapshot(&self, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
-        let (rope, version) = {
+        let (rope, revision) = {
             let documents = lock(&self.documents);
             let document = documents.get(uri)?;
             if let Some(analysis) = &document.analysis
-                && analysis.version == document.version
+                && analysis.revision == document.revision()
             {
                 return Some(analysis.clone());
             }
-            (document.rope.clone(), document.version)
+            (document.rope.clone(), document.revision())
         };
-        let snapshot = Arc::new(self.analyze(uri, rope, version));
+        let snapshot = Arc::new(self.analyze(uri, rope, revision));
         let mut documents = lock(&self.documents);
         if let Some(document) = documents.get_mut(uri)
-            && document.version == version
+            && document.revision() == revision
         {
             document.analysis = Some(snapshot.clone());
         }
@@ -228,7 +228,7 @@ impl State {
         (config.pack.clone(), settings)
     }
 
-    pub fn analyze(&self, uri: &lsp::Uri, rope: ropey::Rope, version: i32) -> Snapshot {
+    pub fn analyze(&self, uri: &lsp::Uri, rope: ropey::Rope, revision: Revision) -> Snapshot {
         let text = rope.to_string();
         let (config, config_error) = self.project_config(uri);
         let settings = self.merged_settings(&config.settings);
@@ -247,7 +247,7 @@ impl State {
             &includes,
         );
         Snapshot {
-            version,
+            revision,
             rope,
             text,
             parse,
