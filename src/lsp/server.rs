@@ -113,29 +113,13 @@ impl Backend {
             if stale {
                 return; // closed, or a newer change scheduled its own analysis
             }
-            // On the analysis thread, in turn; a job whose version is stale by then does nothing
-            // (a newer change scheduled its own analysis, after this one).
-            let worker_state = state.clone();
-            let worker_uri = uri.clone();
-            let analysed = state
-                .worker
-                .run(move || {
-                    let rope = {
-                        let documents = lock(&worker_state.documents);
-                        match documents.get(&worker_uri) {
-                            Some(document) if document.revision() == revision => {
-                                document.rope.clone()
-                            }
-                            _ => return None, // closed or stale
-                        }
-                    };
-                    Some(Arc::new(worker_state.analyze(&worker_uri, rope, revision)))
-                })
-                .await;
-            let snapshot = match analysed {
-                Some(Some(snapshot)) => snapshot,
-                Some(None) => return,
-                None => {
+            // On the analysis thread, in turn; a job whose revision is stale by then does nothing
+            // (a newer change scheduled its own analysis, after this one). A hover may already
+            // have analysed this revision; then that analysis is used.
+            let snapshot = match state.analyse_on_worker(&uri, Some(revision)).await {
+                Ok(Some(snapshot)) => snapshot,
+                Ok(None) => return,
+                Err(_) => {
                     client
                         .log_message(
                             MessageType::ERROR,
@@ -145,20 +129,6 @@ impl Backend {
                     return;
                 }
             };
-            let replaced = {
-                let mut documents = lock(&state.documents);
-                match documents.get_mut(&uri) {
-                    Some(document) if document.revision() == revision => {
-                        document.analysis.replace(snapshot.clone())
-                    }
-                    _ => return,
-                }
-            };
-            // Freeing the previous analysis (a whole syntax tree: milliseconds on a big
-            // document) happens off the protocol threads and outside the lock.
-            if let Some(replaced) = replaced {
-                tokio::task::spawn_blocking(move || drop(replaced));
-            }
             show_config_status(&client, &state, &snapshot).await;
             if state.pushes() {
                 let encoding = state.encoding();

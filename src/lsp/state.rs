@@ -20,6 +20,10 @@ use crate::config::{ConfigError, ProjectConfig, Resolver};
 use crate::fragments;
 use crate::rulepack::RulePack;
 
+/// An analysis panicked (a bug); the server stays up and says so in its log.
+#[derive(Debug)]
+pub struct AnalysisPanicked;
+
 pub struct State {
     pub documents: Mutex<Documents>,
     pub encoding: Mutex<Encoding>,
@@ -136,47 +140,92 @@ impl State {
         }
     }
 
-    /// The analysis of the document's current version: the last one if it is current, else
+    /// The analysis of the document's current revision: the last one if it is current, else
     /// computed on the analysis thread (after any analysis already queued there, which may well
-    /// be this very version's). `None` for a document that is not open.
+    /// be this very revision's). `None` for a document that is not open.
     pub async fn current_snapshot(self: &Arc<Self>, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
-        {
-            let documents = lock(&self.documents);
-            let document = documents.get(uri)?;
-            if let Some(analysis) = &document.analysis
-                && analysis.revision == document.revision()
-            {
-                return Some(analysis.clone());
+        if let Some(analysis) = self.stored_snapshot(uri)? {
+            return Some(analysis);
+        }
+        match self.analyse_on_worker(uri, None).await {
+            Ok(snapshot) => snapshot,
+            Err(AnalysisPanicked) => {
+                // The request gets no answer rather than a stale one; stderr is the client's log.
+                eprintln!("noteplate: internal error analysing {}", uri.as_str());
+                None
             }
         }
-        let state = self.clone();
-        let uri = uri.clone();
-        self.worker
-            .run(move || state.snapshot(&uri))
-            .await
-            .flatten()
     }
 
-    /// The analysis of the document's current version, computing it on this thread if needed.
-    fn snapshot(&self, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
+    /// On the analysis thread, in turn: the analysis of the document's current revision,
+    /// computed and stored unless one is stored already. With `only`, nothing is done (`None`)
+    /// unless the document is still at that revision when the job's turn comes: a newer change
+    /// scheduled its own analysis. The analysis it replaces (a whole syntax tree: milliseconds to
+    /// free on a big document) is freed on a blocking thread, away from the analysis thread and
+    /// every lock.
+    pub async fn analyse_on_worker(
+        self: &Arc<Self>,
+        uri: &lsp::Uri,
+        only: Option<Revision>,
+    ) -> Result<Option<Arc<Snapshot>>, AnalysisPanicked> {
+        let state = self.clone();
+        let uri = uri.clone();
+        let Some((snapshot, replaced)) = self
+            .worker
+            .run(move || {
+                if let Some(revision) = only
+                    && lock(&state.documents)
+                        .get(&uri)
+                        .is_none_or(|document| document.revision() != revision)
+                {
+                    return None;
+                }
+                state.snapshot(&uri)
+            })
+            .await
+            .ok_or(AnalysisPanicked)?
+        else {
+            return Ok(None);
+        };
+        if let Some(replaced) = replaced {
+            tokio::task::spawn_blocking(move || drop(replaced));
+        }
+        Ok(Some(snapshot))
+    }
+
+    /// The stored analysis if it is of the document's current revision; `None` for a document
+    /// that is not open.
+    fn stored_snapshot(&self, uri: &lsp::Uri) -> Option<Option<Arc<Snapshot>>> {
+        let documents = lock(&self.documents);
+        let document = documents.get(uri)?;
+        Some(
+            document
+                .analysis
+                .clone()
+                .filter(|analysis| analysis.revision == document.revision()),
+        )
+    }
+
+    /// The analysis of the document's current revision, computing and storing it on this thread
+    /// if needed, with the analysis it replaced.
+    fn snapshot(&self, uri: &lsp::Uri) -> Option<(Arc<Snapshot>, Option<Arc<Snapshot>>)> {
+        if let Some(analysis) = self.stored_snapshot(uri)? {
+            return Some((analysis, None));
+        }
         let (rope, revision) = {
             let documents = lock(&self.documents);
             let document = documents.get(uri)?;
-            if let Some(analysis) = &document.analysis
-                && analysis.revision == document.revision()
-            {
-                return Some(analysis.clone());
-            }
             (document.rope.clone(), document.revision())
         };
         let snapshot = Arc::new(self.analyze(uri, rope, revision));
         let mut documents = lock(&self.documents);
-        if let Some(document) = documents.get_mut(uri)
-            && document.revision() == revision
-        {
-            document.analysis = Some(snapshot.clone());
-        }
-        Some(snapshot)
+        let replaced = match documents.get_mut(uri) {
+            Some(document) if document.revision() == revision => {
+                document.analysis.replace(snapshot.clone())
+            }
+            _ => None,
+        };
+        Some((snapshot, replaced))
     }
 
     /// The project configuration for a document, and the configuration error if its files are
