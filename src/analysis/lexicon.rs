@@ -1,11 +1,13 @@
 //! What the technique rules derive from the pack's lexicon (normalised names by length, head
 //! words, abbreviations, the set of lookup keys), built once per thread and pack content instead
-//! of once per analysis, plus memos of the fuzzy tests over it. `noteplate check` analyses
+//! of once per analysis, plus memos of the fuzzy tests over it and of what each technique-section
+//! run says (`technique_runs.rs`, which owns that memo's logic). `noteplate check` analyses
 //! thousands of small files and the language server re-analyses on every keystroke; rebuilding
 //! these tables each time cost more than the rules themselves.
 //!
-//! The cache is checked against the pack on every use (the technique names and abbreviations it
-//! was built from are kept and compared), so a changed or different pack never sees stale data.
+//! The cache is checked against the pack on every use (the technique names, synonyms,
+//! abbreviations and generic phrases it was built from are kept and compared), so a changed or
+//! different pack never sees stale data.
 //! Everything here is a pure function of the pack, and the memos of pure functions of their
 //! arguments: results do not depend on what was analysed before.
 
@@ -303,5 +305,9 @@ mod tests {
         assert!(other.known("zebra glide"));
         assert!(!first.known("zebra glide"));
         assert!(Rc::ptr_eq(&first, &for_pack(&pack)));
+        // Run facts say whether a mention is generic wording, so the generic phrases count too.
+        let mut vaguer = pack.clone();
+        vaguer.vague.push("joint mobilization".to_string());
+        assert!(!Rc::ptr_eq(&first, &for_pack(&vaguer)));
     }
 }
