@@ -138,17 +138,18 @@ fn normalize_word(raw: &str) -> Cow<'_, str> {
     Cow::Owned(normalized)
 }
 
-/// Exactly [`normalize_phrase`](crate::rulepack::normalize_phrase), faster on long ASCII text (a
-/// whole document): runs of ASCII letters and digits are copied in one go, lower-cased, and only
-/// other chars are decoded.
-pub fn normalize_text(text: &str) -> String {
+/// Exactly [`normalize_phrase`](crate::rulepack::normalize_phrase), by the byte-table scan that
+/// [`LazyNormalized`] uses: the reference the tests hold that scan to.
+#[cfg(test)]
+fn normalize_text(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len());
     normalize_into(text, &mut out);
     into_string(out)
 }
 
-/// `format!(" {} ", normalize_phrase(text))`, without the copy.
-pub fn normalize_text_padded(text: &str) -> String {
+/// `format!(" {} ", normalize_phrase(text))`: what [`LazyNormalized`] builds step by step.
+#[cfg(test)]
+fn normalize_text_padded(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len() + 2);
     out.push(b' ');
     normalize_into(text, &mut out);
@@ -156,9 +157,9 @@ pub fn normalize_text_padded(text: &str) -> String {
     into_string(out)
 }
 
-/// [`normalize_text_padded`] of a whole document, normalised only as far as a search needs:
-/// "does this phrase occur anywhere?" is usually answered near the top of a template, and
-/// normalising all of a 1 MB document for it took longer than the rest of the rule.
+/// `format!(" {} ", normalize_phrase(text))` of a whole document, normalised only as far as a
+/// search needs: "does this phrase occur anywhere?" is usually answered near the top of a
+/// template, and normalising all of a 1 MB document for it took longer than the rest of the rule.
 pub struct LazyNormalized<'t> {
     text: &'t str,
     /// The normalised text so far (the whole of it once `at == text.len()` and `finished`).
@@ -243,6 +244,7 @@ struct NormalizeState {
 
 /// Appends `normalize_phrase(text)` to `out` (which may already hold a prefix: a separator is
 /// only written between two words of `text`).
+#[cfg(test)]
 fn normalize_into(text: &str, out: &mut Vec<u8>) {
     normalize_run(text, out, &mut NormalizeState::default());
 }
@@ -313,6 +315,7 @@ const ASCII_NORMAL: [u8; 128] = {
 };
 
 /// Only ASCII bytes and whole encoded chars are ever pushed, so this is valid UTF-8.
+#[cfg(test)]
 fn into_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes)
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
