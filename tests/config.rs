@@ -16,33 +16,12 @@ use serde_json::Value;
 
 /// `check --format json` in `dir`; returns (exit code, [(path, rule, line)]).
 fn check(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64)>) {
-    let mut all = vec!["check", "--format", "json"];
-    all.extend_from_slice(args);
-    let output = run(dir, &all);
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-        panic!(
-            "not JSON ({error}); stdout: {} stderr: {}",
-            stdout(&output),
-            stderr(&output)
-        )
-    });
-    let findings = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["path"]
-                    .as_str()
-                    .unwrap()
-                    .trim_start_matches("./")
-                    .to_string(),
-                d["rule"].as_str().unwrap().to_string(),
-                d["range"]["start"]["line"].as_u64().unwrap(),
-            )
-        })
+    let (code, findings) = check_json(dir, args);
+    let findings = findings
+        .into_iter()
+        .map(|(path, rule, line, _)| (path, rule, line))
         .collect();
-    (code(&output), findings)
+    (code, findings)
 }
 
 /// The rules reported for `path`, sorted, without duplicates.

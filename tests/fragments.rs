@@ -13,38 +13,6 @@ use serde_json::Value;
 
 // ------------------------------------------------------------------------------------ helpers
 
-/// (path, rule, line, message) of every finding of `check --format json`, and the exit code.
-fn check(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, String)>) {
-    let mut all = vec!["check", "--format", "json"];
-    all.extend_from_slice(args);
-    let output = run(dir, &all);
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-        panic!(
-            "not JSON ({error}); stdout: {} stderr: {}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    let findings = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["path"]
-                    .as_str()
-                    .unwrap()
-                    .trim_start_matches("./")
-                    .to_string(),
-                d["rule"].as_str().unwrap().to_string(),
-                d["range"]["start"]["line"].as_u64().unwrap(),
-                d["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    (output.status.code().expect("exited normally"), findings)
-}
-
 /// (rule, line) pairs reported for `path`.
 fn at(findings: &[(String, String, u64, String)], path: &str) -> Vec<(String, u64)> {
     findings
@@ -95,7 +63,7 @@ fn a_fragments_response_section_satisfies_missing_response() {
     let dir = repo();
     write(dir.path(), "templates/visit.note", VISIT);
     write(dir.path(), "shared/response.note", RESPONSE);
-    let (exit, findings) = check(dir.path(), &["templates/visit.note"]);
+    let (exit, findings) = check_json(dir.path(), &["templates/visit.note"]);
     assert!(
         at(&findings, "templates/visit.note").is_empty(),
         "{findings:?}"
@@ -108,7 +76,7 @@ fn without_the_fragment_the_section_is_missing() {
     let dir = repo();
     write(dir.path(), "templates/visit.note", VISIT);
     write(dir.path(), "shared/response.note", "## Plan\n***\n");
-    let (exit, findings) = check(dir.path(), &["templates/visit.note"]);
+    let (exit, findings) = check_json(dir.path(), &["templates/visit.note"]);
     assert!(
         at(&findings, "templates/visit.note").contains(&pair("missing-response", 3)),
         "{findings:?}"
@@ -166,7 +134,7 @@ fn nested_fragments_resolve_relative_to_the_fragment_and_count() {
         "@include parts/response.note\n",
     );
     write(dir.path(), "shared/parts/response.note", RESPONSE);
-    let (_, findings) = check(dir.path(), &["templates/visit.note"]);
+    let (_, findings) = check_json(dir.path(), &["templates/visit.note"]);
     assert!(
         at(&findings, "templates/visit.note").is_empty(),
         "{findings:?}"
@@ -187,10 +155,10 @@ fn nested_fragments_resolve_relative_to_the_fragment() {
         "@include parts/response.note\n",
     );
     write(dir.path(), "shared/parts/response.note", RESPONSE);
-    let (_, findings) = check(dir.path(), &["templates/t.note"]);
+    let (_, findings) = check_json(dir.path(), &["templates/t.note"]);
     assert!(at(&findings, "templates/t.note").is_empty(), "{findings:?}");
     // Checked from another working folder, the paths still resolve against the files.
-    let (_, findings) = check(&dir.path().join("shared"), &["../templates/t.note"]);
+    let (_, findings) = check_json(&dir.path().join("shared"), &["../templates/t.note"]);
     assert!(findings.is_empty(), "{findings:?}");
 }
 
@@ -204,7 +172,7 @@ fn a_missing_file_is_include_not_found_on_its_line() {
         "t.note",
         format!("## Plan\n***\n{}", includes(&["shared/nope.note"])),
     );
-    let (_, findings) = check(dir.path(), &["t.note"]);
+    let (_, findings) = check_json(dir.path(), &["t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-not-found", 3)]);
     assert!(
         findings[0].3.contains("shared/nope.note"),
@@ -218,7 +186,7 @@ fn a_folder_is_not_a_fragment() {
     let dir = repo();
     write(dir.path(), "shared/x.note", RESPONSE);
     write(dir.path(), "t.note", includes(&["shared"]));
-    let (_, findings) = check(dir.path(), &["t.note"]);
+    let (_, findings) = check_json(dir.path(), &["t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-not-found", 1)]);
 }
 
@@ -228,7 +196,7 @@ fn a_path_outside_the_root_is_include_outside_root() {
     std::fs::create_dir_all(dir.path().join("project/.git")).unwrap();
     write(dir.path(), "outside.note", RESPONSE);
     write(dir.path(), "project/t.note", includes(&["../outside.note"]));
-    let (_, findings) = check(&dir.path().join("project"), &["t.note"]);
+    let (_, findings) = check_json(&dir.path().join("project"), &["t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-outside-root", 1)]);
     // Not read: an outside file's sections and findings do not count.
     assert!(findings[0].3.contains("include-roots"), "{}", findings[0].3);
@@ -245,7 +213,7 @@ fn an_absolute_path_outside_the_root_is_include_outside_root() {
         "project/t.note",
         includes(&[absolute.to_str().unwrap()]),
     );
-    let (_, findings) = check(&dir.path().join("project"), &["t.note"]);
+    let (_, findings) = check_json(&dir.path().join("project"), &["t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-outside-root", 1)]);
 }
 
@@ -283,7 +251,7 @@ fn a_symlink_pointing_outside_the_root_is_include_outside_root() {
             "shared/plan.note",
         ]),
     );
-    let (_, findings) = check(&dir.path().join("project"), &["t.note"]);
+    let (_, findings) = check_json(&dir.path().join("project"), &["t.note"]);
     assert_eq!(
         at(&findings, "t.note"),
         [
@@ -307,7 +275,7 @@ fn a_cycle_is_reported_without_hanging() {
         format!("## Goals\n***\n{}", includes(&["a.note"])),
     );
     write(dir.path(), "self.note", includes(&["self.note"]));
-    let (exit, findings) = check(dir.path(), &["a.note", "b.note", "self.note"]);
+    let (exit, findings) = check_json(dir.path(), &["a.note", "b.note", "self.note"]);
     assert_ne!(exit, 2, "a cycle is a finding, not a crash: {findings:?}");
     // A file including itself: include-cycle on that line.
     assert_eq!(at(&findings, "self.note"), [pair("include-cycle", 1)]);
@@ -334,7 +302,7 @@ fn a_longer_cycle_terminates() {
     write(dir.path(), "a.note", includes(&["b.note"]));
     write(dir.path(), "b.note", includes(&["c.note", "a.note"]));
     write(dir.path(), "c.note", includes(&["a.note", "b.note"]));
-    let (exit, findings) = check(dir.path(), &["."]);
+    let (exit, findings) = check_json(dir.path(), &["."]);
     assert_ne!(exit, 2, "{findings:?}");
 }
 
@@ -346,7 +314,7 @@ fn a_diamond_is_not_a_cycle() {
     write(dir.path(), "x.note", includes(&["z.note"]));
     write(dir.path(), "y.note", includes(&["z.note"]));
     write(dir.path(), "z.note", "## Plan\n***\n");
-    let (_, findings) = check(dir.path(), &["t.note"]);
+    let (_, findings) = check_json(dir.path(), &["t.note"]);
     assert!(findings.is_empty(), "{findings:?}");
 }
 
@@ -367,7 +335,7 @@ fn fragment_findings_are_summarised_on_the_include_line() {
         "## Response\nPain {{pain:nubmer}}/10; {well}\n",
     );
     write(dir.path(), "shared/good.note", RESPONSE);
-    let (_, findings) = check(dir.path(), &["templates/t.note"]);
+    let (_, findings) = check_json(dir.path(), &["templates/t.note"]);
     // One summary, on the include line of the fragment that has findings; none of the fragment's
     // own findings appear in the including template.
     assert_eq!(
@@ -379,7 +347,7 @@ fn fragment_findings_are_summarised_on_the_include_line() {
     assert!(message.contains("unknown-field-type"), "{message}");
 
     // Checked on its own, the fragment reports them in full.
-    let (_, findings) = check(dir.path(), &["shared/bad.note"]);
+    let (_, findings) = check_json(dir.path(), &["shared/bad.note"]);
     let rules: Vec<String> = findings.iter().map(|f| f.1.clone()).collect();
     assert!(
         rules.contains(&"unknown-field-type".to_string()),
@@ -400,7 +368,7 @@ fn include_findings_can_be_suppressed_like_any_rule() {
         "<!-- noteplate-disable-next-line include-findings -- fixed upstream -->\n@include bad.note\n",
     );
     write(dir.path(), "bad.note", "## Response\n{{pain:nubmer}}\n");
-    let (_, findings) = check(dir.path(), &["t.note"]);
+    let (_, findings) = check_json(dir.path(), &["t.note"]);
     if noteplate::rulepack::RulePack::embedded()
         .rule("include-findings")
         .is_some()
@@ -431,7 +399,7 @@ fn include_roots_allow_a_shared_folder() {
         ]),
     );
     let clinic = top.join("clinic");
-    let (_, before) = check(&clinic, &["templates/t.note"]);
+    let (_, before) = check_json(&clinic, &["templates/t.note"]);
     assert_eq!(
         at(&before, "templates/t.note"),
         [
@@ -446,7 +414,7 @@ fn include_roots_allow_a_shared_folder() {
         "clinic/noteplate.toml",
         "include-roots = [\"../shared-fragments\"]\n",
     );
-    let (_, after) = check(&clinic, &["templates/t.note"]);
+    let (_, after) = check_json(&clinic, &["templates/t.note"]);
     assert_eq!(
         at(&after, "templates/t.note"),
         [pair("include-outside-root", 2)]
@@ -475,7 +443,7 @@ fn project_root_is_the_closest_config_folder() {
         "other/t.note",
         includes(&["../common/plan.note"]),
     );
-    let (_, findings) = check(dir.path(), &["clinic/t.note", "other/t.note"]);
+    let (_, findings) = check_json(dir.path(), &["clinic/t.note", "other/t.note"]);
     assert_eq!(
         at(&findings, "clinic/t.note"),
         [pair("include-outside-root", 1)]
@@ -499,7 +467,7 @@ fn without_config_or_repository_the_templates_folder_is_the_root() {
         includes(&["parts/plan.note"]),
     );
     write(dir.path(), "templates/parts/plan.note", "## Plan\n***\n");
-    let (_, findings) = check(dir.path(), &["templates/t.note", "templates/u.note"]);
+    let (_, findings) = check_json(dir.path(), &["templates/t.note", "templates/u.note"]);
     assert_eq!(
         at(&findings, "templates/t.note"),
         [pair("include-outside-root", 1)]
@@ -544,9 +512,9 @@ fn a_bare_config_file_name_still_confines_includes() {
     write(dir.path(), "project/ci.toml", "");
     write(dir.path(), "project/t.note", includes(&["../outside.note"]));
     let project = dir.path().join("project");
-    let (_, findings) = check(&project, &["--config", "./ci.toml", "t.note"]);
+    let (_, findings) = check_json(&project, &["--config", "./ci.toml", "t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-outside-root", 1)]);
-    let (_, findings) = check(&project, &["--config", "ci.toml", "t.note"]);
+    let (_, findings) = check_json(&project, &["--config", "ci.toml", "t.note"]);
     assert_eq!(at(&findings, "t.note"), [pair("include-outside-root", 1)]);
 }
 
@@ -560,7 +528,7 @@ fn a_fragment_is_not_a_daily_note_of_its_own() {
         "## Plan\nContinue plan of care.\n",
     );
     write(dir.path(), "t.note", includes(&["shared/plan.note"]));
-    let (_, findings) = check(dir.path(), &["t.note"]);
+    let (_, findings) = check_json(dir.path(), &["t.note"]);
     // missing-date / missing-signature of the fragment must not be summarised at the include.
     assert!(
         !at(&findings, "t.note").contains(&pair("include-findings", 1)),
@@ -634,7 +602,7 @@ fn docs_example(dir: &Path) {
 fn the_docs_example_resolves_its_include() {
     let dir = repo();
     docs_example(dir.path());
-    let (_, findings) = check(
+    let (_, findings) = check_json(
         dir.path(),
         &["templates/visit.note", "shared/response.note"],
     );
@@ -652,7 +620,7 @@ fn the_docs_example_resolves_its_include() {
 fn the_docs_example_is_clean() {
     let dir = repo();
     docs_example(dir.path());
-    let (exit, findings) = check(dir.path(), &["templates/visit.note"]);
+    let (exit, findings) = check_json(dir.path(), &["templates/visit.note"]);
     assert!(findings.is_empty(), "{findings:?}");
     assert_eq!(exit, 0);
 }
@@ -670,7 +638,7 @@ fn a_two_file_cycle_fails_the_check() {
         "b.note",
         format!("## Goals\n***\n{}", includes(&["a.note"])),
     );
-    let (exit, findings) = check(dir.path(), &["."]);
+    let (exit, findings) = check_json(dir.path(), &["."]);
     assert!(
         at(&findings, "a.note").contains(&pair("include-cycle", 3)),
         "{findings:?}"

@@ -146,3 +146,36 @@ pub fn fenced_blocks(markdown: &str, language: &str) -> Vec<String> {
     }
     blocks
 }
+
+/// `check --format json` in `dir` with `args`: the exit code and (path without `./`, rule,
+/// 1-based line, message) of every finding.
+pub fn check_json(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, String)>) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = run(dir, &all);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "not JSON ({error}); stdout: {} stderr: {}",
+            stdout(&output),
+            stderr(&output)
+        )
+    });
+    let findings = report["diagnostics"]
+        .as_array()
+        .expect("a diagnostics array")
+        .iter()
+        .map(|d| {
+            (
+                d["path"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("./")
+                    .to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (code(&output), findings)
+}
