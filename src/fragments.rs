@@ -122,14 +122,7 @@ fn analyse_fragment(
         &config.settings,
         &nested,
     );
-    let mut kinds: Vec<String> = semantics
-        .sections
-        .iter()
-        .filter_map(|s| s.kind.clone())
-        .collect();
-    kinds.extend(semantics.included_kinds.iter().cloned());
-    kinds.sort();
-    kinds.dedup();
+    let kinds = semantics.kinds_present();
     IncludeOutcome::Found {
         file: real.to_path_buf(),
         kinds,

@@ -24,6 +24,11 @@ Tolerated {well|with mild soreness}; pain {{pain_after:number}}/10 after.
 
 ## Time
 Total timed-code minutes: {{timed_minutes:minutes}}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
 
 /// `missing-response` (an error).
@@ -40,6 +45,11 @@ Skilled care is needed for {{impairment}}.
 
 ## Time
 Total timed-code minutes: {{timed_minutes:minutes}}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
 
 /// Only warnings: `unknown-front-matter-key` and `unknown-technique`.
@@ -50,6 +60,11 @@ paywer: medicare
 
 ## Technique
 - {soft tissue mobilization|myofacial release}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
 
 /// (path, rule) of every diagnostic in a JSON report.
@@ -172,7 +187,7 @@ fn invalid_utf8_is_a_finding_not_a_crash() {
     write(
         dir.path(),
         "latin1.note",
-        b"---\ntemplate: Cervical\n---\n\n## Findings\nCervical rotation 45\xb0 right\n",
+        b"---\ntemplate: Cervical\n---\n\n## Findings\nCervical rotation 45\xb0 right\n\nDate of service: {{date_of_service:date}}\n\n## Signature\n{{clinician_name}}, {PT|PTA}, {{signed_on:date}}\n",
     );
     let output = run(dir.path(), &["check", "--format", "json", "latin1.note"]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
@@ -271,7 +286,7 @@ fn json_report_has_exactly_the_documented_shape() {
             "path": "error.note",
             "rule": "missing-response",
             "severity": "error",
-            "message": "`97140` requires a \"Response\" section; add `## Response` (or mark an existing heading with `{#response}`)",
+            "message": "`97140` needs the patient's response to treatment (tolerance and measurable change), and the template has no place for it; add a \"Response\" section",
             "range": {"start": {"line": 3, "column": 8}, "end": {"line": 3, "column": 16}},
         })
     );
@@ -301,7 +316,7 @@ fn json_report_without_findings() {
 fn json_columns_count_characters_on_non_ascii_lines() {
     let dir = temp();
     // Before the field type: `°` and `±` (2 bytes each), `µ` (2), `ë`/`è` (2), an emoji (4).
-    let text = "---\ntemplate: Zoë\n---\n\n## Findings\nZoë Lefèvre 45° ± 5° µg 🦴 {{a:nubmer}}\n";
+    let text = "---\ntemplate: Zoë\n---\n\n## Findings\nZoë Lefèvre 45° ± 5° µg 🦴 {{a:nubmer}}\n\nDate of service: {{date_of_service:date}}\n\n## Signature\n{{clinician_name}}, {PT|PTA}, {{signed_on:date}}\n";
     write(dir.path(), "unicode.note", text);
     let output = run(dir.path(), &["check", "--format", "json", "unicode.note"]);
     let report = json(&output);
@@ -321,7 +336,7 @@ fn json_columns_count_characters_on_non_ascii_lines() {
 #[test]
 fn json_lines_follow_crlf_and_lone_cr() {
     let dir = temp();
-    let lf = "---\ntemplate: Breaks\n---\n\n## Response\nPain {{p:nubmer}}/10\n";
+    let lf = "---\ntemplate: Breaks\n---\n\n## Response\nPain {{p:nubmer}}/10\n\nDate of service: {{date_of_service:date}}\n\n## Signature\n{{clinician_name}}, {PT|PTA}, {{signed_on:date}}\n";
     write(dir.path(), "crlf.note", lf.replace('\n', "\r\n"));
     write(dir.path(), "cr.note", lf.replace('\n', "\r"));
     let output = run(

@@ -50,6 +50,11 @@ codes: X1234
 
 ## Technique
 - {rib mobilization|soft tissue mobilization}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
 
 const KEY: &str = "unknown-front-matter-key";
@@ -271,6 +276,11 @@ template: Modifier
 codes: 97140
 type: evaluation
 ---
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
     write(dir.path(), "medicare/t.note", template);
     write(dir.path(), "clinic/t.note", template);
@@ -425,10 +435,15 @@ Skilled care is needed for {{impairment}}.
 - {soft tissue mobilization|myofascial release} to {{region:region}}
 
 ## How it went
-Tolerated {well|poorly}.
+Pain {{pain_after:number}}/10, {better|same|worse} than last visit.
 
 ## Time
 Total timed-code minutes: {{timed_minutes:minutes}}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ",
     );
     let (_, with) = check(dir.path(), &["t.note"]);
@@ -463,6 +478,11 @@ template: Techniques
 
 ## Technique
 - {rib mobilization|RM|costal mobilization|tendon mobilization}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ",
     );
     let (_, with) = check(dir.path(), &["t.note"]);
@@ -498,6 +518,11 @@ codes: X1234
 
 ## Medical necessity
 Skilled care is needed for {{impairment}}.
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ",
     );
     let (exit, with) = check(dir.path(), &["t.note"]);
@@ -833,7 +858,11 @@ fn a_custom_code_requiring_an_unknown_section_kind_is_a_config_error() {
         "noteplate.toml",
         "[[code]]\ncode = \"X1234\"\nsummary = \"s\"\ntimed = false\nrequires = [\"respons\"]\n",
     );
-    write(dir.path(), "t.note", "---\ncodes: X1234\n---\n");
+    write(
+        dir.path(),
+        "t.note",
+        "---\ncodes: X1234\n---\n\nDate of service: {{date_of_service:date}}\n\n## Signature\n{{clinician_name}}, {PT|PTA}, {{signed_on:date}}\n",
+    );
     let output = run(dir.path(), &["check", "t.note"]);
     // Today: exit 0 and no finding at all, so the typo silently requires nothing.
     assert_eq!(code(&output), 2, "{}", stdout(&output));

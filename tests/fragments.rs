@@ -42,6 +42,11 @@ Skilled care is needed for {{impairment}} limiting {{functional_limitation}}.
 
 ## Time
 Total timed-code minutes: {{timed_minutes:minutes}}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
 
 const RESPONSE: &str = "## Response

@@ -11,7 +11,7 @@ use lsp::client::*;
 use serde_json::{Value, json};
 
 const TEMPLATE: &str = "---
-codes: 97140
+codes: 97140, 97110
 ---
 ## Medical necessity
 Skilled care is needed for {{impairment}}.
@@ -20,6 +20,11 @@ Skilled care is needed for {{impairment}}.
 - {soft tissue mobilization|myofascial release} to {{region:region}}, {{minutes:minutes}} min
 
 @include shared/response.note
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
 
 fn uri(path: &Path) -> String {
@@ -70,23 +75,26 @@ fn fragments_count_and_config_reload_changes_findings() {
         "{first:#}"
     );
     assert!(
-        rules_of(&first).contains(&"missing-time".to_string()),
+        rules_of(&first).contains(&"missing-intervention".to_string()),
         "{first:#}"
     );
 
-    // A project config appears that disables missing-time: the server re-analyses.
+    // A project config appears that disables missing-intervention: the server re-analyses.
     let config = dir.path().join("noteplate.toml");
-    std::fs::write(&config, "[rules]\ndisable = [\"missing-time\"]\n").unwrap();
+    std::fs::write(&config, "[rules]\ndisable = [\"missing-intervention\"]\n").unwrap();
     server.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": uri(&config), "type": 1}]}),
     );
-    published_for(&mut server, &visit, "findings without missing-time", |p| {
-        !rules_of(p).contains(&"missing-time".to_string())
-    });
+    published_for(
+        &mut server,
+        &visit,
+        "findings without missing-intervention",
+        |p| !rules_of(p).contains(&"missing-intervention".to_string()),
+    );
 
     // A broken config: an error diagnostic in the config file, and the last good one stays.
-    std::fs::write(&config, "[rules]\ndisable = [\"missing-tim\"]\n").unwrap();
+    std::fs::write(&config, "[rules]\ndisable = [\"missing-interventon\"]\n").unwrap();
     server.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": uri(&config), "type": 2}]}),
@@ -102,7 +110,7 @@ fn fragments_count_and_config_reload_changes_findings() {
         diagnostic["message"]
             .as_str()
             .unwrap()
-            .contains("missing-time"),
+            .contains("missing-intervention"),
         "{diagnostic}"
     );
     assert_eq!(diagnostic["range"]["start"]["line"], 1, "{diagnostic}");
@@ -113,12 +121,12 @@ fn fragments_count_and_config_reload_changes_findings() {
         |_| true,
     );
     assert!(
-        !rules_of(&again).contains(&"missing-time".to_string()),
+        !rules_of(&again).contains(&"missing-intervention".to_string()),
         "{again:#}"
     );
 
     // Fixed again: the config file's diagnostic is cleared.
-    std::fs::write(&config, "[rules]\ndisable = [\"missing-time\"]\n").unwrap();
+    std::fs::write(&config, "[rules]\ndisable = [\"missing-intervention\"]\n").unwrap();
     server.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": uri(&config), "type": 2}]}),
@@ -144,9 +152,9 @@ fn disable_for_this_line_action_silences_the_finding() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["code"] == "missing-time")
+        .find(|d| d["code"] == "missing-intervention")
         .cloned()
-        .expect("missing-time");
+        .expect("missing-intervention");
     let actions = server.result(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": visit}, "range": finding["range"], "context": {"diagnostics": [finding]}}),
@@ -155,7 +163,7 @@ fn disable_for_this_line_action_silences_the_finding() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["title"] == "Disable missing-time for this line")
+        .find(|a| a["title"] == "Disable missing-intervention for this line")
         .cloned()
         .unwrap_or_else(|| panic!("no disable action in {actions:#}"));
     let edits = action["edit"]["changes"][visit.as_str()]
@@ -164,7 +172,8 @@ fn disable_for_this_line_action_silences_the_finding() {
         .clone();
     let new_text = apply_edits(&doc.text, &edits, doc.encoding);
     assert!(
-        new_text.contains("<!-- noteplate-disable-next-line missing-time -->\ncodes: 97140"),
+        new_text
+            .contains("<!-- noteplate-disable-next-line missing-intervention -->\ncodes: 97140"),
         "{new_text}"
     );
     doc.version = 2;
@@ -172,7 +181,7 @@ fn disable_for_this_line_action_silences_the_finding() {
     let published = server.diagnostics(&visit, Some(2));
     let rules = rules_of(&published);
     assert!(
-        !rules.contains(&"missing-time".to_string()),
+        !rules.contains(&"missing-intervention".to_string()),
         "{published:#}"
     );
     assert!(

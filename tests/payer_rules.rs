@@ -380,8 +380,11 @@ fn a_low_confidence_pair_is_only_info() {
         TECHNIQUE,
         RESPONSE,
         "\n## Goals\n- Long-term ({{ltg_weeks:number}} weeks): ***\n",
+        "\n## Assessment\nProgress toward goals: ***\n",
         "\n## Plan\n{Continue|Modify|Discontinue} plan of care {{frequency}} for {{duration}}.\n",
         TIME,
+        DATE,
+        SIGNATURE,
     ]
     .concat();
     let text = note("codes: 97164, 97140\ntype: progress", &body);
@@ -549,7 +552,10 @@ fn billed_elsewhere_for_cupping_and_dry_needling_under_97140() {
 #[test]
 fn no_billed_elsewhere_without_97140() {
     // The same technique section in a template that does not bill manual therapy.
-    let text = note("template: Needling visit", &[DATE, ELSEWHERE].concat());
+    let text = note(
+        "template: Needling visit",
+        &[DATE, ELSEWHERE, SIGNATURE].concat(),
+    );
     assert_clean(&text);
 }
 
@@ -638,7 +644,7 @@ fn joint_mobilization_without_a_grade_is_info() {
 
 #[test]
 fn missing_minutes_when_a_timed_code_has_no_minutes_field() {
-    let no_minutes = "\n## Time\nTime spent: {{time_spent:number}}\n";
+    let no_minutes = "\n## Time\nNotes on the session: {{session_notes}}\n";
     let text = note(
         "codes: 97140",
         &[DATE, NECESSITY, TECHNIQUE, RESPONSE, no_minutes, SIGNATURE].concat(),
@@ -668,10 +674,26 @@ fn no_missing_minutes_with_a_minutes_field_or_without_timed_codes() {
     let per_code = "\n## Time\nManual therapy minutes: {{mt_minutes:minutes}}\n";
     assert_clean(&note(
         "codes: 97140\npayer: commercial",
-        &[NECESSITY, TECHNIQUE, RESPONSE, per_code].concat(),
+        &[DATE, NECESSITY, TECHNIQUE, RESPONSE, per_code, SIGNATURE].concat(),
     ));
+    // A number field labelled in minutes counts as well as a `minutes` field.
+    for labelled in [
+        "\n## Time\nTime spent (min): {{time_spent:number}}\n",
+        "\n## Time\nManual therapy x {{mt:number}} min\n",
+    ] {
+        assert_no(
+            &note(
+                "codes: 97140\npayer: commercial",
+                &[DATE, NECESSITY, TECHNIQUE, RESPONSE, labelled, SIGNATURE].concat(),
+            ),
+            "missing-minutes",
+        );
+    }
     // 98941 is untimed.
-    let text = note("codes: 98941", &[MANIPULATION, PLAN].concat());
+    let text = note(
+        "codes: 98941",
+        &[DATE, MANIPULATION, PLAN, SIGNATURE].concat(),
+    );
     assert_clean(&text);
 }
 
@@ -767,11 +789,13 @@ fn no_missing_total_minutes_outside_daily_notes() {
 // --- missing-date and missing-signature --------------------------------------------------------
 
 #[test]
-fn missing_date_in_daily_notes_and_the_fix_adds_one() {
+fn missing_date_in_every_note_and_the_fix_adds_one() {
     let body = manual_therapy_body().replacen(DATE, "", 1);
     for (front_matter, anchor) in [
         ("codes: 97140\ntype: daily", "type:"),
-        ("codes: 97140-GP\npayer: medicare", "payer:"),
+        ("codes: 97140-GP\npayer: medicare", "codes:"),
+        ("codes: 97140\npayer: commercial", "codes:"),
+        ("codes: 97140", "codes:"),
     ] {
         let text = note(front_matter, &body);
         assert_eq!(
@@ -803,22 +827,43 @@ fn the_signature_date_is_not_the_date_of_service() {
 }
 
 #[test]
-fn no_missing_date_outside_daily_notes() {
+fn no_missing_date_in_a_fragment() {
+    // A file without front matter is a fragment that templates include, not a note.
     let body = manual_therapy_body().replacen(DATE, "", 1);
-    assert_clean(&note("codes: 97140\npayer: commercial", &body));
-    assert_clean(&note(
-        "codes: 97140-GP\npayer: medicare\ntype: progress",
-        &body,
-    ));
-    assert_clean(&note("codes: 97140", &body));
+    assert_clean(&body);
 }
 
 #[test]
-fn missing_signature_in_daily_notes_and_the_fix_adds_one() {
+fn a_date_field_must_be_the_date_of_service() {
+    let body = manual_therapy_body().replacen(DATE, "", 1);
+    for other in [
+        "Date of next visit: {{next_visit:date}}\n",
+        "Onset date: {{onset:date}}\n",
+        "Goal target date: {{target_date:date}}\n",
+        "Visit: {{visit_id}}\n",
+    ] {
+        let text = note("codes: 97140", &format!("{other}{body}"));
+        single(&text, "missing-date");
+    }
+    for service in [
+        "Date: {{date:date}}\n",
+        "DOS: {{dos}}\n",
+        "Visit date: {{visit:date}}\n",
+        "Encounter Date: {{encounter:date}}\n",
+        "Date of service: ***\n",
+    ] {
+        let text = note("codes: 97140", &format!("{service}{body}"));
+        assert_no(&text, "missing-date");
+    }
+}
+
+#[test]
+fn missing_signature_in_every_note_and_the_fix_adds_one() {
     let body = manual_therapy_body().replacen(SIGNATURE, "", 1);
     for (front_matter, anchor) in [
         ("codes: 97140\ntype: daily", "type:"),
-        ("codes: 97140-GP\npayer: medicare", "payer:"),
+        ("codes: 97140-GP\npayer: medicare", "codes:"),
+        ("codes: 97140\npayer: commercial", "codes:"),
     ] {
         let text = note(front_matter, &body);
         assert_eq!(
@@ -837,23 +882,37 @@ fn missing_signature_in_daily_notes_and_the_fix_adds_one() {
 }
 
 #[test]
-fn a_signature_field_is_enough_without_a_signature_section() {
-    let body = manual_therapy_body().replacen(
-        SIGNATURE,
-        "\nTreating therapist: {{therapist_name}}, {PT|PTA}\n",
-        1,
+fn a_signature_line_is_enough_without_a_signature_section() {
+    let signed = |line: &str| {
+        note(
+            "codes: 97140\ntype: daily",
+            &manual_therapy_body().replacen(SIGNATURE, line, 1),
+        )
+    };
+    assert_clean(&signed(
+        "\nTherapist signature: {{therapist_signature}}, {PT|PTA}\n",
+    ));
+    assert_clean(&signed("\nElectronically signed by {{clinician}}, PT\n"));
+    // A name is not a signature.
+    single(
+        &signed("\nTreating therapist: {{therapist_name}}, {PT|PTA}\n"),
+        "missing-signature",
     );
-    assert_clean(&note("codes: 97140\ntype: daily", &body));
+    // A signature without credentials is its own finding.
+    let bare = signed("\nTherapist signature: {{therapist_signature}}\n");
+    assert_eq!(
+        findings(&bare),
+        [(
+            "signature-without-credentials".to_string(),
+            Severity::Warning,
+            line_of(&bare, "Therapist signature")
+        )]
+    );
 }
 
 #[test]
-fn no_missing_signature_outside_daily_notes() {
-    let body = manual_therapy_body().replacen(SIGNATURE, "", 1);
-    assert_clean(&note("codes: 97140\npayer: commercial", &body));
-    assert_clean(&note(
-        "codes: 97140-GP\npayer: medicare\ntype: evaluation",
-        &body,
-    ));
+fn no_missing_signature_in_a_fragment() {
+    assert_clean(&manual_therapy_body().replacen(SIGNATURE, "", 1));
 }
 
 // --- The payer examples ------------------------------------------------------------------------
@@ -910,7 +969,7 @@ fn units_json_under_medicare_pools_the_minutes() {
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert_eq!(
         String::from_utf8(output.stdout).unwrap().trim_end(),
-        r#"{"payer":"medicare","total_minutes":40,"total_units":3,"codes":[{"code":"97110","minutes":33,"units":2},{"code":"97140","minutes":7,"units":1}]}"#
+        r#"{"payer":"medicare","total_minutes":40,"total_units":3,"codes":[{"code":"97110","minutes":33,"units":2},{"code":"97140","minutes":7,"units":1}],"warnings":[]}"#
     );
 }
 
@@ -958,4 +1017,37 @@ fn units_bad_input_exits_2() {
         assert!(output.stdout.is_empty(), "{args:?}");
         assert!(!output.stderr.is_empty(), "{args:?}");
     }
+}
+
+#[test]
+fn untimed_codes_stay_out_of_the_timed_pool_with_a_warning() {
+    let output = units(&[
+        "97140=8", "97014=30", "--payer", "medicare", "--format", "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["total_minutes"], 8);
+    assert_eq!(json["total_units"], 1);
+    assert_eq!(
+        json["codes"],
+        serde_json::json!([{"code": "97140", "minutes": 8, "units": 1}])
+    );
+    let warnings = json["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{json}");
+    assert_eq!(warnings[0]["code"], "97014");
+    assert!(
+        warnings[0]["message"].as_str().unwrap().contains("untimed"),
+        "{json}"
+    );
+}
+
+#[test]
+fn units_strip_modifiers_and_say_one_unit() {
+    let output = units(&["97140-GP=10", "--payer", "medicare"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stdout.contains("10 timed minutes, 1 unit\n"), "{stdout}");
+    assert!(stdout.contains("97140"), "{stdout}");
+    assert!(!stderr.contains("not in the rule pack"), "{stderr}");
 }

@@ -125,6 +125,11 @@ template: Two rules
 - {myofacial release|soft tissue mobilization} for {{minutes:minuets}}
 <!-- noteplate-enable unknown-technique -->
 - {myofacial release|soft tissue mobilization} for {{minutes2:minuets}}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
     assert_eq!(lines_of(text, TECHNIQUE), [9]);
     assert!(
@@ -150,6 +155,11 @@ Skilled care is needed for {{impairment}}.
 
 ## Time
 Total timed-code minutes: {{timed_minutes:minutes}}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
     let found = findings(text);
     assert!(
@@ -176,6 +186,11 @@ template: Other rules
 ## Technique
 <!-- noteplate-disable-next-line unknown-field-type -->
 - {myofacial release|soft tissue mobilization} for {{m:minuets}}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
     assert_eq!(lines_of(text, TECHNIQUE), [7]);
     assert!(lines_of(text, "unknown-field-type").is_empty());
@@ -203,6 +218,11 @@ template: Two rules
 ## Technique
 <!-- noteplate-disable-next-line unknown-technique,unknown-field-type -- both known -->
 - {myofacial release|soft tissue mobilization} for {{m:minuets}}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
     let found = findings(text);
     assert!(
@@ -234,6 +254,11 @@ template: Unused
 ## Plan
 <!-- noteplate-disable-next-line unknown-technique -- was needed once -->
 Continue plan of care.
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
     let diagnostics = analyse(text);
     let unused: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == UNUSED).collect();
@@ -258,6 +283,11 @@ template: Unused
 
 ## Plan
 Continue plan of care.
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 "
     );
     assert!(findings(&fixed).iter().all(|(r, _)| r != UNUSED));
@@ -448,6 +478,11 @@ Skilled care is needed for {{impairment}}.
 
 ## Time
 Total timed-code minutes: {{timed_minutes:minutes}}
+
+Date of service: {{date_of_service:date}}
+
+## Signature
+{{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
     let found = findings(text);
     // The comments did not end the front matter: `codes:` is still read ...
@@ -489,7 +524,7 @@ fn disable_for_this_line_edit_suppresses_exactly_that_finding() {
 
 #[test]
 fn disable_for_this_line_keeps_indentation_and_works_in_the_front_matter() {
-    let text = "---\ntemplate: T\n  paywer: medicare\n---\n";
+    let text = "---\ntemplate: T\n  paywer: medicare\n---\n\nDate of service: {{date_of_service:date}}\n\n## Signature\n{{clinician_name}}, {PT|PTA}, {{signed_on:date}}\n";
     let diagnostics = analyse(text);
     let target = diagnostics
         .iter()
@@ -499,7 +534,7 @@ fn disable_for_this_line_keeps_indentation_and_works_in_the_front_matter() {
     let fixed = apply(text, &[edit]);
     assert_eq!(
         fixed,
-        "---\ntemplate: T\n  <!-- noteplate-disable-next-line unknown-front-matter-key -->\n  paywer: medicare\n---\n"
+        "---\ntemplate: T\n  <!-- noteplate-disable-next-line unknown-front-matter-key -->\n  paywer: medicare\n---\n\nDate of service: {{date_of_service:date}}\n\n## Signature\n{{clinician_name}}, {PT|PTA}, {{signed_on:date}}\n"
     );
     let found = findings(&fixed);
     assert!(

@@ -2,8 +2,8 @@
 //! are declared, which payer profile applies. Rules, hovers and completions all read this, so a
 //! heading means the same thing everywhere.
 
-use crate::rulepack::RulePack;
-use crate::syntax::{Document, Span};
+use crate::rulepack::{MatchConfidence, RulePack, contains_any, contains_phrase, normalize_phrase};
+use crate::syntax::{Document, Inline, Line, Span};
 
 use super::Settings;
 
@@ -11,20 +11,48 @@ use super::Settings;
 pub struct Semantics {
     /// One entry per `Document::sections`, same order.
     pub sections: Vec<SectionInfo>,
+    /// Labelled lines and fields that show a kind inside another section
+    /// (`Response to treatment: {improved|same|worse}` under an Assessment heading).
+    pub elements: Vec<Element>,
     pub codes: Vec<DeclaredCode>,
     /// The payer profile name from `payer:` or the settings' default, lower-cased.
     pub payer: Option<String>,
-    /// `type:` from the front matter, lower-cased.
+    /// The note type: `type:` from the front matter (lower-cased), else inferred from the codes
+    /// or the template's name (`note_type_reason` says which).
     pub note_type: Option<String>,
+    pub note_type_reason: NoteTypeReason,
     /// Section kinds provided by `@include`d fragments (filled by the caller that resolved them).
     pub included_kinds: Vec<String>,
+    /// The front matter names the template (`template:`): a template of its own, not a fragment.
+    pub named: bool,
+}
+
+/// The element kind of a date of service (not a section kind: no heading has it), so that
+/// `has_kind` and `@include`d fragments treat it like the sections.
+pub const DATE_OF_SERVICE: &str = "date-of-service";
+
+/// Where the note type came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoteTypeReason {
+    /// `type:` in the front matter.
+    Declared,
+    /// This declared code belongs to the type (`97161` is an evaluation).
+    Code(String),
+    /// The template's name contains this phrase ("initial evaluation").
+    Name(String),
+    /// Nothing says.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SectionInfo {
     /// The section kind id, if the heading was recognised.
     pub kind: Option<String>,
+    /// Further kinds a combined title names (`A/P` is an assessment and a plan).
+    pub also: Vec<String>,
     pub reason: KindReason,
+    /// A low-confidence guess when the heading has no kind: the `uncertain-heading` hint.
+    pub guess: Option<String>,
 }
 
 /// Why a section has the kind it has.
@@ -32,10 +60,22 @@ pub struct SectionInfo {
 pub enum KindReason {
     /// `{#kind}` on the heading.
     Attribute,
-    /// The title matched this alias of the kind.
+    /// The title (or one part of it) matched this alias of the kind.
     Alias(String),
+    /// The head word of the title (or one part of it) is this word of the kind.
+    Word(String),
     /// Nothing matched.
     Unrecognised,
+}
+
+/// A labelled line or a field that shows a section kind outside a section of that kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub kind: String,
+    /// The label (or field name) that says so.
+    pub span: Span,
+    /// The section the line is in (`None` for the preamble).
+    pub section: Option<usize>,
 }
 
 /// A section kind that declared codes need.
@@ -46,6 +86,8 @@ pub struct NeededKind<'p> {
     pub codes: Vec<usize>,
     /// True when at least one code requires it (error); false when only recommended (warning).
     pub required: bool,
+    /// The note type requires it (with or without codes).
+    pub by_note_type: bool,
 }
 
 /// One item of `codes:`.
@@ -61,40 +103,42 @@ pub struct DeclaredCode {
     pub code_span: Span,
 }
 
+/// The words at the start of a line that label it: the text before a colon, or before the first
+/// field, choice or wildcard, or a short line of text on its own. `None` for prose.
+pub fn line_label(text: &str, line: &Line) -> Option<Span> {
+    let first_input = line.items.iter().find_map(|item| match item {
+        Inline::Field(field) => Some(field.span.start),
+        Inline::Choice(choice) => Some(choice.span.start),
+        Inline::Wildcard(span) => Some(span.start),
+        Inline::Text(_) | Inline::Escape(_) => None,
+    });
+    let prefix = Span::new(line.span.start, first_input.unwrap_or(line.span.end));
+    let words = |span: Span| span.text(text).split_whitespace().count();
+    let prefix_text = prefix.text(text);
+    if let Some(colon) = prefix_text.find(':') {
+        let label = Span::new(prefix.start, prefix.start + colon);
+        return (words(label) > 0 && words(label) <= 8).then_some(label);
+    }
+    let limit = if first_input.is_some() { 6 } else { 5 };
+    let count = words(prefix);
+    let prose = prefix_text.trim_end().ends_with(['.', '?', '!']);
+    (count > 0 && count <= limit && !prose).then_some(prefix)
+}
+
 impl Semantics {
     pub fn new(text: &str, document: &Document, pack: &RulePack, settings: &Settings) -> Semantics {
-        let sections = document
+        let sections: Vec<SectionInfo> = document
             .sections
             .iter()
-            .map(|section| {
-                if let Some(attribute) = &section.heading.attribute {
-                    let kind = attribute.kind.text(text).to_ascii_lowercase();
-                    let known = pack.section(&kind).is_some();
-                    return SectionInfo {
-                        kind: known.then_some(kind),
-                        reason: if known {
-                            KindReason::Attribute
-                        } else {
-                            KindReason::Unrecognised
-                        },
-                    };
-                }
-                match pack.match_heading(section.heading.title.text(text)) {
-                    Some(found) => SectionInfo {
-                        kind: Some(found.section.kind.clone()),
-                        reason: KindReason::Alias(found.alias.to_string()),
-                    },
-                    None => SectionInfo {
-                        kind: None,
-                        reason: KindReason::Unrecognised,
-                    },
-                }
-            })
+            .map(|section| section_info(text, section, pack))
             .collect();
+        let mut elements = elements(text, document, pack);
+        elements.extend(dates_of_service(text, document, pack, &sections));
 
         let mut codes = Vec::new();
         let mut payer = None;
         let mut note_type = None;
+        let mut template_name = None;
         if let Some(front_matter) = &document.front_matter {
             for entry in &front_matter.entries {
                 let key = entry.key.text(text).to_ascii_lowercase();
@@ -117,6 +161,9 @@ impl Semantics {
                     "type" if !entry.value.is_empty() => {
                         note_type = Some(entry.value.text(text).trim().to_ascii_lowercase())
                     }
+                    "template" if !entry.value.is_empty() => {
+                        template_name = Some(entry.value.text(text))
+                    }
                     _ => {}
                 }
             }
@@ -124,60 +171,110 @@ impl Semantics {
         if payer.is_none() {
             payer = settings.default_payer.clone();
         }
+        let named = template_name.is_some();
+        let (note_type, note_type_reason) = match note_type {
+            Some(declared) => (Some(declared), NoteTypeReason::Declared),
+            None => {
+                let first_title = document
+                    .sections
+                    .first()
+                    .filter(|section| section.heading.level == 1)
+                    .map(|section| section.heading.title.text(text));
+                infer_note_type(pack, &codes, template_name.into_iter().chain(first_title))
+            }
+        };
         Semantics {
             sections,
+            elements,
             codes,
             payer,
             note_type,
+            note_type_reason,
             included_kinds: Vec::new(),
+            named,
         }
     }
 
-    /// Whether any section (at any level) has this kind.
-    /// Whether any section (at any level), or any `@include`d fragment, has this kind.
+    /// Whether the template is a note of its own (it has a note type, bills codes or names itself
+    /// with `template:`), rather than a fragment: the basic elements (date of service, signature)
+    /// apply to notes only.
+    pub fn is_note(&self) -> bool {
+        self.note_type.is_some() || !self.codes.is_empty() || self.named
+    }
+
+    /// Whether any section (at any level), labelled line, or `@include`d fragment has this kind.
     pub fn has_kind(&self, kind: &str) -> bool {
-        self.sections
-            .iter()
-            .any(|section| section.kind.as_deref() == Some(kind))
+        self.sections.iter().any(|section| section.is(kind))
+            || self.elements.iter().any(|element| element.kind == kind)
             || self.included_kinds.iter().any(|included| included == kind)
     }
 
-    /// Indices of the sections of this kind.
+    /// Every kind the template shows (its sections, labelled lines, date of service and
+    /// fragments), sorted and once each: what it provides to a template that includes it.
+    pub fn kinds_present(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self
+            .sections
+            .iter()
+            .flat_map(|section| section.kind.iter().chain(&section.also).cloned())
+            .chain(self.elements.iter().map(|element| element.kind.clone()))
+            .chain(self.included_kinds.iter().cloned())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
+    /// Indices of the sections of this kind (as their kind or one of the kinds their title names).
     pub fn sections_of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = usize> + 'a {
         self.sections
             .iter()
             .enumerate()
-            .filter(move |(_, section)| section.kind.as_deref() == Some(kind))
+            .filter(move |(_, section)| section.is(kind))
             .map(|(index, _)| index)
     }
 
-    /// Section kinds the declared codes need, in the pack's section order: (kind, indices into
-    /// `codes` of the codes that need it, whether any of them requires rather than recommends).
+    /// Section kinds the declared codes and the note type need, in the pack's section order:
+    /// (kind, indices into `codes` of the codes that need it, whether any of them or the note type
+    /// requires rather than recommends it, whether the note type does).
     pub fn needed_kinds<'p>(&self, pack: &'p RulePack) -> Vec<NeededKind<'p>> {
         let mut needs: Vec<NeededKind<'p>> = Vec::new();
+        let mut need = |kind: &'p str, code: Option<usize>, required: bool| {
+            let entry = match needs.iter().position(|need| need.kind == kind) {
+                Some(at) => &mut needs[at],
+                None => {
+                    needs.push(NeededKind {
+                        kind,
+                        codes: Vec::new(),
+                        required: false,
+                        by_note_type: false,
+                    });
+                    needs.last_mut().expect("just pushed")
+                }
+            };
+            match code {
+                Some(index) if !entry.codes.contains(&index) => entry.codes.push(index),
+                Some(_) => {}
+                None => entry.by_note_type |= required,
+            }
+            entry.required |= required;
+        };
         for (index, declared) in self.codes.iter().enumerate() {
             let Some(code) = pack.code(&declared.code) else {
                 continue;
             };
-            let kinds = code
-                .requires
-                .iter()
-                .map(|kind| (kind, true))
-                .chain(code.recommends.iter().map(|kind| (kind, false)));
-            for (kind, required) in kinds {
-                match needs.iter_mut().find(|need| need.kind == kind.as_str()) {
-                    Some(need) => {
-                        if !need.codes.contains(&index) {
-                            need.codes.push(index);
-                        }
-                        need.required |= required;
-                    }
-                    None => needs.push(NeededKind {
-                        kind,
-                        codes: vec![index],
-                        required,
-                    }),
-                }
+            for kind in &code.requires {
+                need(kind, Some(index), true);
+            }
+            for kind in &code.recommends {
+                need(kind, Some(index), false);
+            }
+        }
+        if let Some(note_type) = self.note_type.as_deref().and_then(|id| pack.note_type(id)) {
+            for kind in &note_type.requires {
+                need(kind, None, true);
+            }
+            for kind in &note_type.recommends {
+                need(kind, None, false);
             }
         }
         needs.sort_by_key(|need| pack.sections.iter().position(|s| s.kind == need.kind));
@@ -201,5 +298,269 @@ impl Semantics {
 
     pub fn declares(&self, code: &str) -> bool {
         self.codes.iter().any(|declared| declared.code == code)
+    }
+}
+
+impl SectionInfo {
+    /// Whether the section has this kind, as its own or as one its title also names.
+    pub fn is(&self, kind: &str) -> bool {
+        self.kind.as_deref() == Some(kind) || self.also.iter().any(|also| also == kind)
+    }
+}
+
+fn section_info(text: &str, section: &crate::syntax::Section, pack: &RulePack) -> SectionInfo {
+    if let Some(attribute) = &section.heading.attribute {
+        let kind = attribute.kind.text(text).to_ascii_lowercase();
+        let known = pack.section(&kind);
+        return SectionInfo {
+            kind: known.map(|_| kind),
+            also: known.map_or(Vec::new(), |section| section.counts_as.clone()),
+            reason: if known.is_some() {
+                KindReason::Attribute
+            } else {
+                KindReason::Unrecognised
+            },
+            guess: None,
+        };
+    }
+    let matches = pack.classify_heading(section.heading.title.text(text));
+    let mut sure = matches
+        .iter()
+        .filter(|found| found.confidence > MatchConfidence::Low);
+    match sure.next() {
+        Some(best) => SectionInfo {
+            kind: Some(best.section.kind.clone()),
+            also: std::iter::once(best)
+                .chain(sure)
+                .flat_map(|found| {
+                    let stands_for = found.section.counts_as.iter().cloned();
+                    std::iter::once(found.section.kind.clone()).chain(stands_for)
+                })
+                .skip(1)
+                .collect(),
+            reason: if best.confidence == MatchConfidence::High {
+                KindReason::Alias(best.alias.to_string())
+            } else {
+                KindReason::Word(best.alias.to_string())
+            },
+            guess: None,
+        },
+        None => SectionInfo {
+            kind: None,
+            also: Vec::new(),
+            reason: KindReason::Unrecognised,
+            guess: matches.first().map(|found| found.section.kind.clone()),
+        },
+    }
+}
+
+/// Labelled lines and fields whose words mean a section kind.
+fn elements(text: &str, document: &Document, pack: &RulePack) -> Vec<Element> {
+    let mut elements = Vec::new();
+    let lines = document.preamble.iter().map(|line| (None, line)).chain(
+        document
+            .sections
+            .iter()
+            .enumerate()
+            .flat_map(|(index, section)| section.lines.iter().map(move |line| (Some(index), line))),
+    );
+    for (section, line) in lines {
+        if let Some(label) = line_label(text, line) {
+            for found in pack.classify_label(label.text(text)) {
+                elements.push(Element {
+                    kind: found.section.kind.clone(),
+                    span: label,
+                    section,
+                });
+            }
+        }
+        let wording = line_wording(text, line);
+        // Naming a manual technique ("myofascial release") shows the technique, wherever it is.
+        if pack
+            .techniques_in(&wording)
+            .any(|technique| technique.billing != crate::rulepack::Billing::Elsewhere)
+        {
+            elements.push(Element {
+                kind: "technique".to_string(),
+                span: line.span,
+                section,
+            });
+        }
+        for section_kind in &pack.sections {
+            if section_kind
+                .phrases
+                .iter()
+                .any(|phrase| contains_phrase(&wording, phrase))
+            {
+                elements.push(Element {
+                    kind: section_kind.kind.clone(),
+                    span: line.span,
+                    section,
+                });
+            }
+        }
+        for item in &line.items {
+            let Inline::Field(field) = item else { continue };
+            let name = field_words(field.name.text(text));
+            for found in pack.classify_label(&name) {
+                if found.confidence == MatchConfidence::High {
+                    elements.push(Element {
+                        kind: found.section.kind.clone(),
+                        span: field.name,
+                        section,
+                    });
+                }
+            }
+        }
+    }
+    elements
+}
+
+/// A date field, or a field or wildcard labelled as a date, whose label (the words before it on
+/// its line, else its section's title) or name says date of service and nothing that makes it
+/// another date (onset, next visit, target); a field that is not typed `date` must say "date" or
+/// "DOS" in so many words. Dates in the signature section are the signature's.
+fn dates_of_service(
+    text: &str,
+    document: &Document,
+    pack: &RulePack,
+    sections: &[SectionInfo],
+) -> Vec<Element> {
+    let elements = &pack.elements;
+    let lines = document.preamble.iter().map(|line| (None, line)).chain(
+        document
+            .sections
+            .iter()
+            .enumerate()
+            .flat_map(|(index, s)| s.lines.iter().map(move |line| (Some(index), line))),
+    );
+    for (section, line) in lines {
+        if section.is_some_and(|index| sections[index].is("signature")) {
+            continue;
+        }
+        let title = section.map_or(String::new(), |index| {
+            normalize_phrase(document.sections[index].heading.title.text(text))
+        });
+        // The words that label an input are those between the previous input and it.
+        let mut label_start = line.span.start;
+        for item in &line.items {
+            let (span, name, typed_date) = match item {
+                Inline::Field(field) => (
+                    field.span,
+                    field_words(field.name.text(text)),
+                    field
+                        .ty
+                        .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("date")),
+                ),
+                Inline::Wildcard(span) => (*span, String::new(), false),
+                _ => continue,
+            };
+            let label = normalize_phrase(Span::new(label_start, span.start).text(text));
+            label_start = span.end;
+            let label = if label.is_empty() {
+                title.clone()
+            } else {
+                label
+            };
+            let words = format!("{label} {name}");
+            let says_date = typed_date
+                || ["date", "dos"]
+                    .iter()
+                    .any(|word| contains_phrase(&words, word));
+            if says_date
+                && contains_any(&words, &elements.date_of_service)
+                && !contains_any(&words, &elements.not_date_of_service)
+            {
+                return vec![Element {
+                    kind: DATE_OF_SERVICE.to_string(),
+                    span,
+                    section,
+                }];
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// The words of a line a reader sees (its text and choice options), normalised.
+fn line_wording(text: &str, line: &Line) -> String {
+    let mut wording = String::new();
+    for item in &line.items {
+        let spans: &[Span] = match item {
+            Inline::Text(span) => std::slice::from_ref(span),
+            Inline::Choice(choice) => &choice.options,
+            _ => continue,
+        };
+        for span in spans {
+            wording.push(' ');
+            wording.push_str(span.text(text));
+        }
+    }
+    normalize_phrase(&wording)
+}
+
+/// A field name as words: `stg_targetDate` is "stg target date", `date1` is "date 1".
+pub fn field_words(name: &str) -> String {
+    let mut words = String::with_capacity(name.len() + 4);
+    let mut previous: Option<char> = None;
+    for ch in name.chars() {
+        if let Some(before) = previous {
+            let case_change = before.is_lowercase() && ch.is_uppercase();
+            let digit_change = before.is_alphabetic() != ch.is_alphabetic()
+                && before.is_alphanumeric()
+                && ch.is_alphanumeric();
+            if case_change || digit_change {
+                words.push(' ');
+            }
+        }
+        words.push(ch);
+        previous = Some(ch);
+    }
+    normalize_phrase(&words)
+}
+
+/// The note type the codes or the template's name show, if any.
+fn infer_note_type<'t>(
+    pack: &RulePack,
+    codes: &[DeclaredCode],
+    names: impl Iterator<Item = &'t str>,
+) -> (Option<String>, NoteTypeReason) {
+    for declared in codes {
+        if let Some(note_type) = pack
+            .note_types
+            .iter()
+            .find(|note_type| note_type.codes.iter().any(|c| c == &declared.code))
+        {
+            return (
+                Some(note_type.id.clone()),
+                NoteTypeReason::Code(declared.code.clone()),
+            );
+        }
+    }
+    // Every (type, phrase) the names contain; a phrase inside a longer one found too does not count.
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for name in names {
+        let name = normalize_phrase(name);
+        for (index, note_type) in pack.note_types.iter().enumerate() {
+            for word in &note_type.words {
+                let word = normalize_phrase(word);
+                if contains_phrase(&name, &word) {
+                    found.push((index, word));
+                }
+            }
+        }
+    }
+    let best = found
+        .iter()
+        .filter(|(_, word)| {
+            !found
+                .iter()
+                .any(|(_, other)| other.len() > word.len() && contains_phrase(other, word))
+        })
+        .min_by_key(|(index, _)| *index)
+        .map(|(index, word)| (pack.note_types[*index].id.as_str(), word.as_str()));
+    match best {
+        Some((id, word)) => (Some(id.to_string()), NoteTypeReason::Name(word.to_string())),
+        None => (None, NoteTypeReason::Unknown),
     }
 }

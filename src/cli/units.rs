@@ -24,7 +24,8 @@ pub struct UnitsArgs {
 pub enum UnitsFormat {
     /// Units per code and the reasoning, for people.
     Human,
-    /// `{"payer","total_minutes","total_units","codes":[{"code","minutes","units"}]}`.
+    /// `{"payer","total_minutes","total_units","codes":[{"code","minutes","units"}],
+    /// "warnings":[{"code","message"}]}`.
     Json,
 }
 
@@ -34,6 +35,14 @@ struct Report<'a> {
     total_minutes: u32,
     total_units: u32,
     codes: &'a [CodeUnits],
+    warnings: &'a [Warning],
+}
+
+/// An entry that was left out of the timed pool or read with an assumption.
+#[derive(Serialize)]
+struct Warning {
+    code: String,
+    message: String,
 }
 
 pub fn run(args: &UnitsArgs) -> u8 {
@@ -48,35 +57,48 @@ pub fn run(args: &UnitsArgs) -> u8 {
         return EXIT_TROUBLE;
     };
     let mut entries = Vec::new();
+    let mut warnings = Vec::new();
     for entry in &args.entries {
+        // `97140-GP=10`: modifiers do not change the code's minutes.
         let parsed = entry
             .split_once('=')
             .and_then(|(code, minutes)| {
+                let code = code.trim().split('-').next().unwrap_or_default();
                 Some((
-                    code.trim().to_ascii_uppercase(),
+                    code.to_ascii_uppercase(),
                     minutes.trim().parse::<u32>().ok()?,
                 ))
             })
             .filter(|(code, _)| !code.is_empty());
-        match parsed {
-            Some(pair) => entries.push(pair),
+        let Some((code, minutes)) = parsed else {
+            eprintln!(
+                "error: `{entry}` is not CODE=MINUTES; write e.g. `97140=23` or `97140-GP=23` (minutes as a whole number)"
+            );
+            return EXIT_TROUBLE;
+        };
+        match pack.code(&code) {
+            // Only timed minutes are pooled (CMS; payer-rules.md 2.2): untimed codes stay out.
+            Some(known) if !known.timed => warnings.push(Warning {
+                message: format!(
+                    "{code} is untimed (billed once per session); its {minutes} minutes are not timed minutes and were left out"
+                ),
+                code,
+            }),
             None => {
-                eprintln!(
-                    "error: `{entry}` is not CODE=MINUTES; write e.g. `97140=23` (minutes as a whole number)"
-                );
-                return EXIT_TROUBLE;
+                warnings.push(Warning {
+                    message: format!(
+                        "{code} is not in the rule pack; its minutes were counted as timed minutes"
+                    ),
+                    code: code.clone(),
+                });
+                entries.push((code, minutes));
             }
+            Some(_) => entries.push((code, minutes)),
         }
     }
-    for (code, _) in &entries {
-        match pack.code(code) {
-            Some(known) if !known.timed => {
-                eprintln!("warning: {code} is untimed; its minutes do not count toward timed units")
-            }
-            None => {
-                eprintln!("warning: {code} is not in the rule pack; treating it as a timed code")
-            }
-            _ => {}
+    if args.format == UnitsFormat::Human {
+        for warning in &warnings {
+            eprintln!("warning: {}", warning.message);
         }
     }
     let breakdown = units::calculate(profile.unit_method, &entries);
@@ -87,6 +109,7 @@ pub fn run(args: &UnitsArgs) -> u8 {
                 total_minutes: breakdown.total_minutes,
                 total_units: breakdown.total_units,
                 codes: &breakdown.codes,
+                warnings: &warnings,
             };
             match serde_json::to_string(&report) {
                 Ok(json) => println!("{json}"),
@@ -98,14 +121,15 @@ pub fn run(args: &UnitsArgs) -> u8 {
         }
         UnitsFormat::Human => {
             println!(
-                "{} profile ({}): {} timed minutes, {} units",
+                "{} profile ({}): {} timed minutes, {} unit{}",
                 profile.name,
                 match profile.unit_method {
                     units::UnitMethod::TotalTime => "minutes pooled, 8-minute rule",
                     units::UnitMethod::PerCode => "each code rounded on its own",
                 },
                 breakdown.total_minutes,
-                breakdown.total_units
+                breakdown.total_units,
+                if breakdown.total_units == 1 { "" } else { "s" }
             );
             for code in &breakdown.codes {
                 println!(

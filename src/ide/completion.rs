@@ -373,10 +373,17 @@ mod tests {
         assert!(labels("---\ncodes: 97140, 971$0\n---\n").contains(&"97110".to_string()));
         assert!(labels("---\ntem$0\n---\n").contains(&"template".to_string()));
         assert!(labels("## Technique\n{{x:$0").contains(&"minutes".to_string()));
-        let titles = labels("---\ncodes: 97140\n---\n## $0");
-        assert_eq!(
-            titles.first().map(String::as_str),
-            Some("Medical necessity")
+        // Editors order by `sort_text`: the kinds the codes need and the template lacks first,
+        // in the pack's order.
+        let text = "---\ncodes: 97140\n---\n## ";
+        let mut items = complete(
+            text,
+            text.len(),
+            &RulePack::embedded(),
+            &Settings::default(),
         );
+        items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+        let first: Vec<&str> = items.iter().take(3).map(|i| i.label.as_str()).collect();
+        assert_eq!(first, ["Medical necessity", "Technique", "Response"]);
     }
 }

@@ -96,18 +96,42 @@ fn heading_hover(
 ) -> Hover {
     let heading = &parse.document.sections[index].heading;
     let info = &semantics.sections[index];
+    let describe = |kind: &str| {
+        pack.section(kind)
+            .map(|s| s.description.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let also = if info.also.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n\nThe title also counts as: {}.",
+            info.also
+                .iter()
+                .map(|kind| format!("**{kind}**"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     let markdown = match (&info.kind, &info.reason) {
         (Some(kind), KindReason::Attribute) => format!(
-            "Section kind **{kind}**, set by the `{{#{kind}}}` attribute.\n\n{}",
-            pack.section(kind)
-                .map(|s| s.description.as_str())
-                .unwrap_or("")
+            "Section kind **{kind}**, set by the `{{#{kind}}}` attribute.\n\n{}{also}",
+            describe(kind)
         ),
         (Some(kind), KindReason::Alias(alias)) => format!(
-            "Section kind **{kind}**: the title matches \"{alias}\" (case, punctuation and spacing are ignored).\n\n{}",
-            pack.section(kind)
-                .map(|s| s.description.as_str())
-                .unwrap_or("")
+            "Section kind **{kind}**: the title (or a part of it) matches \"{alias}\" (case, punctuation, numbering and abbreviations are ignored).\n\n{}{also}",
+            describe(kind)
+        ),
+        (Some(kind), KindReason::Word(word)) => format!(
+            "Section kind **{kind}**: the main word of the title is \"{word}\". If that is wrong, set the kind with `{{#kind}}`.\n\n{}{also}",
+            describe(kind)
+        ),
+        (None, _) if info.guess.is_some() => format!(
+            "No section kind yet: \"{}\" contains a word of **{}**, but not as its main word. Add `{{#{}}}` if it is that section.",
+            heading.title.text(text),
+            info.guess.as_deref().unwrap_or_default(),
+            info.guess.as_deref().unwrap_or_default(),
         ),
         _ => format!(
             "No section kind: \"{}\" matches no known title. Add `{{#kind}}` to the heading to give it one ({}).",

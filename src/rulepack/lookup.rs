@@ -1,7 +1,7 @@
 //! Lookup tables built once per pack: heading aliases and technique names, both keyed by their
 //! normalised form so that case, punctuation and spacing never matter.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{SectionKind, Technique};
 
@@ -24,25 +24,168 @@ pub fn normalize_phrase(text: &str) -> String {
     out
 }
 
-/// The result of matching a heading title against the pack.
+/// Whether normalised `words` contain the normalised `phrase` as whole words.
+pub fn contains_phrase(words: &str, phrase: &str) -> bool {
+    if phrase.is_empty() {
+        return false;
+    }
+    words.match_indices(phrase).any(|(at, _)| {
+        let before = at == 0 || words.as_bytes()[at - 1] == b' ';
+        let end = at + phrase.len();
+        let after = end == words.len() || words.as_bytes()[end] == b' ';
+        before && after
+    })
+}
+
+/// Whether normalised `words` contain any of the normalised `phrases` as whole words.
+pub fn contains_any(words: &str, phrases: &[String]) -> bool {
+    phrases.iter().any(|phrase| contains_phrase(words, phrase))
+}
+
+/// How sure a title or label match is. `High` and `Medium` count as the section being there;
+/// `Low` is only a guess worth a hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchConfidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// One section kind a heading title or a label means, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SectionMatch<'pack> {
     pub section: &'pack SectionKind,
-    /// The alias (as written in the pack) that matched.
+    /// The alias (as written in the pack) or the word that matched.
     pub alias: &'pack str,
+    pub confidence: MatchConfidence,
+}
+
+/// The pack's recognition vocabulary (`[recognition]` in sections.toml).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Recognition {
+    /// Words dropped before matching (discipline, form and time words).
+    #[serde(default)]
+    pub filler: Vec<String>,
+    /// Whole-word abbreviations and what they stand for.
+    #[serde(default)]
+    pub abbreviations: std::collections::BTreeMap<String, String>,
+    /// Words after which a segment's head comes first (`Plan of care`).
+    #[serde(default)]
+    pub head_before: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct Index {
     /// normalised alias -> (section index, alias index; usize::MAX for the title itself)
     headings: HashMap<String, (usize, usize)>,
+    /// head word -> (section index, word index)
+    words: HashMap<String, (usize, usize)>,
+    filler: HashSet<String>,
+    abbreviations: HashMap<String, String>,
+    head_before: HashSet<String>,
     /// normalised technique name/synonym/abbreviation -> technique index
     techniques: HashMap<String, usize>,
+    /// normalised names and synonyms only (abbreviations such as MET or ART are ordinary words
+    /// in prose) -> technique index, and their most words
+    technique_phrases: HashMap<String, usize>,
+    technique_phrase_words: usize,
+    /// The first word of every entry of `technique_phrases`, so most words are passed over at once.
+    technique_first_words: HashSet<String>,
     technique_names: Vec<(String, usize)>,
 }
 
+/// What is being classified: a heading may get low-confidence guesses; a label only sure matches,
+/// and a head word only when it is short (`Response to treatment`, not "Therapist who developed
+/// the plan of care").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    Heading,
+    Label,
+}
+
+/// The most words a label may have for its head word to count.
+const LABEL_HEAD_WORDS: usize = 3;
+
+/// Characters that separate the parts of a combined title (`A/P`, `O — OBJECTIVE (exam)`).
+fn is_separator(ch: char) -> bool {
+    matches!(
+        ch,
+        '/' | '|' | '\\' | ':' | ';' | '&' | '+' | '(' | ')' | '[' | ']' | ',' | '—' | '–' | '>'
+    )
+}
+
+/// Splits a title into its parts: at separator characters, at ` - ` and at the word `and`.
+fn segments(title: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    for piece in title.split(is_separator) {
+        for piece in piece.split(" - ") {
+            let normalised = normalize_phrase(piece);
+            let mut current: Vec<&str> = Vec::new();
+            for word in normalised.split(' ') {
+                if word == "and" || word == "or" {
+                    if !current.is_empty() {
+                        parts.push(current.join(" "));
+                    }
+                    current.clear();
+                } else if !word.is_empty() {
+                    current.push(word);
+                }
+            }
+            if !current.is_empty() {
+                parts.push(current.join(" "));
+            }
+        }
+    }
+    parts
+}
+
+fn is_roman(word: &str) -> bool {
+    matches!(
+        word,
+        "i" | "ii" | "iii" | "iv" | "vi" | "vii" | "viii" | "ix" | "x" | "xi" | "xii"
+    )
+}
+
+fn is_number(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|ch| ch.is_ascii_digit())
+}
+
+/// Drops numbering around the words of a segment: `part 3 objective`, `3 1 plan`, `ii goals`,
+/// `a subjective` (a lone letter only when words follow it).
+fn strip_numbering(words: &mut Vec<String>) {
+    loop {
+        let Some(first) = words.first() else { return };
+        let more = words.len() > 1;
+        let numbering = is_number(first)
+            || (more && (is_roman(first) || first.chars().count() == 1))
+            || (more
+                && matches!(
+                    first.as_str(),
+                    "part" | "section" | "step" | "step no" | "no"
+                )
+                && words.get(1).is_some_and(|w| is_number(w) || is_roman(w)));
+        if !numbering {
+            break;
+        }
+        let drop = if matches!(first.as_str(), "part" | "section" | "step" | "no") {
+            2
+        } else {
+            1
+        };
+        words.drain(..drop.min(words.len()));
+    }
+    while words.len() > 1 && words.last().is_some_and(|w| is_number(w)) {
+        words.pop();
+    }
+}
+
 impl Index {
-    pub(super) fn build(sections: &[SectionKind], techniques: &[Technique]) -> Index {
+    pub(super) fn build(
+        sections: &[SectionKind],
+        techniques: &[Technique],
+        recognition: &Recognition,
+    ) -> Index {
         let mut index = Index::default();
         for (section_index, section) in sections.iter().enumerate() {
             index
@@ -55,8 +198,44 @@ impl Index {
                     .entry(normalize_phrase(alias))
                     .or_insert((section_index, alias_index));
             }
+            for (word_index, word) in section.words.iter().enumerate() {
+                index
+                    .words
+                    .entry(normalize_phrase(word))
+                    .or_insert((section_index, word_index));
+            }
         }
+        index.filler = recognition
+            .filler
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
+        index.abbreviations = recognition
+            .abbreviations
+            .iter()
+            .map(|(short, long)| (normalize_phrase(short), normalize_phrase(long)))
+            .collect();
+        index.head_before = recognition
+            .head_before
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
         for (technique_index, technique) in techniques.iter().enumerate() {
+            for phrase in std::iter::once(&technique.name).chain(&technique.synonyms) {
+                let key = normalize_phrase(phrase);
+                if key.is_empty() {
+                    continue;
+                }
+                index.technique_phrase_words =
+                    index.technique_phrase_words.max(key.split(' ').count());
+                if let Some(first) = key.split(' ').next() {
+                    index.technique_first_words.insert(first.to_string());
+                }
+                index
+                    .technique_phrases
+                    .entry(key)
+                    .or_insert(technique_index);
+            }
             let names = std::iter::once(&technique.name)
                 .chain(&technique.synonyms)
                 .chain(&technique.abbreviations);
@@ -77,23 +256,155 @@ impl Index {
         index
     }
 
-    pub(super) fn match_heading<'pack>(
+    fn alias<'pack>(
         &self,
-        title: &str,
+        key: &str,
         sections: &'pack [SectionKind],
-    ) -> Option<SectionMatch<'pack>> {
-        let &(section_index, alias_index) = self.headings.get(&normalize_phrase(title))?;
+    ) -> Option<(usize, &'pack str)> {
+        let &(section_index, alias_index) = self.headings.get(key)?;
         let section = &sections[section_index];
         let alias = section
             .aliases
             .get(alias_index)
             .map(String::as_str)
             .unwrap_or(section.title.as_str());
-        Some(SectionMatch { section, alias })
+        Some((section_index, alias))
+    }
+
+    fn word<'pack>(
+        &self,
+        word: &str,
+        sections: &'pack [SectionKind],
+    ) -> Option<(usize, &'pack str)> {
+        let &(section_index, word_index) = self.words.get(word)?;
+        Some((
+            section_index,
+            sections[section_index].words[word_index].as_str(),
+        ))
+    }
+
+    /// Every kind a heading title (or, with `guesses` false, a label) means, best first and at most
+    /// once per kind. See the recognition notes at the top of `rulepack/sections.toml`.
+    pub(super) fn classify<'pack>(
+        &self,
+        title: &str,
+        sections: &'pack [SectionKind],
+        mode: Mode,
+    ) -> Vec<SectionMatch<'pack>> {
+        let mut found: Vec<(usize, &'pack str, MatchConfidence)> = Vec::new();
+        let add = |found: &mut Vec<(usize, &'pack str, MatchConfidence)>,
+                   (section_index, alias): (usize, &'pack str),
+                   confidence| {
+            match found.iter_mut().find(|(s, _, _)| *s == section_index) {
+                Some(existing) if existing.2 < confidence => {
+                    *existing = (section_index, alias, confidence)
+                }
+                Some(_) => {}
+                None => found.push((section_index, alias, confidence)),
+            }
+        };
+        if let Some(hit) = self.alias(&normalize_phrase(title), sections) {
+            add(&mut found, hit, MatchConfidence::High);
+        }
+        for segment in segments(title) {
+            let mut words: Vec<String> = segment.split(' ').map(str::to_string).collect();
+            strip_numbering(&mut words);
+            if let Some(hit) = self.alias(&words.join(" "), sections) {
+                add(&mut found, hit, MatchConfidence::High);
+                continue;
+            }
+            let expanded: Vec<String> = words
+                .iter()
+                .flat_map(|word| match self.abbreviations.get(word) {
+                    Some(long) => long.split(' ').map(str::to_string).collect::<Vec<_>>(),
+                    None => vec![word.clone()],
+                })
+                .collect();
+            if let Some(hit) = self.alias(&expanded.join(" "), sections) {
+                add(&mut found, hit, MatchConfidence::High);
+                continue;
+            }
+            let several = expanded.len() > 1;
+            let core: Vec<&str> = expanded
+                .iter()
+                .map(String::as_str)
+                .filter(|word| {
+                    !(self.filler.contains(*word) || (several && word.chars().count() == 1))
+                })
+                .collect();
+            if core.is_empty() {
+                continue;
+            }
+            if let Some(hit) = self.alias(&core.join(" "), sections) {
+                add(&mut found, hit, MatchConfidence::High);
+                continue;
+            }
+            // The head of a noun phrase is its last word, or the word before `of`, `to`...
+            if mode == Mode::Label && core.len() > LABEL_HEAD_WORDS {
+                continue;
+            }
+            // The first word counts too: `Goals met`, `Tolerated treatment`.
+            let head = core
+                .iter()
+                .position(|word| self.head_before.contains(*word))
+                .filter(|&at| at > 0)
+                .map_or(core[core.len() - 1], |at| core[at - 1]);
+            let heads = [
+                Some(head),
+                core.first().copied().filter(|first| *first != head),
+            ];
+            let mut any_head = false;
+            for hit in heads
+                .into_iter()
+                .flatten()
+                .filter_map(|w| self.word(w, sections))
+            {
+                add(&mut found, hit, MatchConfidence::Medium);
+                any_head = true;
+            }
+            if any_head {
+                continue;
+            }
+            if mode == Mode::Heading {
+                for word in &core {
+                    if let Some(hit) = self.word(word, sections) {
+                        add(&mut found, hit, MatchConfidence::Low);
+                    }
+                }
+            }
+        }
+        // Best first; among equals, in the order the title names them.
+        found.sort_by_key(|entry| std::cmp::Reverse(entry.2));
+        found
+            .into_iter()
+            .map(|(section_index, alias, confidence)| SectionMatch {
+                section: &sections[section_index],
+                alias,
+                confidence,
+            })
+            .collect()
     }
 
     pub(super) fn technique(&self, phrase: &str) -> Option<usize> {
         self.techniques.get(&normalize_phrase(phrase)).copied()
+    }
+
+    /// Every technique whose name or synonym occurs in normalised `words`, in order.
+    pub(super) fn techniques_in(&self, words: &str) -> Vec<usize> {
+        let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut found = Vec::new();
+        for start in 0..words.len() {
+            if !self.technique_first_words.contains(words[start]) {
+                continue;
+            }
+            for length in 1..=self.technique_phrase_words.min(words.len() - start) {
+                let phrase = words[start..start + length].join(" ");
+                if let Some(&technique) = self.technique_phrases.get(&phrase) {
+                    found.push(technique);
+                }
+            }
+        }
+        found
     }
 
     pub(super) fn technique_names(&self) -> &[(String, usize)] {

@@ -10,7 +10,9 @@ mod lookup;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use lookup::{SectionMatch, normalize_phrase};
+pub use lookup::{
+    MatchConfidence, Recognition, SectionMatch, contains_any, contains_phrase, normalize_phrase,
+};
 
 /// A section kind such as `necessity`, `technique` or `response`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
@@ -21,13 +23,31 @@ pub struct SectionKind {
     pub kind: String,
     /// The title noteplate writes when it inserts this section.
     pub title: String,
+    /// What the section records, as a clinician would say it ("how the patient responded to
+    /// treatment"); findings about a missing section use it.
+    #[serde(default)]
+    pub what: String,
     /// One line saying what the section is for.
     pub description: String,
     /// Heading titles that mean this kind. Compared after [`normalize_phrase`].
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Head words that make a title or label of another wording mean this kind (`Short-term
+    /// goals` through `goals`); see the recognition notes in `rulepack/sections.toml`.
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Phrases that, anywhere in a line's wording, show the kind ("tolerated" for a response).
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Other kinds a section of this kind stands for (an Objective section holds the findings).
+    #[serde(default)]
+    pub counts_as: Vec<String>,
     /// Body inserted below the heading by the "add section" fix (without the heading line).
     pub skeleton: String,
+    /// Bodies for codes of one family (`Code::family`), used instead of `skeleton` when every
+    /// declared code with a family has this one.
+    #[serde(default)]
+    pub skeletons: std::collections::BTreeMap<String, String>,
 }
 
 /// A billing code (CPT or HCPCS) and what a template that declares it must contain.
@@ -46,6 +66,10 @@ pub struct Code {
     /// Section kinds that should be present; missing ones are warnings.
     #[serde(default)]
     pub recommends: Vec<String>,
+    /// The family of codes it belongs to (`manual-therapy`, `chiropractic`, `speech`...), which
+    /// picks section skeletons that fit (`SectionKind::skeletons`).
+    #[serde(default)]
+    pub family: Option<String>,
     /// Whether Medicare requires a therapy modifier (GP/GO/GN) on this code.
     #[serde(default)]
     pub therapy: bool,
@@ -55,6 +79,51 @@ pub struct Code {
     /// Source tags from the domain reference, e.g. `["S7", "S25"]`.
     #[serde(default)]
     pub sources: Vec<String>,
+}
+
+/// A note type (`daily`, `evaluation`, `progress`, `discharge`) and what a note of it needs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteType {
+    /// The value of `type:` in front matter.
+    pub id: String,
+    /// How messages name it ("Progress report").
+    pub title: String,
+    /// Phrases in a template's name that make it a note of this type (normalised).
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Codes whose presence makes a template a note of this type.
+    #[serde(default)]
+    pub codes: Vec<String>,
+    /// Section kinds every note of this type must have (`missing-<kind>` errors).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Section kinds a note of this type should have (warnings).
+    #[serde(default)]
+    pub recommends: Vec<String>,
+    /// Whether the plan of care must state frequency and duration (`plan-without-frequency`).
+    #[serde(default)]
+    pub plan_frequency: bool,
+}
+
+/// Words that show the basic elements of every note (`[elements]` in notes.toml), normalised.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Elements {
+    pub date_of_service: Vec<String>,
+    pub not_date_of_service: Vec<String>,
+    pub signature: Vec<String>,
+    pub credentials: Vec<String>,
+    pub designations: Vec<String>,
+    pub minutes: Vec<String>,
+    pub units: Vec<String>,
+    pub response_measures: Vec<String>,
+    pub frequency: Vec<String>,
+    pub duration: Vec<String>,
+    pub frequency_labels: Vec<String>,
+    pub duration_labels: Vec<String>,
+    pub region_labels: Vec<String>,
+    pub regions: Vec<String>,
 }
 
 /// How a technique is usually billed, relative to 97140.
@@ -206,7 +275,8 @@ pub struct RuleInfo {
     pub bad: String,
     /// A template that does not.
     pub good: String,
-    /// The examples need other files (fragments) or raw bytes, so they are shown, not run.
+    /// The examples need other files (fragments, a project configuration) or raw bytes, so they
+    /// are shown, not run.
     #[serde(default)]
     pub examples_need_files: bool,
 }
@@ -215,7 +285,18 @@ pub struct RuleInfo {
 #[serde(deny_unknown_fields)]
 struct SectionsFile {
     #[serde(default)]
+    recognition: Recognition,
+    #[serde(default)]
     section: Vec<SectionKind>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct NotesFile {
+    #[serde(default)]
+    note_type: Vec<NoteType>,
+    #[serde(default)]
+    elements: Elements,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -255,6 +336,7 @@ struct RulesFile {
 #[derive(Debug, Clone)]
 pub struct RulePack {
     pub sections: Vec<SectionKind>,
+    pub recognition: Recognition,
     pub codes: Vec<Code>,
     pub techniques: Vec<Technique>,
     /// Generic technique wording, normalised.
@@ -262,6 +344,8 @@ pub struct RulePack {
     pub rules: Vec<RuleInfo>,
     pub payers: Vec<PayerProfile>,
     pub pairs: Vec<CodePair>,
+    pub note_types: Vec<NoteType>,
+    pub elements: Elements,
     index: lookup::Index,
 }
 
@@ -270,6 +354,27 @@ const CODES_TOML: &str = include_str!("../../rulepack/codes.toml");
 const TECHNIQUES_TOML: &str = include_str!("../../rulepack/techniques.toml");
 const RULES_TOML: &str = include_str!("../../rulepack/rules.toml");
 const PAYERS_TOML: &str = include_str!("../../rulepack/payers.toml");
+const NOTES_TOML: &str = include_str!("../../rulepack/notes.toml");
+
+fn normalised_elements(elements: Elements) -> Elements {
+    let all = |words: Vec<String>| words.iter().map(|w| normalize_phrase(w)).collect();
+    Elements {
+        date_of_service: all(elements.date_of_service),
+        not_date_of_service: all(elements.not_date_of_service),
+        signature: all(elements.signature),
+        credentials: all(elements.credentials),
+        designations: all(elements.designations),
+        minutes: all(elements.minutes),
+        units: all(elements.units),
+        response_measures: all(elements.response_measures),
+        frequency: all(elements.frequency),
+        duration: all(elements.duration),
+        frequency_labels: all(elements.frequency_labels),
+        duration_labels: all(elements.duration_labels),
+        region_labels: all(elements.region_labels),
+        regions: all(elements.regions),
+    }
+}
 
 impl RulePack {
     /// The pack compiled into the binary. Its data is checked by tests, so parsing cannot fail at
@@ -283,6 +388,7 @@ impl RulePack {
                 TECHNIQUES_TOML,
                 RULES_TOML,
                 PAYERS_TOML,
+                NOTES_TOML,
             )
             .unwrap_or_else(|error| panic!("the embedded rule pack is invalid: {error}"))
         })
@@ -303,7 +409,9 @@ impl RulePack {
         techniques: &str,
         rules: &str,
         payers: &str,
+        notes: &str,
     ) -> Result<RulePack, String> {
+        let notes: NotesFile = toml::from_str(notes).map_err(|e| format!("notes.toml: {e}"))?;
         let sections: SectionsFile =
             toml::from_str(sections).map_err(|e| format!("sections.toml: {e}"))?;
         let codes: CodesFile = toml::from_str(codes).map_err(|e| format!("codes.toml: {e}"))?;
@@ -313,6 +421,7 @@ impl RulePack {
         let payers: PayersFile = toml::from_str(payers).map_err(|e| format!("payers.toml: {e}"))?;
         let mut pack = RulePack {
             sections: sections.section,
+            recognition: sections.recognition,
             codes: codes.code,
             techniques: techniques.technique,
             vague: techniques
@@ -323,6 +432,8 @@ impl RulePack {
             rules: rules.rule,
             payers: payers.payer,
             pairs: payers.pair,
+            note_types: notes.note_type,
+            elements: normalised_elements(notes.elements),
             index: lookup::Index::default(),
         };
         pack.reindex();
@@ -372,7 +483,7 @@ impl RulePack {
     }
 
     fn reindex(&mut self) {
-        self.index = lookup::Index::build(&self.sections, &self.techniques);
+        self.index = lookup::Index::build(&self.sections, &self.techniques, &self.recognition);
     }
 
     pub fn section(&self, kind: &str) -> Option<&SectionKind> {
@@ -391,18 +502,46 @@ impl RulePack {
             .find(|p| p.name.eq_ignore_ascii_case(name))
     }
 
+    pub fn note_type(&self, id: &str) -> Option<&NoteType> {
+        self.note_types
+            .iter()
+            .find(|t| t.id.eq_ignore_ascii_case(id))
+    }
+
     pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
         self.rules.iter().find(|r| r.id == id)
     }
 
-    /// Which section kind a heading title means, and by which alias.
+    /// Every section kind a heading title means, best first (low-confidence guesses included).
+    pub fn classify_heading(&self, title: &str) -> Vec<SectionMatch<'_>> {
+        self.index
+            .classify(title, &self.sections, lookup::Mode::Heading)
+    }
+
+    /// Every section kind a label (`Response to treatment:`) means, best first; no guesses.
+    pub fn classify_label(&self, label: &str) -> Vec<SectionMatch<'_>> {
+        self.index
+            .classify(label, &self.sections, lookup::Mode::Label)
+    }
+
+    /// The section kind a heading title surely means (high or medium confidence), if any.
     pub fn match_heading(&self, title: &str) -> Option<SectionMatch<'_>> {
-        self.index.match_heading(title, &self.sections)
+        self.classify_heading(title)
+            .into_iter()
+            .find(|found| found.confidence > MatchConfidence::Low)
     }
 
     /// The technique a phrase names exactly (canonical name, synonym or abbreviation).
     pub fn technique_named(&self, phrase: &str) -> Option<&Technique> {
         self.index.technique(phrase).map(|i| &self.techniques[i])
+    }
+
+    /// The techniques whose name or synonym (not abbreviation) occurs in normalised `words`.
+    pub fn techniques_in(&self, words: &str) -> impl Iterator<Item = &Technique> {
+        self.index
+            .techniques_in(words)
+            .into_iter()
+            .map(|index| &self.techniques[index])
     }
 
     /// Every (normalised name, technique index) pair, for fuzzy matching and completion.

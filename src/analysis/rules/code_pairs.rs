@@ -10,6 +10,8 @@ use crate::rulepack::{Confidence, Severity};
 use crate::syntax::Span;
 
 const THERAPY_MODIFIERS: &[&str] = &["GP", "GO", "GN"];
+/// Modifiers that say a service was distinct from another one billed the same day.
+const DISTINCT_MODIFIERS: &[&str] = &["59", "XE", "XS", "XP", "XU"];
 
 fn add_modifier_fix(code: &DeclaredCode, modifier: &str) -> Fix {
     Fix {
@@ -24,6 +26,7 @@ fn add_modifier_fix(code: &DeclaredCode, modifier: &str) -> Fix {
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let codes = &context.semantics.codes;
+    routine_distinct_modifier(context, out);
     for pair in &context.pack.pairs {
         if pair.indicator != 1 {
             continue;
@@ -80,6 +83,38 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(diagnostic);
     }
 
+    therapy_modifiers(context, out);
+}
+
+/// `routine-59`: every declared code (two or more) carries 59 or X{EPSU}. The modifier says one
+/// service was distinct from another; printed on every line of a template it is applied by
+/// routine, which payers audit (payer-rules.md 3.3, [S70] [S74] [S71]).
+fn routine_distinct_modifier(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let codes = &context.semantics.codes;
+    let distinct = |code: &DeclaredCode| {
+        code.modifiers
+            .iter()
+            .any(|m| DISTINCT_MODIFIERS.contains(&m.as_str()))
+    };
+    if codes.len() < 2 || !codes.iter().all(distinct) {
+        return;
+    }
+    let mut diagnostic = context.diagnostic(
+        "routine-59",
+        codes[0].span,
+        "every code of this template carries 59 or an X modifier; the modifier belongs only on the code that is really separate from another one that day, so leave it to the clinician per visit",
+    );
+    for code in &codes[1..] {
+        diagnostic.related.push(Related {
+            span: code.span,
+            message: format!("`{}` carries one too", code.code),
+        });
+    }
+    out.push(diagnostic);
+}
+
+fn therapy_modifiers(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let codes = &context.semantics.codes;
     let Some(profile) = context
         .semantics
         .payer

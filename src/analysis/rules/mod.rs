@@ -2,12 +2,14 @@
 //! diagnostics; none of them knows about the others.
 
 mod code_pairs;
-mod daily_note;
 mod fields;
 mod front_matter;
 mod includes;
+mod note_elements;
+mod plan_of_care;
 mod region;
 mod required_sections;
+mod response;
 mod structure;
 mod syntax_errors;
 mod technique_wording;
@@ -141,7 +143,9 @@ pub(super) fn run_all(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     techniques::check(context, out);
     technique_wording::check(context, out);
     timed_minutes::check(context, out);
-    daily_note::check(context, out);
+    note_elements::check(context, out);
+    response::check(context, out);
+    plan_of_care::check(context, out);
     region::check(context, out);
     code_pairs::check(context, out);
     includes::check(context, out);

@@ -1,77 +1,31 @@
-//! Daily treatment-note elements (payer-rules.md R1 and R5, sources S7, S15, S17): the date of
-//! service (`missing-date`) and the signature with credentials (`missing-signature`). They apply
-//! to daily notes: `type: daily`, or no `type:` under a payer profile whose notes are daily by
-//! default (Medicare).
+//! The basic elements of every note (payer-rules.md R1 and R5, sources S7, S15, S17): the date of
+//! service (`missing-date`), the signature (`missing-signature`) and the clinician's credentials
+//! beside it (`signature-without-credentials`). They apply to every note, whatever its type: a
+//! template that declares codes or whose note type is declared or recognised (`Semantics::is_note`).
+//! The words that show each element are data (`[elements]` in `rulepack/notes.toml`).
 
 use super::Context;
-use super::required_sections::insert_section_fix;
+use super::required_sections::{insert_section_fix, note_anchor, note_type_phrase};
+use crate::analysis::semantics::{DATE_OF_SERVICE, field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
-use crate::rulepack::normalize_phrase;
-use crate::syntax::{Inline, Span};
+use crate::rulepack::{contains_any, normalize_phrase};
+use crate::syntax::{Inline, Line, Span};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let semantics = context.semantics;
-    if !semantics.is_daily_note(context.pack) {
+    if !semantics.is_note() {
         return;
     }
-    let text = context.text;
-    let document = &context.parse.document;
-    let anchor = anchor(context);
-    let signature_sections: Vec<usize> = semantics.sections_of_kind("signature").collect();
+    let anchor = note_anchor(context);
+    let who = note_type_phrase(context).unwrap_or_else(|| "every note".to_string());
 
-    let mut has_date = false;
-    // A signature field only matters without a signature section: treat it as found then.
-    let mut has_signature_field = semantics.has_kind("signature");
-    // Stops at the first field that settles both questions (a long template has thousands).
-    'fields: for (section_index, lines) in std::iter::once((None, &document.preamble)).chain(
-        document
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (Some(i), &s.lines)),
-    ) {
-        let in_signature = section_index.is_some_and(|i| signature_sections.contains(&i));
-        for line in lines {
-            for item in &line.items {
-                let Inline::Field(field) = item else { continue };
-                let is_date = field
-                    .ty
-                    .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("date"));
-                // The name only matters for what is still unknown.
-                let date_question = is_date && !in_signature && !has_date;
-                if !date_question && has_signature_field {
-                    continue;
-                }
-                let name = normalize_phrase(&field.name.text(text).replace('_', " "));
-                if date_question && names_date_of_service(&name) {
-                    has_date = true;
-                }
-                if !has_signature_field
-                    && [
-                        "sign",
-                        "signature",
-                        "credential",
-                        "clinician",
-                        "therapist",
-                        "provider",
-                    ]
-                    .iter()
-                    .any(|w| name.contains(w))
-                {
-                    has_signature_field = true;
-                }
-                if has_date && has_signature_field {
-                    break 'fields;
-                }
-            }
-        }
-    }
-
-    if !has_date {
+    if !semantics.has_kind(DATE_OF_SERVICE) {
         let mut diagnostic = context.diagnostic(
             "missing-date",
             anchor,
-            "a daily treatment note must show the date of service; add a field such as `Date of service: {{date_of_service:date}}`",
+            format!(
+                "{who} must show the date of service, and the template has no place for it; add a date-of-service line near the top"
+            ),
         );
         let (at, prefix, suffix) = date_insertion(context);
         diagnostic.fix = Some(Fix {
@@ -85,52 +39,81 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(diagnostic);
     }
 
-    if !semantics.has_kind("signature") && !has_signature_field {
+    let signature_lines = signature_lines(context);
+    if signature_lines.is_empty() && !semantics.has_kind("signature") {
         let mut diagnostic = context.diagnostic(
             "missing-signature",
             anchor,
-            "a daily treatment note must be signed by the clinician with credentials; add a \"Signature\" section with the clinician's name and credentials",
+            format!(
+                "{who} must be signed by the clinician with their credentials, and the template has no place for a signature; add a \"Signature\" section"
+            ),
         );
         diagnostic.fix = context
             .pack
             .section("signature")
             .map(|kind| insert_section_fix(context, kind));
         out.push(diagnostic);
+    } else if !signature_lines.is_empty() && !credentials_near(context, &signature_lines) {
+        let first = signature_lines[0];
+        let mut diagnostic = context.diagnostic(
+            "signature-without-credentials",
+            first.span,
+            "the signature has no place for the clinician's credentials (PT, PTA, OTR/L, CCC-SLP, DC...); payers want the professional designation beside the name",
+        );
+        diagnostic.fix = Some(Fix {
+            title: "Add a credentials choice to the signature".into(),
+            edits: vec![Edit {
+                span: Span::empty(first.span.end),
+                new_text: ", {PT|PTA|OT|OTA|SLP|DC}".into(),
+            }],
+            safe: false,
+        });
+        out.push(diagnostic);
     }
 }
 
-/// Whether a date field's name means the date of service (not an onset or birth date).
-fn names_date_of_service(name: &str) -> bool {
-    name == "date"
-        || [
-            "service",
-            "visit",
-            "treatment",
-            "session",
-            "encounter",
-            "dos",
-            "today",
-        ]
-        .iter()
-        .any(|word| name.split(' ').any(|part| part == *word))
-}
-
-/// Where daily-note findings sit: the `type:` entry, else `payer:`, else the first code, else
-/// the start of the document.
-fn anchor(context: &Context<'_>) -> Span {
+/// The lines that hold the clinician's signature: lines of signature sections and lines whose
+/// label or field names say signature.
+fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
     let text = context.text;
-    if let Some(front_matter) = &context.parse.document.front_matter {
-        for key in ["type", "payer"] {
-            if let Some(entry) = front_matter.entry(text, key) {
-                return entry.span;
-            }
+    let elements = &context.pack.elements;
+    let mut lines = context.lines_of_kind("signature");
+    for line in context.parse.document.lines() {
+        let label_says = line_label(text, line).is_some_and(|label| {
+            contains_any(&normalize_phrase(label.text(text)), &elements.signature)
+        });
+        let field_says = line.items.iter().any(|item| {
+            matches!(item, Inline::Field(field) if contains_any(
+                &field_words(field.name.text(text)),
+                &elements.signature,
+            ))
+        });
+        if (label_says || field_says) && !lines.iter().any(|l| std::ptr::eq(*l, line)) {
+            lines.push(line);
         }
     }
-    context
-        .semantics
-        .codes
-        .first()
-        .map_or(Span::empty(0), |code| code.span)
+    lines.sort_by_key(|line| line.span.start);
+    lines
+}
+
+/// Whether a signature line or one of the two lines after it captures credentials.
+fn credentials_near(context: &Context<'_>, signature_lines: &[&Line]) -> bool {
+    let all: Vec<&Line> = context.parse.document.lines().collect();
+    signature_lines.iter().any(|line| {
+        let at = all.partition_point(|other| other.span.start < line.span.start);
+        all[at.min(all.len())..]
+            .iter()
+            .take(3)
+            .any(|near| shows_credentials(context, near))
+    })
+}
+
+/// Whether a signature line captures credentials: a label, field name or word that says
+/// credentials or names a designation, or a choice of designations.
+fn shows_credentials(context: &Context<'_>, line: &Line) -> bool {
+    let elements = &context.pack.elements;
+    let words = normalize_phrase(&line.span.text(context.text).replace('_', " "));
+    contains_any(&words, &elements.credentials) || contains_any(&words, &elements.designations)
 }
 
 /// After the first heading line when it is a level-1 title, else after the front matter, else

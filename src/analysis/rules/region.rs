@@ -1,22 +1,67 @@
 //! `missing-region` (payer-rules.md R7, R10; sources S39, S41, S42, S52): a template declaring
-//! 97140 must capture the body region treated with a `{{name:region}}` field. A warning on its
+//! 97140 must capture the body region treated: a `{{name:region}}` field, a field or choice
+//! labelled region, area or level, or choices, labels or headings naming body regions. A warning on its
 //! own; an error when a chiropractic manipulation code (98940-98943) is declared too, because
 //! manual therapy is then payable only for a different region, which the technique section must
 //! capture separately.
 
 use super::Context;
+use crate::analysis::semantics::line_label;
 use crate::analysis::{Diagnostic, Edit, Fix};
-use crate::rulepack::Severity;
+use crate::rulepack::{Severity, contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
 const MANUAL_THERAPY: &str = "97140";
 const MANIPULATION: &[&str] = &["98940", "98941", "98942", "98943"];
 
-fn has_region_field<'a>(text: &str, lines: impl IntoIterator<Item = &'a Line>) -> bool {
+/// Whether the lines capture a body region: a `region` field; a field, wildcard or choice whose
+/// label says region, area, location or level; a choice option or a line label naming a region
+/// ("Cervical:", `{neck|low back}`). The words are `region_labels` and `regions` in
+/// `rulepack/notes.toml`.
+fn captures_region<'a>(context: &Context<'_>, lines: impl IntoIterator<Item = &'a Line>) -> bool {
+    let text = context.text;
+    let elements = &context.pack.elements;
+    let names_region =
+        |span: Span| contains_any(&normalize_phrase(span.text(text)), &elements.regions);
     lines.into_iter().any(|line| {
+        if line_label(text, line).is_some_and(names_region) {
+            return true;
+        }
+        let mut label_start = line.span.start;
         line.items.iter().any(|item| {
-            matches!(item, Inline::Field(field) if field.ty.is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("region")))
+            let span = match item {
+                Inline::Field(field) => {
+                    if field
+                        .ty
+                        .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("region"))
+                    {
+                        return true;
+                    }
+                    field.span
+                }
+                Inline::Choice(choice) => {
+                    if choice.options.iter().any(|&option| names_region(option)) {
+                        return true;
+                    }
+                    choice.span
+                }
+                Inline::Wildcard(span) => *span,
+                _ => return false,
+            };
+            let label = normalize_phrase(Span::new(label_start, span.start).text(text));
+            label_start = span.end;
+            contains_any(&label, &elements.region_labels)
         })
+    })
+}
+
+/// Whether a heading names a body region (`## CERVICAL` over a grid of muscles).
+fn heading_names_region(context: &Context<'_>) -> bool {
+    context.parse.document.sections.iter().any(|section| {
+        contains_any(
+            &normalize_phrase(section.heading.title.text(context.text)),
+            &context.pack.elements.regions,
+        )
     })
 }
 
@@ -32,15 +77,16 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let technique_lines = context.technique_lines();
     let (found, message) = match manipulation {
         Some(cmt) => (
-            has_region_field(context.text, technique_lines.iter().copied()),
+            captures_region(context, technique_lines.iter().copied()),
             format!(
-                "with `{}` declared, 97140 is payable only for a region that was not manipulated; capture that region in the technique section with a `{{{{manual_therapy_region:region}}}}` field",
+                "with `{}` declared, manual therapy (97140) is payable only for a body region that was not manipulated, and the technique section has no place for that region; add one",
                 cmt.code
             ),
         ),
         None => (
-            has_region_field(context.text, context.parse.document.lines()),
-            "97140 notes should name the body region treated; add a `{{region:region}}` field (e.g. in the technique section)".to_string(),
+            captures_region(context, context.parse.document.lines())
+                || heading_names_region(context),
+            "manual therapy (97140) notes must name the body region treated, and the template has no place for it; add a region line to the technique section".to_string(),
         ),
     };
     if found {

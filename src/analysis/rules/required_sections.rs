@@ -25,12 +25,63 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             continue;
         }
-        out.push(if need.required {
-            missing(context, section_kind, &requiring, &recommending, true)
+        // A heading that looks like the kind but is not sure: a hint on it, not a missing error.
+        let guessed: Vec<usize> = context
+            .semantics
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, info)| info.guess.as_deref() == Some(need.kind))
+            .map(|(index, _)| index)
+            .collect();
+        if !guessed.is_empty() {
+            for index in guessed {
+                out.push(uncertain_heading(context, index, section_kind));
+            }
+            continue;
+        }
+        out.push(if need.required && !requiring.is_empty() {
+            missing(
+                context,
+                section_kind,
+                &requiring,
+                &recommending,
+                true,
+                need.by_note_type,
+            )
+        } else if need.required {
+            missing(context, section_kind, &[], &recommending, true, true)
         } else {
-            missing(context, section_kind, &recommending, &[], false)
+            missing(context, section_kind, &recommending, &[], false, false)
         });
     }
+}
+
+/// `uncertain-heading`: the title looks like the kind only by one of its words.
+fn uncertain_heading(
+    context: &Context<'_>,
+    index: usize,
+    section_kind: &SectionKind,
+) -> Diagnostic {
+    let heading = &context.parse.document.sections[index].heading;
+    let title = heading.title.text(context.text);
+    let mut diagnostic = context.diagnostic(
+        "uncertain-heading",
+        heading.span,
+        format!(
+            "\"{title}\" may be where the note records {}; if it is, mark it so noteplate counts it",
+            section_kind.what
+        ),
+    );
+    diagnostic.fix = Some(Fix {
+        title: format!("Mark \"{title}\" as the {} section", section_kind.title),
+        edits: vec![Edit {
+            span: Span::empty(heading.title.end),
+            new_text: format!(" {{#{}}}", section_kind.kind),
+        }],
+        safe: false,
+    });
+    diagnostic
 }
 
 fn code_list(context: &Context<'_>, code_indices: &[usize]) -> String {
@@ -45,44 +96,82 @@ fn code_list(context: &Context<'_>, code_indices: &[usize]) -> String {
     }
 }
 
+/// How a finding names the note type ("an evaluation"), when it has one the pack knows.
+pub(super) fn note_type_phrase(context: &Context<'_>) -> Option<String> {
+    let note_type = context
+        .pack
+        .note_type(context.semantics.note_type.as_deref()?)?;
+    let title = note_type.title.to_lowercase();
+    let article = if title.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    Some(format!("{article} {title}"))
+}
+
+/// Where findings about the whole note sit: the `type:` entry, else the first code, else
+/// `template:`, else the first heading, else the start of the document.
+pub(super) fn note_anchor(context: &Context<'_>) -> Span {
+    let text = context.text;
+    let document = &context.parse.document;
+    let entry = |key| {
+        document
+            .front_matter
+            .as_ref()
+            .and_then(|front_matter| front_matter.entry(text, key))
+            .map(|entry| entry.span)
+    };
+    entry("type")
+        .or_else(|| context.semantics.codes.first().map(|code| code.span))
+        .or_else(|| entry("template"))
+        .or_else(|| document.sections.first().map(|s| s.heading.span))
+        .unwrap_or(Span::empty(0))
+}
+
 /// `code_indices` are the codes the message names (those that require the kind, or when none
 /// does, those that recommend it); `also_recommending` are codes that only recommend a kind
-/// others require.
+/// others require. `by_note_type`: the note type requires it too.
 fn missing(
     context: &Context<'_>,
     section_kind: &SectionKind,
     code_indices: &[usize],
     also_recommending: &[usize],
     required: bool,
+    by_note_type: bool,
 ) -> Diagnostic {
     let codes = &context.semantics.codes;
-    let anchor = codes[code_indices[0]].span;
+    let who = match (code_indices.is_empty(), note_type_phrase(context)) {
+        (false, _) => code_list(context, code_indices),
+        (true, Some(note_type)) if by_note_type => note_type,
+        _ => "this note".to_string(),
+    };
     let verb = match (code_indices.len(), required) {
-        (1, true) => "requires",
-        (_, true) => "require",
-        (_, false) => "should have",
+        (0 | 1, true) => "needs",
+        (_, true) => "need",
+        (_, false) => "should show",
+    };
+    let article = if section_kind
+        .title
+        .starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u'])
+    {
+        "an"
+    } else {
+        "a"
     };
     let message = format!(
-        "{} {verb} {} \"{}\" section; add `## {}` (or mark an existing heading with `{{#{}}}`)",
-        code_list(context, code_indices),
-        if section_kind
-            .title
-            .starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u'])
-        {
-            "an"
-        } else {
-            "a"
-        },
-        section_kind.title,
-        section_kind.title,
-        section_kind.kind,
+        "{who} {verb} {}, and the template has no place for it; add {article} \"{}\" section",
+        section_kind.what, section_kind.title,
     );
     let rule = format!("missing-{}", section_kind.kind);
+    let anchor = code_indices
+        .first()
+        .map_or_else(|| note_anchor(context), |&index| codes[index].span);
     let mut diagnostic = context.diagnostic(&rule, anchor, message);
     if !required {
         diagnostic.severity = diagnostic.severity.min(Severity::Warning);
     }
-    for &index in &code_indices[1..] {
+    for &index in code_indices.iter().skip(1) {
         diagnostic.related.push(Related {
             span: codes[index].span,
             message: format!("`{}` also needs this section", codes[index].code),
@@ -98,9 +187,22 @@ fn missing(
     diagnostic
 }
 
-/// Inserts `## Title` and the kind's skeleton before the first section whose kind comes later in
-/// the pack's order (so necessity lands before technique, technique before response), or at the
-/// end of the document.
+/// The skeleton that fits the declared codes: the kind's skeleton for the first declared code
+/// family that has one, else its general skeleton.
+fn skeleton<'p>(context: &Context<'p>, section_kind: &'p SectionKind) -> &'p str {
+    context
+        .semantics
+        .codes
+        .iter()
+        .filter_map(|declared| context.pack.code(&declared.code)?.family.as_deref())
+        .find_map(|family| section_kind.skeletons.get(family))
+        .unwrap_or(&section_kind.skeleton)
+}
+
+/// Inserts `## Title` and the kind's skeleton where the pack's canonical order puts it: after the
+/// last section (at the level of the first recognised heading) whose kind comes earlier in
+/// `sections.toml`, else before the first whose kind comes later, else at the end of the
+/// document but before its signature line.
 pub(crate) fn insert_section_fix(context: &Context<'_>, section_kind: &SectionKind) -> Fix {
     let document = &context.parse.document;
     let rank = |kind: &str| context.pack.sections.iter().position(|s| s.kind == kind);
@@ -116,16 +218,39 @@ pub(crate) fn insert_section_fix(context: &Context<'_>, section_kind: &SectionKi
         .first()
         .map(|&(index, _)| document.sections[index].heading.level)
         .unwrap_or(2);
-    let before = kinded
+    let at_level = |index: usize| document.sections[index].heading.level == level;
+    let after_earlier = kinded
         .iter()
-        .find(|&&(index, other_rank)| {
-            Some(other_rank) > own_rank && document.sections[index].heading.level == level
-        })
-        .map(|&(index, _)| document.sections[index].heading.span.start);
+        .rev()
+        .find(|&&(index, other_rank)| Some(other_rank) < own_rank && at_level(index))
+        .and_then(|&(index, _)| {
+            // The next heading at this level or above, whatever its kind.
+            document.sections[index + 1..]
+                .iter()
+                .find(|next| next.heading.level <= level)
+                .map(|next| next.heading.span.start)
+        });
+    let before_later = || {
+        kinded
+            .iter()
+            .find(|&&(index, other_rank)| Some(other_rank) > own_rank && at_level(index))
+            .map(|&(index, _)| document.sections[index].heading.span.start)
+    };
+    let before = if kinded
+        .iter()
+        .any(|&(index, other_rank)| Some(other_rank) < own_rank && at_level(index))
+    {
+        after_earlier
+    } else {
+        before_later()
+    }
+    .or_else(|| signature_line_start(context));
 
     let newline = context.line_break();
     let heading = format!("{} {}", "#".repeat(level as usize), section_kind.title);
-    let body = section_kind.skeleton.trim_end().replace('\n', newline);
+    let body = skeleton(context, section_kind)
+        .trim_end()
+        .replace('\n', newline);
     let (offset, new_text) = match before {
         Some(offset) => (
             offset,
@@ -164,6 +289,27 @@ pub(crate) fn insert_section_fix(context: &Context<'_>, section_kind: &SectionKi
         }],
         safe: true,
     }
+}
+
+/// Where a section added at the end must go instead: before the signature section or the first
+/// signature line after the last heading, so nothing lands below the clinician's signature.
+fn signature_line_start(context: &Context<'_>) -> Option<usize> {
+    let document = &context.parse.document;
+    let semantics = context.semantics;
+    if let Some(index) = semantics.sections_of_kind("signature").next() {
+        return Some(document.sections[index].heading.span.start);
+    }
+    let last_heading = document.sections.last().map_or(0, |s| s.heading.span.end);
+    semantics
+        .elements
+        .iter()
+        .filter(|element| element.kind == "signature" && element.span.start > last_heading)
+        .map(|element| line_start(context.text, element.span.start))
+        .next()
+}
+
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind(['\n', '\r']).map_or(0, |at| at + 1)
 }
 
 fn check_empty(

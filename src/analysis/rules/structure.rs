@@ -1,11 +1,12 @@
 //! Section structure: `unknown-section-kind` (a `{#kind}` the pack lacks) and `duplicate-section`
-//! (two sections of one kind at the same heading level).
+//! (two sibling sections of one kind with the same title).
 
 use std::collections::hash_map::Entry;
 
 use super::{Context, replace};
 use crate::analysis::lexicon::FxHashMap;
 use crate::analysis::{Diagnostic, Related, fuzzy};
+use crate::rulepack::normalize_phrase;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let document = &context.parse.document;
@@ -53,14 +54,17 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // (parent, level, kind) -> the first section with them, so the scan stays linear.
-    let mut firsts: FxHashMap<(Option<usize>, u8, &str), usize> = FxHashMap::default();
+    // (parent, level, title) -> the first section with them, so the scan stays linear.
+    let mut firsts: FxHashMap<(Option<usize>, u8, String), usize> = FxHashMap::default();
     for (index, info) in sections.iter().enumerate() {
         let Some(kind) = &info.kind else { continue };
         let level = document.sections[index].heading.level;
         // Only siblings (same level, same parent) duplicate each other: `## Cervical/### Technique`
         // and `## Lumbar/### Technique` are two regions, not a duplicate.
-        let first = match firsts.entry((parents[index], level, kind.as_str())) {
+        // Only the same title twice is a duplicate: `Short-term goals` beside `Long-term goals`,
+        // or `Therapeutic exercise` beside `Gait training`, are parts of one kind, not repeats.
+        let title = normalize_phrase(document.sections[index].heading.title.text(text));
+        let first = match firsts.entry((parents[index], level, title)) {
             Entry::Occupied(first) => Some(*first.get()),
             Entry::Vacant(slot) => {
                 slot.insert(index);
@@ -72,7 +76,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "duplicate-section",
                 document.sections[index].heading.span,
                 format!(
-                    "a \"{kind}\" section already exists at this level; merge the two so reviewers find everything in one place",
+                    "a \"{kind}\" section with this title already exists at this level; merge the two so reviewers find everything in one place",
                 ),
             );
             diagnostic.related.push(Related {

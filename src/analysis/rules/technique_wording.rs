@@ -41,7 +41,38 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // name written is itself generic ("massage" names Swedish massage, but says nothing).
     let specific = technique_field || mentions.iter().any(|&(_, _, vague)| !vague);
     let vague = bills_manual_therapy && !specific;
-    if vague && let Some(span) = find_phrase(text, lines.iter().copied(), &pack.vague) {
+    let vague_phrase = if vague {
+        find_phrase(text, lines.iter().copied(), &pack.vague)
+    } else {
+        None
+    };
+    // missing-technique (97140 only): a technique section that names no technique, has no
+    // generic wording either and leaves no room to write one (a `***` or a field), while no line
+    // of the template names one: the section is there in name only ("## Manual therapy" over a
+    // minutes line).
+    let room_to_write = lines
+        .iter()
+        .flat_map(|line| &line.items)
+        .any(|item| matches!(item, Inline::Wildcard(_) | Inline::Field(_)));
+    let named_elsewhere = context
+        .semantics
+        .elements
+        .iter()
+        .any(|element| element.kind == "technique");
+    if vague && vague_phrase.is_none() && !room_to_write && !named_elsewhere {
+        let anchor = context
+            .semantics
+            .codes
+            .iter()
+            .find(|code| code.code == "97140")
+            .map_or(lines[0].span, |code| code.span);
+        out.push(context.diagnostic(
+            "missing-technique",
+            anchor,
+            "manual therapy (97140) needs the specific technique used, and the technique section names none; offer named techniques such as joint mobilization or myofascial release",
+        ));
+    }
+    if let Some(span) = vague_phrase {
         out.push(context.diagnostic(
             "vague-technique",
             span,

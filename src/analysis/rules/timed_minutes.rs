@@ -4,8 +4,9 @@
 
 use super::Context;
 use super::required_sections::insert_section_fix;
+use crate::analysis::semantics::{field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
-use crate::rulepack::normalize_phrase;
+use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Span};
 
 /// A `{{name:minutes}}` field with the words around it, for telling totals apart.
@@ -14,33 +15,73 @@ struct MinutesField {
     context: String,
 }
 
-/// Calls `visit` with each minutes field in document order until it returns `false`.
+/// Calls `visit` with each field that captures minutes, in document order, until it returns
+/// `false`: fields typed `minutes`, and fields of other types whose label or name says minutes
+/// (`Time spent (min): {{mt_time:number}}`; the words are `minutes` in `rulepack/notes.toml`).
 fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesField) -> bool) {
     let text = context.text;
+    let minutes_words = &context.pack.elements.minutes;
     for line in context.parse.document.lines() {
-        // The words that label a field are those between the previous field and it.
-        let mut label_start = line.span.start;
-        for item in &line.items {
-            let Inline::Field(field) = item else { continue };
-            let label = Span::new(label_start, field.span.start);
-            label_start = field.span.end;
-            if field
+        let fields: Vec<&crate::syntax::Field> = line
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Inline::Field(field) => Some(field),
+                _ => None,
+            })
+            .collect();
+        for (index, field) in fields.iter().enumerate() {
+            // The words that label a field are those between the previous field and it; the
+            // words after it, up to the next field, may give its unit ("x {{t:number}} min").
+            let label_start = index
+                .checked_sub(1)
+                .map_or(line.span.start, |i| fields[i].span.end);
+            let next_start = fields
+                .get(index + 1)
+                .map_or(line.span.end, |next| next.span.start);
+            let label = normalize_phrase(Span::new(label_start, field.span.start).text(text));
+            let after = normalize_phrase(Span::new(field.span.end, next_start).text(text));
+            let name = field_words(field.name.text(text));
+            let typed_minutes = field
                 .ty
-                .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"))
+                .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"));
+            let typed_other = field.ty.is_some_and(|ty| {
+                ["date", "region", "technique"]
+                    .iter()
+                    .any(|other| ty.text(text).eq_ignore_ascii_case(other))
+            });
+            let label_end: Vec<&str> = label.split(' ').rev().take(3).collect();
+            let label_end = label_end.into_iter().rev().collect::<Vec<_>>().join(" ");
+            let after_start = after.split(' ').next().unwrap_or_default();
+            let says_minutes = !typed_other
+                && (contains_any(&name, minutes_words)
+                    || contains_any(&label_end, minutes_words)
+                    || contains_any(after_start, minutes_words));
+            if (typed_minutes || says_minutes)
+                && !visit(MinutesField {
+                    context: format!("{name} {label}"),
+                })
             {
-                let field = MinutesField {
-                    context: format!(
-                        "{} {}",
-                        normalize_phrase(&field.name.text(text).replace('_', " ")),
-                        normalize_phrase(label.text(text))
-                    ),
-                };
-                if !visit(field) {
-                    return;
-                }
+                return;
             }
         }
     }
+}
+
+/// Whether a label or field name anywhere says billed units.
+fn captures_units(context: &Context<'_>) -> bool {
+    let text = context.text;
+    let units = &context.pack.elements.units;
+    context.parse.document.lines().any(|line| {
+        line_label(text, line)
+            .is_some_and(|label| contains_any(&normalize_phrase(label.text(text)), units))
+            || line.items.iter().any(|item| {
+                matches!(item, Inline::Field(field) if contains_any(
+                    &field_words(field.name.text(text)),
+                    units,
+                ))
+            })
+    })
 }
 
 /// Adds the Time section, or appends `lines` (or, when empty, the section's skeleton) to the
@@ -125,12 +166,26 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         !(has_timed_total && has_treatment_total)
     });
 
+    if !any_field && captures_units(context) {
+        let mut diagnostic = context.diagnostic(
+            "units-without-minutes",
+            anchor,
+            format!(
+                "{} {} billed per 15 minutes, and the template records units but not the minutes behind them; payers check units against documented minutes, so record the minutes",
+                names.join(", "),
+                if names.len() == 1 { "is" } else { "are" }
+            ),
+        );
+        diagnostic.fix = time_fix(context, &[]);
+        out.push(diagnostic);
+        return;
+    }
     if !any_field {
         let mut diagnostic = context.diagnostic(
             "missing-minutes",
             anchor,
             format!(
-                "{} {} billed per 15 minutes, but the template captures no minutes; add a `{{{{name:minutes}}}}` field so the note shows the time that supports the units",
+                "{} {} billed per 15 minutes, and the template has no place for the minutes that support the units; add the treatment minutes",
                 names.join(", "),
                 if names.len() == 1 { "is" } else { "are" }
             ),
@@ -160,7 +215,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         "missing-total-minutes",
         anchor,
         format!(
-            "a daily treatment note must record {}; add {}",
+            "a daily treatment note must record {}, so a reviewer can check the units billed; add {}",
             missing.join(" and "),
             lines
                 .iter()

@@ -1,0 +1,103 @@
+//! `plan-without-frequency`: an evaluation or progress report whose plan of care states no
+//! frequency or no duration (payer-rules.md 1.4, [S16] [S17] [S19] [S95]). Which note types need
+//! them is data (`plan_frequency` in `rulepack/notes.toml`), and so are the words that show each.
+
+use super::Context;
+use super::required_sections::{note_anchor, note_type_phrase};
+use crate::analysis::Diagnostic;
+use crate::analysis::semantics::{field_words, line_label};
+use crate::rulepack::{contains_any, normalize_phrase};
+use crate::syntax::Inline;
+
+pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let semantics = context.semantics;
+    let Some(note_type) = semantics
+        .note_type
+        .as_deref()
+        .and_then(|id| context.pack.note_type(id))
+    else {
+        return;
+    };
+    if !note_type.plan_frequency {
+        return;
+    }
+    let document = &context.parse.document;
+    let text = context.text;
+    // The plan: its heading, else a labelled plan line; a note that is itself a plan of care
+    // (needs no plan section) anchors at the note. Otherwise `missing-plan` speaks.
+    let anchor = semantics
+        .sections_of_kind("plan")
+        .next()
+        .map(|index| document.sections[index].heading.span)
+        .or_else(|| {
+            semantics
+                .elements
+                .iter()
+                .find(|element| element.kind == "plan")
+                .map(|element| element.span)
+        })
+        .or_else(|| {
+            (!note_type.requires.iter().any(|kind| kind == "plan")).then(|| note_anchor(context))
+        });
+    let Some(anchor) = anchor else { return };
+    // Frequency and duration count in the plan's own lines (its sections and labelled plan
+    // lines), and in a label or field name anywhere that says frequency or duration (forms put
+    // `Frequency & Duration:` under the goals or in a header).
+    let elements = &context.pack.elements;
+    let mut plan_words = String::new();
+    let plan_lines = context
+        .lines_of_kind("plan")
+        .into_iter()
+        .chain(document.lines().filter(|line| {
+            semantics.elements.iter().any(|element| {
+                element.kind == "plan"
+                    && line.span.start <= element.span.start
+                    && element.span.end <= line.span.end
+            })
+        }));
+    for line in plan_lines {
+        plan_words.push(' ');
+        plan_words.push_str(&normalize_phrase(line.span.text(text)));
+    }
+    let mut label_words = String::new();
+    for line in document.lines() {
+        if let Some(label) = line_label(text, line) {
+            let label = normalize_phrase(label.text(text));
+            // A `Frequency:` line's own wording and options count as the plan's.
+            if contains_any(&label, &elements.frequency_labels)
+                || contains_any(&label, &elements.duration_labels)
+            {
+                plan_words.push(' ');
+                plan_words.push_str(&normalize_phrase(line.span.text(text)));
+            }
+            label_words.push(' ');
+            label_words.push_str(&label);
+        }
+        for item in &line.items {
+            if let Inline::Field(field) = item {
+                label_words.push(' ');
+                label_words.push_str(&field_words(field.name.text(text)));
+            }
+        }
+    }
+    let frequency = contains_any(&plan_words, &elements.frequency)
+        || contains_any(&label_words, &elements.frequency_labels);
+    let duration = contains_any(&plan_words, &elements.duration)
+        || contains_any(&label_words, &elements.duration_labels);
+    if frequency && duration {
+        return;
+    }
+    let what = match (frequency, duration) {
+        (false, false) => "frequency and duration",
+        (false, true) => "frequency",
+        _ => "duration",
+    };
+    let who = note_type_phrase(context).unwrap_or_else(|| "this note".to_string());
+    out.push(context.diagnostic(
+        "plan-without-frequency",
+        anchor,
+        format!(
+            "the plan of care in {who} must state how often and for how long the patient will be seen; add a place for the {what} (for example 2 times a week for 6 weeks)"
+        ),
+    ));
+}
