@@ -330,14 +330,19 @@ fn section_info(text: &str, section: &crate::syntax::Section, pack: &RulePack) -
     match sure.next() {
         Some(best) => SectionInfo {
             kind: Some(best.section.kind.clone()),
-            also: std::iter::once(best)
-                .chain(sure)
-                .flat_map(|found| {
+            also: {
+                let mut also: Vec<String> = Vec::new();
+                let kinds = std::iter::once(best).chain(sure).flat_map(|found| {
                     let stands_for = found.section.counts_as.iter().cloned();
                     std::iter::once(found.section.kind.clone()).chain(stands_for)
-                })
-                .skip(1)
-                .collect(),
+                });
+                for kind in kinds.skip(1) {
+                    if kind != best.section.kind && !also.contains(&kind) {
+                        also.push(kind);
+                    }
+                }
+                also
+            },
             reason: if best.confidence == MatchConfidence::High {
                 KindReason::Alias(best.alias.to_string())
             } else {

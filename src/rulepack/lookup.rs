@@ -73,6 +73,11 @@ pub struct Recognition {
     /// Words after which a segment's head comes first (`Plan of care`).
     #[serde(default)]
     pub head_before: Vec<String>,
+    /// Words that put a segment in the past ("Prior interventions"), and the kind it then means.
+    #[serde(default)]
+    pub past_words: Vec<String>,
+    #[serde(default)]
+    pub past_kind: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -84,6 +89,9 @@ pub(super) struct Index {
     filler: HashSet<String>,
     abbreviations: HashMap<String, String>,
     head_before: HashSet<String>,
+    past_words: HashSet<String>,
+    /// Index of `Recognition::past_kind` in the sections.
+    past_kind: Option<usize>,
     /// normalised technique name/synonym/abbreviation -> technique index
     techniques: HashMap<String, usize>,
     /// normalised names and synonyms only (abbreviations such as MET or ART are ordinary words
@@ -220,6 +228,14 @@ impl Index {
             .iter()
             .map(|w| normalize_phrase(w))
             .collect();
+        index.past_words = recognition
+            .past_words
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
+        index.past_kind = sections
+            .iter()
+            .position(|section| section.kind == recognition.past_kind);
         for (technique_index, technique) in techniques.iter().enumerate() {
             for phrase in std::iter::once(&technique.name).chain(&technique.synonyms) {
                 let key = normalize_phrase(phrase);
@@ -306,6 +322,7 @@ impl Index {
         if let Some(hit) = self.alias(&normalize_phrase(title), sections) {
             add(&mut found, hit, MatchConfidence::High);
         }
+        let mut in_past = false;
         for segment in segments(title) {
             let mut words: Vec<String> = segment.split(' ').map(str::to_string).collect();
             strip_numbering(&mut words);
@@ -340,6 +357,17 @@ impl Index {
                 continue;
             }
             // The head of a noun phrase is its last word, or the word before `of`, `to`...
+            // "Prior interventions, treatments, medications": the list after a past word is
+            // in the past too.
+            in_past |= core.len() > 1 && self.past_words.contains(core[0]);
+            if in_past && let Some(past) = self.past_kind {
+                add(
+                    &mut found,
+                    (past, sections[past].title.as_str()),
+                    MatchConfidence::Medium,
+                );
+                continue;
+            }
             if mode == Mode::Label && core.len() > LABEL_HEAD_WORDS {
                 continue;
             }
