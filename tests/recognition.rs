@@ -321,3 +321,27 @@ fn a_chiropractic_note_gets_a_chiropractic_skeleton() {
     assert!(inserted.contains("Spinal regions adjusted"), "{inserted}");
     assert!(!inserted.contains("sets"), "{inserted}");
 }
+
+#[test]
+fn a_plan_under_a_soap_title_gets_no_second_plan() {
+    let text = "---\ntemplate: Initial Evaluation\ncodes: 97161-GP\n---\nDate of service: {{d:date}}\n\n## S \u{2014} SUBJECTIVE\nOnset {{onset:date}}; history: ***\n\n## O \u{2014} OBJECTIVE (exam)\n- ROM: ***\n\n## A \u{2014} ASSESSMENT\n***\n\n## Goals\n- ***\n\n## P \u{2014} PLAN\nFrequency: {{per_week:number}} times a week for {{weeks:number}} weeks\n\n## Signature\n{{clinician_name}}, PT, {{signed_on:date}}\n";
+    let analysis = analyze_text(text, &RulePack::embedded(), &Settings::default());
+    let inserted: Vec<&str> = analysis
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|fix| &fix.edits)
+        .map(|edit| edit.new_text.as_str())
+        .collect();
+    assert!(
+        inserted.iter().all(|text| !text.contains("## Plan")),
+        "{inserted:?}"
+    );
+    let found: Vec<&str> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.as_str())
+        .collect();
+    // The history is a labelled line under the subjective title: nothing is missing.
+    assert!(found.is_empty(), "{found:?}");
+}

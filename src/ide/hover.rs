@@ -287,4 +287,27 @@ mod tests {
         assert_eq!(hover_at(text, "MFR").unwrap().span.text(text), "MFR");
         assert!(hover_at(text, "oint} mob").is_none_or(|h| !h.span.text(text).contains('}')));
     }
+
+    #[test]
+    fn heading_hovers_say_which_kind_and_why() {
+        let text =
+            "## P \u{2014} PLAN\n***\n## Goals met\n***\n## A/P\n***\n## Home exercise log\n***\n";
+        let plan = hover_at(text, "P \u{2014}").unwrap().markdown;
+        assert!(
+            plan.contains("**plan**") && plan.contains("matches"),
+            "{plan}"
+        );
+        let goals = hover_at(text, "Goals met").unwrap().markdown;
+        assert!(
+            goals.contains("**goals**") && goals.contains("main word"),
+            "{goals}"
+        );
+        let both = hover_at(text, "A/P").unwrap().markdown;
+        assert!(
+            both.contains("**assessment**") && both.contains("**plan**"),
+            "{both}"
+        );
+        let guess = hover_at(text, "Home exercise").unwrap().markdown;
+        assert!(guess.contains("{#intervention}"), "{guess}");
+    }
 }

@@ -77,7 +77,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             "vague-technique",
             span,
             format!(
-                "`{}` does not say which technique was used; reviewers deny manual therapy without a specific technique, so offer named techniques such as {{joint mobilization|soft tissue mobilization|myofascial release}}",
+                "`{}` does not say which technique was used; reviewers deny manual therapy without a specific technique, so offer named techniques such as joint mobilization, soft tissue mobilization or myofascial release",
                 span.text(text)
             ),
         ));

@@ -215,13 +215,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         "missing-total-minutes",
         anchor,
         format!(
-            "a daily treatment note must record {}, so a reviewer can check the units billed; add {}",
+            "a daily treatment note must record {}, so a reviewer can check the units billed; add a line for {}",
             missing.join(" and "),
-            lines
-                .iter()
-                .map(|line| format!("`{line}`"))
-                .collect::<Vec<_>>()
-                .join(" and ")
+            if missing.len() == 1 { "it" } else { "each" }
         ),
     );
     diagnostic.fix = time_fix(context, &lines);
