@@ -240,3 +240,81 @@ fn language_md_opening_example_is_clean() {
         .collect();
     assert!(found.is_empty(), "{found:#?}\n{example}");
 }
+
+/// Every source tag the pack and the docs cite (`[S7]`, `"S25"`, `S6b`) resolves in
+/// `docs/sources.md`, and no document points at a path outside the repository.
+#[test]
+fn every_source_tag_resolves_and_no_doc_points_outside_the_repository() {
+    let sources = repo_file("docs/sources.md");
+    let mut files: Vec<String> = ["README.md", "CHANGELOG.md"]
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+    for dir in ["docs", "rulepack"] {
+        let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        for entry in std::fs::read_dir(&full).expect("folder").flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".md") || name.ends_with(".toml") {
+                files.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for file in &files {
+        let text = repo_file(file);
+        // (Example include paths such as `@include ../shared/response.note` are fine: they are a
+        // template's own fragments. The project's sources must be in the repository.)
+        for outside in [
+            "shared/domain",
+            "/work/shared",
+            "shared/testing",
+            ".library",
+        ] {
+            if text.contains(outside) {
+                problems.push(format!("{file} points outside the repository ({outside})"));
+            }
+        }
+        if file == "docs/sources.md" {
+            continue;
+        }
+        for tag in source_tags(&text) {
+            let anchor = format!("<a id=\"{}\"></a>", tag.to_lowercase());
+            if !sources.contains(&anchor) {
+                problems.push(format!("{file} cites {tag}, which docs/sources.md lacks"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Tags such as `S7` or `S6b` written as `[S7]` or `"S7"` (a billing code such as `S9090` in a
+/// code list is neither).
+fn source_tags(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut tags = Vec::new();
+    for (at, _) in text.match_indices('S') {
+        let opener = at.checked_sub(1).map(|i| bytes[i]);
+        if !matches!(opener, Some(b'[' | b'"')) {
+            continue;
+        }
+        let digits = text[at + 1..]
+            .bytes()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 || digits > 3 {
+            continue;
+        }
+        let mut end = at + 1 + digits;
+        if bytes.get(end).is_some_and(|b| b.is_ascii_lowercase()) {
+            end += 1;
+        }
+        let closer = bytes.get(end).copied();
+        if matches!(
+            (opener, closer),
+            (Some(b'['), Some(b']')) | (Some(b'"'), Some(b'"'))
+        ) {
+            tags.push(text[at..end].to_string());
+        }
+    }
+    tags
+}

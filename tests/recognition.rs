@@ -345,3 +345,30 @@ fn a_plan_under_a_soap_title_gets_no_second_plan() {
     // The history is a labelled line under the subjective title: nothing is missing.
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn messages_name_the_note_type_when_no_code_needs_the_section() {
+    let analysis = |text: &str| analyze_text(text, &RulePack::embedded(), &Settings::default());
+    let evaluation = "---\ntemplate: Initial evaluation\n---\nDate of service: {{d:date}}\n\n## History\n***\n\n## Findings\n***\n\n## Assessment\n***\n\n## Goals\n\n## Plan\nFrequency: {{f}}; duration: {{w}} weeks\n\n## Signature\n{{clinician_name}}, PT, {{signed_on:date}}\n";
+    let empty = analysis(evaluation)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.rule == "empty-section")
+        .expect("the empty Goals section");
+    assert!(
+        empty.message.contains("but an evaluation needs it"),
+        "{}",
+        empty.message
+    );
+    let plan = "---\ntemplate: Plan of care\n---\nDate of service: {{d:date}}\n\n## Goals\n- ***\n\n## Signature\n{{clinician_name}}, PT, {{signed_on:date}}\n";
+    let frequency = analysis(plan)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.rule == "plan-without-frequency")
+        .expect("plan-without-frequency");
+    assert!(
+        frequency.message.starts_with("this plan of care must"),
+        "{}",
+        frequency.message
+    );
+}

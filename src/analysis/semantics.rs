@@ -173,6 +173,13 @@ impl Semantics {
         }
         let named = template_name.is_some();
         let (note_type, note_type_reason) = match note_type {
+            // `type: Initial Evaluation` means `evaluation`, as a template name would.
+            Some(declared) if pack.note_type(&declared).is_none() => {
+                match infer_note_type(pack, &[], std::iter::once(declared.as_str())) {
+                    (Some(id), _) => (Some(id), NoteTypeReason::Declared),
+                    (None, _) => (Some(declared), NoteTypeReason::Declared),
+                }
+            }
             Some(declared) => (Some(declared), NoteTypeReason::Declared),
             None => {
                 let first_title = document

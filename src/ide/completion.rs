@@ -251,23 +251,33 @@ fn front_matter(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionIte
                 )
             })
             .collect(),
-        "payer" => [
-            (
-                "medicare",
-                "CMS rules: 8-minute rule on pooled minutes, therapy modifiers",
-            ),
-            ("commercial", "each timed code rounded on its own"),
-        ]
-        .iter()
-        .map(|(name, about)| (name.to_string(), about.to_string(), about.to_string()))
-        .collect(),
-        "type" => ["daily", "evaluation", "progress", "discharge"]
+        "payer" => pack
+            .payers
             .iter()
-            .map(|name| {
+            .map(|payer| {
                 (
-                    name.to_string(),
-                    format!("{name} note"),
-                    format!("A {name} note template."),
+                    payer.name.clone(),
+                    payer.description.clone(),
+                    payer.description.clone(),
+                )
+            })
+            .collect(),
+        "type" => pack
+            .note_types
+            .iter()
+            .map(|note_type| {
+                let needs = if note_type.requires.is_empty() {
+                    String::from("date of service and signature")
+                } else {
+                    format!(
+                        "date of service, signature and {}",
+                        note_type.requires.join(", ")
+                    )
+                };
+                (
+                    note_type.id.clone(),
+                    note_type.title.clone(),
+                    format!("{}: needs {needs}.", note_type.title),
                 )
             })
             .collect(),

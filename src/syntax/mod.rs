@@ -48,6 +48,6 @@ pub const FRONT_MATTER_KEYS: &[(&str, &str)] = &[
     ("version", "the template's own version, free text"),
     (
         "type",
-        "note type: `daily`, `evaluation`, `progress` or `discharge`",
+        "note type: `daily`, `evaluation`, `progress`, `discharge` or `plan-of-care`",
     ),
 ];

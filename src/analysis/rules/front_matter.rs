@@ -5,9 +5,6 @@ use super::{Context, replace};
 use crate::analysis::{Diagnostic, Related, fuzzy};
 use crate::syntax::FRONT_MATTER_KEYS;
 
-/// Values of `type:`.
-pub const NOTE_TYPES: &[&str] = &["daily", "evaluation", "progress", "discharge"];
-
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(front_matter) = &context.parse.document.front_matter else {
         return;
@@ -65,15 +62,30 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     &payers,
                 )
             }
-            "type" => check_value(
-                context,
-                out,
-                "unknown-note-type",
-                "note type",
-                entry.value,
-                value,
-                NOTE_TYPES,
-            ),
+            // A value that names a type in words (`Initial Evaluation`) is understood.
+            "type"
+                if context
+                    .semantics
+                    .note_type
+                    .as_deref()
+                    .is_some_and(|id| context.pack.note_type(id).is_some()) => {}
+            "type" => {
+                let note_types: Vec<&str> = context
+                    .pack
+                    .note_types
+                    .iter()
+                    .map(|t| t.id.as_str())
+                    .collect();
+                check_value(
+                    context,
+                    out,
+                    "unknown-note-type",
+                    "note type",
+                    entry.value,
+                    value,
+                    &note_types,
+                )
+            }
             _ => {}
         }
     }

@@ -92,12 +92,19 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         (false, true) => "frequency",
         _ => "duration",
     };
-    let who = note_type_phrase(context).unwrap_or_else(|| "this note".to_string());
+    // A plan of care on its own is the plan: "this plan of care", not "the plan of care in a plan
+    // of care".
+    let plan = if note_type.requires.iter().any(|kind| kind == "plan") {
+        let who = note_type_phrase(context).unwrap_or_else(|| "this note".to_string());
+        format!("the plan of care in {who}")
+    } else {
+        format!("this {}", note_type.title.to_lowercase())
+    };
     out.push(context.diagnostic(
         "plan-without-frequency",
         anchor,
         format!(
-            "the plan of care in {who} must state how often and for how long the patient will be seen; add a place for the {what} (for example 2 times a week for 6 weeks)"
+            "{plan} must state how often and for how long the patient will be seen; add a place for the {what} (for example 2 times a week for 6 weeks)"
         ),
     ));
 }

@@ -336,8 +336,12 @@ fn check_empty(
             format!(
                 "the \"{}\" section is empty but {} {} it; write what the note must record here ({})",
                 section.heading.title.text(context.text),
-                code_list(context, code_indices),
-                if code_indices.len() == 1 { "needs" } else { "need" },
+                if code_indices.is_empty() {
+                    note_type_phrase(context).unwrap_or_else(|| "the note".to_string())
+                } else {
+                    code_list(context, code_indices)
+                },
+                if code_indices.len() > 1 { "need" } else { "needs" },
                 section_kind.description.trim_end_matches('.'),
             ),
         );
