@@ -1,0 +1,237 @@
+//! Hostile and careless input (issue 14): `--fix` writes only the template (never through a
+//! planted link, never a partial file, keeping mode, owner, group and hard links), `-o` never
+//! overwrites an input, and only regular files are read, each capped at `max-file-size` (FIFOs,
+//! devices and folders are reported, never waited on). Every test that could hang runs the binary
+//! under the support module's hang guard.
+
+mod support;
+
+use std::path::Path;
+
+use support::*;
+
+/// A template with one safe fix: `missing-response` adds a "Response" section (97140 requires it).
+const FIXABLE: &str = "---
+template: Manual therapy visit
+codes: 97140-GP
+---
+
+## Medical necessity
+Skilled care is needed for {{impairment}} limiting {{functional_limitation}}.
+
+## Technique
+- {soft tissue mobilization|myofascial release} to {{region:region}}
+
+## Time
+Total timed-code minutes: {{timed_minutes:minutes}}
+";
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+// ----------------------------------------------------------------------------- --fix writes
+
+#[cfg(unix)]
+#[test]
+fn fix_never_writes_through_a_planted_temporary_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo();
+    let hook = "#!/bin/sh\necho original hook\n";
+    write(dir.path(), "hook", hook);
+    std::fs::set_permissions(
+        dir.path().join("hook"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    write(dir.path(), "templates/visit.note", FIXABLE);
+    std::os::unix::fs::symlink(
+        "../hook",
+        dir.path().join("templates/.visit.note.noteplate-fix"),
+    )
+    .unwrap();
+    // A regular file with the old fixed temporary name of another template.
+    write(dir.path(), "templates/other.note", FIXABLE);
+    write(
+        dir.path(),
+        "templates/.other.note.noteplate-fix",
+        "keep me\n",
+    );
+    // The template must be writable for the attack to matter.
+    std::fs::set_permissions(
+        dir.path().join("templates/visit.note"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+
+    let output = run(dir.path(), &["check", "--fix", "templates/"]);
+    assert_ne!(code(&output), 2, "{}", stderr(&output));
+
+    assert_eq!(
+        read(&dir.path().join("hook")),
+        hook,
+        "the link's target is untouched"
+    );
+    let mode = std::fs::metadata(dir.path().join("hook"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o7777, 0o755);
+    let link = dir.path().join("templates/.visit.note.noteplate-fix");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("../hook"));
+
+    for template in ["templates/visit.note", "templates/other.note"] {
+        let path = dir.path().join(template);
+        assert!(
+            std::fs::symlink_metadata(&path)
+                .unwrap()
+                .file_type()
+                .is_file(),
+            "{template} is still a regular file"
+        );
+        let fixed = read(&path);
+        assert!(
+            fixed.contains("## Response"),
+            "{template} was fixed: {fixed}"
+        );
+    }
+    assert_eq!(
+        read(&dir.path().join("templates/.other.note.noteplate-fix")),
+        "keep me\n",
+        "a file of the old temporary name is not overwritten"
+    );
+    assert_eq!(
+        names_in(&dir.path().join("templates")),
+        [
+            ".other.note.noteplate-fix",
+            ".visit.note.noteplate-fix",
+            "other.note",
+            "visit.note"
+        ],
+        "no temporary file is left behind"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_mode_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = repo();
+    write(dir.path(), "t.note", FIXABLE);
+    let path = dir.path().join("t.note");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let before = std::fs::metadata(&path).unwrap();
+    // Only root may give a file away; as another user the owner is ours already.
+    let root = before.uid() == 0 && std::os::unix::fs::chown(&path, Some(4321), Some(4322)).is_ok();
+    let before = std::fs::metadata(&path).unwrap();
+
+    let output = run(dir.path(), &["check", "--fix", "t.note"]);
+    assert_ne!(code(&output), 2, "{}", stderr(&output));
+    assert!(read(&path).contains("## Response"));
+    let after = std::fs::metadata(&path).unwrap();
+    assert_eq!(after.mode() & 0o7777, 0o640);
+    assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+    if root {
+        assert_eq!((after.uid(), after.gid()), (4321, 4322));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_refuses_a_hard_linked_file_and_leaves_both_names_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = repo();
+    write(dir.path(), "t.note", FIXABLE);
+    std::fs::hard_link(dir.path().join("t.note"), dir.path().join("copy.note")).unwrap();
+    let inode = std::fs::metadata(dir.path().join("t.note")).unwrap().ino();
+
+    let output = run(dir.path(), &["check", "--fix", "t.note"]);
+    assert_eq!(code(&output), 1, "the findings remain: {}", stderr(&output));
+    assert!(
+        stderr(&output).contains("hard link"),
+        "the refusal says why: {}",
+        stderr(&output)
+    );
+    for name in ["t.note", "copy.note"] {
+        let path = dir.path().join(name);
+        assert_eq!(read(&path), FIXABLE, "{name} unchanged");
+        assert_eq!(std::fs::metadata(&path).unwrap().ino(), inode);
+        assert_eq!(std::fs::metadata(&path).unwrap().nlink(), 2);
+    }
+    // The diff is still available for the user to apply by hand.
+    let diff = run(dir.path(), &["check", "--diff", "t.note"]);
+    assert!(stdout(&diff).contains("+## Response"), "{}", stdout(&diff));
+}
+
+#[test]
+fn concurrent_fixes_of_one_file_never_expose_a_partial_file() {
+    // Large enough that writing it takes a while.
+    let mut original = FIXABLE.replace(
+        "## Time",
+        &"- {soft tissue mobilization|myofascial release} to {{region:region}}\n".repeat(4000),
+    );
+    original.push_str("## Time\n");
+    let expected_dir = repo();
+    write(expected_dir.path(), "t.note", &original);
+    run(expected_dir.path(), &["check", "--fix", "t.note"]);
+    let fixed = read(&expected_dir.path().join("t.note"));
+    assert_ne!(fixed, original);
+
+    for round in 0..3 {
+        let dir = repo();
+        write(dir.path(), "t.note", &original);
+        let path = dir.path().join("t.note");
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let (path, done) = (path.clone(), done.clone());
+            let (original, fixed) = (original.clone(), fixed.clone());
+            std::thread::spawn(move || {
+                let mut reads = 0;
+                while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                    let seen = std::fs::read_to_string(&path).expect("the file always exists");
+                    assert!(
+                        seen == original || seen == fixed,
+                        "round {round}: a reader saw a partial file ({} bytes)",
+                        seen.len()
+                    );
+                    reads += 1;
+                }
+                reads
+            })
+        };
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                let dir = dir.path().to_path_buf();
+                std::thread::spawn(move || run(&dir, &["check", "--fix", "t.note"]))
+            })
+            .collect();
+        for handle in runs {
+            let output = handle.join().unwrap();
+            assert_ne!(code(&output), 2, "round {round}: {}", stderr(&output));
+            assert!(
+                !stderr(&output).contains("error"),
+                "round {round}: {}",
+                stderr(&output)
+            );
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        assert!(reader.join().unwrap() > 0);
+        assert_eq!(read(&path), fixed, "round {round}");
+        assert_eq!(names_in(dir.path()), [".git", "t.note"], "round {round}");
+    }
+}
