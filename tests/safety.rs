@@ -235,3 +235,51 @@ fn concurrent_fixes_of_one_file_never_expose_a_partial_file() {
         assert_eq!(names_in(dir.path()), [".git", "t.note"], "round {round}");
     }
 }
+
+// ---------------------------------------------------------------------------- -o onto inputs
+
+#[test]
+fn output_naming_an_input_is_refused_and_nothing_is_written() {
+    let dir = repo();
+    write(dir.path(), "templates/t.note", FIXABLE);
+    let path = dir.path().join("templates/t.note");
+    for args in [
+        vec!["check", "-o", "templates/t.note", "templates/t.note"],
+        vec!["check", "--output", "./templates/t.note", "templates/"],
+        vec![
+            "check",
+            "--fix",
+            "-o",
+            "templates/../templates/t.note",
+            "templates",
+        ],
+    ] {
+        let output = run(dir.path(), &args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("is one of the inputs"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(read(&path), FIXABLE, "{args:?} wrote nothing");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_link_to_an_input_is_refused() {
+    let dir = repo();
+    write(dir.path(), "t.note", FIXABLE);
+    std::os::unix::fs::symlink("t.note", dir.path().join("report.txt")).unwrap();
+    std::fs::hard_link(dir.path().join("t.note"), dir.path().join("hard.txt")).unwrap();
+    for report in ["report.txt", "hard.txt"] {
+        let output = run(dir.path(), &["check", "-o", report, "t.note"]);
+        assert_eq!(code(&output), 2, "{}", stderr(&output));
+        assert!(stderr(&output).contains("-o"), "{}", stderr(&output));
+        assert_eq!(read(&dir.path().join("t.note")), FIXABLE);
+    }
+    // Another file is fine.
+    let output = run(dir.path(), &["check", "-o", "report.json", "t.note"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(read(&dir.path().join("report.json")).contains("missing-response"));
+}

@@ -2,7 +2,7 @@
 //! fix, report in a stable order, and pick the exit code.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Args;
@@ -79,6 +79,18 @@ pub fn run(args: &CheckArgs) -> u8 {
             return EXIT_TROUBLE;
         }
     };
+    if let Some(output) = &args.output
+        && let Some(input) = input_at(output, &inputs)
+    {
+        eprintln!(
+            "error: -o/--output `{}` is one of the inputs (`{}`); writing the report there would \
+             replace that template, so nothing was checked or written: name a file that is not \
+             being checked (e.g. `-o noteplate-report.txt`)",
+            output.display(),
+            input.display()
+        );
+        return EXIT_TROUBLE;
+    }
     let resolver = Resolver::new(args.config.clone(), args.isolated);
     let mut configs = Vec::with_capacity(inputs.len());
     let mut config_errors: Vec<String> = Vec::new();
@@ -171,6 +183,33 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         EXIT_CLEAN
     }
+}
+
+/// The input that `output` names, if any: the same file (device and inode, where the platform
+/// has them; the same canonical path otherwise), whatever path or link it is reached through.
+fn input_at<'a>(output: &Path, inputs: &'a [Input]) -> Option<&'a Path> {
+    let output_metadata = std::fs::metadata(output).ok()?;
+    let output_canonical = output.canonicalize().ok();
+    inputs.iter().find_map(|input| match input {
+        Input::File(path) => {
+            let same = std::fs::metadata(path)
+                .is_ok_and(|metadata| same_file(&metadata, &output_metadata))
+                || (output_canonical.is_some() && path.canonicalize().ok() == output_canonical);
+            same.then_some(path.as_path())
+        }
+        Input::Stdin { .. } => None,
+    })
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
 }
 
 fn check_input(input: &Input, config: Arc<ProjectConfig>) -> Result<FileReport, String> {
