@@ -7,6 +7,7 @@
 mod support;
 
 use std::path::Path;
+use std::process::Stdio;
 
 use support::*;
 
@@ -282,4 +283,152 @@ fn output_through_a_link_to_an_input_is_refused() {
     let output = run(dir.path(), &["check", "-o", "report.json", "t.note"]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     assert!(read(&dir.path().join("report.json")).contains("missing-response"));
+}
+
+// ------------------------------------------------------------------ only regular files are read
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_as_a_template_is_an_error_not_a_hang() {
+    let dir = repo();
+    mkfifo(&dir.path().join("pipe.note"));
+    write(dir.path(), "ok.note", "## Plan\nContinue plan of care.\n");
+    let output = run(dir.path(), &["check", "pipe.note", "ok.note"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("pipe.note") && stderr(&output).contains("not a regular file"),
+        "{}",
+        stderr(&output)
+    );
+    // The other file was still checked.
+    assert!(stdout(&output).contains("in 1 file"), "{}", stdout(&output));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_folder_is_skipped_by_the_walk() {
+    let dir = repo();
+    mkfifo(&dir.path().join("pipe.note"));
+    write(dir.path(), "ok.note", "## Plan\nContinue plan of care.\n");
+    let (code, findings) = check_json(dir.path(), &["."]);
+    assert_eq!(code, 0, "{findings:?}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn dev_zero_as_a_template_is_an_error_not_an_endless_read() {
+    let dir = repo();
+    let output = run(dir.path(), &["check", "/dev/zero"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not a regular file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_folder_named_like_a_template_is_walked_not_read() {
+    let dir = repo();
+    std::fs::create_dir(dir.path().join("folder.note")).unwrap();
+    // Named directly it is walked (a folder); inside it nothing is a template.
+    let output = run(dir.path(), &["check", "folder.note"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn standard_input_is_read_only_up_to_max_file_size() {
+    let dir = repo();
+    write(dir.path(), "noteplate.toml", "max-file-size = 1000\n");
+    // An endless stream: noteplate must stop after max-file-size + 1 bytes.
+    let child = noteplate()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "t.note",
+            "-",
+        ])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let output = finish(child, &["check", "-", "< /dev/zero"]);
+    let report = json(&output);
+    assert_eq!(
+        report["diagnostics"][0]["rule"], "file-too-large",
+        "{report}"
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+}
+
+#[test]
+fn a_regular_file_is_read_only_up_to_max_file_size() {
+    let dir = repo();
+    write(dir.path(), "noteplate.toml", "max-file-size = 100\n");
+    write(dir.path(), "big.note", "## Plan\n".repeat(100));
+    let (code, findings) = check_json(dir.path(), &["big.note"]);
+    assert_eq!(code, 0);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].1, "file-too-large");
+    assert!(findings[0].3.contains("800 bytes"), "{}", findings[0].3);
+}
+
+#[cfg(unix)]
+#[test]
+fn including_a_fifo_or_a_folder_is_include_not_found_not_a_hang() {
+    let dir = repo();
+    mkfifo(&dir.path().join("pipe.fragment"));
+    std::fs::create_dir(dir.path().join("folder")).unwrap();
+    write(
+        dir.path(),
+        "t.note",
+        "## Plan\nContinue plan of care.\n\n@include pipe.fragment\n@include folder\n",
+    );
+    let (code, findings) = check_json(dir.path(), &["t.note"]);
+    assert_eq!(code, 1, "{findings:?}");
+    let includes: Vec<_> = findings
+        .iter()
+        .filter(|(_, rule, _, _)| rule == "include-not-found")
+        .collect();
+    assert_eq!(includes.len(), 2, "{findings:?}");
+    for (_, _, _, message) in includes {
+        assert!(message.contains("not a regular file"), "{message}");
+    }
+}
+
+#[test]
+fn a_fragment_over_max_file_size_is_not_read() {
+    let dir = repo();
+    write(dir.path(), "noteplate.toml", "max-file-size = 200\n");
+    write(
+        dir.path(),
+        "big.fragment",
+        format!("## Response\n{}", "Tolerated treatment well.\n".repeat(20)),
+    );
+    write(
+        dir.path(),
+        "t.note",
+        "## Plan\nContinue plan of care.\n\n@include big.fragment\n",
+    );
+    let (_, findings) = check_json(dir.path(), &["t.note"]);
+    let message = findings
+        .iter()
+        .find(|(_, rule, _, _)| rule == "include-not-found")
+        .map(|(_, _, _, message)| message.clone())
+        .unwrap_or_else(|| panic!("the fragment is reported: {findings:?}"));
+    assert!(message.contains("max-file-size"), "{message}");
 }

@@ -1,7 +1,6 @@
 //! `noteplate check`: resolve configuration, read every input, analyse in parallel, optionally
 //! fix, report in a stable order, and pick the exit code.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,6 +12,7 @@ use super::output;
 use super::{Color, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE, Format};
 use crate::analysis::{self, Diagnostic, Settings};
 use crate::config::{ProjectConfig, Resolver};
+use crate::files::{self, ReadError};
 use crate::fragments;
 use crate::rulepack::{RulePack, Severity};
 use crate::syntax::Span;
@@ -214,27 +214,25 @@ fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
 
 fn check_input(input: &Input, config: Arc<ProjectConfig>) -> Result<FileReport, String> {
     let name = input.display_name();
-    let (bytes, path) = match input {
-        Input::File(path) => {
-            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-            if size > config.max_file_size {
-                return Ok(too_large(name, Some(path.clone()), size, config));
-            }
-            let bytes = std::fs::read(path)
-                .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-            (bytes, Some(path.clone()))
-        }
-        Input::Stdin { .. } => {
-            let mut buffer = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buffer)
-                .map_err(|error| format!("cannot read standard input: {error}"))?;
-            (buffer, None)
+    // Only regular files, and never more than max-file-size (+1 byte to know it is more).
+    let read = match input {
+        Input::File(path) => files::read_regular(path, config.max_file_size),
+        Input::Stdin { .. } => files::read_capped(std::io::stdin().lock(), config.max_file_size),
+    };
+    let path = match input {
+        Input::File(path) => Some(path.clone()),
+        Input::Stdin { .. } => None,
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge { size, .. }) => return Ok(too_large(name, path, size, config)),
+        Err(error) => {
+            return Err(match &path {
+                Some(path) => format!("cannot read `{}`: {error}", path.display()),
+                None => format!("cannot read standard input: {error}"),
+            });
         }
     };
-    if bytes.len() as u64 > config.max_file_size {
-        return Ok(too_large(name, path, bytes.len() as u64, config));
-    }
     let mut report = check_bytes(name, bytes.clone(), &config.pack, &config.settings);
     // Includes resolve relative to the file, or to `--stdin-filename` for standard input.
     let include_base = match input {
@@ -267,9 +265,13 @@ fn check_input(input: &Input, config: Arc<ProjectConfig>) -> Result<FileReport, 
 fn too_large(
     name: String,
     path: Option<PathBuf>,
-    size: u64,
+    size: Option<u64>,
     config: Arc<ProjectConfig>,
 ) -> FileReport {
+    let size = match size {
+        Some(size) => format!("{size} bytes"),
+        None => format!("more than {} bytes", config.max_file_size),
+    };
     let diagnostic = Diagnostic {
         rule: "file-too-large".into(),
         severity: config
@@ -278,7 +280,7 @@ fn too_large(
             .map(|r| r.severity)
             .unwrap_or(Severity::Warning),
         message: format!(
-            "this file is {size} bytes, over the configured max-file-size of {} bytes, so it was not analysed; raise `max-file-size` in noteplate.toml to check it",
+            "this file is {size}, over the configured max-file-size of {} bytes, so it was not analysed; raise `max-file-size` in noteplate.toml to check it",
             config.max_file_size
         ),
         span: Span::empty(0),

@@ -80,7 +80,7 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
             report.diagnostics = diagnostics;
             continue;
         };
-        match std::fs::read(path) {
+        match crate::files::read_regular(path, report.config.max_file_size) {
             Ok(current) if Some(&current) == report.original.as_ref() => {}
             _ => {
                 eprintln!(
