@@ -432,3 +432,69 @@ fn a_fragment_over_max_file_size_is_not_read() {
         .unwrap_or_else(|| panic!("the fragment is reported: {findings:?}"));
     assert!(message.contains("max-file-size"), "{message}");
 }
+
+// ------------------------------------------------------------------------ unreadable folders
+
+/// Runs the binary in `dir` the way an ordinary user would: as root, without the capabilities
+/// that let root read any folder (`setpriv` drops them), so a `chmod 000` folder is unreadable.
+/// `None` when that cannot be arranged here.
+#[cfg(unix)]
+fn run_unprivileged(dir: &Path, locked: &Path, args: &[&str]) -> Option<std::process::Output> {
+    if std::fs::read_dir(locked).is_err() {
+        return Some(run(dir, args));
+    }
+    const DROP: &str = "--bounding-set=-dac_override,-dac_read_search";
+    let probe = std::process::Command::new("setpriv")
+        .args([DROP, "--", "ls"])
+        .arg(locked)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !probe.is_ok_and(|status| !status.success()) {
+        return None;
+    }
+    let child = std::process::Command::new("setpriv")
+        .args([DROP, "--", env!("CARGO_BIN_EXE_noteplate")])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("setpriv runs");
+    Some(finish(child, args))
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_subfolder_is_reported_and_every_other_file_is_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo();
+    write(dir.path(), "a/ok.note", "## Plan\nContinue plan of care.\n");
+    write(dir.path(), "b/locked/hidden.note", FIXABLE);
+    write(dir.path(), "c/visit.note", FIXABLE);
+    let locked = dir.path().join("b/locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let output = run_unprivileged(dir.path(), &locked, &["check", "--format", "json", "."]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let Some(output) = output else {
+        eprintln!("skipped: running as root and cannot drop the capability to read any folder");
+        return;
+    };
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("locked") && stderr(&output).contains("ermission denied"),
+        "the folder is named: {}",
+        stderr(&output)
+    );
+    let report = json(&output);
+    assert_eq!(report["files"], 2, "{report}");
+    let paths: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"./c/visit.note"), "{paths:?}");
+}

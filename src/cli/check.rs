@@ -72,13 +72,14 @@ pub struct FileReport {
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
-    let inputs = match inputs::collect(&args.paths, args.stdin_filename.as_deref()) {
-        Ok(inputs) => inputs,
+    let collected = match inputs::collect(&args.paths, args.stdin_filename.as_deref()) {
+        Ok(collected) => collected,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_TROUBLE;
         }
     };
+    let inputs = collected.inputs;
     if let Some(output) = &args.output
         && let Some(input) = input_at(output, &inputs)
     {
@@ -122,7 +123,12 @@ pub fn run(args: &CheckArgs) -> u8 {
         .map(|(input, config)| check_input(input, config.clone()))
         .collect();
     let mut reports = Vec::with_capacity(results.len());
-    let mut troubles = 0;
+    // What the walk could not read counts like a file that could not be read: reported, every
+    // other file still checked, exit 2 at the end.
+    let mut troubles = collected.problems.len();
+    for message in &collected.problems {
+        eprintln!("error: {message}");
+    }
     for result in results {
         match result {
             Ok(report) => reports.push(report),
