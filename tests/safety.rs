@@ -498,3 +498,48 @@ fn an_unreadable_subfolder_is_reported_and_every_other_file_is_checked() {
         .collect();
     assert!(paths.contains(&"./c/visit.note"), "{paths:?}");
 }
+
+// --------------------------------------------------------------------------------- long lines
+
+#[test]
+fn human_output_shows_a_window_of_a_long_line_not_the_whole_line_per_finding() {
+    let dir = repo();
+    // Each `{{` on the line is a finding; a 100 KB line printed per finding was gigabytes.
+    for length in [4_000, 100_000] {
+        write(
+            dir.path(),
+            "t.note",
+            format!("## Plan\n{}\n", "{".repeat(length)),
+        );
+        let (_, findings) = check_json(dir.path(), &["t.note"]);
+        assert!(findings.len() >= length / 4, "{}", findings.len());
+        let output = run(dir.path(), &["check", "--color", "never", "t.note"]);
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        let per_finding = output.stdout.len() / findings.len();
+        assert!(
+            per_finding < 1_000,
+            "{length}-byte line: {per_finding} bytes per finding"
+        );
+        let first = stdout(&output)
+            .lines()
+            .find(|line| line.contains("2 │"))
+            .unwrap_or_default()
+            .to_string();
+        assert!(first.ends_with('…'), "the window is marked as cut: {first}");
+    }
+}
+
+#[test]
+fn a_window_of_a_long_line_keeps_the_real_line_and_column() {
+    let dir = repo();
+    let line = format!("{}{{{{broken", "word ".repeat(2000));
+    write(dir.path(), "t.note", format!("## Plan\n{line}\n"));
+    let (_, findings) = check_json(dir.path(), &["t.note"]);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let output = run(dir.path(), &["check", "--color", "never", "t.note"]);
+    let text = stdout(&output);
+    assert!(text.contains("t.note:2:10001"), "{text}");
+    assert!(text.contains("2 │ …"), "{text}");
+    assert!(text.contains("{{broken"), "{text}");
+    assert!(text.len() < 2_000, "{text}");
+}
