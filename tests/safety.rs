@@ -543,3 +543,18 @@ fn a_window_of_a_long_line_keeps_the_real_line_and_column() {
     assert!(text.contains("{{broken"), "{text}");
     assert!(text.len() < 2_000, "{text}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_noteplate_toml_is_a_configuration_error_not_a_hang() {
+    let dir = repo();
+    mkfifo(&dir.path().join("noteplate.toml"));
+    write(dir.path(), "t.note", "## Plan\nContinue plan of care.\n");
+    let output = run(dir.path(), &["check", "t.note"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("noteplate.toml") && stderr(&output).contains("a FIFO"),
+        "{}",
+        stderr(&output)
+    );
+}

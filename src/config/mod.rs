@@ -32,7 +32,8 @@ pub struct ConfigError {
     /// 1-based; 0 when the problem is the file as a whole (e.g. unreadable).
     pub line: usize,
     pub column: usize,
-    /// Byte range in the file, when known (for editors).
+    /// Byte range in the file's text after any byte order mark (as editors present it), when
+    /// known.
     pub span: Option<std::ops::Range<usize>>,
     pub message: String,
 }
@@ -106,26 +107,23 @@ const MAX_CONFIG_SIZE: u64 = DEFAULT_MAX_FILE_SIZE;
 /// Parsed file, kept for positions.
 struct Loaded {
     path: PathBuf,
-    /// The text without a leading byte order mark; spans are offsets into it.
+    /// The text without a leading byte order mark (as editors present it); spans are offsets
+    /// into it.
     text: String,
-    /// Length of the byte order mark the file started with (0 or 3): added back to spans so they
-    /// are offsets into the file's bytes (for editors).
-    bom: usize,
     options: Options,
 }
 
 impl Loaded {
     fn error_at(&self, span: Option<std::ops::Range<usize>>, message: String) -> ConfigError {
-        error_at(&self.path, &self.text, self.bom, span, message)
+        error_at(&self.path, &self.text, span, message)
     }
 }
 
-/// An error at `span` (an offset into `text`, which follows a byte order mark of `bom` bytes).
-/// Lines and columns count from the first character after the mark, as editors show them.
+/// An error at `span`, a byte range of `text`: the file's text after any byte order mark, so
+/// lines, columns and spans count as editors show the file.
 fn error_at(
     path: &Path,
     text: &str,
-    bom: usize,
     span: Option<std::ops::Range<usize>>,
     message: String,
 ) -> ConfigError {
@@ -137,7 +135,7 @@ fn error_at(
         path: path.to_path_buf(),
         line,
         column,
-        span: span.map(|range| range.start + bom..range.end + bom),
+        span,
         message,
     }
 }
@@ -161,13 +159,11 @@ fn read(path: &Path) -> Result<Loaded, ConfigError> {
     let mut text = String::from_utf8(bytes).map_err(|_| {
         whole_file("this configuration file is not valid UTF-8; re-save it as UTF-8".into())
     })?;
-    // Some editors save UTF-8 with a byte order mark, which TOML does not allow: drop it.
-    let bom = if text.starts_with('\u{feff}') {
+    // Some editors save UTF-8 with a byte order mark; drop it, as editors do when they show the
+    // file, so positions count from the first character.
+    if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    }
     let options: Options = toml::from_str(&text).map_err(|error| {
         let message = error.message().trim().to_string();
         let hint = if message.contains("unknown field") {
@@ -175,12 +171,11 @@ fn read(path: &Path) -> Result<Loaded, ConfigError> {
         } else {
             ""
         };
-        error_at(path, &text, bom, error.span(), format!("{message}{hint}"))
+        error_at(path, &text, error.span(), format!("{message}{hint}"))
     })?;
     Ok(Loaded {
         path: path.to_path_buf(),
         text,
-        bom,
         options,
     })
 }
