@@ -266,7 +266,7 @@ async fn publish_config_error(client: &Client, state: &State, error: &crate::con
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .unwrap_or_default();
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let rope = ropey::Rope::from_str(&text);
+    let rope = ropey::Rope::from_str(text);
     let span = error
         .span
         .clone()
