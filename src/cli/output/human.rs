@@ -23,13 +23,15 @@ pub fn write(reports: &[FileReport], writer: &mut dyn WriteColor) -> std::io::Re
         let mut files = SimpleFiles::new();
         let file = files.add(report.name.as_str(), report.text.as_str());
         let index = LineIndex::new(&report.text);
+        let lone_cr = has_lone_cr(&report.text);
         for diagnostic in &report.diagnostics {
             counts[diagnostic.severity as usize] += 1;
             let mut offsets = vec![diagnostic.span.start, diagnostic.span.end];
             for related in &diagnostic.related {
                 offsets.extend([related.span.start, related.span.end]);
             }
-            let emitted = match Excerpt::new(&report.name, &report.text, &index, &offsets) {
+            let excerpt = Excerpt::new(&report.name, &report.text, &index, &offsets, lone_cr);
+            let emitted = match excerpt {
                 Some(excerpt) => {
                     let rendered = render(diagnostic, (), |offset| excerpt.map(&index, offset));
                     term::emit(writer, &config, &excerpt, &rendered)
@@ -60,6 +62,12 @@ pub fn write(reports: &[FileReport], writer: &mut dyn WriteColor) -> std::io::Re
         files_with_findings,
     )?;
     writer.flush()
+}
+
+/// Whether `text` breaks a line with a `\r` not followed by `\n` (old Mac line endings).
+fn has_lone_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'))
 }
 
 /// One finding as a codespan report on `file`, its byte offsets passed through `map`.
@@ -123,7 +131,16 @@ struct ExcerptLine {
 
 impl<'a> Excerpt<'a> {
     /// `None` when every line the labels touch is short: the whole file renders as it is.
-    fn new(name: &'a str, text: &str, index: &LineIndex, offsets: &[usize]) -> Option<Excerpt<'a>> {
+    /// `always`: use an excerpt even when every line is short (for a text with lone `\r` line
+    /// breaks, which codespan's own files do not count, so their lines and columns would be
+    /// wrong).
+    fn new(
+        name: &'a str,
+        text: &str,
+        index: &LineIndex,
+        offsets: &[usize],
+        always: bool,
+    ) -> Option<Excerpt<'a>> {
         let content_end = |line: usize| {
             let end = index.line_start(line + 1);
             let mut end = end.min(text.len());
@@ -139,9 +156,17 @@ impl<'a> Excerpt<'a> {
         let mut lines: Vec<usize> = offsets.iter().map(|&o| index.line_of(o)).collect();
         lines.sort_unstable();
         lines.dedup();
-        if lines
-            .iter()
-            .all(|&line| content_end(line) - index.line_start(line) <= LONG_LINE)
+        // codespan also shows the one line between two shown lines that are two apart.
+        let gaps = lines
+            .windows(2)
+            .filter(|pair| pair[1] == pair[0] + 2)
+            .map(|pair| pair[0] + 1);
+        if !always
+            && lines
+                .iter()
+                .copied()
+                .chain(gaps)
+                .all(|line| content_end(line) - index.line_start(line) <= LONG_LINE)
         {
             return None;
         }
@@ -160,8 +185,15 @@ impl<'a> Excerpt<'a> {
                 .filter(|&o| o >= start && o <= end)
                 .min()
                 .unwrap_or(start);
-            let from = floor_char_boundary(text, first.saturating_sub(BEFORE).max(start));
-            let to = floor_char_boundary(text, (from + LONG_LINE).min(end)).max(from);
+            let (from, to) = if end - start <= LONG_LINE {
+                (start, end)
+            } else {
+                let from = floor_char_boundary(text, first.saturating_sub(BEFORE).max(start));
+                (
+                    from,
+                    floor_char_boundary(text, (from + LONG_LINE).min(end)).max(from),
+                )
+            };
             if !excerpt.source.is_empty() {
                 excerpt.source.push('\n');
             }
@@ -269,5 +301,99 @@ impl<'a> Files<'a> for Excerpt<'_> {
             shown.range.end
         };
         Ok(shown.range.start..end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use codespan_reporting::term::termcolor::NoColor;
+
+    use super::*;
+    use crate::analysis::Settings;
+    use crate::rulepack::RulePack;
+
+    fn render(text: &str) -> (String, usize) {
+        let pack = RulePack::embedded();
+        let report = crate::cli::check_bytes(
+            "t.note".into(),
+            text.as_bytes().to_vec(),
+            &pack,
+            &Settings::default(),
+        );
+        let mut out = NoColor::new(Vec::new());
+        write(std::slice::from_ref(&report), &mut out)
+            .unwrap_or_else(|error| panic!("{error} rendering {text:?}"));
+        let rendered = String::from_utf8(out.into_inner()).expect("UTF-8");
+        (rendered, report.diagnostics.len())
+    }
+
+    /// Long runs of syntax, multi-byte characters at the cut, every line break, comments and
+    /// headings: rendering never fails, and no source line shown is longer than the window.
+    #[test]
+    fn long_lines_of_every_shape_render_within_the_window() {
+        let pieces = [
+            "{",
+            "}",
+            "{{",
+            "}}",
+            "é",
+            "😀",
+            " ",
+            "word ",
+            "\r\n",
+            "\r",
+            "\n",
+            "\n## Response\n",
+            "[",
+            "|",
+            "<!--",
+            "-->",
+            "***",
+            "@include x.note\n",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..150 {
+            let mut text = String::from("## Plan\n");
+            while text.len() < 3_000 {
+                let piece = pieces[next() % pieces.len()];
+                let times = if piece.contains(['\r', '\n']) {
+                    1
+                } else {
+                    1 + next() % 80
+                };
+                text.push_str(&piece.repeat(times));
+            }
+            let (rendered, findings) = render(&text);
+            for line in rendered.lines().filter(|line| line.contains(" │ ")) {
+                assert!(
+                    line.chars().count() <= LONG_LINE + 20,
+                    "{} chars shown: {line:?}\nfrom {text:?}",
+                    line.chars().count()
+                );
+            }
+            assert!(rendered.len() <= 200 + findings * 1_500, "{rendered}");
+        }
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_line_breaks_in_snippets_too() {
+        let (rendered, _) = render("## Plan\r{{broken\rmore text\r");
+        assert!(rendered.contains("┌─ t.note:2:1"), "{rendered}");
+        assert!(rendered.contains("2 │ {{broken\n"), "{rendered}");
+        assert!(!rendered.contains('\r'), "{rendered:?}");
+    }
+
+    #[test]
+    fn short_lines_render_exactly_as_before() {
+        let (rendered, _) = render("## Plan\n{{broken\n");
+        assert!(rendered.contains("┌─ t.note:2:1"), "{rendered}");
+        assert!(rendered.contains("2 │ {{broken\n"), "{rendered}");
+        assert!(!rendered.contains('…'), "{rendered}");
     }
 }
