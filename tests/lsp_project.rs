@@ -275,3 +275,37 @@ fn a_config_error_after_a_byte_order_mark_is_placed_as_editors_show_the_file() {
     );
     server.assert_no_panic();
 }
+
+#[cfg(unix)]
+#[test]
+fn including_a_fifo_never_blocks_the_analysis_thread() {
+    let dir = project();
+    let fifo = dir.path().join("shared/pipe.note");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let text = TEMPLATE.replace("shared/response.note", "shared/pipe.note");
+    let visit = uri(&dir.path().join("visit.note"));
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    let doc = Doc::new(&visit, &text, server.encoding);
+    server.open(&doc);
+    let published = server.diagnostics(&visit, Some(1));
+    let not_found = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "include-not-found")
+        .unwrap_or_else(|| panic!("{published:#}"));
+    assert!(
+        not_found["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"),
+        "{not_found}"
+    );
+    server.shutdown_and_exit();
+    assert!(server.wait_exit(TIMEOUT).is_some());
+    server.assert_no_panic();
+}
