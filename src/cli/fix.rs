@@ -150,7 +150,7 @@ fn hard_links(path: &Path) -> Option<u64> {
 
 /// Replaces the file at `path` (a symbolic link's target, not the link) with `text`.
 ///
-/// The text goes into a new file with a random name (`.NAME.XXXXXXXX.noteplate-fix`) created with
+/// The text goes into a new file with a random name (`.NAME.XXXXXX.noteplate-fix`) created with
 /// `O_CREAT | O_EXCL` in the target's folder, so a link or file planted under any name is never
 /// opened, let alone written. The new file gets the target's permissions, and its owner and group
 /// where the process may set them; it is flushed to disk and then renamed over the target, which
