@@ -323,6 +323,20 @@ fn a_fifo_in_a_folder_is_skipped_by_the_walk() {
     assert_eq!(code, 0, "{findings:?}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_socket_named_as_a_template_is_an_error() {
+    let dir = repo();
+    let _listener = std::os::unix::net::UnixListener::bind(dir.path().join("socket.note")).unwrap();
+    let output = run(dir.path(), &["check", "socket.note"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("a socket, not a regular file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn dev_zero_as_a_template_is_an_error_not_an_endless_read() {
