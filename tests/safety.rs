@@ -572,3 +572,31 @@ fn a_fifo_named_noteplate_toml_is_a_configuration_error_not_a_hang() {
         stderr(&output)
     );
 }
+
+#[test]
+fn output_naming_the_configuration_file_is_refused() {
+    let dir = repo();
+    write(dir.path(), "noteplate.toml", "payer = \"medicare\"\n");
+    write(dir.path(), "templates/t.note", FIXABLE);
+    let output = run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "-o",
+            "noteplate.toml",
+            "templates",
+        ],
+    );
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("is the configuration file"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        read(&dir.path().join("noteplate.toml")),
+        "payer = \"medicare\"\n"
+    );
+}

@@ -80,14 +80,18 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     let inputs = collected.inputs;
-    if let Some(output) = &args.output
-        && let Some(input) = input_at(output, &inputs)
+    let output = args.output.as_deref().and_then(FileIdentity::of);
+    if let Some(output) = &output
+        && let Some(input) = inputs.iter().find_map(|input| match input {
+            Input::File(path) => output.is(path).then_some(path),
+            Input::Stdin { .. } => None,
+        })
     {
         eprintln!(
             "error: -o/--output `{}` is one of the inputs (`{}`); writing the report there would \
              replace that template, so nothing was checked or written: name a file that is not \
              being checked (e.g. `-o noteplate-report.txt`)",
-            output.display(),
+            output.path.display(),
             input.display()
         );
         return EXIT_TROUBLE;
@@ -114,6 +118,22 @@ pub fn run(args: &CheckArgs) -> u8 {
         for message in config_errors {
             eprintln!("error: {message}");
         }
+        return EXIT_TROUBLE;
+    }
+    // Nor a configuration file that applies (the next run would find the report there).
+    if let Some(output) = &output
+        && let Some(file) = configs
+            .iter()
+            .flat_map(|config| &config.files)
+            .find(|file| output.is(file))
+    {
+        eprintln!(
+            "error: -o/--output `{}` is the configuration file `{}`; writing the report there \
+             would replace it, so nothing was checked or written: name another file (e.g. `-o \
+             noteplate-report.txt`)",
+            output.path.display(),
+            file.display()
+        );
         return EXIT_TROUBLE;
     }
 
@@ -191,31 +211,42 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
 }
 
-/// The input that `output` names, if any: the same file (device and inode, where the platform
-/// has them; the same canonical path otherwise), whatever path or link it is reached through.
-fn input_at<'a>(output: &Path, inputs: &'a [Input]) -> Option<&'a Path> {
-    let output_metadata = std::fs::metadata(output).ok()?;
-    let output_canonical = output.canonicalize().ok();
-    inputs.iter().find_map(|input| match input {
-        Input::File(path) => {
-            let same = std::fs::metadata(path)
-                .is_ok_and(|metadata| same_file(&metadata, &output_metadata))
-                || (output_canonical.is_some() && path.canonicalize().ok() == output_canonical);
-            same.then_some(path.as_path())
+/// An existing file, to tell whether another path names it too: by device and inode where the
+/// platform has them (so also through a link or a hard link), by canonical path otherwise.
+struct FileIdentity<'a> {
+    path: &'a Path,
+    canonical: Option<PathBuf>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl<'a> FileIdentity<'a> {
+    /// `None` when nothing exists at `path`.
+    fn of(path: &'a Path) -> Option<FileIdentity<'a>> {
+        let metadata = std::fs::metadata(path).ok()?;
+        #[cfg(not(unix))]
+        let _ = metadata;
+        Some(FileIdentity {
+            path,
+            canonical: path.canonicalize().ok(),
+            #[cfg(unix)]
+            inode: {
+                use std::os::unix::fs::MetadataExt;
+                (metadata.dev(), metadata.ino())
+            },
+        })
+    }
+
+    fn is(&self, other: &Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if std::fs::metadata(other).is_ok_and(|m| (m.dev(), m.ino()) == self.inode) {
+                return true;
+            }
         }
-        Input::Stdin { .. } => None,
-    })
-}
-
-#[cfg(unix)]
-fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    (a.dev(), a.ino()) == (b.dev(), b.ino())
-}
-
-#[cfg(not(unix))]
-fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
-    false
+        self.canonical.is_some() && other.canonicalize().ok() == self.canonical
+    }
 }
 
 fn check_input(input: &Input, config: Arc<ProjectConfig>) -> Result<FileReport, String> {
