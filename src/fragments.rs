@@ -6,6 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::analysis::{self, IncludeOutcome, IncludeResult, Includes};
 use crate::config::ProjectConfig;
+use crate::files::{self, ReadError};
 use crate::rulepack::Severity;
 use crate::syntax::{self, Parse};
 
@@ -95,11 +96,27 @@ fn analyse_fragment(
     config: &ProjectConfig,
     stack: &mut Vec<PathBuf>,
 ) -> IncludeOutcome {
-    let text = match std::fs::read(real).map(String::from_utf8) {
+    // Only a regular file, and never more than max-file-size: a FIFO would block the run (or the
+    // language server's analysis thread) forever, a device or a huge file would exhaust memory.
+    let text = match files::read_regular(real, config.max_file_size).map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(_)) => {
             return IncludeOutcome::NotFound(format!(
                 "`{written}` is not valid UTF-8; re-save it as UTF-8"
+            ));
+        }
+        Err(ReadError::NotRegular(kind)) => {
+            return IncludeOutcome::NotFound(format!(
+                "`{written}` is {kind}, not a regular file; include a fragment file"
+            ));
+        }
+        Err(ReadError::TooLarge { limit, size }) => {
+            let size = size.map_or_else(
+                || format!("more than {limit} bytes"),
+                |size| format!("{size} bytes"),
+            );
+            return IncludeOutcome::NotFound(format!(
+                "`{written}` is {size}, over the configured max-file-size of {limit} bytes, so it was not read; raise `max-file-size` in noteplate.toml to include it"
             ));
         }
         Err(error) => return IncludeOutcome::NotFound(format!("cannot read `{written}`: {error}")),

@@ -5,6 +5,7 @@
 //! - [`rulepack`]: section kinds, billing codes, techniques and rule metadata, as data.
 //! - [`analysis`]: rules over the tree; pure, no IO, no protocol types.
 //! - [`config`]: project configuration files, shared by both faces.
+//! - [`files`]: the one reader of files and streams: regular files only, capped in size.
 //! - faces: [`cli`] (`noteplate check` and friends) and [`lsp`] (`noteplate lsp`).
 //!
 //! See `docs/architecture.md` for what each layer may not touch.
@@ -12,6 +13,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod files;
 pub mod fragments;
 pub mod ide;
 pub mod line_index;

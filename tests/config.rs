@@ -753,7 +753,49 @@ const BAD: &[(&str, &str, &str, &str)] = &[
         "5:11",
         "unknown variant `manual`",
     ),
+    (
+        "max-file-size 0 would check nothing",
+        "max-file-size = 0\n",
+        "1:17",
+        "at least 1",
+    ),
+    (
+        "a byte order mark does not shift positions",
+        "\u{feff}payr = \"medicare\"\n",
+        "1:1",
+        "unknown field `payr`",
+    ),
 ];
+
+#[test]
+fn a_config_saved_with_a_byte_order_mark_loads() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "noteplate.toml",
+        format!("\u{feff}{}", disabling(CODE)),
+    );
+    write(dir.path(), "t.note", THREE_WARNINGS);
+    let (code, findings) = check(dir.path(), &["t.note"]);
+    assert_eq!(code, 0);
+    assert_eq!(rules_for(&findings, "t.note"), [KEY, TECHNIQUE]);
+}
+
+#[test]
+fn a_folder_named_noteplate_toml_is_a_configuration_error_not_skipped() {
+    let dir = repo();
+    // The parent's configuration must not apply silently in place of the broken one.
+    write(dir.path(), "noteplate.toml", disabling(CODE));
+    std::fs::create_dir_all(dir.path().join("clinic/noteplate.toml")).unwrap();
+    write(dir.path(), "clinic/t.note", THREE_WARNINGS);
+    let output = run(dir.path(), &["check", "clinic/t.note"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("clinic/noteplate.toml") && err.contains("not a regular file"),
+        "{err}"
+    );
+}
 
 #[test]
 fn each_kind_of_bad_config_exits_2_with_file_line_column() {

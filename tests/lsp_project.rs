@@ -225,3 +225,96 @@ fn include_paths_link_and_go_to_the_fragment() {
     );
     assert!(nothing.is_null(), "{nothing:#}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_noteplate_toml_is_a_config_error_and_never_blocks_the_server() {
+    let dir = project();
+    let config = dir.path().join("noteplate.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&config)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let visit = uri(&dir.path().join("visit.note"));
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    let doc = Doc::new(&visit, TEMPLATE, server.encoding);
+    server.open(&doc);
+    let error = published_for(
+        &mut server,
+        &uri(&config),
+        "an error on the FIFO named noteplate.toml",
+        |p| !p["diagnostics"].as_array().unwrap().is_empty(),
+    );
+    let message = error["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("not a regular file"), "{message}");
+    // The template is still analysed, and the server still answers.
+    server.diagnostics(&visit, Some(1));
+    server.shutdown_and_exit();
+    assert!(server.wait_exit(TIMEOUT).is_some());
+    server.assert_no_panic();
+}
+
+#[test]
+fn a_config_error_after_a_byte_order_mark_is_placed_as_editors_show_the_file() {
+    let dir = project();
+    let config = dir.path().join("noteplate.toml");
+    std::fs::write(&config, "\u{feff}payr = \"medicare\"\n").unwrap();
+    let visit = uri(&dir.path().join("visit.note"));
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    let doc = Doc::new(&visit, TEMPLATE, server.encoding);
+    server.open(&doc);
+    let error = published_for(
+        &mut server,
+        &uri(&config),
+        "an error in noteplate.toml",
+        |p| !p["diagnostics"].as_array().unwrap().is_empty(),
+    );
+    // Editors do not show the mark: `payr` starts at character 0.
+    let range = &error["diagnostics"][0]["range"];
+    assert_eq!(
+        range["start"],
+        json!({"line": 0, "character": 0}),
+        "{error:#}"
+    );
+    assert_eq!(
+        range["end"],
+        json!({"line": 0, "character": 4}),
+        "{error:#}"
+    );
+    server.assert_no_panic();
+}
+
+#[cfg(unix)]
+#[test]
+fn including_a_fifo_never_blocks_the_analysis_thread() {
+    let dir = project();
+    let fifo = dir.path().join("shared/pipe.note");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let text = TEMPLATE.replace("shared/response.note", "shared/pipe.note");
+    let visit = uri(&dir.path().join("visit.note"));
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    let doc = Doc::new(&visit, &text, server.encoding);
+    server.open(&doc);
+    let published = server.diagnostics(&visit, Some(1));
+    let not_found = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "include-not-found")
+        .unwrap_or_else(|| panic!("{published:#}"));
+    assert!(
+        not_found["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"),
+        "{not_found}"
+    );
+    server.shutdown_and_exit();
+    assert!(server.wait_exit(TIMEOUT).is_some());
+    server.assert_no_panic();
+}

@@ -1,8 +1,7 @@
 //! `noteplate check`: resolve configuration, read every input, analyse in parallel, optionally
 //! fix, report in a stable order, and pick the exit code.
 
-use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Args;
@@ -13,6 +12,7 @@ use super::output;
 use super::{Color, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE, Format};
 use crate::analysis::{self, Diagnostic, Settings};
 use crate::config::{ProjectConfig, Resolver};
+use crate::files::{self, ReadError};
 use crate::fragments;
 use crate::rulepack::{RulePack, Severity};
 use crate::syntax::Span;
@@ -72,13 +72,30 @@ pub struct FileReport {
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
-    let inputs = match inputs::collect(&args.paths, args.stdin_filename.as_deref()) {
-        Ok(inputs) => inputs,
+    let collected = match inputs::collect(&args.paths, args.stdin_filename.as_deref()) {
+        Ok(collected) => collected,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_TROUBLE;
         }
     };
+    let inputs = collected.inputs;
+    let output = args.output.as_deref().and_then(FileIdentity::of);
+    if let Some(output) = &output
+        && let Some(input) = inputs.iter().find_map(|input| match input {
+            Input::File(path) => output.is(path).then_some(path),
+            Input::Stdin { .. } => None,
+        })
+    {
+        eprintln!(
+            "error: -o/--output `{}` is one of the inputs (`{}`); writing the report there would \
+             replace that template, so nothing was checked or written: name a file that is not \
+             being checked (e.g. `-o noteplate-report.txt`)",
+            output.path.display(),
+            input.display()
+        );
+        return EXIT_TROUBLE;
+    }
     let resolver = Resolver::new(args.config.clone(), args.isolated);
     let mut configs = Vec::with_capacity(inputs.len());
     let mut config_errors: Vec<String> = Vec::new();
@@ -103,6 +120,22 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
         return EXIT_TROUBLE;
     }
+    // Nor a configuration file that applies (the next run would find the report there).
+    if let Some(output) = &output
+        && let Some(file) = configs
+            .iter()
+            .flat_map(|config| &config.files)
+            .find(|file| output.is(file))
+    {
+        eprintln!(
+            "error: -o/--output `{}` is the configuration file `{}`; writing the report there \
+             would replace it, so nothing was checked or written: name another file (e.g. `-o \
+             noteplate-report.txt`)",
+            output.path.display(),
+            file.display()
+        );
+        return EXIT_TROUBLE;
+    }
 
     let results: Vec<Result<FileReport, String>> = inputs
         .par_iter()
@@ -110,7 +143,12 @@ pub fn run(args: &CheckArgs) -> u8 {
         .map(|(input, config)| check_input(input, config.clone()))
         .collect();
     let mut reports = Vec::with_capacity(results.len());
-    let mut troubles = 0;
+    // What the walk could not read counts like a file that could not be read: reported, every
+    // other file still checked, exit 2 at the end.
+    let mut troubles = collected.problems.len();
+    for message in &collected.problems {
+        eprintln!("error: {message}");
+    }
     for result in results {
         match result {
             Ok(report) => reports.push(report),
@@ -173,29 +211,65 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
 }
 
+/// An existing file, to tell whether another path names it too: by device and inode where the
+/// platform has them (so also through a link or a hard link), by canonical path otherwise.
+struct FileIdentity<'a> {
+    path: &'a Path,
+    canonical: Option<PathBuf>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl<'a> FileIdentity<'a> {
+    /// `None` when nothing exists at `path`.
+    fn of(path: &'a Path) -> Option<FileIdentity<'a>> {
+        let metadata = std::fs::metadata(path).ok()?;
+        #[cfg(not(unix))]
+        let _ = metadata;
+        Some(FileIdentity {
+            path,
+            canonical: path.canonicalize().ok(),
+            #[cfg(unix)]
+            inode: {
+                use std::os::unix::fs::MetadataExt;
+                (metadata.dev(), metadata.ino())
+            },
+        })
+    }
+
+    fn is(&self, other: &Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if std::fs::metadata(other).is_ok_and(|m| (m.dev(), m.ino()) == self.inode) {
+                return true;
+            }
+        }
+        self.canonical.is_some() && other.canonicalize().ok() == self.canonical
+    }
+}
+
 fn check_input(input: &Input, config: Arc<ProjectConfig>) -> Result<FileReport, String> {
     let name = input.display_name();
-    let (bytes, path) = match input {
-        Input::File(path) => {
-            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-            if size > config.max_file_size {
-                return Ok(too_large(name, Some(path.clone()), size, config));
-            }
-            let bytes = std::fs::read(path)
-                .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-            (bytes, Some(path.clone()))
-        }
-        Input::Stdin { .. } => {
-            let mut buffer = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buffer)
-                .map_err(|error| format!("cannot read standard input: {error}"))?;
-            (buffer, None)
+    // Only regular files, and never more than max-file-size (+1 byte to know it is more).
+    let read = match input {
+        Input::File(path) => files::read_regular(path, config.max_file_size),
+        Input::Stdin { .. } => files::read_capped(std::io::stdin().lock(), config.max_file_size),
+    };
+    let path = match input {
+        Input::File(path) => Some(path.clone()),
+        Input::Stdin { .. } => None,
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge { size, .. }) => return Ok(too_large(name, path, size, config)),
+        Err(error) => {
+            return Err(match &path {
+                Some(path) => format!("cannot read `{}`: {error}", path.display()),
+                None => format!("cannot read standard input: {error}"),
+            });
         }
     };
-    if bytes.len() as u64 > config.max_file_size {
-        return Ok(too_large(name, path, bytes.len() as u64, config));
-    }
     let mut report = check_bytes(name, bytes.clone(), &config.pack, &config.settings);
     // Includes resolve relative to the file, or to `--stdin-filename` for standard input.
     let include_base = match input {
@@ -228,9 +302,13 @@ fn check_input(input: &Input, config: Arc<ProjectConfig>) -> Result<FileReport, 
 fn too_large(
     name: String,
     path: Option<PathBuf>,
-    size: u64,
+    size: Option<u64>,
     config: Arc<ProjectConfig>,
 ) -> FileReport {
+    let size = match size {
+        Some(size) => format!("{size} bytes"),
+        None => format!("more than {} bytes", config.max_file_size),
+    };
     let diagnostic = Diagnostic {
         rule: "file-too-large".into(),
         severity: config
@@ -239,7 +317,7 @@ fn too_large(
             .map(|r| r.severity)
             .unwrap_or(Severity::Warning),
         message: format!(
-            "this file is {size} bytes, over the configured max-file-size of {} bytes, so it was not analysed; raise `max-file-size` in noteplate.toml to check it",
+            "this file is {size}, over the configured max-file-size of {} bytes, so it was not analysed; raise `max-file-size` in noteplate.toml to check it",
             config.max_file_size
         ),
         span: Span::empty(0),

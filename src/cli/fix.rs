@@ -1,9 +1,12 @@
 //! `--fix` and `--diff`: apply the safe fixes of each report (repeatedly, as a fix can reveal
 //! another), then write the file in place or print a unified diff. A file whose bytes changed
-//! since it was read is left alone; writes go through a temporary file and a rename, so a crash
-//! never leaves half a template.
+//! since it was read is left alone, and so is a read-only or hard-linked one. Writes go through
+//! a new, uniquely named file created exclusively beside the target and renamed over it
+//! ([`write_atomically`]), so a crash, a concurrent run or a planted link never leaves half a
+//! template or writes anywhere else.
 
 use std::io::Write;
+use std::path::Path;
 
 use super::check::FileReport;
 use crate::analysis::{self, Edit};
@@ -77,7 +80,7 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
             report.diagnostics = diagnostics;
             continue;
         };
-        match std::fs::read(path) {
+        match crate::files::read_regular(path, report.config.max_file_size) {
             Ok(current) if Some(&current) == report.original.as_ref() => {}
             _ => {
                 eprintln!(
@@ -92,6 +95,17 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
         if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
             eprintln!(
                 "warning: {} is read-only; not fixing it (make it writable to apply the fixes)",
+                report.name
+            );
+            continue;
+        }
+        // Replacing the file would split its hard links: the other names would keep the old text
+        // and nothing would say so. Writing in place could expose a partial file instead.
+        if let Some(links) = hard_links(path) {
+            eprintln!(
+                "warning: {} has {links} hard links; noteplate fixes a file by replacing it, which would \
+                 leave the other names with the old text, so it is not fixing it (`--diff` shows the \
+                 fixes to apply by hand)",
                 report.name
             );
             continue;
@@ -119,27 +133,61 @@ fn reanalyse(report: &FileReport, text: &str) -> Vec<analysis::Diagnostic> {
     analysis::analyze_with(text, &parse, &config.pack, &config.settings, &includes)
 }
 
-fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    // Write through a symbolic link to its target, rather than replacing the link with a file.
-    let path = &std::fs::canonicalize(path)?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
+/// How many names the file at `path` has, when more than one.
+fn hard_links(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let links = std::fs::metadata(path).ok()?.nlink();
+        (links > 1).then_some(links)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Replaces the file at `path` (a symbolic link's target, not the link) with `text`.
+///
+/// The text goes into a new file with a random name (`.NAME.XXXXXX.noteplate-fix`) created with
+/// `O_CREAT | O_EXCL` in the target's folder, so a link or file planted under any name is never
+/// opened, let alone written. The new file gets the target's permissions, and its owner and group
+/// where the process may set them; it is flushed to disk and then renamed over the target, which
+/// is atomic: a reader sees the old text or the new, never a mixture, and concurrent runs each
+/// rename a complete file. On any error the new file is removed and the target is untouched.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let path = std::fs::canonicalize(path)?;
+    let metadata = std::fs::metadata(&path)?;
+    let dir = path.parent().unwrap_or(Path::new("/"));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.noteplate-fix"));
+    let mut temporary = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".noteplate-fix")
+        .tempfile_in(dir)?;
+    temporary.write_all(text.as_bytes())?;
+    let file = temporary.as_file();
+    #[cfg(unix)]
     {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
+        use std::os::unix::fs::MetadataExt;
+        // Owner and group before the mode: changing them clears set-user-ID and set-group-ID.
+        // Only root may give a file away; others may still set a group they belong to.
+        if std::os::unix::fs::fchown(file, Some(metadata.uid()), Some(metadata.gid())).is_err() {
+            let _ = std::os::unix::fs::fchown(file, None, Some(metadata.gid()));
+        }
     }
-    if let Ok(metadata) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&temporary, metadata.permissions());
+    file.set_permissions(metadata.permissions())?;
+    file.sync_all()?;
+    temporary.persist(&path).map_err(|error| error.error)?;
+    // Make the rename itself durable (best effort: not every system can sync a folder).
+    #[cfg(unix)]
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
     }
-    std::fs::rename(&temporary, path)
+    Ok(())
 }
 
 fn print_diff(name: &str, before: &str, after: &str, to_stderr: bool) {

@@ -1,5 +1,7 @@
 //! Which files `check` reads: named files as given, folders walked for `*.note` honouring
-//! `.gitignore`, `-` for stdin. Order is stable: arguments in order, each folder sorted.
+//! `.gitignore`, `-` for stdin. Order is stable: arguments in order, each folder sorted. Only
+//! regular files are taken from a walk (links, FIFOs and devices in a folder are skipped); a
+//! subfolder that cannot be read is a problem to report, not a reason to check nothing.
 
 use std::path::{Path, PathBuf};
 
@@ -18,9 +20,20 @@ impl Input {
     }
 }
 
-/// Expands the command line's paths. Errors name the path and say what to do.
-pub fn collect(paths: &[PathBuf], stdin_filename: Option<&Path>) -> Result<Vec<Input>, String> {
-    let mut inputs = Vec::new();
+/// The command line's paths, expanded.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub inputs: Vec<Input>,
+    /// What could not be walked (an unreadable subfolder, a broken `.gitignore`), one message
+    /// each: reported, and the run exits 2, but every other file is still checked.
+    pub problems: Vec<String>,
+}
+
+/// Expands the command line's paths. A path that does not exist is an error; problems inside a
+/// folder are collected. Messages name the path and say what to do.
+pub fn collect(paths: &[PathBuf], stdin_filename: Option<&Path>) -> Result<Collected, String> {
+    let mut collected = Collected::default();
+    let inputs = &mut collected.inputs;
     let defaults = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &defaults[..]
@@ -42,20 +55,29 @@ pub fn collect(paths: &[PathBuf], stdin_filename: Option<&Path>) -> Result<Vec<I
             )
         })?;
         if metadata.is_dir() {
-            let mut found = walk(path)?;
+            let mut found = walk(path, &mut collected.problems);
             found.sort();
             inputs.extend(found.into_iter().map(Input::File));
         } else {
             inputs.push(Input::File(path.clone()));
         }
     }
-    Ok(inputs)
+    Ok(collected)
 }
 
-fn walk(root: &Path) -> Result<Vec<PathBuf>, String> {
+fn walk(root: &Path, problems: &mut Vec<String>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for entry in ignore::WalkBuilder::new(root).require_git(false).build() {
-        let entry = entry.map_err(|error| format!("cannot walk `{}`: {error}", root.display()))?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                problems.push(format!(
+                    "cannot read part of `{}`: {error}; the templates there were not checked (make the folder readable, or run noteplate on the other folders)",
+                    root.display()
+                ));
+                continue;
+            }
+        };
         let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
         if is_file
             && entry
@@ -66,5 +88,5 @@ fn walk(root: &Path) -> Result<Vec<PathBuf>, String> {
             files.push(entry.into_path());
         }
     }
-    Ok(files)
+    files
 }

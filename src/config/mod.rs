@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 pub use options::{Options, json_schema};
 
 use crate::analysis::{Settings, fuzzy};
+use crate::files::{self, ReadError};
 use crate::line_index::LineIndex;
 use crate::rulepack::{Code, RulePack, Severity, Technique};
 
@@ -31,7 +32,8 @@ pub struct ConfigError {
     /// 1-based; 0 when the problem is the file as a whole (e.g. unreadable).
     pub line: usize,
     pub column: usize,
-    /// Byte range in the file, when known (for editors).
+    /// Byte range in the file's text after any byte order mark (as editors present it), when
+    /// known.
     pub span: Option<std::ops::Range<usize>>,
     pub message: String,
 }
@@ -98,13 +100,27 @@ impl ProjectConfig {
     }
 }
 
+/// The most a configuration file may hold: real ones are a few hundred bytes; this bounds what a
+/// mis-named file can cost.
+const MAX_CONFIG_SIZE: u64 = DEFAULT_MAX_FILE_SIZE;
+
 /// Parsed file, kept for positions.
 struct Loaded {
     path: PathBuf,
+    /// The text without a leading byte order mark (as editors present it); spans are offsets
+    /// into it.
     text: String,
     options: Options,
 }
 
+impl Loaded {
+    fn error_at(&self, span: Option<std::ops::Range<usize>>, message: String) -> ConfigError {
+        error_at(&self.path, &self.text, span, message)
+    }
+}
+
+/// An error at `span`, a byte range of `text`: the file's text after any byte order mark, so
+/// lines, columns and spans count as editors show the file.
 fn error_at(
     path: &Path,
     text: &str,
@@ -125,13 +141,29 @@ fn error_at(
 }
 
 fn read(path: &Path) -> Result<Loaded, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+    let whole_file = |message: String| ConfigError {
         path: path.to_path_buf(),
         line: 0,
         column: 0,
         span: None,
-        message: format!("cannot read this configuration file: {error}"),
+        message,
+    };
+    let bytes = files::read_regular(path, MAX_CONFIG_SIZE).map_err(|error| {
+        whole_file(match error {
+            ReadError::NotRegular(kind) => format!(
+                "this is {kind}, not a regular file; a configuration file must be a file: rename or remove it"
+            ),
+            error => format!("cannot read this configuration file: {error}"),
+        })
     })?;
+    let mut text = String::from_utf8(bytes).map_err(|_| {
+        whole_file("this configuration file is not valid UTF-8; re-save it as UTF-8".into())
+    })?;
+    // Some editors save UTF-8 with a byte order mark; drop it, as editors do when they show the
+    // file, so positions count from the first character.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     let options: Options = toml::from_str(&text).map_err(|error| {
         let message = error.message().trim().to_string();
         let hint = if message.contains("unknown field") {
@@ -163,9 +195,7 @@ fn load_chain(path: &Path) -> Result<Vec<Loaded>, ConfigError> {
         }) {
             let last = chain.last().expect("a cycle needs a previous file");
             let span = last.options.extend.as_ref().map(|e| e.span());
-            return Err(error_at(
-                &last.path,
-                &last.text,
+            return Err(last.error_at(
                 span,
                 format!(
                     "`extend` makes a cycle back to {}; remove one of the `extend` keys",
@@ -177,11 +207,8 @@ fn load_chain(path: &Path) -> Result<Vec<Loaded>, ConfigError> {
         if let Some(extend) = &loaded.options.extend {
             let base = current.parent().unwrap_or(Path::new("."));
             let target = base.join(extend.get_ref());
-            if !target.is_file() {
-                return Err(error_at(
-                    &loaded.path,
-                    &loaded.text,
-                    Some(extend.span()),
+            if !target.exists() {
+                return Err(loaded.error_at(Some(extend.span()),
                     format!(
                         "`extend` names {}, which does not exist; give a path relative to this file",
                         target.display()
@@ -280,10 +307,7 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
                 // A root that is not there is a typo or a moved folder: every `@include` from it
                 // would fail later with a less helpful message.
                 if !folder.is_dir() {
-                    return Err(error_at(
-                        &loaded.path,
-                        &loaded.text,
-                        Some(root.span()),
+                    return Err(loaded.error_at(Some(root.span()),
                         format!(
                             "include root `{}` is not a folder (looked for {}); create it, fix the path (relative to this file), or remove it from `include-roots`",
                             root.get_ref(),
@@ -302,6 +326,14 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
             ));
         }
         if let Some(size) = &options.max_file_size {
+            if *size.get_ref() == 0 {
+                return Err(loaded.error_at(
+                    Some(size.span()),
+                    format!(
+                        "`max-file-size` must be at least 1 (bytes): 0 would skip every template and pass having checked nothing; remove the key for the default of {DEFAULT_MAX_FILE_SIZE}"
+                    ),
+                ));
+            }
             config.max_file_size = *size.get_ref();
             config.origins.push((
                 "max-file-size".into(),
@@ -327,9 +359,7 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
         for kind in code.requires.iter().chain(&code.recommends) {
             if pack.section(kind).is_none() {
                 let kinds: Vec<&str> = pack.sections.iter().map(|s| s.kind.as_str()).collect();
-                return Err(error_at(
-                    &loaded.path,
-                    &loaded.text,
+                return Err(loaded.error_at(
                     Some(span.clone()),
                     format!(
                         "code `{}` names unknown section kind `{kind}`; use one of {}",
@@ -348,9 +378,7 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
     for (kind, (titles, origin, loaded, span)) in &aliases {
         if !pack.add_section_aliases(kind, titles) {
             let kinds: Vec<&str> = pack.sections.iter().map(|s| s.kind.as_str()).collect();
-            return Err(error_at(
-                &loaded.path,
-                &loaded.text,
+            return Err(loaded.error_at(
                 Some(span.clone()),
                 format!(
                     "unknown section kind `{kind}` in `[sections.aliases]`; use one of {}",
@@ -369,9 +397,7 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
         let suggestion = fuzzy::best(rule, pack.rules.iter().map(|r| r.id.as_str()))
             .map(|best| format!("did you mean `{best}`? "))
             .unwrap_or_default();
-        error_at(
-            &loaded.path,
-            &loaded.text,
+        loaded.error_at(
             Some(span.clone()),
             format!(
                 "unknown rule `{rule}`; {suggestion}run `noteplate rules` to list the rule ids"
@@ -406,9 +432,7 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
     if let Some((name, origin, loaded, span)) = payer {
         if pack.payer(&name).is_none() {
             let names: Vec<&str> = pack.payers.iter().map(|p| p.name.as_str()).collect();
-            return Err(error_at(
-                &loaded.path,
-                &loaded.text,
+            return Err(loaded.error_at(
                 Some(span),
                 format!(
                     "unknown payer profile `{name}`; use one of: {}",
@@ -435,12 +459,14 @@ pub fn load(path: &Path) -> Result<ProjectConfig, ConfigError> {
     build(load_chain(path)?, root)
 }
 
-/// The configuration file in `dir` itself, if any.
+/// The configuration file in `dir` itself, if any. Anything of that name counts, so a folder or
+/// a broken link named `noteplate.toml` is reported when it is read instead of being skipped
+/// (which would apply a parent's configuration without a word).
 fn config_in(dir: &Path) -> Option<PathBuf> {
     FILE_NAMES
         .iter()
         .map(|name| dir.join(name))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| std::fs::symlink_metadata(candidate).is_ok())
 }
 
 /// The folder holding `.git` at or above `dir`.

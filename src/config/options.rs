@@ -36,8 +36,8 @@ pub struct Options {
     #[schemars(with = "Option<Vec<String>>")]
     pub include_roots: Option<Spanned<Vec<Spanned<String>>>>,
     /// Files larger than this many bytes are reported (`file-too-large`) instead of analysed.
-    /// Default: 10485760 (10 MiB).
-    #[schemars(with = "Option<u64>")]
+    /// Default: 10485760 (10 MiB); at least 1.
+    #[schemars(with = "Option<u64>", range(min = 1))]
     pub max_file_size: Option<Spanned<u64>>,
 }
 

@@ -259,8 +259,14 @@ async fn publish_config_error(client: &Client, state: &State, error: &crate::con
     let Some(uri) = Uri::from_file_path(&error.path) else {
         return;
     };
-    let text = std::fs::read_to_string(&error.path).unwrap_or_default();
-    let rope = ropey::Rope::from_str(&text);
+    // Through the one reader: the "file" may be a folder or a FIFO named noteplate.toml (that is
+    // the error), which must not block the server. Spans count after a byte order mark.
+    let text = crate::files::read_regular(&error.path, crate::config::DEFAULT_MAX_FILE_SIZE)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let rope = ropey::Rope::from_str(text);
     let span = error
         .span
         .clone()

@@ -52,7 +52,9 @@ pub fn run_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     output
 }
 
-fn finish(mut child: std::process::Child, args: &[&str]) -> Output {
+/// Waits for a spawned `child` with piped stdout and stderr, under the same 60 s hang guard as
+/// [`run`]; `args` name the run in the panic message.
+pub fn finish(mut child: std::process::Child, args: &[&str]) -> Output {
     // Drain the pipes while waiting, so a chatty process never blocks on a full pipe.
     let stdout = child.stdout.take().expect("piped stdout");
     let stderr = child.stderr.take().expect("piped stderr");

@@ -1,0 +1,189 @@
+//! `files`: the one way noteplate reads a file or a stream. Only regular files are read, and
+//! never more than a limit: at most `limit + 1` bytes are read whatever the metadata says, so a
+//! file that grows, a `/proc` file that claims to be empty or an endless stream cannot exhaust
+//! memory. A FIFO, device, socket or folder is refused before it is opened (and a name swapped
+//! for one in between is opened without blocking and refused after), so nothing waits forever
+//! for a writer. Used by `config`, `fragments` and the CLI; depends on nothing in the crate.
+
+use std::fmt;
+use std::fs::{File, FileType, OpenOptions};
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Not a regular file; says what it is instead ("a folder", "a FIFO (named pipe)", ...).
+    NotRegular(&'static str),
+    /// Over the limit; `size` is the file's length when it is known (a regular file's metadata).
+    TooLarge {
+        limit: u64,
+        size: Option<u64>,
+    },
+    Io(io::Error),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::NotRegular(kind) => write!(
+                f,
+                "it is {kind}, not a regular file (noteplate reads only regular files)"
+            ),
+            ReadError::TooLarge {
+                limit,
+                size: Some(size),
+            } => write!(f, "it is {size} bytes, over the limit of {limit} bytes"),
+            ReadError::TooLarge { limit, size: None } => {
+                write!(f, "it is larger than the limit of {limit} bytes")
+            }
+            ReadError::Io(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl From<io::Error> for ReadError {
+    fn from(error: io::Error) -> ReadError {
+        ReadError::Io(error)
+    }
+}
+
+/// What a file that is not a regular file is, in words.
+pub fn describe(file_type: &FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
+    }
+}
+
+/// Reads the regular file at `path` (following symbolic links), at most `limit` bytes.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular(describe(&metadata.file_type())));
+    }
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge {
+            limit,
+            size: Some(metadata.len()),
+        });
+    }
+    let file = open_without_blocking(path)?;
+    // The name may point at something else by now: check what was opened.
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular(describe(&metadata.file_type())));
+    }
+    read_capped(file, limit)
+}
+
+/// Reads `reader` to its end, but never more than `limit + 1` bytes: more than `limit` is
+/// [`ReadError::TooLarge`].
+pub fn read_capped(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit, size: None });
+    }
+    Ok(bytes)
+}
+
+/// Opens for reading without waiting: opening a FIFO blocks until a writer comes, unless
+/// `O_NONBLOCK` is given (which changes nothing for a regular file). `O_NOCTTY`: a terminal
+/// device must never become the process's controlling terminal.
+fn open_without_blocking(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_regular_file_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.note");
+        std::fs::write(&path, b"12345").unwrap();
+        assert_eq!(read_regular(&path, 5).unwrap(), b"12345");
+        assert!(matches!(
+            read_regular(&path, 4),
+            Err(ReadError::TooLarge {
+                limit: 4,
+                size: Some(5)
+            })
+        ));
+    }
+
+    #[test]
+    fn a_stream_is_read_at_most_one_byte_past_the_limit() {
+        let mut endless = io::repeat(b'x');
+        assert!(matches!(
+            read_capped(&mut endless, 1000),
+            Err(ReadError::TooLarge {
+                limit: 1000,
+                size: None
+            })
+        ));
+        assert_eq!(read_capped(&b"abc"[..], 3).unwrap(), b"abc");
+    }
+
+    #[test]
+    fn a_folder_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = read_regular(dir.path(), 100).unwrap_err();
+        assert!(matches!(error, ReadError::NotRegular("a folder")));
+        assert!(error.to_string().contains("not a regular file"), "{error}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_device_that_claims_to_be_empty_is_not_read() {
+        assert!(matches!(
+            read_regular(Path::new("/dev/zero"), 100),
+            Err(ReadError::NotRegular("a character device"))
+        ));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_regular_file_whose_metadata_says_empty_is_still_capped() {
+        // /proc files are regular and report length 0 whatever they hold.
+        let path = Path::new("/proc/self/maps");
+        if let Ok(bytes) = std::fs::read(path)
+            && bytes.len() > 10
+        {
+            assert!(matches!(
+                read_regular(path, 10),
+                Err(ReadError::TooLarge { size: None, .. })
+            ));
+        }
+    }
+}
