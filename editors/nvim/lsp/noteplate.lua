@@ -2,7 +2,7 @@
 -- (Neovim 0.11+). Override any field with `vim.lsp.config('noteplate', { ... })`, for example:
 --
 --   vim.lsp.config('noteplate', {
---     settings = { noteplate = { payer = 'medicare', disabledRules = { 'missing-time' } } },
+--     settings = { noteplate = { payer = 'medicare', disabledRules = { 'missing-region' } } },
 --   })
 --
 -- The server reads `init_options` once and then asks for the `noteplate` section of `settings`
