@@ -209,3 +209,42 @@ fn a_lone_surrogate_in_an_edit_becomes_u_fffd_and_later_edits_stay_in_place() {
         server.assert_no_panic();
     }
 }
+
+fn show_or_log(server: &mut Server, needle: &str) -> Value {
+    server.expect(&format!("a warning naming {needle}"), |m| {
+        (m["method"] == "window/showMessage" || m["method"] == "window/logMessage")
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains(needle))
+    })
+}
+
+#[test]
+fn huge_debounce_is_clamped_and_bad_initialization_options_are_named() {
+    let mut server = Server::spawn(&[]);
+    server.initialize(
+        capabilities(&[]),
+        json!({"debounceMs": 100_000_000_000u64, "payer": 5, "diagnosticMode": "sometimes"}),
+    );
+    show_or_log(&mut server, "debounceMs");
+    show_or_log(&mut server, "`payer`");
+    show_or_log(&mut server, "`diagnosticMode`");
+    let doc = Doc::new(URI, TEXT, server.encoding);
+    server.open(&doc);
+    let published = server.recv_within(Duration::from_secs(10), |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == URI
+    });
+    assert!(
+        published.is_some(),
+        "no diagnostics within 10 s: the debounce was not clamped"
+    );
+
+    // Through pushed settings too.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"noteplate": {"debounceMs": 1e300, "disabledRules": "all"}}}),
+    );
+    show_or_log(&mut server, "`debounceMs`");
+    show_or_log(&mut server, "`disabledRules`");
+    server.assert_no_panic();
+}

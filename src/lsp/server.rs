@@ -26,6 +26,9 @@ pub struct Backend {
     state: Arc<State>,
     /// Client capabilities that change what we do.
     caps: std::sync::Mutex<ClientCaps>,
+    /// Problems with `initializationOptions`, shown once `initialized` arrives (a client need
+    /// not show messages sent before it has the answer to `initialize`).
+    init_problems: std::sync::Mutex<Vec<String>>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -70,6 +73,7 @@ impl Backend {
             client,
             state,
             caps: std::sync::Mutex::new(ClientCaps::default()),
+            init_problems: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -103,7 +107,9 @@ impl Backend {
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
-            let delay = lock(&state.settings).debounce_ms;
+            let delay = lock(&state.settings)
+                .debounce_ms
+                .min(super::settings::MAX_DEBOUNCE_MS);
             if delay > 0 {
                 tokio::time::sleep(Duration::from_millis(delay)).await;
             }
@@ -323,8 +329,12 @@ impl LanguageServer for Backend {
         let encoding = Encoding::negotiate(general.and_then(|g| g.position_encodings.as_deref()));
         *lock(&self.state.encoding) = encoding;
         if let Some(options) = &params.initialization_options {
-            let (settings, _) = ClientSettings::from_json(options, &self.state.pack());
+            let (settings, problems) = ClientSettings::from_json(options, &self.state.pack());
             *lock(&self.state.settings) = settings;
+            *lock(&self.init_problems) = problems
+                .into_iter()
+                .map(|problem| format!("{problem} (in initializationOptions)"))
+                .collect();
         }
         let workspace = params.capabilities.workspace.as_ref();
         let client_pulls = params
@@ -430,6 +440,12 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        let problems = std::mem::take(&mut *lock(&self.init_problems));
+        for problem in problems {
+            self.client
+                .show_message(MessageType::WARNING, problem)
+                .await;
+        }
         let caps = self.caps();
         let mut registrations = Vec::new();
         if caps.dynamic_configuration {
