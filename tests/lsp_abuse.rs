@@ -210,6 +210,202 @@ fn a_lone_surrogate_in_an_edit_becomes_u_fffd_and_later_edits_stay_in_place() {
     }
 }
 
+fn rules(published: &Value) -> Vec<String> {
+    rule_ids(&published["diagnostics"])
+}
+
+fn file_uri(path: &std::path::Path) -> String {
+    format!("file://{}", path.display())
+}
+
+#[test]
+fn max_file_size_applies_to_open_documents() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("noteplate.toml"), "max-file-size = 200\n").unwrap();
+    let mut server = Server::spawn(&[]);
+    server.initialize(capabilities(&[]), json!({"debounceMs": 0}));
+    let small_uri = file_uri(&dir.path().join("small.note"));
+    let big_uri = file_uri(&dir.path().join("big.note"));
+    let small = Doc::new(
+        &small_uri,
+        "## Technique\n- {{minutes:minutes}} myofascial release\n",
+        server.encoding,
+    );
+    let big_text = format!(
+        "## Technique\n- myofascial release\n{}\n",
+        "- {{x}} ***\n".repeat(20)
+    );
+    assert!(big_text.len() > 200 && big_text.len() < 400);
+    let mut big = Doc::new(&big_uri, &big_text, server.encoding);
+    server.open(&small);
+    server.open(&big);
+    let published = server.diagnostics(&small_uri, Some(1));
+    assert!(
+        !rules(&published).contains(&"file-too-large".to_string()),
+        "{published}"
+    );
+    let published = server.diagnostics(&big_uri, Some(1));
+    assert_eq!(rules(&published), ["file-too-large"], "{published}");
+    let message = published["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("200"), "{message}");
+    // No analysis work for it: no tokens, symbols, folds, hovers or completions.
+    let tokens = server.result(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": big.ident()}),
+    );
+    assert!(
+        tokens.is_null() || tokens["data"].as_array().is_some_and(Vec::is_empty),
+        "{tokens}"
+    );
+    let symbols = server.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": big.ident()}),
+    );
+    assert!(
+        symbols.is_null() || symbols.as_array().is_some_and(Vec::is_empty),
+        "{symbols}"
+    );
+    let completion = server.result(
+        "textDocument/completion",
+        json!({"textDocument": big.ident(), "position": {"line": 1, "character": 2}}),
+    );
+    assert!(
+        completion.is_null() || labels(&completion).is_empty(),
+        "{completion}"
+    );
+    // Cut under the limit, it is analysed again.
+    big.version += 1;
+    server.did_change(
+        &big,
+        vec![json!({"text": "## Technique\n- myofascial release\n"})],
+    );
+    let published = server.diagnostics(&big_uri, Some(2));
+    assert!(
+        !rules(&published).contains(&"file-too-large".to_string()),
+        "{published}"
+    );
+    server.assert_no_panic();
+}
+
+#[test]
+fn includes_are_not_read_for_documents_that_are_not_files() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(
+        dir.path().join("frag.note"),
+        "## Response\nTolerated well. ***\n",
+    )
+    .unwrap();
+    let mut server = Server::spawn(&[]);
+    server.initialize(capabilities(&[]), json!({"debounceMs": 0}));
+    for uri in [
+        "untitled:Untitled-1".to_string(),
+        format!("untitled:{}/new.note", dir.path().display()),
+        format!("vscode-vfs://github{}/new.note", dir.path().display()),
+    ] {
+        for include in [
+            "/etc/passwd",
+            "frag.note",
+            &format!("{}/frag.note", dir.path().display()),
+        ] {
+            let doc = Doc::new(
+                &uri,
+                &format!("## Technique\n- myofascial release\n@include {include}\n"),
+                server.encoding,
+            );
+            server.open(&doc);
+            let published = server.diagnostics(&uri, Some(1));
+            let found: Vec<&Value> = published["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| {
+                    d["code"]
+                        .as_str()
+                        .is_some_and(|c| c.starts_with("include-"))
+                })
+                .collect();
+            assert_eq!(found.len(), 1, "{uri} {include}: {published}");
+            assert_eq!(
+                found[0]["code"], "include-not-found",
+                "{uri} {include}: {published}"
+            );
+            let message = found[0]["message"].as_str().unwrap();
+            assert!(message.contains("not a file"), "{uri} {include}: {message}");
+            let links = server.result(
+                "textDocument/documentLink",
+                json!({"textDocument": doc.ident()}),
+            );
+            assert!(
+                links.as_array().is_none_or(Vec::is_empty),
+                "{uri} {include}: {links}"
+            );
+            let definition = server.result(
+                "textDocument/definition",
+                json!({"textDocument": doc.ident(), "position": doc.pos_at("@include", 10)}),
+            );
+            assert!(definition.is_null(), "{uri} {include}: {definition}");
+            server.close(&uri);
+        }
+    }
+    server.assert_no_panic();
+}
+
+#[test]
+fn links_and_definitions_only_for_includes_the_server_accepted() {
+    let outer = tempfile::tempdir().expect("temporary folder");
+    let project = outer.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("noteplate.toml"), "").unwrap();
+    std::fs::write(
+        outer.path().join("outside.note"),
+        "## Response\nTolerated.\n",
+    )
+    .unwrap();
+    std::fs::write(project.join("inside.note"), "## Response\nTolerated.\n").unwrap();
+    let mut server = Server::spawn(&[]);
+    server.initialize(capabilities(&[]), json!({"debounceMs": 0}));
+    let uri = file_uri(&project.join("visit.note"));
+    let doc = Doc::new(
+        &uri,
+        "## Technique\n- myofascial release\n@include ../outside.note\n@include inside.note\n",
+        server.encoding,
+    );
+    server.open(&doc);
+    let published = server.diagnostics(&uri, Some(1));
+    assert!(
+        rules(&published).contains(&"include-outside-root".to_string()),
+        "{published}"
+    );
+    let links = server.result(
+        "textDocument/documentLink",
+        json!({"textDocument": doc.ident()}),
+    );
+    let targets: Vec<&str> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets.len(), 1, "{links}");
+    assert!(targets[0].ends_with("/project/inside.note"), "{links}");
+    let definition = server.result(
+        "textDocument/definition",
+        json!({"textDocument": doc.ident(), "position": doc.pos_at("../outside", 3)}),
+    );
+    assert!(definition.is_null(), "{definition}");
+    let definition = server.result(
+        "textDocument/definition",
+        json!({"textDocument": doc.ident(), "position": doc.pos_at("inside.note", 3)}),
+    );
+    assert!(
+        definition["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/project/inside.note")),
+        "{definition}"
+    );
+    server.assert_no_panic();
+}
+
 fn show_or_log(server: &mut Server, needle: &str) -> Value {
     server.expect(&format!("a warning naming {needle}"), |m| {
         (m["method"] == "window/showMessage" || m["method"] == "window/logMessage")
