@@ -33,6 +33,12 @@ pub struct Snapshot {
     pub config: std::sync::Arc<crate::config::ProjectConfig>,
     /// Set when the project's configuration files are broken (the last good one was used).
     pub config_error: Option<crate::config::ConfigError>,
+    /// The document is over `max-file-size`: not analysed (`text` is empty), and no request does
+    /// any work for it.
+    pub too_large: bool,
+    /// The `@include` paths the analysis accepted and read (inside the project, found, a regular
+    /// file), with the fragment's real path: the only ones links and definitions point at.
+    pub includes: Vec<(crate::syntax::Span, std::path::PathBuf)>,
 }
 
 #[derive(Debug)]

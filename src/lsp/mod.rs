@@ -70,7 +70,7 @@ where
     ));
     let inspector = state.clone();
     tokio::spawn(transport::pump_input(
-        BufReader::new(stdin),
+        stdin,
         to_server,
         outgoing,
         move |message| inspector.inspect(message),

@@ -26,6 +26,9 @@ pub struct Backend {
     state: Arc<State>,
     /// Client capabilities that change what we do.
     caps: std::sync::Mutex<ClientCaps>,
+    /// Problems with `initializationOptions`, shown once `initialized` arrives (a client need
+    /// not show messages sent before it has the answer to `initialize`).
+    init_problems: std::sync::Mutex<Vec<String>>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -70,6 +73,7 @@ impl Backend {
             client,
             state,
             caps: std::sync::Mutex::new(ClientCaps::default()),
+            init_problems: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -103,7 +107,9 @@ impl Backend {
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
-            let delay = lock(&state.settings).debounce_ms;
+            let delay = lock(&state.settings)
+                .debounce_ms
+                .min(super::settings::MAX_DEBOUNCE_MS);
             if delay > 0 {
                 tokio::time::sleep(Duration::from_millis(delay)).await;
             }
@@ -294,27 +300,13 @@ async fn publish_config_error(client: &Client, state: &State, error: &crate::con
     }
 }
 
-/// Byte span of each `@include` path with the file it points to.
+/// Byte span of each `@include` path with the file it points to: only the includes the analysis
+/// accepted and read, never one it refused (outside the project, not a file, in a document that
+/// is not a file).
 fn include_targets(
-    uri: &Uri,
     snapshot: &super::documents::Snapshot,
 ) -> Vec<(crate::syntax::Span, std::path::PathBuf)> {
-    let Some(path) = uri.to_file_path() else {
-        return Vec::new();
-    };
-    snapshot
-        .parse
-        .document
-        .includes
-        .iter()
-        .map(|include| {
-            (
-                include.path,
-                crate::fragments::target(&path, include.path.text(&snapshot.text)),
-            )
-        })
-        .filter(|(_, target)| target.is_file())
-        .collect()
+    snapshot.includes.clone()
 }
 
 impl LanguageServer for Backend {
@@ -323,8 +315,12 @@ impl LanguageServer for Backend {
         let encoding = Encoding::negotiate(general.and_then(|g| g.position_encodings.as_deref()));
         *lock(&self.state.encoding) = encoding;
         if let Some(options) = &params.initialization_options {
-            let (settings, _) = ClientSettings::from_json(options, &self.state.pack());
+            let (settings, problems) = ClientSettings::from_json(options, &self.state.pack());
             *lock(&self.state.settings) = settings;
+            *lock(&self.init_problems) = problems
+                .into_iter()
+                .map(|problem| format!("{problem} (in initializationOptions)"))
+                .collect();
         }
         let workspace = params.capabilities.workspace.as_ref();
         let client_pulls = params
@@ -430,6 +426,12 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        let problems = std::mem::take(&mut *lock(&self.init_problems));
+        for problem in problems {
+            self.client
+                .show_message(MessageType::WARNING, problem)
+                .await;
+        }
         let caps = self.caps();
         let mut registrations = Vec::new();
         if caps.dynamic_configuration {
@@ -501,7 +503,7 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         self.state.forget_configurations();
         for change in &params.changes {
-            let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else {
+            let Some(path) = super::state::file_path(&change.uri) else {
                 continue;
             };
             if change.typ == FileChangeType::DELETED || !path.is_file() {
@@ -531,10 +533,9 @@ impl LanguageServer for Backend {
             .current_snapshot(&position.text_document.uri)
             .await;
         let result = guarded("textDocument/definition", || {
-            let uri = &position.text_document.uri;
-            let snapshot = snapshot?;
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
             let offset = encoding::offset(&snapshot.rope, position.position, self.encoding());
-            let (_, target) = include_targets(uri, &snapshot)
+            let (_, target) = include_targets(&snapshot)
                 .into_iter()
                 .find(|(span, _)| span.touches(offset))?;
             let target_uri = Uri::from_file_path(&target)?;
@@ -549,11 +550,10 @@ impl LanguageServer for Backend {
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
         let result = guarded("textDocument/documentLink", || {
-            let uri = &params.text_document.uri;
-            let snapshot = snapshot?;
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
             let encoding = self.encoding();
             Some(
-                include_targets(uri, &snapshot)
+                include_targets(&snapshot)
                     .into_iter()
                     .filter_map(|(span, target)| {
                         Some(DocumentLink {
@@ -608,6 +608,10 @@ impl LanguageServer for Backend {
                 let documents = lock(&self.state.documents);
                 documents.get(&position.text_document.uri)?.rope.clone()
             };
+            let (config, _) = self.state.project_config(&position.text_document.uri);
+            if rope.len_bytes() as u64 > config.max_file_size {
+                return None; // not analysed, not completed: bounded work for a huge document
+            }
             let (pack, settings) = self.state.pack_and_settings(&position.text_document.uri);
             let encoding = self.encoding();
             let text = rope.to_string();
@@ -631,7 +635,8 @@ impl LanguageServer for Backend {
             .current_snapshot(&position.text_document.uri)
             .await;
         let result = guarded("textDocument/hover", || {
-            let snapshot = snapshot?;
+            // Over max-file-size: no work at all (the one finding says why).
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
             let encoding = self.encoding();
             let offset = encoding::offset(&snapshot.rope, position.position, encoding);
             let found = ide::hover::hover(
@@ -656,7 +661,8 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri.clone();
         let snapshot = self.state.current_snapshot(&uri).await;
         let result = guarded("textDocument/codeAction", || {
-            let snapshot = snapshot?;
+            // Over max-file-size: no work at all (the one finding says why).
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
             let encoding = self.encoding();
             let requested = encoding::span(&snapshot.rope, params.range, encoding);
             let wants = |kind: &CodeActionKind| {
@@ -765,7 +771,8 @@ impl LanguageServer for Backend {
     ) -> Result<Option<DocumentSymbolResponse>> {
         let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
         let result = guarded("textDocument/documentSymbol", || {
-            let snapshot = snapshot?;
+            // Over max-file-size: no work at all (the one finding says why).
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
             let kinds: Vec<Option<String>> = snapshot
                 .semantics
                 .sections
@@ -787,7 +794,8 @@ impl LanguageServer for Backend {
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
         let result = guarded("textDocument/foldingRange", || {
-            let snapshot = snapshot?;
+            // Over max-file-size: no work at all (the one finding says why).
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
             let folds = ide::outline::folding(&snapshot.text, &snapshot.parse);
             Some(convert::folding_ranges(
                 &snapshot.rope,
@@ -804,7 +812,8 @@ impl LanguageServer for Backend {
     ) -> Result<Option<SemanticTokensResult>> {
         let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
         let result = guarded("textDocument/semanticTokens/full", || {
-            let snapshot = snapshot?;
+            // Over max-file-size: no work at all (the one finding says why).
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
             let kinds: Vec<String> = snapshot
                 .config
                 .pack

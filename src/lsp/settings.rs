@@ -20,13 +20,13 @@ pub enum DiagnosticMode {
     Pull,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClientSettings {
     pub payer: Option<String>,
     pub disabled_rules: Vec<String>,
     pub severity: HashMap<String, Severity>,
-    /// Milliseconds to wait after a change before analysing; a burst of keystrokes is analysed once.
+    /// Milliseconds to wait after a change before analysing; a burst of keystrokes is analysed
+    /// once. At most [`MAX_DEBOUNCE_MS`].
     pub debounce_ms: u64,
     pub diagnostic_mode: DiagnosticMode,
 }
@@ -43,24 +43,95 @@ impl Default for ClientSettings {
     }
 }
 
+/// Longer debounce delays are cut to this: a client asking for hours (or `1e12`) would
+/// otherwise never see a diagnostic pushed.
+pub const MAX_DEBOUNCE_MS: u64 = 2000;
+
+/// Keys of the VS Code extension's `noteplate.*` settings that are for the extension, not the
+/// server; `workspace/configuration` hands them over with the rest.
+const CLIENT_SIDE_KEYS: &[&str] = &["server", "trace"];
+
 impl ClientSettings {
     /// Reads settings from a JSON value (the `noteplate` object, or an object containing it).
-    /// Returns the settings and the problems worth telling the user about.
+    /// Returns the settings and the problems worth telling the user about. Each key is read on
+    /// its own: a key that does not parse keeps its default and is named in a problem, the other
+    /// keys still apply.
     pub fn from_json(value: &serde_json::Value, pack: &RulePack) -> (ClientSettings, Vec<String>) {
         let value = value.get("noteplate").unwrap_or(value);
-        if value.is_null() {
-            return (ClientSettings::default(), Vec::new());
-        }
+        let mut settings = ClientSettings::default();
         let mut problems = Vec::new();
-        let settings = match ClientSettings::deserialize(value) {
-            Ok(settings) => settings,
-            Err(error) => {
-                problems.push(format!(
-                    "noteplate settings are invalid ({error}); using defaults. Expected payer (\"medicare\" | \"commercial\"), disabledRules (list of rule ids), severity (rule id -> \"error\" | \"warning\" | \"info\" | \"hint\"), debounceMs (number)."
-                ));
-                ClientSettings::default()
-            }
+        if value.is_null() {
+            return (settings, problems);
+        }
+        let Some(object) = value.as_object() else {
+            problems.push(format!(
+                "noteplate settings must be an object, not `{}`; using defaults",
+                short(value)
+            ));
+            return (settings, problems);
         };
+        fn read<T: serde::de::DeserializeOwned>(
+            key: &str,
+            value: &serde_json::Value,
+            expected: &str,
+            problems: &mut Vec<String>,
+        ) -> Option<T> {
+            match T::deserialize(value) {
+                Ok(parsed) => Some(parsed),
+                Err(error) => {
+                    problems.push(format!(
+                        "noteplate setting `{key}` is invalid: `{}` ({error}); expected {expected}; using the default",
+                        short(value)
+                    ));
+                    None
+                }
+            }
+        }
+        for (key, value) in object {
+            match key.as_str() {
+                "payer" => {
+                    if let Some(payer) = read(key, value, "\"medicare\", \"commercial\" or null", &mut problems) {
+                        settings.payer = payer;
+                    }
+                }
+                "disabledRules" => {
+                    if let Some(rules) = read(key, value, "a list of rule ids", &mut problems) {
+                        settings.disabled_rules = rules;
+                    }
+                }
+                "severity" => {
+                    if let Some(severity) = read(key, value, "an object of rule id -> \"error\" | \"warning\" | \"info\" | \"hint\"", &mut problems) {
+                        settings.severity = severity;
+                    }
+                }
+                "debounceMs" => {
+                    let expected = format!("a whole number of milliseconds, at most {MAX_DEBOUNCE_MS}");
+                    let parsed = match value.as_f64() {
+                        // Too large for u64 is still "too long": clamp it like any other.
+                        Some(ms) if ms > MAX_DEBOUNCE_MS as f64 => Some(u64::MAX),
+                        _ => read::<u64>(key, value, &expected, &mut problems),
+                    };
+                    if let Some(ms) = parsed {
+                        if ms > MAX_DEBOUNCE_MS {
+                            problems.push(format!(
+                                "noteplate setting `debounceMs` is {}, more than {MAX_DEBOUNCE_MS}; using {MAX_DEBOUNCE_MS}",
+                                short(value)
+                            ));
+                        }
+                        settings.debounce_ms = ms.min(MAX_DEBOUNCE_MS);
+                    }
+                }
+                "diagnosticMode" => {
+                    if let Some(mode) = read(key, value, "\"auto\", \"push\" or \"pull\"", &mut problems) {
+                        settings.diagnostic_mode = mode;
+                    }
+                }
+                key if CLIENT_SIDE_KEYS.contains(&key) => {}
+                key => problems.push(format!(
+                    "noteplate settings have an unknown key `{key}`; known keys: payer, disabledRules, severity, debounceMs, diagnosticMode"
+                )),
+            }
+        }
         for rule in settings
             .disabled_rules
             .iter()
@@ -79,6 +150,15 @@ impl ClientSettings {
             disabled_rules: self.disabled_rules.iter().cloned().collect(),
             severity_overrides: self.severity.clone(),
         }
+    }
+}
+
+/// A setting's value for a message, cut short.
+fn short(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
@@ -103,5 +183,19 @@ mod tests {
             ClientSettings::from_json(&serde_json::json!({"debounceMs": "soon"}), &pack);
         assert_eq!(settings, ClientSettings::default());
         assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("`debounceMs`"), "{problems:?}");
+        // One bad key does not throw away the others; huge delays are clamped.
+        let (settings, problems) = ClientSettings::from_json(
+            &serde_json::json!({"debounceMs": 1e300, "payer": 5, "disabledRules": ["missing-response"], "trace": {"server": "off"}}),
+            &pack,
+        );
+        assert_eq!(settings.debounce_ms, MAX_DEBOUNCE_MS);
+        assert_eq!(settings.disabled_rules, ["missing-response"]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        let (settings, _) = ClientSettings::from_json(
+            &serde_json::json!({"debounceMs": 100_000_000_000u64}),
+            &pack,
+        );
+        assert_eq!(settings.debounce_ms, MAX_DEBOUNCE_MS);
     }
 }

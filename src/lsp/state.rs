@@ -231,7 +231,7 @@ impl State {
     /// The project configuration for a document, and the configuration error if its files are
     /// broken (then the last good configuration for that folder is returned).
     pub fn project_config(&self, uri: &lsp::Uri) -> (Arc<ProjectConfig>, Option<ConfigError>) {
-        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
+        let Some(path) = file_path(uri) else {
             return (self.untitled.clone(), None);
         };
         let folder = path.parent().map(PathBuf::from).unwrap_or_default();
@@ -277,24 +277,61 @@ impl State {
         (config.pack.clone(), settings)
     }
 
+    /// Analyses one revision. A document over the project's `max-file-size` is not analysed (not
+    /// even copied out of its rope): it gets one `file-too-large` finding, and the handlers do
+    /// no work for it (`Snapshot::too_large`).
     pub fn analyze(&self, uri: &lsp::Uri, rope: ropey::Rope, revision: Revision) -> Snapshot {
-        let text = rope.to_string();
         let (config, config_error) = self.project_config(uri);
         let settings = self.merged_settings(&config.settings);
-        let parse = crate::syntax::parse(&text);
-        let includes = match uri.to_file_path() {
-            Some(path) if !parse.document.includes.is_empty() => {
-                fragments::resolve(&path, &text, &parse, &config)
-            }
-            _ => analysis::Includes::default(),
+        let size = rope.len_bytes() as u64;
+        let too_large = size > config.max_file_size;
+        let text = if too_large {
+            String::new()
+        } else {
+            rope.to_string()
         };
-        let (semantics, diagnostics) = analysis::analyze_with_semantics_and_includes(
+        let parse = crate::syntax::parse(&text);
+        let includes = if parse.document.includes.is_empty() {
+            analysis::Includes::default()
+        } else {
+            match file_path(uri) {
+                Some(path) => fragments::resolve(&path, &text, &parse, &config),
+                None => includes_not_read(uri, &text, &parse),
+            }
+        };
+        let (semantics, mut diagnostics) = analysis::analyze_with_semantics_and_includes(
             &text,
             &parse,
             &config.pack,
             &settings,
             &includes,
         );
+        if too_large && !settings.disabled_rules.contains("file-too-large") {
+            diagnostics = vec![analysis::Diagnostic {
+                rule: "file-too-large".into(),
+                severity: settings
+                    .severity_overrides
+                    .get("file-too-large")
+                    .copied()
+                    .or_else(|| config.pack.rule("file-too-large").map(|r| r.severity))
+                    .unwrap_or(crate::rulepack::Severity::Warning),
+                message: format!(
+                    "this document is {size} bytes, over the configured max-file-size of {} bytes, so it is not analysed; raise `max-file-size` in noteplate.toml to check it",
+                    config.max_file_size
+                ),
+                span: crate::syntax::Span::empty(0),
+                fix: None,
+                related: Vec::new(),
+            }];
+        }
+        let includes = includes
+            .items
+            .iter()
+            .filter_map(|item| match &item.outcome {
+                analysis::IncludeOutcome::Found { file, .. } => Some((item.span, file.clone())),
+                _ => None,
+            })
+            .collect();
         Snapshot {
             revision,
             rope,
@@ -304,7 +341,46 @@ impl State {
             diagnostics,
             config,
             config_error,
+            too_large,
+            includes,
         }
+    }
+}
+
+/// The path of a `file:` URI; `None` for every other scheme (`untitled:`, `vscode-vfs:`, `git:`
+/// ...), whose path is not a file on this machine even when it looks like one, and for a path
+/// that is not absolute.
+pub fn file_path(uri: &lsp::Uri) -> Option<PathBuf> {
+    if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
+        return None;
+    }
+    let path = uri.to_file_path()?.into_owned();
+    path.is_absolute().then_some(path)
+}
+
+/// For a document that is not a file: every `@include` is reported as not read, saying why. It
+/// has no folder its paths could be relative to, and resolving them anyway (from `/` or the
+/// server's working folder) would read files outside any project.
+fn includes_not_read(
+    uri: &lsp::Uri,
+    text: &str,
+    parse: &crate::syntax::Parse,
+) -> analysis::Includes {
+    let scheme = uri.scheme().as_str();
+    analysis::Includes {
+        items: parse
+            .document
+            .includes
+            .iter()
+            .map(|include| analysis::IncludeResult {
+                span: include.path,
+                line: include.span,
+                outcome: analysis::IncludeOutcome::NotFound(format!(
+                    "`{}` was not read: this document is not a file (a `{scheme}:` document), and `@include` is resolved only for templates saved as files in a project; save the template to check its includes",
+                    include.path.text(text)
+                )),
+            })
+            .collect(),
     }
 }
 
