@@ -376,11 +376,20 @@ fn elements(text: &str, document: &Document, pack: &RulePack) -> Vec<Element> {
             .enumerate()
             .flat_map(|(index, section)| section.lines.iter().map(move |line| (Some(index), line))),
     );
+    // Forms repeat their labels ("Comments:", "L/R", one per row of a grid): classify each once.
+    let mut labels: rustc_hash::FxHashMap<&str, Vec<&str>> = rustc_hash::FxHashMap::default();
+    let mut names: rustc_hash::FxHashMap<&str, Vec<&str>> = rustc_hash::FxHashMap::default();
     for (section, line) in lines {
         if let Some(label) = line_label(text, line) {
-            for found in pack.classify_label(label.text(text)) {
+            let kinds = labels.entry(label.text(text)).or_insert_with_key(|label| {
+                pack.classify_label(label)
+                    .into_iter()
+                    .map(|found| found.section.kind.as_str())
+                    .collect()
+            });
+            for kind in kinds.iter() {
                 elements.push(Element {
-                    kind: found.section.kind.clone(),
+                    kind: kind.to_string(),
                     span: label,
                     section,
                 });
@@ -398,30 +407,30 @@ fn elements(text: &str, document: &Document, pack: &RulePack) -> Vec<Element> {
                 section,
             });
         }
-        for section_kind in &pack.sections {
-            if section_kind
-                .phrases
-                .iter()
-                .any(|phrase| contains_phrase(&wording, phrase))
-            {
-                elements.push(Element {
-                    kind: section_kind.kind.clone(),
-                    span: line.span,
-                    section,
-                });
-            }
+        for section_kind in pack.kinds_in(&wording) {
+            elements.push(Element {
+                kind: section_kind.kind.clone(),
+                span: line.span,
+                section,
+            });
         }
         for item in &line.items {
             let Inline::Field(field) = item else { continue };
-            let name = field_words(field.name.text(text));
-            for found in pack.classify_label(&name) {
-                if found.confidence == MatchConfidence::High {
-                    elements.push(Element {
-                        kind: found.section.kind.clone(),
-                        span: field.name,
-                        section,
-                    });
-                }
+            let kinds = names
+                .entry(field.name.text(text))
+                .or_insert_with_key(|name| {
+                    pack.classify_label(&field_words(name))
+                        .into_iter()
+                        .filter(|found| found.confidence == MatchConfidence::High)
+                        .map(|found| found.section.kind.as_str())
+                        .collect()
+                });
+            for kind in kinds.iter() {
+                elements.push(Element {
+                    kind: kind.to_string(),
+                    span: field.name,
+                    section,
+                });
             }
         }
     }

@@ -26,20 +26,66 @@ pub fn normalize_phrase(text: &str) -> String {
 
 /// Whether normalised `words` contain the normalised `phrase` as whole words.
 pub fn contains_phrase(words: &str, phrase: &str) -> bool {
-    if phrase.is_empty() {
+    if phrase.is_empty() || phrase.len() > words.len() {
         return false;
     }
-    words.match_indices(phrase).any(|(at, _)| {
-        let before = at == 0 || words.as_bytes()[at - 1] == b' ';
+    // Words start at 0 and after each space; comparing there is cheaper than building a substring
+    // searcher for the short texts this is used on.
+    let bytes = words.as_bytes();
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b' ', bytes).map(|at| at + 1));
+    starts.into_iter().any(|at| {
         let end = at + phrase.len();
-        let after = end == words.len() || words.as_bytes()[end] == b' ';
-        before && after
+        end <= bytes.len()
+            && &bytes[at..end] == phrase.as_bytes()
+            && (end == bytes.len() || bytes[end] == b' ')
     })
 }
 
 /// Whether normalised `words` contain any of the normalised `phrases` as whole words.
 pub fn contains_any(words: &str, phrases: &[String]) -> bool {
     phrases.iter().any(|phrase| contains_phrase(words, phrase))
+}
+
+/// Phrases (normalised) with a value each, found in normalised words by one pass over the words:
+/// only words that start some phrase are looked at, and each phrase is one hash lookup.
+#[derive(Debug, Clone, Default)]
+pub struct PhraseTable {
+    phrases: HashMap<String, usize>,
+    first_words: HashSet<String>,
+    max_words: usize,
+}
+
+impl PhraseTable {
+    fn insert(&mut self, phrase: &str, value: usize) {
+        let key = normalize_phrase(phrase);
+        let Some(first) = key.split(' ').next().filter(|first| !first.is_empty()) else {
+            return;
+        };
+        self.max_words = self.max_words.max(key.split(' ').count());
+        self.first_words.insert(first.to_string());
+        self.phrases.entry(key).or_insert(value);
+    }
+
+    /// Calls `found` with the value of every phrase in `words`, in the order they start.
+    pub fn find(&self, words: &str, mut found: impl FnMut(usize)) {
+        let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut key = String::new();
+        for start in 0..words.len() {
+            if !self.first_words.contains(words[start]) {
+                continue;
+            }
+            key.clear();
+            for (length, word) in words[start..].iter().take(self.max_words).enumerate() {
+                if length > 0 {
+                    key.push(' ');
+                }
+                key.push_str(word);
+                if let Some(&value) = self.phrases.get(&key) {
+                    found(value);
+                }
+            }
+        }
+    }
 }
 
 /// How sure a title or label match is. `High` and `Medium` count as the section being there;
@@ -96,10 +142,9 @@ pub(super) struct Index {
     techniques: HashMap<String, usize>,
     /// normalised names and synonyms only (abbreviations such as MET or ART are ordinary words
     /// in prose) -> technique index, and their most words
-    technique_phrases: HashMap<String, usize>,
-    technique_phrase_words: usize,
-    /// The first word of every entry of `technique_phrases`, so most words are passed over at once.
-    technique_first_words: HashSet<String>,
+    technique_phrases: PhraseTable,
+    /// Each kind's `phrases` -> section index.
+    kind_phrases: PhraseTable,
     technique_names: Vec<(String, usize)>,
 }
 
@@ -206,6 +251,9 @@ impl Index {
                     .entry(normalize_phrase(alias))
                     .or_insert((section_index, alias_index));
             }
+            for phrase in &section.phrases {
+                index.kind_phrases.insert(phrase, section_index);
+            }
             for (word_index, word) in section.words.iter().enumerate() {
                 index
                     .words
@@ -238,19 +286,7 @@ impl Index {
             .position(|section| section.kind == recognition.past_kind);
         for (technique_index, technique) in techniques.iter().enumerate() {
             for phrase in std::iter::once(&technique.name).chain(&technique.synonyms) {
-                let key = normalize_phrase(phrase);
-                if key.is_empty() {
-                    continue;
-                }
-                index.technique_phrase_words =
-                    index.technique_phrase_words.max(key.split(' ').count());
-                if let Some(first) = key.split(' ').next() {
-                    index.technique_first_words.insert(first.to_string());
-                }
-                index
-                    .technique_phrases
-                    .entry(key)
-                    .or_insert(technique_index);
+                index.technique_phrases.insert(phrase, technique_index);
             }
             let names = std::iter::once(&technique.name)
                 .chain(&technique.synonyms)
@@ -419,19 +455,20 @@ impl Index {
 
     /// Every technique whose name or synonym occurs in normalised `words`, in order.
     pub(super) fn techniques_in(&self, words: &str) -> Vec<usize> {
-        let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
         let mut found = Vec::new();
-        for start in 0..words.len() {
-            if !self.technique_first_words.contains(words[start]) {
-                continue;
+        self.technique_phrases
+            .find(words, |technique| found.push(technique));
+        found
+    }
+
+    /// Every section kind (index) one of whose `phrases` occurs in normalised `words`, once each.
+    pub(super) fn kinds_in(&self, words: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = Vec::new();
+        self.kind_phrases.find(words, |kind| {
+            if !found.contains(&kind) {
+                found.push(kind);
             }
-            for length in 1..=self.technique_phrase_words.min(words.len() - start) {
-                let phrase = words[start..start + length].join(" ");
-                if let Some(&technique) = self.technique_phrases.get(&phrase) {
-                    found.push(technique);
-                }
-            }
-        }
+        });
         found
     }
 

@@ -544,6 +544,14 @@ impl RulePack {
             .map(|index| &self.techniques[index])
     }
 
+    /// The section kinds one of whose `phrases` occurs in normalised `words` ("tolerated").
+    pub fn kinds_in(&self, words: &str) -> impl Iterator<Item = &SectionKind> {
+        self.index
+            .kinds_in(words)
+            .into_iter()
+            .map(|index| &self.sections[index])
+    }
+
     /// Every (normalised name, technique index) pair, for fuzzy matching and completion.
     pub fn technique_names(&self) -> &[(String, usize)] {
         self.index.technique_names()
