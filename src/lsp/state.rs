@@ -47,6 +47,9 @@ pub struct State {
     /// documents took 260 MB instead of 100 MB). Forgotten, like the resolver's own cache, when
     /// configuration files change (`forget_configurations`).
     defaults: Mutex<HashMap<PathBuf, Arc<ProjectConfig>>>,
+    /// Fragments already analysed (by real path, content and configuration), so a fragment
+    /// included many times, or by many open documents, is analysed once while it is unchanged.
+    pub fragments: fragments::FragmentCache,
     /// The thread every analysis runs on (`worker.rs`).
     pub worker: Worker,
     /// Held while diagnostics for a document are checked and sent, and while a close sends its
@@ -76,6 +79,7 @@ impl State {
             config_errors_shown: Mutex::new(HashSet::new()),
             untitled: Arc::new(ProjectConfig::defaults(PathBuf::from("."))),
             defaults: Mutex::new(HashMap::new()),
+            fragments: fragments::FragmentCache::new(),
             worker: Worker::start(),
             publishing: tokio::sync::Mutex::new(()),
         }
@@ -85,6 +89,7 @@ impl State {
     pub fn forget_configurations(&self) {
         self.resolver.clear();
         lock(&self.defaults).clear();
+        self.fragments.clear();
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -284,7 +289,7 @@ impl State {
         let parse = crate::syntax::parse(&text);
         let includes = match uri.to_file_path() {
             Some(path) if !parse.document.includes.is_empty() => {
-                fragments::resolve(&path, &text, &parse, &config)
+                fragments::resolve(&path, &text, &parse, &config, &self.fragments)
             }
             _ => analysis::Includes::default(),
         };
