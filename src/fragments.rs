@@ -1,19 +1,136 @@
 //! `@include` resolution: reads fragment files, keeps them inside the project root, detects
 //! cycles, and analyses each fragment so its sections count toward the including template and its
 //! findings are summarised at the include line. Reads files; the analysis it feeds stays pure.
+//!
+//! Each fragment is analysed once per [`FragmentCache`] (the CLI keeps one per run, the language
+//! server one per server state), keyed by its canonical real path, its content and the
+//! configuration it is analysed with, so a fragment included many times (each level of a chain
+//! including the next twice) costs one analysis, not one per path through the include graph.
+//! Two budgets bound what one template can pull in: [`MAX_INCLUDE_DEPTH`] levels of nesting, and
+//! `max-file-size` bytes for the template with every fragment it includes (counted as often as
+//! they are included); an `@include` past either is reported (`include-budget`) and not read.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-use crate::analysis::{self, IncludeOutcome, IncludeResult, Includes};
+use crate::analysis::{self, IncludeOutcome, IncludeResult, Includes, Settings};
 use crate::config::ProjectConfig;
 use crate::files::{self, ReadError};
-use crate::rulepack::Severity;
+use crate::rulepack::{RulePack, Severity};
 use crate::syntax::{self, Parse};
 
-/// Resolves every `@include` of a template at `path`.
-pub fn resolve(path: &Path, text: &str, parse: &Parse, config: &ProjectConfig) -> Includes {
+/// How many `@include` levels a template may nest (the template's own includes are level 1).
+pub const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// What one fragment's analysis found, as far as it does not depend on who includes it.
+#[derive(Debug, Clone)]
+struct Analysed {
+    /// `Ok((kinds, errors, warnings, first))`, or `Err(message)` when it leads into a cycle.
+    outcome: Result<(Vec<String>, usize, usize, Option<String>), String>,
+    /// Bytes of the fragment and everything it includes (as often as included), as far as counted.
+    bytes: u64,
+    /// The depth it was analysed at, when the depth budget cut something off below it: then the
+    /// result holds only at that depth.
+    cut_at_depth: Option<usize>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    text: String,
+    pack: Arc<RulePack>,
+    settings: Settings,
+    root: PathBuf,
+    include_roots: Vec<PathBuf>,
+    max_file_size: u64,
+    analysed: Analysed,
+}
+
+impl Entry {
+    fn fits(&self, text: &str, config: &ProjectConfig, depth: usize) -> bool {
+        self.text == text
+            && Arc::ptr_eq(&self.pack, &config.pack)
+            && self.settings == config.settings
+            && self.root == config.root
+            && self.include_roots == config.include_roots
+            && self.max_file_size == config.max_file_size
+            && self.analysed.cut_at_depth.is_none_or(|at| at == depth)
+    }
+}
+
+/// Fragments already analysed, keyed by canonical real path (then content and configuration).
+/// Owned by the caller: one per CLI run, one per language-server state. Safe to share between
+/// threads; a fragment two threads analyse at once may be analysed twice, never wrongly.
+#[derive(Debug, Default)]
+pub struct FragmentCache {
+    entries: Mutex<HashMap<PathBuf, Vec<Entry>>>,
+    analyses: AtomicU64,
+}
+
+impl FragmentCache {
+    pub fn new() -> FragmentCache {
+        FragmentCache::default()
+    }
+
+    /// How many fragment analyses this cache has run (cache hits not counted). Tests use it to
+    /// prove that adversarial include graphs cost bounded work.
+    pub fn analyses(&self) -> u64 {
+        self.analyses.load(Ordering::Relaxed)
+    }
+
+    /// Forgets every fragment (configuration changed: the old packs need not stay alive).
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    fn get(
+        &self,
+        real: &Path,
+        text: &str,
+        config: &ProjectConfig,
+        depth: usize,
+    ) -> Option<Analysed> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(real)?
+            .iter()
+            .find(|entry| entry.fits(text, config, depth))
+            .map(|entry| entry.analysed.clone())
+    }
+
+    fn put(&self, real: &Path, text: String, config: &ProjectConfig, analysed: Analysed) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let list = entries.entry(real.to_path_buf()).or_default();
+        // A file whose content changed (the server keeps running while fragments are edited):
+        // forget what the old content gave.
+        list.retain(|entry| entry.text == text);
+        list.push(Entry {
+            text,
+            pack: config.pack.clone(),
+            settings: config.settings.clone(),
+            root: config.root.clone(),
+            include_roots: config.include_roots.clone(),
+            max_file_size: config.max_file_size,
+            analysed,
+        });
+    }
+}
+
+/// Resolves every `@include` of a template at `path`, analysing each fragment at most once per
+/// `cache`.
+pub fn resolve(
+    path: &Path,
+    text: &str,
+    parse: &Parse,
+    config: &ProjectConfig,
+    cache: &FragmentCache,
+) -> Includes {
     let own = canonical(path);
-    resolve_with_stack(path, text, parse, config, &mut vec![own])
+    resolve_with_stack(path, text, parse, config, cache, &mut vec![own]).0
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -48,18 +165,34 @@ fn inside_roots(file: &Path, config: &ProjectConfig) -> bool {
         .any(|root| file.starts_with(canonical(root)))
 }
 
+/// The includes of one file, with the bytes of the file and everything it includes (as far as
+/// counted) and the depth the depth budget cut at, if it did.
 fn resolve_with_stack(
     path: &Path,
     text: &str,
     parse: &Parse,
     config: &ProjectConfig,
+    cache: &FragmentCache,
     stack: &mut Vec<PathBuf>,
-) -> Includes {
+) -> (Includes, u64, Option<usize>) {
     let mut includes = Includes::default();
+    let mut bytes = text.len() as u64;
+    let mut cut = None;
+    let depth = stack.len();
+    let limit = config.max_file_size;
     for include in &parse.document.includes {
         let written = include.path.text(text);
         let lexical = target(path, written);
-        let outcome = if !lexical.exists() {
+        let outcome = if depth > MAX_INCLUDE_DEPTH {
+            cut = Some(depth);
+            IncludeOutcome::Budget(format!(
+                "`{written}` is nested more than {MAX_INCLUDE_DEPTH} includes deep, so it was not read; include fragments from fewer levels"
+            ))
+        } else if bytes > limit {
+            IncludeOutcome::Budget(format!(
+                "`{written}` was not read: this file with the fragments it includes comes to more than {limit} bytes (max-file-size, counting a fragment each time it is included); include fewer or smaller fragments"
+            ))
+        } else if !lexical.exists() {
             IncludeOutcome::NotFound(format!(
                 "`{written}` does not exist (looked for {}); paths are relative to this file",
                 lexical.display()
@@ -78,7 +211,34 @@ fn resolve_with_stack(
                     real.display()
                 ))
             } else {
-                analyse_fragment(&real, written, config, stack)
+                match fragment(&real, written, config, cache, stack) {
+                    Ok(analysed) => {
+                        bytes = bytes.saturating_add(analysed.bytes);
+                        cut = cut.or(analysed.cut_at_depth.map(|_| depth));
+                        match analysed.outcome {
+                            Err(message) => IncludeOutcome::Cycle(format!(
+                                "`{written}` leads back into itself: {message}"
+                            )),
+                            // Like a cycle: a chain too deep further down fails here too.
+                            Ok(_) if analysed.cut_at_depth.is_some() => {
+                                IncludeOutcome::Budget(format!(
+                                    "`{written}` includes fragments that include fragments more than {MAX_INCLUDE_DEPTH} levels deep; the deepest were not read; include fragments from fewer levels"
+                                ))
+                            }
+                            Ok(_) if bytes > limit => IncludeOutcome::Budget(format!(
+                                "`{written}` was not counted: with it, this file and the fragments it includes come to more than {limit} bytes (max-file-size, counting a fragment each time it is included); include fewer or smaller fragments"
+                            )),
+                            Ok((kinds, errors, warnings, first)) => IncludeOutcome::Found {
+                                file: real,
+                                kinds,
+                                errors,
+                                warnings,
+                                first,
+                            },
+                        }
+                    }
+                    Err(outcome) => outcome,
+                }
             }
         };
         includes.items.push(IncludeResult {
@@ -87,74 +247,95 @@ fn resolve_with_stack(
             outcome,
         });
     }
-    includes
+    (includes, bytes, cut)
 }
 
-fn analyse_fragment(
+/// Reads and analyses the fragment at `real` (or takes what `cache` knows of it). `Err` is an
+/// outcome that needs no analysis (unreadable, not UTF-8, too large).
+fn fragment(
     real: &Path,
     written: &str,
     config: &ProjectConfig,
+    cache: &FragmentCache,
     stack: &mut Vec<PathBuf>,
-) -> IncludeOutcome {
+) -> Result<Analysed, IncludeOutcome> {
     // Only a regular file, and never more than max-file-size: a FIFO would block the run (or the
     // language server's analysis thread) forever, a device or a huge file would exhaust memory.
     let text = match files::read_regular(real, config.max_file_size).map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(_)) => {
-            return IncludeOutcome::NotFound(format!(
+            return Err(IncludeOutcome::NotFound(format!(
                 "`{written}` is not valid UTF-8; re-save it as UTF-8"
-            ));
+            )));
         }
         Err(ReadError::NotRegular(kind)) => {
-            return IncludeOutcome::NotFound(format!(
+            return Err(IncludeOutcome::NotFound(format!(
                 "`{written}` is {kind}, not a regular file; include a fragment file"
-            ));
+            )));
         }
         Err(ReadError::TooLarge { limit, size }) => {
             let size = size.map_or_else(
                 || format!("more than {limit} bytes"),
                 |size| format!("{size} bytes"),
             );
-            return IncludeOutcome::NotFound(format!(
+            return Err(IncludeOutcome::NotFound(format!(
                 "`{written}` is {size}, over the configured max-file-size of {limit} bytes, so it was not read; raise `max-file-size` in noteplate.toml to include it"
-            ));
+            )));
         }
-        Err(error) => return IncludeOutcome::NotFound(format!("cannot read `{written}`: {error}")),
+        Err(error) => {
+            return Err(IncludeOutcome::NotFound(format!(
+                "cannot read `{written}`: {error}"
+            )));
+        }
     };
+    let depth = stack.len();
+    if let Some(analysed) = cache.get(real, &text, config, depth) {
+        return Ok(analysed);
+    }
+    cache.analyses.fetch_add(1, Ordering::Relaxed);
     let parse = syntax::parse(&text);
     stack.push(real.to_path_buf());
-    let nested = resolve_with_stack(real, &text, &parse, config, stack);
+    let (nested, bytes, cut) = resolve_with_stack(real, &text, &parse, config, cache, stack);
     stack.pop();
     // A cycle further down is this include's cycle too: report it here, where it fails the check.
-    if let Some(message) = nested.items.iter().find_map(|item| match &item.outcome {
+    let cycle = nested.items.iter().find_map(|item| match &item.outcome {
         IncludeOutcome::Cycle(message) => Some(message.clone()),
         _ => None,
-    }) {
-        return IncludeOutcome::Cycle(format!("`{written}` leads back into itself: {message}"));
-    }
-    let (semantics, diagnostics) = analysis::analyze_with_semantics_and_includes(
-        &text,
-        &parse,
-        &config.pack,
-        &config.settings,
-        &nested,
-    );
-    let kinds = semantics.kinds_present();
-    IncludeOutcome::Found {
-        file: real.to_path_buf(),
-        kinds,
-        errors: diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count(),
-        warnings: diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count(),
-        first: diagnostics
-            .iter()
-            .find(|d| d.severity == Severity::Error)
-            .or_else(|| diagnostics.iter().find(|d| d.severity == Severity::Warning))
-            .map(|d| format!("{}: {}", d.rule, d.message)),
-    }
+    });
+    let outcome = match cycle {
+        Some(message) => Err(message),
+        None => {
+            let (semantics, diagnostics) = analysis::analyze_with_semantics_and_includes(
+                &text,
+                &parse,
+                &config.pack,
+                &config.settings,
+                &nested,
+            );
+            Ok((
+                semantics.kinds_present(),
+                diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count(),
+                diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Warning)
+                    .count(),
+                diagnostics
+                    .iter()
+                    .find(|d| d.severity == Severity::Error)
+                    .or_else(|| diagnostics.iter().find(|d| d.severity == Severity::Warning))
+                    .map(|d| format!("{}: {}", d.rule, d.message)),
+            ))
+        }
+    };
+    let analysed = Analysed {
+        outcome,
+        bytes,
+        // Looked up at `depth` (before this file went on the stack).
+        cut_at_depth: cut.map(|_| depth),
+    };
+    cache.put(real, text, config, analysed.clone());
+    Ok(analysed)
 }

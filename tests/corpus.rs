@@ -57,7 +57,13 @@ fn check(path: &Path) -> FileReport {
     let parse = noteplate::syntax::parse(&report.text);
     if !parse.document.includes.is_empty() {
         let config = ProjectConfig::defaults(corpus_dir());
-        let includes = noteplate::fragments::resolve(path, &report.text, &parse, &config);
+        let includes = noteplate::fragments::resolve(
+            path,
+            &report.text,
+            &parse,
+            &config,
+            &noteplate::fragments::FragmentCache::new(),
+        );
         report.diagnostics = analyze_with(&report.text, &parse, &pack, &settings, &includes);
     }
     report

@@ -97,7 +97,8 @@ fn the_resolver_reports_the_kinds_a_fragment_provides() {
     let path = dir.path().join("templates/visit.note");
     let config = Resolver::new(None, false).for_file(&path).unwrap();
     let parse = noteplate::syntax::parse(VISIT);
-    let resolved = noteplate::fragments::resolve(&path, VISIT, &parse, &config);
+    let resolved =
+        noteplate::fragments::resolve(&path, VISIT, &parse, &config, &Default::default());
     assert_eq!(resolved.items.len(), 1);
     match &resolved.items[0].outcome {
         IncludeOutcome::Found {
@@ -490,14 +491,15 @@ fn the_library_resolves_against_the_root_it_is_given() {
     let path = dir.path().join("b/t.note");
 
     let narrow = ProjectConfig::defaults(dir.path().join("b"));
-    let resolved = noteplate::fragments::resolve(&path, &text, &parse, &narrow);
+    let resolved =
+        noteplate::fragments::resolve(&path, &text, &parse, &narrow, &Default::default());
     assert!(matches!(
         resolved.items[0].outcome,
         IncludeOutcome::OutsideRoot(_)
     ));
 
     let wide = ProjectConfig::defaults(dir.path().to_path_buf());
-    let resolved = noteplate::fragments::resolve(&path, &text, &parse, &wide);
+    let resolved = noteplate::fragments::resolve(&path, &text, &parse, &wide, &Default::default());
     assert!(matches!(
         resolved.items[0].outcome,
         IncludeOutcome::Found { .. }

@@ -14,6 +14,7 @@ pub mod semantics;
 pub mod suppressions;
 mod technique_runs;
 pub mod units;
+pub mod work;
 
 use std::collections::{HashMap, HashSet};
 
@@ -99,6 +100,8 @@ pub enum IncludeOutcome {
     NotFound(String),
     OutsideRoot(String),
     Cycle(String),
+    /// Past the include depth or the included-bytes budget, so not read; the message says which.
+    Budget(String),
 }
 
 /// Everything known about one text: its parse, its semantic model and its findings.
@@ -162,6 +165,9 @@ pub fn analyze_with_semantics_and_includes(
             semantics.included_kinds.extend(kinds.iter().cloned());
         }
     }
+    // Many includes of the same fragments name the same kinds many times.
+    semantics.included_kinds.sort_unstable();
+    semantics.included_kinds.dedup();
     let context = rules::Context {
         text,
         parse,

@@ -258,14 +258,16 @@ impl Semantics {
                     needs.last_mut().expect("just pushed")
                 }
             };
+            // Codes come in declaration order, so a repeat is always the last one pushed.
             match code {
-                Some(index) if !entry.codes.contains(&index) => entry.codes.push(index),
+                Some(index) if entry.codes.last() != Some(&index) => entry.codes.push(index),
                 Some(_) => {}
                 None => entry.by_note_type |= required,
             }
             entry.required |= required;
         };
         for (index, declared) in self.codes.iter().enumerate() {
+            super::work::count(1);
             let Some(code) = pack.code(&declared.code) else {
                 continue;
             };

@@ -7,7 +7,9 @@
 //!
 //! Text after `--` is the reason, for humans. Rule ids are checked against the pack.
 
-use super::{Diagnostic, Edit, Fix, fuzzy};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use super::{Diagnostic, Edit, Fix, fuzzy, work::count as count_work};
 use crate::line_index::LineIndex;
 use crate::rulepack::RulePack;
 use crate::syntax::{Parse, Span};
@@ -107,6 +109,11 @@ fn unused(pack: &RulePack, span: Span, message: String) -> Diagnostic {
 }
 
 /// Removes suppressed diagnostics and reports suppressions that suppress nothing.
+///
+/// Linear in findings plus directives (up to sorting and binary searches): directives are grouped
+/// by rule id once, `disable` regions are closed by the first later `enable` of the same rule
+/// (a binary search), merged per rule, and each finding is looked up rather than compared with
+/// every directive. The result is the same as asking every directive about every finding.
 pub fn apply(text: &str, parse: &Parse, pack: &RulePack, diagnostics: &mut Vec<Diagnostic>) {
     let mut reports = Vec::new();
     let directives = parse_directives(text, parse, &mut reports, pack);
@@ -121,44 +128,122 @@ pub fn apply(text: &str, parse: &Parse, pack: &RulePack, diagnostics: &mut Vec<D
         .map(|d| vec![false; d.rules.len()])
         .collect();
 
-    diagnostics.retain(|diagnostic| {
-        let line = index.line_of(diagnostic.span.start);
-        let mut suppressed = false;
-        for (d, directive) in directives.iter().enumerate() {
-            for (r, (rule, _)) in directive.rules.iter().enumerate() {
-                if *rule != diagnostic.rule {
-                    continue;
+    // What each rule id's directives say, gathered in one pass (directives come in text order).
+    #[derive(Default)]
+    struct PerRule {
+        /// (directive, rule index) of every `disable-file`.
+        file: Vec<(usize, usize)>,
+        /// (line the comment ends on + 1, directive, rule index) of every `disable-next-line`.
+        next_line: Vec<(usize, usize, usize)>,
+        /// (comment start, comment end, directive, rule index) of every `disable`, in text order.
+        disable: Vec<(usize, usize, usize, usize)>,
+        /// Start of every `enable`, in text order.
+        enable: Vec<usize>,
+        /// Positions (and lines) of this rule's findings, sorted.
+        findings: Vec<(usize, usize)>,
+        /// Merged `disable` regions [start, end), sorted and disjoint.
+        regions: Vec<(usize, usize)>,
+    }
+    let mut rules: HashMap<&str, PerRule> = HashMap::default();
+    for (d, directive) in directives.iter().enumerate() {
+        for (r, (rule, _)) in directive.rules.iter().enumerate() {
+            count_work(1);
+            let entry = rules.entry(rule.as_str()).or_default();
+            match directive.scope {
+                Scope::File => entry.file.push((d, r)),
+                Scope::NextLine => {
+                    entry
+                        .next_line
+                        .push((index.line_of(directive.comment.end) + 1, d, r))
                 }
-                let applies = match directive.scope {
-                    Scope::File => true,
-                    Scope::NextLine => line == index.line_of(directive.comment.end) + 1,
-                    Scope::Disable => {
-                        let end = directives
-                            .iter()
-                            .filter(|other| {
-                                other.scope == Scope::Enable
-                                    && other.comment.start > directive.comment.start
-                            })
-                            .filter(|other| other.rules.iter().any(|(id, _)| id == rule))
-                            .map(|other| other.comment.start)
-                            .min()
-                            .unwrap_or(usize::MAX);
-                        directive.comment.end <= diagnostic.span.start
-                            && diagnostic.span.start < end
-                    }
-                    Scope::Enable => false,
-                };
-                if applies {
-                    used[d][r] = true;
-                    suppressed = true;
+                Scope::Disable => {
+                    entry
+                        .disable
+                        .push((directive.comment.start, directive.comment.end, d, r));
                 }
+                Scope::Enable => entry.enable.push(directive.comment.start),
             }
         }
-        !suppressed
+    }
+    for diagnostic in diagnostics.iter() {
+        count_work(1);
+        if let Some(entry) = rules.get_mut(diagnostic.rule.as_str()) {
+            let start = diagnostic.span.start;
+            entry.findings.push((start, index.line_of(start)));
+        }
+    }
+    for entry in rules.values_mut() {
+        count_work(entry.findings.len() + entry.disable.len() + entry.next_line.len() + 1);
+        entry.findings.sort_unstable();
+        // A `disable-file` applies to every finding of its rule.
+        if !entry.findings.is_empty() {
+            for &(d, r) in &entry.file {
+                used[d][r] = true;
+            }
+        }
+        // A `disable-next-line` is used when a finding of its rule starts on its line.
+        if !entry.next_line.is_empty() {
+            let lines: HashSet<usize> = entry.findings.iter().map(|&(_, line)| line).collect();
+            for &(line, d, r) in &entry.next_line {
+                if lines.contains(&line) {
+                    used[d][r] = true;
+                }
+            }
+            entry.next_line.sort_unstable();
+        }
+        // A `disable` runs from the end of its comment to the first later `enable` of its rule.
+        let mut regions: Vec<(usize, usize)> = Vec::with_capacity(entry.disable.len());
+        for &(comment_start, comment_end, d, r) in &entry.disable {
+            let after = entry
+                .enable
+                .partition_point(|&enable| enable <= comment_start);
+            let end = entry.enable.get(after).copied().unwrap_or(usize::MAX);
+            let first = entry
+                .findings
+                .partition_point(|&(start, _)| start < comment_end);
+            if entry
+                .findings
+                .get(first)
+                .is_some_and(|&(start, _)| start < end)
+            {
+                used[d][r] = true;
+            }
+            regions.push((comment_end, end));
+        }
+        regions.sort_unstable();
+        for (start, end) in regions {
+            match entry.regions.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => entry.regions.push((start, end)),
+            }
+        }
+    }
+
+    diagnostics.retain(|diagnostic| {
+        count_work(1);
+        let Some(entry) = rules.get(diagnostic.rule.as_str()) else {
+            return true;
+        };
+        if !entry.file.is_empty() {
+            return false;
+        }
+        let start = diagnostic.span.start;
+        if !entry.next_line.is_empty() {
+            let line = index.line_of(start);
+            let at = entry.next_line.partition_point(|&(l, _, _)| l < line);
+            if entry.next_line.get(at).is_some_and(|&(l, _, _)| l == line) {
+                return false;
+            }
+        }
+        let at = entry
+            .regions
+            .partition_point(|&(region_start, _)| region_start <= start);
+        !(at > 0 && start < entry.regions[at - 1].1)
     });
 
     for (d, directive) in directives.iter().enumerate() {
         for (r, (rule, span)) in directive.rules.iter().enumerate() {
+            count_work(1);
             if pack.rule(rule).is_none() {
                 let suggestion = fuzzy::best(rule, pack.rules.iter().map(|x| x.id.as_str()))
                     .map(|n| format!("; did you mean `{n}`?"))
@@ -171,11 +256,10 @@ pub fn apply(text: &str, parse: &Parse, pack: &RulePack, diagnostics: &mut Vec<D
                 continue;
             }
             if directive.scope == Scope::Enable {
-                let opened = directives.iter().any(|other| {
-                    other.scope == Scope::Disable
-                        && other.comment.start < directive.comment.start
-                        && other.rules.iter().any(|(id, _)| id == rule)
-                });
+                let opened = rules
+                    .get(rule.as_str())
+                    .and_then(|entry| entry.disable.first())
+                    .is_some_and(|&(start, ..)| start < directive.comment.start);
                 if !opened {
                     reports.push(unused(
                         pack,

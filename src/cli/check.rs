@@ -137,10 +137,12 @@ pub fn run(args: &CheckArgs) -> u8 {
         return EXIT_TROUBLE;
     }
 
+    // One run, one analysis per fragment, however many templates include it how often.
+    let fragment_cache = fragments::FragmentCache::new();
     let results: Vec<Result<FileReport, String>> = inputs
         .par_iter()
         .zip(configs.par_iter())
-        .map(|(input, config)| check_input(input, config.clone()))
+        .map(|(input, config)| check_input(input, config.clone(), &fragment_cache))
         .collect();
     let mut reports = Vec::with_capacity(results.len());
     // What the walk could not read counts like a file that could not be read: reported, every
@@ -249,7 +251,11 @@ impl<'a> FileIdentity<'a> {
     }
 }
 
-fn check_input(input: &Input, config: Arc<ProjectConfig>) -> Result<FileReport, String> {
+fn check_input(
+    input: &Input,
+    config: Arc<ProjectConfig>,
+    fragment_cache: &fragments::FragmentCache,
+) -> Result<FileReport, String> {
     let name = input.display_name();
     // Only regular files, and never more than max-file-size (+1 byte to know it is more).
     let read = match input {
@@ -283,7 +289,7 @@ fn check_input(input: &Input, config: Arc<ProjectConfig>) -> Result<FileReport, 
         // Re-analyse with fragments when the file includes any.
         let parse = crate::syntax::parse(&report.text);
         if !parse.document.includes.is_empty() {
-            let resolved = fragments::resolve(path, &report.text, &parse, &config);
+            let resolved = fragments::resolve(path, &report.text, &parse, &config, fragment_cache);
             report.diagnostics = analysis::analyze_with(
                 &report.text,
                 &parse,

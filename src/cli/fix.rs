@@ -36,6 +36,7 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
 /// machine-readable report.
 pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usize {
     let mut failures = 0;
+    let fragment_cache = fragments::FragmentCache::new();
     for report in reports.iter_mut() {
         if report
             .diagnostics
@@ -53,7 +54,7 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
                 break;
             }
             let fixed = apply_edits(&text, &edits);
-            let after = reanalyse(report, &fixed);
+            let after = reanalyse(report, &fixed, &fragment_cache);
             // Keep a round only if it made progress; a fix that cannot take (e.g. text added
             // inside an unclosed comment) must not grow the file round after round.
             if fixed == text || after.len() >= diagnostics.len() {
@@ -121,12 +122,16 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
     failures
 }
 
-fn reanalyse(report: &FileReport, text: &str) -> Vec<analysis::Diagnostic> {
+fn reanalyse(
+    report: &FileReport,
+    text: &str,
+    fragment_cache: &fragments::FragmentCache,
+) -> Vec<analysis::Diagnostic> {
     let config = &report.config;
     let parse = crate::syntax::parse(text);
     let includes = match &report.path {
         Some(path) if !parse.document.includes.is_empty() => {
-            fragments::resolve(path, text, &parse, config)
+            fragments::resolve(path, text, &parse, config, fragment_cache)
         }
         _ => analysis::Includes::default(),
     };

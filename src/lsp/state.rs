@@ -47,6 +47,9 @@ pub struct State {
     /// documents took 260 MB instead of 100 MB). Forgotten, like the resolver's own cache, when
     /// configuration files change (`forget_configurations`).
     defaults: Mutex<HashMap<PathBuf, Arc<ProjectConfig>>>,
+    /// Fragments already analysed (by real path, content and configuration), so a fragment
+    /// included many times, or by many open documents, is analysed once while it is unchanged.
+    pub fragments: fragments::FragmentCache,
     /// The thread every analysis runs on (`worker.rs`).
     pub worker: Worker,
     /// Held while diagnostics for a document are checked and sent, and while a close sends its
@@ -76,6 +79,7 @@ impl State {
             config_errors_shown: Mutex::new(HashSet::new()),
             untitled: Arc::new(ProjectConfig::defaults(PathBuf::from("."))),
             defaults: Mutex::new(HashMap::new()),
+            fragments: fragments::FragmentCache::new(),
             worker: Worker::start(),
             publishing: tokio::sync::Mutex::new(()),
         }
@@ -85,6 +89,7 @@ impl State {
     pub fn forget_configurations(&self) {
         self.resolver.clear();
         lock(&self.defaults).clear();
+        self.fragments.clear();
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -295,7 +300,7 @@ impl State {
             analysis::Includes::default()
         } else {
             match file_path(uri) {
-                Some(path) => fragments::resolve(&path, &text, &parse, &config),
+                Some(path) => fragments::resolve(&path, &text, &parse, &config, &self.fragments),
                 None => includes_not_read(uri, &text, &parse),
             }
         };

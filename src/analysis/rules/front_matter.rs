@@ -131,11 +131,13 @@ fn check_value(
 
 fn check_codes(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let codes = &context.semantics.codes;
+    // The first declaration of each code, so a duplicate is found in one lookup.
+    let mut first_of: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for (index, declared) in codes.iter().enumerate() {
-        if let Some(first) = codes[..index]
-            .iter()
-            .find(|earlier| earlier.code == declared.code)
-        {
+        crate::analysis::work::count(1);
+        let first_index = *first_of.entry(declared.code.as_str()).or_insert(index);
+        if first_index != index {
+            let first = &codes[first_index];
             let mut diagnostic = context.diagnostic(
                 "duplicate-code",
                 declared.span,

@@ -1,4 +1,5 @@
-//! `@include` findings: `include-not-found`, `include-outside-root`, `include-cycle`, and
+//! `@include` findings: `include-not-found`, `include-outside-root`, `include-cycle`,
+//! `include-budget` (nested too deep, or too many bytes with everything included), and
 //! `include-findings` (the fragment's own findings, summarised at the include line; they are
 //! reported in full when the fragment itself is checked or opened).
 
@@ -16,6 +17,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             IncludeOutcome::Cycle(message) => {
                 context.diagnostic("include-cycle", item.span, message.clone())
+            }
+            IncludeOutcome::Budget(message) => {
+                context.diagnostic("include-budget", item.span, message.clone())
             }
             IncludeOutcome::Found {
                 errors,
