@@ -234,6 +234,18 @@ impl<'a> Excerpt<'a> {
     }
 }
 
+impl Excerpt<'_> {
+    /// The shown line with codespan's index, or the error codespan expects past the end.
+    fn shown(&self, line_index: usize) -> Result<&ExcerptLine, files::Error> {
+        self.lines
+            .get(line_index)
+            .ok_or(files::Error::LineTooLarge {
+                given: line_index,
+                max: self.lines.len().saturating_sub(1),
+            })
+    }
+}
+
 impl<'a> Files<'a> for Excerpt<'_> {
     type FileId = ();
     type Name = &'a str;
@@ -252,13 +264,7 @@ impl<'a> Files<'a> for Excerpt<'_> {
     }
 
     fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, files::Error> {
-        self.lines
-            .get(line_index)
-            .map(|shown| shown.line + 1)
-            .ok_or(files::Error::LineTooLarge {
-                given: line_index,
-                max: self.lines.len().saturating_sub(1),
-            })
+        self.shown(line_index).map(|shown| shown.line + 1)
     }
 
     fn column_number(
@@ -267,13 +273,7 @@ impl<'a> Files<'a> for Excerpt<'_> {
         line_index: usize,
         byte_index: usize,
     ) -> Result<usize, files::Error> {
-        let shown = self
-            .lines
-            .get(line_index)
-            .ok_or(files::Error::LineTooLarge {
-                given: line_index,
-                max: self.lines.len().saturating_sub(1),
-            })?;
+        let shown = self.shown(line_index)?;
         let within = byte_index.clamp(shown.window_start, shown.range.end.max(shown.window_start));
         let within = self
             .source
@@ -287,13 +287,7 @@ impl<'a> Files<'a> for Excerpt<'_> {
         (): (),
         line_index: usize,
     ) -> Result<std::ops::Range<usize>, files::Error> {
-        let shown = self
-            .lines
-            .get(line_index)
-            .ok_or(files::Error::LineTooLarge {
-                given: line_index,
-                max: self.lines.len().saturating_sub(1),
-            })?;
+        let shown = self.shown(line_index)?;
         // Include the line break, as codespan's own files do.
         let end = if shown.range.end < self.source.len() {
             shown.range.end + 1
