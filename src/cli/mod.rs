@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use check::{CheckArgs, FileReport, check_bytes};
+pub use fix::apply_edits;
 pub use rules::rules_markdown;
 
 #[derive(Debug, Parser)]

@@ -13,7 +13,7 @@ mod encoding;
 mod server;
 mod settings;
 mod state;
-mod transport;
+pub mod transport;
 mod worker;
 
 use std::process::ExitCode;
