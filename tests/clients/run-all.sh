@@ -6,7 +6,8 @@
 #                                      first use, then 20-40 s a run)
 #
 # Stages: nvim (Neovim 0.11 headless), node (vscode-languageserver-protocol client under node --test),
-# grammar (vscode-tmgrammar-test), extension (tsc --noEmit + vsce package), code-server (real VS Code).
+# grammar (vscode-tmgrammar-test), extension (tsc --noEmit, unit tests + vsce package), code-server
+# (real VS Code).
 # The server binary is $NOTEPLATE_BIN, default target/debug/noteplate; build it first.
 set -uo pipefail
 
@@ -51,6 +52,7 @@ stage_extension() {
     cd editors/vscode
     rm -f noteplate.vsix
     npm run --silent typecheck || exit 1
+    npm run --silent test:unit || exit 1
     npm run --silent package >"${TMPDIR:-/tmp}/noteplate-vsce.log" 2>&1 || { cat "${TMPDIR:-/tmp}/noteplate-vsce.log"; exit 1; }
     [[ -f noteplate.vsix ]] || { echo "no noteplate.vsix"; exit 1; }
     listing="$(unzip -l noteplate.vsix)"

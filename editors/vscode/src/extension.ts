@@ -1,8 +1,9 @@
 // The noteplate extension: starts `noteplate lsp` over stdio and hands it `.note` documents.
 //
-// Everything that understands templates lives in the server. This file only finds the binary, passes
-// the `noteplate.*` settings (once as initializationOptions, afterwards through workspace/configuration,
-// which vscode-languageclient answers), and offers a restart command.
+// Everything that understands templates lives in the server. This file only finds the binary, warns
+// when that binary is older than the extension, passes the `noteplate.*` settings (once as
+// initializationOptions, afterwards through workspace/configuration, which vscode-languageclient
+// answers), and offers a restart command.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,13 +15,13 @@ import {
   LanguageClientOptions,
   ServerOptions,
 } from 'vscode-languageclient/node';
+import { ServerSource, VersionVerdict, judgeServerVersion, versionWarning } from './version';
+
+export type { ServerSource } from './version';
 
 const LANGUAGE_ID = 'noteplate';
 const CLIENT_ID = 'noteplate';
 const CLIENT_NAME = 'Noteplate Language Server';
-
-/** Where the server binary was found, for messages and for tests. */
-export type ServerSource = 'setting' | 'path' | 'bundled';
 
 export interface ResolvedServer {
   command: string;
@@ -35,6 +36,17 @@ export interface NoteplateApi {
   client(): LanguageClient | undefined;
   /** Stops the server and starts it again, finding the binary anew. */
   restart(): Promise<void>;
+  /** How the running server's version compared with the extension's, once it has started. */
+  versionCheck(): VersionCheck | undefined;
+}
+
+/** The server's version against the extension's, and the warning shown for it (if any). */
+export interface VersionCheck {
+  serverName: string | undefined;
+  serverVersion: string | undefined;
+  extensionVersion: string;
+  verdict: VersionVerdict;
+  warning: string | undefined;
 }
 
 /** The settings the server reads, in the shape of the `noteplate` configuration section. */
@@ -48,6 +60,7 @@ export interface ServerSettings {
 
 let client: LanguageClient | undefined;
 let server: ResolvedServer | undefined;
+let versionCheck: VersionCheck | undefined;
 /** Starts and stops run one after another, so quick setting changes cannot interleave them. */
 let lifecycle: Promise<void> = Promise.resolve();
 let outputChannel: vscode.LogOutputChannel | undefined;
@@ -87,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): NoteplateApi {
     server: () => server,
     client: () => client,
     restart: () => restart(context),
+    versionCheck: () => versionCheck,
   };
 }
 
@@ -152,13 +166,68 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       client = undefined;
       server = undefined;
     }
+    return;
   }
+  if (client === newClient) {
+    try {
+      versionCheck = checkServerVersion(context, newClient, resolved);
+    } catch (error) {
+      outputChannel?.warn(`Could not compare the server's version with the extension's: ${String(error)}`);
+    }
+  }
+}
+
+/**
+ * Compares the version in the server's initialize result with the extension's own and, when the server
+ * is older or does not say, shows a warning naming the binary (a stale `noteplate` on PATH wins over
+ * the bundled one). Never waits for the user: the server is already running.
+ */
+function checkServerVersion(
+  context: vscode.ExtensionContext,
+  running: LanguageClient,
+  resolved: ResolvedServer,
+): VersionCheck {
+  const serverInfo = running.initializeResult?.serverInfo;
+  const extensionVersion = String(context.extension.packageJSON.version ?? '');
+  const check: VersionCheck = {
+    serverName: serverInfo?.name,
+    serverVersion: serverInfo?.version,
+    extensionVersion,
+    verdict: judgeServerVersion(serverInfo?.version, extensionVersion),
+    warning: versionWarning({
+      server: resolved,
+      serverVersion: serverInfo?.version,
+      extensionVersion,
+      bundledAvailable: isExecutable(bundledServerPath(context)),
+    }),
+  };
+  outputChannel?.info(
+    `Server ${serverInfo?.name ?? '(no name)'} ${serverInfo?.version ?? '(no version)'}, ` +
+      `extension ${extensionVersion}: ${check.verdict}`,
+  );
+  if (check.warning) {
+    outputChannel?.warn(check.warning);
+    const openSetting = 'Open Setting';
+    const showOutput = 'Show Output';
+    void vscode.window.showWarningMessage(check.warning, openSetting, showOutput).then(
+      (choice) => {
+        if (choice === openSetting) {
+          void vscode.commands.executeCommand('workbench.action.openSettings', 'noteplate.server.path');
+        } else if (choice === showOutput) {
+          outputChannel?.show(true);
+        }
+      },
+      () => undefined,
+    );
+  }
+  return check;
 }
 
 async function stop(): Promise<void> {
   const running = client;
   client = undefined;
   server = undefined;
+  versionCheck = undefined;
   if (!running) {
     return;
   }
@@ -206,11 +275,16 @@ export function resolveServer(
   if (onPath) {
     return { command: onPath, source: 'path' };
   }
-  const bundled = context.asAbsolutePath(path.join('server', process.platform === 'win32' ? 'noteplate.exe' : 'noteplate'));
+  const bundled = bundledServerPath(context);
   if (isExecutable(bundled)) {
     return { command: bundled, source: 'bundled' };
   }
   return undefined;
+}
+
+/** Where the platform-specific build of the extension carries the server. */
+function bundledServerPath(context: vscode.ExtensionContext): string {
+  return context.asAbsolutePath(path.join('server', process.platform === 'win32' ? 'noteplate.exe' : 'noteplate'));
 }
 
 function expandPath(value: string): string {

@@ -4,7 +4,7 @@
 # Installs its tools on first use (install.sh), packages editors/vscode as a linux-x64 VSIX with the
 # server binary bundled, installs it and the probe extension (probe/) into a throw-away code-server
 # profile, opens a workspace holding the fixture templates in headless Chromium, and checks the JSON
-# the probe writes. Nothing leaves the machine: code-server listens on 127.0.0.1, the gallery points
+# the probe writes and the notifications the page shows (notifications.mjs). Nothing leaves the machine: code-server listens on 127.0.0.1, the gallery points
 # at a dead loopback address, telemetry and update checks are off.
 #
 # Usage: tests/clients/code-server/run.sh   (NOTEPLATE_BIN overrides target/debug/noteplate;
@@ -156,9 +156,14 @@ if [[ ! -f "$results" ]]; then
   exit 1
 fi
 
+# The notifications VS Code shows, from the page's DOM (the probe leaves the notification center open).
+notifications="$work/notifications.json"
+"$node24" "$here/notifications.mjs" "$work/chromium/DevToolsActivePort" >"$notifications" || rm -f "$notifications"
+
 mkdir -p "$repo/tests/clients/.runs"
 cp "$results" "$repo/tests/clients/.runs/code-server-results.json"
+[[ -f "$notifications" ]] && cp "$notifications" "$repo/tests/clients/.runs/code-server-notifications.json"
 # The language server's trace, kept for reading after a failure.
 find "$work/user-data/logs" -name '*Noteplate*' -exec cat {} + >"$repo/tests/clients/.runs/code-server-lsp-trace.log" 2>/dev/null || true
 
-node "$here/check-results.mjs" "$results"
+node "$here/check-results.mjs" "$results" "$notifications"

@@ -18,7 +18,7 @@ const STANDARD_TOKEN_MODIFIERS = [
   'documentation', 'defaultLibrary',
 ];
 
-function activate() {
+function activate(context) {
   const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
   if (!folder) {
     return;
@@ -41,7 +41,7 @@ function activate() {
     write();
     return Boolean(ok);
   };
-  run(root, JSON.parse(fs.readFileSync(expectationsFile, 'utf8')), check, results)
+  run(root, JSON.parse(fs.readFileSync(expectationsFile, 'utf8')), check, results, context)
     .catch((error) => check('probe finished without an exception', false, String(error && error.stack)))
     .finally(() => {
       results.done = true;
@@ -131,7 +131,37 @@ function hoverText(hovers) {
   return { markdown, text: parts.join('\n') };
 }
 
-async function run(root, expectations, check, results) {
+/** Single-quoted for sh. */
+const shellQuote = (text) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The text of the noteplate extension's output channel, read from the log file VS Code writes for it
+ * (somewhere under this window's extension-host log folder, which holds the probe's own log folder).
+ */
+function outputChannelLog(context) {
+  const exthost = path.dirname(context.logUri.fsPath);
+  const texts = [];
+  const visit = (directory, depth) => {
+    let entries = [];
+    try {
+      entries = fs.readdirSync(directory, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(directory, entry.name);
+      if (entry.isDirectory() && depth < 3) {
+        visit(full, depth + 1);
+      } else if (entry.isFile() && entry.name.includes('Noteplate Language Server')) {
+        texts.push(fs.readFileSync(full, 'utf8'));
+      }
+    }
+  };
+  visit(exthost, 0);
+  return texts.join('\n');
+}
+
+async function run(root, expectations, check, results, context) {
   const extension = vscode.extensions.getExtension('noteplate.noteplate');
   if (!check('the noteplate extension is installed', extension)) {
     return;
@@ -160,6 +190,17 @@ async function run(root, expectations, check, results) {
     results.info.serverCapabilities = running.initializeResult.capabilities;
     results.info.serverInfo = running.initializeResult.serverInfo;
   }
+  const extensionVersion = extension.packageJSON.version;
+  const matching = await waitFor(() => api.versionCheck && api.versionCheck());
+  check(
+    'version: the bundled server reports the extension\'s version, and no warning is shown',
+    matching &&
+      matching.serverVersion === extensionVersion &&
+      matching.extensionVersion === extensionVersion &&
+      matching.verdict === 'current' &&
+      matching.warning === undefined,
+    matching,
+  );
 
   // 2. Diagnostics.
   const first = await settled(document.uri, (list) => has(list, 'missing-response'));
@@ -318,6 +359,67 @@ async function run(root, expectations, check, results) {
     return client && client.isRunning() && api.server().source === 'bundled';
   });
   check('noteplate.server.path cleared: the bundled server runs again', back, api.server());
+
+  // 10. A stale `noteplate` first on PATH wins over the bundled server: the extension says so. The stale
+  //     one is the bundled server behind stale-server.js, which reports version 0.0.1 at initialize.
+  //     The probe shares the extension host's process.env, which the extension reads PATH from.
+  const realServer = api.server() && api.server().command;
+  const staleDirectory = path.join(root, '.probe', 'stale-bin');
+  const staleCommand = path.join(staleDirectory, 'noteplate');
+  fs.mkdirSync(staleDirectory, { recursive: true });
+  fs.writeFileSync(
+    staleCommand,
+    `#!/bin/sh\nexec ${[process.execPath, path.join(__dirname, 'stale-server.js'), '0.0.1', realServer]
+      .map(shellQuote)
+      .join(' ')} "$@"\n`,
+    { mode: 0o755 },
+  );
+  const savedPath = process.env.PATH;
+  process.env.PATH = `${staleDirectory}${path.delimiter}${savedPath}`;
+  try {
+    const beforeStale = api.client();
+    await vscode.commands.executeCommand('noteplate.restartServer');
+    const stale = await waitFor(() => {
+      const client = api.client();
+      const current = api.server();
+      const version = api.versionCheck();
+      return client && client !== beforeStale && client.isRunning() && current && current.source === 'path' && version
+        ? version
+        : undefined;
+    });
+    check('stale noteplate on PATH: it is used, found via PATH', stale && api.server().command === staleCommand, api.server());
+    const warning = (stale && stale.warning) || '';
+    // check-results.mjs looks for this text among the notifications the page shows.
+    results.info.staleWarning = warning;
+    const mentions = [staleCommand, 'found on PATH', '0.0.1', `(${extensionVersion})`, 'noteplate.server.path',
+      'remove the stale binary from PATH so the server bundled with the extension is used'];
+    check(
+      'stale noteplate on PATH: a warning names the binary, how it was found, both versions and what to do',
+      stale && stale.verdict === 'older' && stale.serverVersion === '0.0.1' && mentions.every((part) => warning.includes(part)),
+      { versionCheck: stale, missing: mentions.filter((part) => !warning.includes(part)) },
+    );
+    const logged = await waitFor(() => warning && outputChannelLog(context).includes(warning), 5000);
+    check('stale noteplate on PATH: the warning is in the output channel', logged, outputChannelLog(context).slice(-2000));
+    const staleFindings = await settled(severalDocument.uri, (list) => has(list, several.disableRule));
+    check('stale noteplate on PATH: the server still starts and analyses', staleFindings.ok, staleFindings.list);
+  } finally {
+    process.env.PATH = savedPath;
+  }
+  const beforeUnstale = api.client();
+  await vscode.commands.executeCommand('noteplate.restartServer');
+  const unstale = await waitFor(() => {
+    const client = api.client();
+    const version = api.versionCheck();
+    return client && client !== beforeUnstale && client.isRunning() && version ? version : undefined;
+  });
+  check(
+    'stale noteplate removed from PATH: the bundled server runs again, without a warning',
+    unstale && api.server().source === 'bundled' && unstale.verdict === 'current' && unstale.warning === undefined,
+    { server: api.server(), versionCheck: unstale },
+  );
+
+  // Last, so nothing hides it: the notification center, where run.sh reads the messages VS Code shows.
+  await vscode.commands.executeCommand('notifications.showList');
 }
 
 function deactivate() {}
