@@ -3,7 +3,8 @@
 # (Neovim in a Python venv, npm packages, code-server and headless Chromium).
 #
 #   scripts/test.sh           everything
-#   scripts/test.sh --quick   Rust checks and tests plus the fast editor tests (no code-server)
+#   scripts/test.sh --quick   Rust checks and tests plus the fast editor tests (no code-server,
+#                             no release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,30 @@ cargo test --locked
 step "benchmarks compile"
 cargo build --benches --locked
 
-step "editor clients (Neovim, vscode-jsonrpc client, TextMate grammar, VS Code extension, code-server unless --quick)"
 cargo build --locked
-NOTEPLATE_BIN="$PWD/target/debug/noteplate" tests/clients/run-all.sh $quick
+dist_pid=""
+if [[ -z "$quick" ]]; then
+  step "release path: scripts/dist.sh (in the background while the editor clients run; log in target/dist.log)"
+  # The extension's packages first, so the two do not install them at the same time.
+  if [[ ! -f editors/vscode/node_modules/.package-lock.json || editors/vscode/package-lock.json -nt editors/vscode/node_modules/.package-lock.json ]]; then
+    (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  scripts/dist.sh >target/dist.log 2>&1 &
+  dist_pid=$!
+fi
+
+step "editor clients (Neovim, vscode-jsonrpc client, TextMate grammar, VS Code extension, code-server unless --quick)"
+clients=0
+NOTEPLATE_BIN="$PWD/target/debug/noteplate" tests/clients/run-all.sh $quick || clients=$?
+
+if [[ -n "$dist_pid" ]]; then
+  step "release path result"
+  if wait "$dist_pid"; then
+    tail -n 6 target/dist.log
+  else
+    cat target/dist.log
+    echo "release path failed: scripts/dist.sh (log above)"
+    exit 1
+  fi
+fi
+exit "$clients"

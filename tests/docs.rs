@@ -318,3 +318,39 @@ fn source_tags(text: &str) -> Vec<String> {
     }
     tags
 }
+
+/// Release hygiene (issue 14): the extension and the crate are released together, and no
+/// placeholder address (the old `OWNER/noteplate`, `example.invalid`) is left in what ships; the
+/// project's future home is named only through `NOTEPLATE_REPOSITORY`, defined in docs/ci.md.
+#[test]
+fn release_versions_agree_and_no_placeholder_address_ships() {
+    let cargo: toml::Value = toml::from_str(&repo_file("Cargo.toml")).unwrap();
+    let crate_version = cargo["package"]["version"].as_str().unwrap();
+    let extension: serde_json::Value =
+        serde_json::from_str(&repo_file("editors/vscode/package.json")).unwrap();
+    assert_eq!(
+        extension["version"].as_str(),
+        Some(crate_version),
+        "editors/vscode/package.json and Cargo.toml must have the same version"
+    );
+    let shipped = [
+        "Cargo.toml",
+        "README.md",
+        "action.yml",
+        "editors/vscode/package.json",
+        "editors/vscode/README.md",
+        "editors/nvim/README.md",
+        "docs/ci.md",
+        "docs/release.md",
+    ];
+    for path in shipped {
+        let text = repo_file(path);
+        for placeholder in ["example.invalid", "OWNER/noteplate"] {
+            assert!(!text.contains(placeholder), "{path} still has the placeholder {placeholder}");
+        }
+    }
+    assert!(
+        repo_file("docs/ci.md").contains("one variable, **`NOTEPLATE_REPOSITORY`**"),
+        "docs/ci.md must define NOTEPLATE_REPOSITORY"
+    );
+}

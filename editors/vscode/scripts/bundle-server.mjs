@@ -11,6 +11,11 @@ if (process.argv.includes('--clean')) {
   rmSync(join(extensionRoot, 'server'), { recursive: true, force: true });
   process.exit(0);
 }
+// A NOTEPLATE_BIN that names nothing is an error, not a reason to ship another build.
+if (process.env.NOTEPLATE_BIN && !existsSync(process.env.NOTEPLATE_BIN)) {
+  console.error(`bundle-server: NOTEPLATE_BIN=${process.env.NOTEPLATE_BIN} does not exist`);
+  process.exit(1);
+}
 const candidates = [
   process.env.NOTEPLATE_BIN,
   join(repositoryRoot, 'target', 'release', 'noteplate'),

@@ -69,7 +69,7 @@ vsix="$repo/editors/vscode/noteplate-linux-x64.vsix"
 probe_vsix="$work/noteplate-probe.vsix"
 (
   cd "$here/probe"
-  "$repo/editors/vscode/node_modules/.bin/vsce" package --no-dependencies --skip-license --out "$probe_vsix" \
+  "$repo/editors/vscode/node_modules/.bin/vsce" package --no-dependencies --skip-license --allow-missing-repository --out "$probe_vsix" \
     >"$work/probe-package.log" 2>&1 || { cat "$work/probe-package.log"; exit 1; }
 )
 
