@@ -20,3 +20,4 @@ pub mod line_index;
 pub mod lsp;
 pub mod rulepack;
 pub mod syntax;
+pub mod work;

@@ -1,7 +1,7 @@
 //! The red-team shapes of issue 14 at 100 KB (`benches/shapes/`) are analysed in bounded work.
 //! Work is counted (fragment analyses, steps of the suppression and code loops), never timed.
 
-use noteplate::analysis::work;
+use noteplate::work;
 use noteplate::fragments::{FragmentCache, MAX_INCLUDE_DEPTH};
 
 #[path = "../benches/shapes/mod.rs"]
@@ -135,5 +135,32 @@ fn a_chain_past_the_depth_budget_is_reported_at_the_include_line() {
         cache.analyses() <= 2 * MAX_INCLUDE_DEPTH as u64,
         "{}",
         cache.analyses()
+    );
+}
+
+/// A line of 100,000 `{`: the parser searches each stretch of the line once (its searches are
+/// counted; one search per `{{` was quadratic), and the 51,200 unclosed fields of that one line
+/// are seven findings plus one that counts the rest.
+#[test]
+fn a_line_of_braces_is_parsed_once_and_reported_briefly() {
+    let (_dir, all) = shapes();
+    let shape = all
+        .iter()
+        .find(|shape| shape.name == "long_line_of_braces")
+        .unwrap();
+    work::reset();
+    let diagnostics = shapes::analyse(shape, &shapes::config(shape), &FragmentCache::new());
+    let size = shape.text.len() as u64;
+    assert!(work::steps() >= size / 2, "the parser's searches are not counted");
+    assert!(work::steps() <= 2 * size, "{} steps for {size} bytes", work::steps());
+    let syntax: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.rule == "syntax-error")
+        .collect();
+    assert_eq!(syntax.len(), 8, "{syntax:#?}");
+    assert!(
+        syntax[7].message.starts_with("51193 more syntax errors on this line"),
+        "{}",
+        syntax[7].message
     );
 }

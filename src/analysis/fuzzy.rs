@@ -13,7 +13,20 @@ pub fn suggestions<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>
             if length_gap > limit {
                 return None;
             }
-            let distance = strsim::damerau_levenshtein(&word, &candidate.to_lowercase());
+            let candidate_lower = candidate.to_lowercase();
+            // Short words (codes, most keys) allow one edit: checked without the full distance
+            // table, which was most of the cost of a `codes:` line of thousands of unknown codes.
+            let distance = if limit <= 1 {
+                if word == candidate_lower {
+                    0
+                } else if within_one_edit(&word, &candidate_lower) {
+                    1
+                } else {
+                    return None;
+                }
+            } else {
+                strsim::damerau_levenshtein(&word, &candidate_lower)
+            };
             (distance <= limit).then_some((distance, candidate))
         })
         .collect();

@@ -14,7 +14,6 @@ pub mod semantics;
 pub mod suppressions;
 mod technique_runs;
 pub mod units;
-pub mod work;
 
 use std::collections::{HashMap, HashSet};
 
@@ -208,21 +207,114 @@ pub fn safe_fix_edits(diagnostics: &[Diagnostic]) -> Vec<Edit> {
         .filter(|f| f.safe)
         .collect();
     fixes.sort_by_key(|fix| fix.edits.iter().map(|e| e.span.start).min().unwrap_or(0));
+    // Two edits clash when they overlap as half-open ranges (an insertion clashes with an edit
+    // around it) or insert the same text at one place. The taken edits never clash, so ordered by
+    // (start, end) their ends only grow: a new edit overlaps one of them exactly when the last
+    // taken edit starting before its end reaches past its start. A lookup per edit instead of a
+    // scan of everything taken (which was quadratic).
     let mut taken: Vec<Edit> = Vec::new();
+    let mut by_position: std::collections::BTreeSet<(usize, usize, usize)> = Default::default();
     for fix in fixes {
         let clashes = fix.edits.iter().any(|edit| {
-            taken.iter().any(|other| {
-                edit.span.start < other.span.end && other.span.start < edit.span.end
-                    || (edit.span.is_empty()
-                        && other.span.is_empty()
-                        && edit.span.start == other.span.start
-                        && edit.new_text == other.new_text)
-            })
+            let (start, end) = (edit.span.start, edit.span.end);
+            let overlaps = by_position
+                .range(..(end, 0, 0))
+                .next_back()
+                .is_some_and(|&(_, other_end, _)| other_end > start);
+            let same_insertion = start == end
+                && by_position
+                    .range((start, start, 0)..=(start, start, usize::MAX))
+                    .any(|&(_, _, index)| taken[index].new_text == edit.new_text);
+            overlaps || same_insertion
         });
         if !clashes {
-            taken.extend(fix.edits.iter().cloned());
+            for edit in &fix.edits {
+                by_position.insert((edit.span.start, edit.span.end, taken.len()));
+                taken.push(edit.clone());
+            }
         }
     }
     taken.sort_by_key(|edit| edit.span.start);
     taken
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The definition `safe_fix_edits` implements with a lookup: a fix is taken when none of its
+    /// edits clashes with an edit already taken (fixes in order of their first edit).
+    fn naive(diagnostics: &[Diagnostic]) -> Vec<Edit> {
+        let mut fixes: Vec<&Fix> = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| f.safe)
+            .collect();
+        fixes.sort_by_key(|fix| fix.edits.iter().map(|e| e.span.start).min().unwrap_or(0));
+        let mut taken: Vec<Edit> = Vec::new();
+        for fix in fixes {
+            let clashes = fix.edits.iter().any(|edit| {
+                taken.iter().any(|other| {
+                    edit.span.start < other.span.end && other.span.start < edit.span.end
+                        || (edit.span.is_empty()
+                            && other.span.is_empty()
+                            && edit.span.start == other.span.start
+                            && edit.new_text == other.new_text)
+                })
+            });
+            if !clashes {
+                taken.extend(fix.edits.iter().cloned());
+            }
+        }
+        taken.sort_by_key(|edit| edit.span.start);
+        taken
+    }
+
+    fn diagnostic(edits: Vec<Edit>) -> Diagnostic {
+        Diagnostic {
+            rule: "test".into(),
+            severity: Severity::Warning,
+            message: "test".into(),
+            span: Span::empty(0),
+            fix: Some(Fix {
+                title: "fix".into(),
+                edits,
+                safe: true,
+            }),
+            related: Vec::new(),
+        }
+    }
+
+    proptest! {
+        /// Fixes of one or two disjoint edits (empty or not) on a short text, many sharing
+        /// places: the lookup takes exactly the edits the pairwise definition takes.
+        #[test]
+        fn safe_fix_edits_matches_the_pairwise_definition(
+            fixes in proptest::collection::vec(
+                proptest::collection::vec((0usize..12, 0usize..3, 0u8..2), 1..3),
+                0..24,
+            )
+        ) {
+            let diagnostics: Vec<Diagnostic> = fixes
+                .into_iter()
+                .map(|edits| {
+                    let mut cursor = 0;
+                    let edits = edits
+                        .into_iter()
+                        .map(|(gap, len, text)| {
+                            let start = cursor + gap;
+                            cursor = start + len;
+                            Edit {
+                                span: Span::new(start, start + len),
+                                new_text: ["a", "b"][text as usize].into(),
+                            }
+                        })
+                        .collect();
+                    diagnostic(edits)
+                })
+                .collect();
+            prop_assert_eq!(safe_fix_edits(&diagnostics), naive(&diagnostics));
+        }
+    }
 }

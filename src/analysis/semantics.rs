@@ -267,7 +267,7 @@ impl Semantics {
             entry.required |= required;
         };
         for (index, declared) in self.codes.iter().enumerate() {
-            super::work::count(1);
+            crate::work::count(1);
             let Some(code) = pack.code(&declared.code) else {
                 continue;
             };

@@ -34,6 +34,10 @@ pub(super) fn inline(
     // Where the next `***` starts, searched again once passed (a choice option may hold one).
     let wildcards = &*WILDCARDS;
     let mut next_wildcard = None::<usize>;
+    // The next `}}` and `{{` after a failed field, kept like `next_wildcard`, so a line of many
+    // unclosed `{{` is searched once, not once per `{{` (which was quadratic).
+    let mut next_close = None::<usize>;
+    let mut next_open = None::<usize>;
     while at < bytes.len() {
         // Skip text to the next byte that may start something else, with SIMD searches: `{`, `}`
         // and `\` directly, `*` only where `***` starts.
@@ -56,14 +60,12 @@ pub(super) fn inline(
                 // `malformed_field`: up to the first `}}` if no `{{` comes first; else
                 // `unclosed_field`.
                 None => {
-                    let inside = &bytes[at + 2..];
-                    let close = memchr::memmem::find(inside, b"}}");
-                    let reopen = memchr::memmem::find(inside, b"{{");
-                    match close {
-                        Some(found) if reopen.is_none_or(|again| found < again) => {
-                            (Token::MalformedField, at + 2 + found + 2)
-                        }
-                        _ => (Token::UnclosedField, at + 2),
+                    let close = next_at(&mut next_close, bytes, at + 2, b"}}");
+                    let reopen = next_at(&mut next_open, bytes, at + 2, b"{{");
+                    if close < reopen && close < bytes.len() {
+                        (Token::MalformedField, close + 2)
+                    } else {
+                        (Token::UnclosedField, at + 2)
                     }
                 }
             },
@@ -106,6 +108,22 @@ pub(super) fn inline(
     }
     if text_start < bytes.len() {
         push_text(items, Span::new(base + text_start, base + bytes.len()));
+    }
+}
+
+/// The first `needle` at or after `from` (`bytes.len()` if none), searching again only when the
+/// remembered position lies before `from`: positions only grow along a line, so each search
+/// covers new ground.
+fn next_at(remembered: &mut Option<usize>, bytes: &[u8], from: usize, needle: &[u8]) -> usize {
+    match *remembered {
+        Some(found) if found >= from => found,
+        _ => {
+            let found = memchr::memmem::find(&bytes[from.min(bytes.len())..], needle)
+                .map_or(bytes.len(), |found| from + found);
+            crate::work::count(found.saturating_sub(from) + 1);
+            *remembered = Some(found);
+            found
+        }
     }
 }
 

@@ -133,8 +133,10 @@ fn check_codes(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let codes = &context.semantics.codes;
     // The first declaration of each code, so a duplicate is found in one lookup.
     let mut first_of: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    // The did-you-mean of each unknown code, looked for once per distinct code.
+    let mut suggested: rustc_hash::FxHashMap<&str, Option<&str>> = rustc_hash::FxHashMap::default();
     for (index, declared) in codes.iter().enumerate() {
-        crate::analysis::work::count(1);
+        crate::work::count(1);
         let first_index = *first_of.entry(declared.code.as_str()).or_insert(index);
         if first_index != index {
             let first = &codes[first_index];
@@ -159,7 +161,10 @@ fn check_codes(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "noteplate does not know code `{}`, so no documentation rules check it; add it to the project's rule pack or check for a typo",
                 declared.code
             );
-            if let Some(suggestion) = fuzzy::best(&declared.code, known) {
+            let suggestion = *suggested
+                .entry(declared.code.as_str())
+                .or_insert_with(|| fuzzy::best(&declared.code, known));
+            if let Some(suggestion) = suggestion {
                 message.push_str(&format!(" (did you mean `{suggestion}`?)"));
             }
             out.push(context.diagnostic("unknown-code", declared.code_span, message));

@@ -211,7 +211,8 @@ impl<'a> Excerpt<'a> {
                 range: line_start..excerpt.source.len(),
                 window_start,
                 original: from..to,
-                chars_before: text[start..from].chars().count(),
+                // O(1) however long the line (the index counts from checkpoints).
+                chars_before: index.line_column(text, from).1 - 1,
             });
         }
         Some(excerpt)

@@ -1,5 +1,5 @@
-//! A count of the steps the analysis's potentially long loops take (suppressions, declared
-//! codes), per thread. Findings never depend on it; tests read it to prove that adversarial input
+//! A count of the steps that potentially long loops take (the parser's searches on a line,
+//! suppressions, declared codes), per thread. Findings never depend on it; tests read it to prove that adversarial input
 //! is analysed in bounded work without timing anything.
 
 use std::cell::Cell;
