@@ -79,6 +79,12 @@ impl FragmentCache {
         self.analyses.load(Ordering::Relaxed)
     }
 
+    /// The real paths of the fragments analysed so far (the CLI refuses `-o` onto one).
+    pub fn paths(&self) -> Vec<PathBuf> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.keys().cloned().collect()
+    }
+
     /// Forgets every fragment (configuration changed: the old packs need not stay alive).
     pub fn clear(&self) {
         self.entries

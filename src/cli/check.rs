@@ -63,6 +63,9 @@ pub struct FileReport {
     pub name: String,
     /// The file, when the input is one (not stdin).
     pub path: Option<PathBuf>,
+    /// Where `@include` lines resolve from: the file, or `--stdin-filename` for standard input
+    /// (`None`: standard input without a name, whose includes are not resolved).
+    pub include_base: Option<PathBuf>,
     /// The text as analysed (lossy for invalid UTF-8), for snippets and line numbers.
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
@@ -144,6 +147,20 @@ pub fn run(args: &CheckArgs) -> u8 {
         .zip(configs.par_iter())
         .map(|(input, config)| check_input(input, config.clone(), &fragment_cache))
         .collect();
+    // Nor a fragment a template includes (found only now, by resolving the includes); nothing has
+    // been written yet.
+    if let Some(output) = &output
+        && let Some(fragment) = fragment_cache.paths().into_iter().find(|path| output.is(path))
+    {
+        eprintln!(
+            "error: -o/--output `{}` is the fragment `{}`, which a checked template includes; writing \
+             the report there would replace it, so nothing was written: name another file (e.g. `-o \
+             noteplate-report.txt`)",
+            output.path.display(),
+            fragment.display()
+        );
+        return EXIT_TROUBLE;
+    }
     let mut reports = Vec::with_capacity(results.len());
     // What the walk could not read counts like a file that could not be read: reported, every
     // other file still checked, exit 2 at the end.
@@ -161,9 +178,16 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     }
 
+    // `check --fix -`: the fixed template takes standard output, so a pipeline gets only the
+    // template; the report goes to standard error (or to `-o`).
+    let fixing_stdin = args.fix
+        && args.output.is_none()
+        && inputs
+            .iter()
+            .any(|input| matches!(input, Input::Stdin { .. }));
     if args.fix || args.diff {
         let machine_stdout = args.format != Format::Human && args.output.is_none();
-        troubles += super::fix::run(&mut reports, args.fix, machine_stdout);
+        troubles += super::fix::run(&mut reports, args.fix, machine_stdout && !fixing_stdin);
     }
 
     let pack = configs
@@ -178,7 +202,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             .map_err(|error| {
                 std::io::Error::new(error.kind(), format!("{}: {error}", path.display()))
             }),
-        None => output::write_stdout(args.format, args.color, &reports, &pack),
+        None => output::write_stdout(args.format, args.color, &reports, &pack, fixing_stdin),
     };
     if let Err(error) = written {
         if error.kind() != std::io::ErrorKind::BrokenPipe {
@@ -189,7 +213,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     if args.statistics {
         output::statistics(
             &reports,
-            args.format == Format::Human && args.output.is_none(),
+            args.format == Format::Human && args.output.is_none() && !fixing_stdin,
         );
     }
 
@@ -300,6 +324,7 @@ fn check_input(
         }
     }
     report.path = path;
+    report.include_base = include_base;
     report.original = Some(bytes);
     report.config = config;
     Ok(report)
@@ -338,6 +363,7 @@ fn too_large(
     FileReport {
         name,
         path,
+        include_base: None,
         text: String::new(),
         diagnostics,
         original: None,
@@ -359,6 +385,7 @@ pub fn check_bytes(
             FileReport {
                 name,
                 path: None,
+                include_base: None,
                 text,
                 diagnostics,
                 original: None,
@@ -394,6 +421,7 @@ pub fn check_bytes(
             FileReport {
                 name,
                 path: None,
+                include_base: None,
                 text,
                 diagnostics,
                 original: None,

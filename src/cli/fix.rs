@@ -43,6 +43,10 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
             .iter()
             .any(|d| d.rule == "invalid-utf8" || d.rule == "file-too-large")
         {
+            if report.path.is_none() && write {
+                // stdin that cannot be fixed still comes back, byte for byte, as far as it was read.
+                echo_stdin(report.original.as_deref().unwrap_or_default(), diff_to_stderr);
+            }
             continue;
         }
         let original_text = report.text.clone();
@@ -63,6 +67,14 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
             text = fixed;
             diagnostics = after;
         }
+        if report.path.is_none() && write {
+            // stdin: print the text, fixed or not, instead of writing anywhere (so
+            // `check --fix - < in.note > out.note` always gives the whole template).
+            echo_stdin(text.as_bytes(), diff_to_stderr);
+            report.text = text;
+            report.diagnostics = diagnostics;
+            continue;
+        }
         if text == original_text {
             continue;
         }
@@ -71,14 +83,6 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
             continue;
         }
         let Some(path) = &report.path else {
-            // stdin: print the fixed text instead of writing anywhere.
-            if diff_to_stderr {
-                eprint!("{text}");
-            } else {
-                print!("{text}");
-            }
-            report.text = text;
-            report.diagnostics = diagnostics;
             continue;
         };
         match crate::files::read_regular(path, report.config.max_file_size) {
@@ -122,6 +126,21 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
     failures
 }
 
+/// Writes fixed standard input where the user reads it: stdout, or stderr when stdout carries a
+/// machine-readable report.
+fn echo_stdin(bytes: &[u8], to_stderr: bool) {
+    let written = if to_stderr {
+        std::io::stderr().lock().write_all(bytes)
+    } else {
+        std::io::stdout().lock().write_all(bytes)
+    };
+    if let Err(error) = written
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write the fixed standard input: {error}");
+    }
+}
+
 fn reanalyse(
     report: &FileReport,
     text: &str,
@@ -129,7 +148,7 @@ fn reanalyse(
 ) -> Vec<analysis::Diagnostic> {
     let config = &report.config;
     let parse = crate::syntax::parse(text);
-    let includes = match &report.path {
+    let includes = match &report.include_base {
         Some(path) if !parse.document.includes.is_empty() => {
             fragments::resolve(path, text, &parse, config, fragment_cache)
         }

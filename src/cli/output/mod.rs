@@ -64,22 +64,35 @@ pub fn write_stdout(
     color: Color,
     reports: &[FileReport],
     pack: &RulePack,
+    to_stderr: bool,
 ) -> std::io::Result<()> {
     if format == Format::Human {
         use std::io::IsTerminal;
+        let terminal = if to_stderr {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        };
         let choice = match color {
             Color::Always => termcolor::ColorChoice::Always,
             Color::Never => termcolor::ColorChoice::Never,
-            Color::Auto
-                if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
-            {
+            Color::Auto if terminal && std::env::var_os("NO_COLOR").is_none() => {
                 termcolor::ColorChoice::Auto
             }
             Color::Auto => termcolor::ColorChoice::Never,
         };
-        let stream = termcolor::StandardStream::stdout(choice);
+        let stream = if to_stderr {
+            termcolor::StandardStream::stderr(choice)
+        } else {
+            termcolor::StandardStream::stdout(choice)
+        };
         let mut locked = stream.lock();
         return human::write(reports, &mut locked);
+    }
+    if to_stderr {
+        let mut locked = std::io::stderr().lock();
+        write(format, color, reports, pack, &mut locked)?;
+        return locked.flush();
     }
     let stdout = std::io::stdout();
     let mut locked = stdout.lock();
