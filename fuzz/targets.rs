@@ -114,7 +114,11 @@ pub fn framing(data: &[u8]) {
         runtime.block_on(async {
             let mut reader = FrameReader::new(data);
             let mut frames = 0usize;
-            while let Some(frame) = reader.read_frame().await.expect("reading a slice never fails") {
+            while let Some(frame) = reader
+                .read_frame()
+                .await
+                .expect("reading a slice never fails")
+            {
                 frames += 1;
                 assert!(
                     frames <= data.len() + 1,
@@ -122,14 +126,23 @@ pub fn framing(data: &[u8]) {
                 );
                 if let Frame::Body(body) = frame {
                     assert!(body.len() <= data.len(), "a body longer than the input");
-                    if let Some(repaired) = noteplate::lsp::transport::repair_lone_surrogates(&body) {
+                    if let Some(repaired) = noteplate::lsp::transport::repair_lone_surrogates(&body)
+                    {
                         // Positions after the repair must stay where the client meant them.
-                        assert_eq!(repaired.len(), body.len(), "a surrogate repair changed the length");
+                        assert_eq!(
+                            repaired.len(),
+                            body.len(),
+                            "a surrogate repair changed the length"
+                        );
                         assert!(!serde_json_ok(&body), "a body that parsed needed a repair");
                     }
                     let encoded = encode(&body);
                     let mut again = FrameReader::new(&encoded[..]);
-                    match again.read_frame().await.expect("reading a slice never fails") {
+                    match again
+                        .read_frame()
+                        .await
+                        .expect("reading a slice never fails")
+                    {
                         Some(Frame::Body(read)) => {
                             assert_eq!(read, body, "an encoded body reads back different")
                         }

@@ -127,7 +127,9 @@ mod tests {
         for _ in 0..20 {
             let mut text = String::new();
             for _ in 0..900 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
             }
             let index = LineIndex::new(&text);
@@ -135,7 +137,11 @@ mod tests {
                 let line = index.line_of(offset);
                 let start = index.line_start(line);
                 let expected = (line + 1, text[start..offset].chars().count() + 1);
-                assert_eq!(index.line_column(&text, offset), expected, "offset {offset}");
+                assert_eq!(
+                    index.line_column(&text, offset),
+                    expected,
+                    "offset {offset}"
+                );
             }
         }
     }

@@ -1,8 +1,8 @@
 //! The red-team shapes of issue 14 at 100 KB (`benches/shapes/`) are analysed in bounded work.
 //! Work is counted (fragment analyses, steps of the suppression and code loops), never timed.
 
-use noteplate::work;
 use noteplate::fragments::{FragmentCache, MAX_INCLUDE_DEPTH};
+use noteplate::work;
 
 #[path = "../benches/shapes/mod.rs"]
 mod shapes;
@@ -151,15 +151,24 @@ fn a_line_of_braces_is_parsed_once_and_reported_briefly() {
     work::reset();
     let diagnostics = shapes::analyse(shape, &shapes::config(shape), &FragmentCache::new());
     let size = shape.text.len() as u64;
-    assert!(work::steps() >= size / 2, "the parser's searches are not counted");
-    assert!(work::steps() <= 2 * size, "{} steps for {size} bytes", work::steps());
+    assert!(
+        work::steps() >= size / 2,
+        "the parser's searches are not counted"
+    );
+    assert!(
+        work::steps() <= 2 * size,
+        "{} steps for {size} bytes",
+        work::steps()
+    );
     let syntax: Vec<_> = diagnostics
         .iter()
         .filter(|d| d.rule == "syntax-error")
         .collect();
     assert_eq!(syntax.len(), 8, "{syntax:#?}");
     assert!(
-        syntax[7].message.starts_with("51193 more syntax errors on this line"),
+        syntax[7]
+            .message
+            .starts_with("51193 more syntax errors on this line"),
         "{}",
         syntax[7].message
     );

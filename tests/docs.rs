@@ -177,7 +177,14 @@ fn architecture_invariants_hold() {
         ),
         (
             "ide",
-            &["ide", "analysis", "syntax", "rulepack", "line_index", "work"],
+            &[
+                "ide",
+                "analysis",
+                "syntax",
+                "rulepack",
+                "line_index",
+                "work",
+            ],
         ),
     ];
     for (dir, allowed) in layers {
@@ -346,7 +353,10 @@ fn release_versions_agree_and_no_placeholder_address_ships() {
     for path in shipped {
         let text = repo_file(path);
         for placeholder in ["example.invalid", "OWNER/noteplate"] {
-            assert!(!text.contains(placeholder), "{path} still has the placeholder {placeholder}");
+            assert!(
+                !text.contains(placeholder),
+                "{path} still has the placeholder {placeholder}"
+            );
         }
     }
     assert!(

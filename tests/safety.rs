@@ -292,8 +292,15 @@ fn output_naming_an_included_fragment_is_refused() {
     let dir = temp();
     let fragment = "## Response\nPatient tolerated treatment well.\n";
     write(dir.path(), "shared/response.note", fragment);
-    write(dir.path(), "t.note", "## Plan\nContinue.\n@include shared/response.note\n");
-    let output = run(dir.path(), &["check", "-o", "shared/response.note", "t.note"]);
+    write(
+        dir.path(),
+        "t.note",
+        "## Plan\nContinue.\n@include shared/response.note\n",
+    );
+    let output = run(
+        dir.path(),
+        &["check", "-o", "shared/response.note", "t.note"],
+    );
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     assert!(
         stderr(&output).contains("is the fragment"),
@@ -315,14 +322,25 @@ fn fix_on_stdin_always_prints_the_template() {
     assert_ne!(code(&output), 2, "{}", stderr(&output));
     assert_eq!(stdout(&output), clean);
     // Only the template: the report goes to standard error.
-    assert!(stderr(&output).contains("noteplate: 0 errors"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("noteplate: 0 errors"),
+        "{}",
+        stderr(&output)
+    );
     let fixable = "## Plan\nPatient did {well||poorly}.\n";
     let output = run_stdin(dir.path(), &["check", "--fix", "-"], fixable.as_bytes());
     let fixed = stdout(&output);
-    assert!(fixed.starts_with("## Plan\nPatient did {well|poorly}.\n"), "{fixed}");
+    assert!(
+        fixed.starts_with("## Plan\nPatient did {well|poorly}.\n"),
+        "{fixed}"
+    );
     assert!(!fixed.contains("noteplate:"), "{fixed}");
     for format in ["json", "sarif"] {
-        let output = run_stdin(dir.path(), &["check", "--fix", "--format", format, "-"], fixable.as_bytes());
+        let output = run_stdin(
+            dir.path(),
+            &["check", "--fix", "--format", format, "-"],
+            fixable.as_bytes(),
+        );
         assert_eq!(stdout(&output), fixed, "--format {format}");
     }
     // Bytes that are not UTF-8 cannot be fixed; they come back as they were.
@@ -349,13 +367,27 @@ fn fix_on_stdin_resolves_includes_from_the_stdin_filename() {
     let output = run_stdin(dir.path(), &args, template.as_bytes());
     let fixed = stdout(&output);
     assert!(fixed.contains("patient {well|poorly}."), "{fixed}");
-    assert!(!fixed.contains("## Response"), "a Response was added although the fragment has one:\n{fixed}");
+    assert!(
+        !fixed.contains("## Response"),
+        "a Response was added although the fragment has one:\n{fixed}"
+    );
     let output = run_stdin(
         dir.path(),
-        &["check", "--format", "json", "--stdin-filename", "t.note", "-"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "t.note",
+            "-",
+        ],
         template.as_bytes(),
     );
-    assert!(!stdout(&output).contains("missing-response"), "{}", stdout(&output));
+    assert!(
+        !stdout(&output).contains("missing-response"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 // ------------------------------------------------------------------ only regular files are read

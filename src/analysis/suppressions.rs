@@ -10,10 +10,10 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Diagnostic, Edit, Fix, fuzzy};
-use crate::work::count as count_work;
 use crate::line_index::LineIndex;
 use crate::rulepack::RulePack;
 use crate::syntax::{Parse, Span};
+use crate::work::count as count_work;
 
 pub const UNUSED: &str = "unused-suppression";
 

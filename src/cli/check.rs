@@ -150,7 +150,10 @@ pub fn run(args: &CheckArgs) -> u8 {
     // Nor a fragment a template includes (found only now, by resolving the includes); nothing has
     // been written yet.
     if let Some(output) = &output
-        && let Some(fragment) = fragment_cache.paths().into_iter().find(|path| output.is(path))
+        && let Some(fragment) = fragment_cache
+            .paths()
+            .into_iter()
+            .find(|path| output.is(path))
     {
         eprintln!(
             "error: -o/--output `{}` is the fragment `{}`, which a checked template includes; writing \

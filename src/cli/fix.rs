@@ -45,7 +45,10 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
         {
             if report.path.is_none() && write {
                 // stdin that cannot be fixed still comes back, byte for byte, as far as it was read.
-                echo_stdin(report.original.as_deref().unwrap_or_default(), diff_to_stderr);
+                echo_stdin(
+                    report.original.as_deref().unwrap_or_default(),
+                    diff_to_stderr,
+                );
             }
             continue;
         }

@@ -27,7 +27,11 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             end += 1;
         }
         let line = &errors[index..end];
-        let shown = if line.len() > PER_LINE { PER_LINE - 1 } else { line.len() };
+        let shown = if line.len() > PER_LINE {
+            PER_LINE - 1
+        } else {
+            line.len()
+        };
         for error in &line[..shown] {
             out.push(context.diagnostic("syntax-error", error.span, error.message.clone()));
         }
