@@ -303,34 +303,49 @@ fn check_input(
             });
         }
     };
-    let mut report = check_bytes(name, bytes.clone(), &config.pack, &config.settings);
     // Includes resolve relative to the file, or to `--stdin-filename` for standard input.
     let include_base = match input {
         Input::File(path) => Some(path.clone()),
         Input::Stdin { name } if name != "<stdin>" => Some(PathBuf::from(name)),
         Input::Stdin { .. } => None,
     };
-    if let Some(path) = &include_base
-        && !report.diagnostics.iter().any(|d| d.rule == "invalid-utf8")
-    {
-        // Re-analyse with fragments when the file includes any.
-        let parse = crate::syntax::parse(&report.text);
-        if !parse.document.includes.is_empty() {
-            let resolved = fragments::resolve(path, &report.text, &parse, &config, fragment_cache);
-            report.diagnostics = analysis::analyze_with(
-                &report.text,
-                &parse,
-                &config.pack,
-                &config.settings,
-                &resolved,
-            );
-        }
-    }
+    let mut report = match std::str::from_utf8(&bytes) {
+        Ok(text) => FileReport {
+            name,
+            path: None,
+            include_base: None,
+            diagnostics: analyse_file(text, include_base.as_deref(), &config, fragment_cache),
+            text: text.to_string(),
+            original: None,
+            config: config.clone(),
+        },
+        // Invalid UTF-8 is a finding, with nothing else analysed.
+        Err(_) => check_bytes(name, bytes.clone(), &config.pack, &config.settings),
+    };
     report.path = path;
     report.include_base = include_base;
     report.original = Some(bytes);
     report.config = config;
     Ok(report)
+}
+
+/// Parses `text` once, resolves its `@include` lines from `include_base` (the file, or
+/// `--stdin-filename`; `None`: not resolved) and analyses it: what `check` and every round of
+/// `--fix` run.
+pub(super) fn analyse_file(
+    text: &str,
+    include_base: Option<&std::path::Path>,
+    config: &ProjectConfig,
+    fragment_cache: &fragments::FragmentCache,
+) -> Vec<Diagnostic> {
+    let parse = crate::syntax::parse(text);
+    let includes = match include_base {
+        Some(path) if !parse.document.includes.is_empty() => {
+            fragments::resolve(path, text, &parse, config, fragment_cache)
+        }
+        _ => analysis::Includes::default(),
+    };
+    analysis::analyze_with(text, &parse, &config.pack, &config.settings, &includes)
 }
 
 fn too_large(

@@ -61,7 +61,12 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
                 break;
             }
             let fixed = apply_edits(&text, &edits);
-            let after = reanalyse(report, &fixed, &fragment_cache);
+            let after = super::check::analyse_file(
+                &fixed,
+                report.include_base.as_deref(),
+                &report.config,
+                &fragment_cache,
+            );
             // Keep a round only if it made progress; a fix that cannot take (e.g. text added
             // inside an unclosed comment) must not grow the file round after round.
             if fixed == text || after.len() >= diagnostics.len() {
@@ -142,22 +147,6 @@ fn echo_stdin(bytes: &[u8], to_stderr: bool) {
     {
         eprintln!("error: cannot write the fixed standard input: {error}");
     }
-}
-
-fn reanalyse(
-    report: &FileReport,
-    text: &str,
-    fragment_cache: &fragments::FragmentCache,
-) -> Vec<analysis::Diagnostic> {
-    let config = &report.config;
-    let parse = crate::syntax::parse(text);
-    let includes = match &report.include_base {
-        Some(path) if !parse.document.includes.is_empty() => {
-            fragments::resolve(path, text, &parse, config, fragment_cache)
-        }
-        _ => analysis::Includes::default(),
-    };
-    analysis::analyze_with(text, &parse, &config.pack, &config.settings, &includes)
 }
 
 /// How many names the file at `path` has, when more than one.
