@@ -13,7 +13,13 @@ pub fn suggestions<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>
             if length_gap > limit {
                 return None;
             }
-            let candidate_lower = candidate.to_lowercase();
+            // Most candidates (codes, keys) have no capitals: no allocation for those.
+            let candidate_lower: std::borrow::Cow<'_, str> =
+                if candidate.chars().any(char::is_uppercase) {
+                    candidate.to_lowercase().into()
+                } else {
+                    candidate.into()
+                };
             // Short words (codes, most keys) allow one edit: checked without the full distance
             // table, which was most of the cost of a `codes:` line of thousands of unknown codes.
             let distance = if limit <= 1 {

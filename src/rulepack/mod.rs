@@ -347,6 +347,8 @@ pub struct RulePack {
     pub note_types: Vec<NoteType>,
     pub elements: Elements,
     index: lookup::Index,
+    /// Code (upper case) -> index in `codes`, rebuilt with `index`.
+    code_index: rustc_hash::FxHashMap<String, usize>,
 }
 
 const SECTIONS_TOML: &str = include_str!("../../rulepack/sections.toml");
@@ -435,6 +437,7 @@ impl RulePack {
             note_types: notes.note_type,
             elements: normalised_elements(notes.elements),
             index: lookup::Index::default(),
+            code_index: Default::default(),
         };
         pack.reindex();
         Ok(pack)
@@ -484,16 +487,29 @@ impl RulePack {
 
     fn reindex(&mut self) {
         self.index = lookup::Index::build(&self.sections, &self.techniques, &self.recognition);
+        self.code_index = self
+            .codes
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(index, code)| (code.code.to_ascii_uppercase(), index))
+            .collect();
     }
 
     pub fn section(&self, kind: &str) -> Option<&SectionKind> {
         self.sections.iter().find(|s| s.kind == kind)
     }
 
+    /// The pack's entry for `code` (any case): a hash lookup, as templates may list thousands.
     pub fn code(&self, code: &str) -> Option<&Code> {
-        self.codes
-            .iter()
-            .find(|c| c.code.eq_ignore_ascii_case(code))
+        let index = if code.bytes().any(|byte| byte.is_ascii_lowercase()) {
+            self.code_index.get(&code.to_ascii_uppercase())
+        } else {
+            self.code_index.get(code)
+        };
+        index
+            .and_then(|&index| self.codes.get(index))
+            .filter(|found| found.code.eq_ignore_ascii_case(code))
     }
 
     pub fn payer(&self, name: &str) -> Option<&PayerProfile> {
