@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it. Installs what the editor tests need on first use
-# (Neovim in a Python venv, npm packages, code-server and headless Chromium).
+# (Neovim in a Python venv, npm packages, code-server and headless Chromium), and builds and checks
+# the release artefacts (scripts/dist.sh) while the editor tests run.
 #
 #   scripts/test.sh           everything
 #   scripts/test.sh --quick   Rust checks and tests plus the fast editor tests (no code-server,
