@@ -381,6 +381,7 @@ fn elements(text: &str, document: &Document, pack: &RulePack) -> Vec<Element> {
     // Forms repeat their labels ("Comments:", "L/R", one per row of a grid): classify each once.
     let mut labels: rustc_hash::FxHashMap<&str, Vec<&str>> = rustc_hash::FxHashMap::default();
     let mut names: rustc_hash::FxHashMap<&str, Vec<&str>> = rustc_hash::FxHashMap::default();
+    let mut wordings: rustc_hash::FxHashMap<&str, Vec<&str>> = rustc_hash::FxHashMap::default();
     for (section, line) in lines {
         if let Some(label) = line_label(text, line) {
             let kinds = labels.entry(label.text(text)).or_insert_with_key(|label| {
@@ -397,21 +398,23 @@ fn elements(text: &str, document: &Document, pack: &RulePack) -> Vec<Element> {
                 });
             }
         }
-        let wording = line_wording(text, line);
-        // Naming a manual technique ("myofascial release") shows the technique, wherever it is.
-        if pack
-            .techniques_in(&wording)
-            .any(|technique| technique.billing != crate::rulepack::Billing::Elsewhere)
-        {
+        // What a line's wording shows depends only on the line's text: worked out once per
+        // distinct line (templates repeat rows, options and whole blocks).
+        let shown = wordings.entry(line.span.text(text)).or_insert_with(|| {
+            let wording = line_wording(text, line);
+            // Naming a manual technique ("myofascial release") shows the technique, wherever it is.
+            let technique = pack
+                .techniques_in(&wording)
+                .any(|technique| technique.billing != crate::rulepack::Billing::Elsewhere);
+            technique
+                .then_some("technique")
+                .into_iter()
+                .chain(pack.kinds_in(&wording).map(|kind| kind.kind.as_str()))
+                .collect()
+        });
+        for kind in shown.iter() {
             elements.push(Element {
-                kind: "technique".to_string(),
-                span: line.span,
-                section,
-            });
-        }
-        for section_kind in pack.kinds_in(&wording) {
-            elements.push(Element {
-                kind: section_kind.kind.clone(),
+                kind: kind.to_string(),
                 span: line.span,
                 section,
             });

@@ -78,17 +78,28 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
     let text = context.text;
     let elements = &context.pack.elements;
     let mut lines = context.lines_of_kind("signature");
+    let mut taken: rustc_hash::FxHashSet<usize> =
+        lines.iter().map(|line| line.span.start).collect();
+    // Labels and field names repeat (form rows): each distinct one is read once.
+    let mut says: rustc_hash::FxHashMap<(bool, &str), bool> = rustc_hash::FxHashMap::default();
+    let mut says_signature = |is_field: bool, words: &'a str| {
+        *says.entry((is_field, words)).or_insert_with(|| {
+            let words = if is_field {
+                field_words(words)
+            } else {
+                normalize_phrase(words)
+            };
+            contains_any(&words, &elements.signature)
+        })
+    };
     for line in context.parse.document.lines() {
-        let label_says = line_label(text, line).is_some_and(|label| {
-            contains_any(&normalize_phrase(label.text(text)), &elements.signature)
-        });
-        let field_says = line.items.iter().any(|item| {
-            matches!(item, Inline::Field(field) if contains_any(
-                &field_words(field.name.text(text)),
-                &elements.signature,
-            ))
-        });
-        if (label_says || field_says) && !lines.iter().any(|l| std::ptr::eq(*l, line)) {
+        let label_says =
+            line_label(text, line).is_some_and(|label| says_signature(false, label.text(text)));
+        let line_says = label_says
+            || line.items.iter().any(|item| {
+                matches!(item, Inline::Field(field) if says_signature(true, field.name.text(text)))
+            });
+        if line_says && taken.insert(line.span.start) {
             lines.push(line);
         }
     }
