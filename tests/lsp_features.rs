@@ -123,7 +123,8 @@ fn completes_technique_names() {
         assert_offers_techniques(&items);
         assert_replaces(&items, &doc, cursor, cursor);
 
-        // Inside a choice with part of a name typed: `{joint mobilization|myo`.
+        // Inside a choice with part of a name typed: `{joint mobilization|thr|ust`. The edit
+        // replaces the whole word under the cursor.
         let start = doc.find("{joint mobilization|thrust") + "{joint mobilization|".len();
         let items = complete(&mut server, &doc, start + 3);
         let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
@@ -132,7 +133,7 @@ fn completes_technique_names() {
             "`thr` is not `myo`"
         );
         assert!(labels.contains(&"thrust manipulation"), "{labels:?}");
-        assert_replaces(&items, &doc, start, start + 3);
+        assert_replaces(&items, &doc, start, start + "thrust".len());
 
         // Abbreviations typed on their own line offer the full name.
         for (abbreviation, name) in [
@@ -163,6 +164,36 @@ fn completes_technique_names() {
             !labels.iter().any(|l| l == "myofascial release"),
             "{labels:?}"
         );
+        server.assert_no_panic();
+    }
+}
+
+#[test]
+fn accepting_inside_a_word_replaces_the_whole_word() {
+    for encodings in [&[][..], &["utf-8"][..]] {
+        let mut server = Server::start(encodings, json!({"debounceMs": 0}));
+        let text = "## Technique\n- {😀 traction|myofascial} to {{region:region}}\n- myofascial\n";
+        let doc = Doc::new("file:///features/word.note", text, server.encoding);
+        server.open(&doc);
+        for (line, expected) in [
+            (
+                "myofascial}",
+                "## Technique\n- {😀 traction|myofascial release} to {{region:region}}\n- myofascial\n",
+            ),
+            (
+                "myofascial\n",
+                "## Technique\n- {😀 traction|myofascial} to {{region:region}}\n- myofascial release\n",
+            ),
+        ] {
+            let cursor = doc.find(line) + "myofas".len();
+            let items = complete(&mut server, &doc, cursor);
+            let item = items
+                .iter()
+                .find(|item| item["label"] == "myofascial release")
+                .unwrap_or_else(|| panic!("not offered: {items:#?}"));
+            let edited = apply_edits(text, &[item["textEdit"].clone()], doc.encoding);
+            assert_eq!(edited, expected);
+        }
         server.assert_no_panic();
     }
 }

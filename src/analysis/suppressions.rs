@@ -40,6 +40,11 @@ const DIRECTIVES: &[(&str, Scope)] = &[
     ("noteplate-enable", Scope::Enable),
 ];
 
+/// Whether `word` is one of the directives a suppression comment starts with.
+pub fn is_directive(word: &str) -> bool {
+    DIRECTIVES.iter().any(|(name, _)| *name == word)
+}
+
 fn parse_directives(
     text: &str,
     parse: &Parse,

@@ -1,13 +1,15 @@
 //! Context-aware completion: technique names in technique sections (and in choices or
-//! `{{x:technique}}` lines), section titles after `#`, front-matter keys and values, billing codes
-//! after `codes:`, and field types after `{{name:`.
+//! `{{x:technique}}` lines), section titles after `#`, section kinds after `{#`, front-matter keys
+//! and values, billing codes after `codes:` and modifiers after a code's `-`, field types after
+//! `{{name:`, and rule ids in suppression comments. Nothing in field names, other comments, or after
+//! a label's `:`. Every edit replaces the whole word under the cursor, not only what precedes it.
 
 use crate::analysis::Settings;
 use crate::analysis::semantics::Semantics;
 use crate::rulepack::{Billing, RulePack, normalize_phrase};
 use crate::syntax::{FIELD_TYPES, FRONT_MATTER_KEYS, Span};
 
-use super::context::{LineContext, heading_of, line_context};
+use super::context::{LineContext, heading_of, kind_attribute, line_context, open_field, word_end};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -16,7 +18,10 @@ pub enum CompletionKind {
     FrontMatterKey,
     Value,
     Code,
+    Modifier,
     FieldType,
+    SectionKind,
+    Rule,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +34,8 @@ pub struct CompletionItem {
     pub documentation: String,
     /// Text that replaces `replace`.
     pub insert_text: String,
-    /// The range the item replaces: what the author has typed of it so far.
+    /// The range the item replaces: the whole word under the cursor (what the author has typed of
+    /// it and the rest of that word).
     pub replace: Span,
     /// What the client filters on (an abbreviation such as `MFR` when that is what was typed).
     pub filter_text: String,
@@ -44,11 +50,17 @@ pub fn complete(
     settings: &Settings,
 ) -> Vec<CompletionItem> {
     let context = line_context(text, offset);
-    if context.in_front_matter {
-        return front_matter(&context, pack);
+    if let Some(comment) = &context.comment {
+        return suppression_rules(text, &context, comment.body.start, pack);
     }
-    if let Some(items) = field_type(&context) {
-        return items;
+    if context.in_front_matter {
+        return front_matter(text, &context, pack);
+    }
+    if let Some(open) = open_field(context.before) {
+        return field_type(text, &context, open);
+    }
+    if let Some(start) = kind_attribute(context.before) {
+        return section_kinds(text, &context, start, pack);
     }
     if context.before.starts_with('#') && heading_of(context.before).is_some() {
         return section_titles(text, &context, pack, settings);
@@ -64,10 +76,110 @@ pub fn complete(
         .heading
         .is_some_and(|(_, _)| heading_kind_attribute(text, &context) == Some("technique"));
     let technique_field_line = whole_line.contains(":technique}}");
-    if in_technique_section || (technique_field_line && choice_start(context.before).is_some()) {
-        return techniques(&context, pack);
+    let in_choice = choice_start(context.before).is_some();
+    // After a label (`Region: `) comes its value, not a technique; a choice lists techniques.
+    if (in_technique_section && (in_choice || !after_label(context.before)))
+        || (technique_field_line && in_choice)
+    {
+        return techniques(text, &context, pack);
     }
     Vec::new()
+}
+
+/// Characters of a technique, kind, key or rule id: what "the word under the cursor" spans.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_')
+}
+
+/// Whether `before` has a `:` outside fields (`Region: `, `- {{x}}: `).
+fn after_label(before: &str) -> bool {
+    let mut rest = before;
+    while let Some(colon) = rest.find(':') {
+        match (rest[..colon].rfind("{{"), rest[..colon].rfind("}}")) {
+            (Some(open), close) if close.is_none_or(|close| close < open) => {
+                let Some(end) = rest[colon..].find("}}") else {
+                    return false;
+                };
+                rest = &rest[colon + end + 2..];
+            }
+            _ => return true,
+        }
+    }
+    false
+}
+
+/// Rule ids after a suppression directive (`<!-- noteplate-disable-next-line unk`); nothing
+/// elsewhere in a comment.
+fn suppression_rules(
+    text: &str,
+    context: &LineContext<'_>,
+    body_start: usize,
+    pack: &RulePack,
+) -> Vec<CompletionItem> {
+    let body = &text[body_start..context.offset];
+    let trimmed = body.trim_start();
+    let Some(word_length) = trimmed.find(char::is_whitespace) else {
+        return Vec::new();
+    };
+    if !crate::analysis::suppressions::is_directive(&trimmed[..word_length]) {
+        return Vec::new();
+    }
+    let rules_start = context.offset - trimmed.len() + word_length;
+    let rules = &text[rules_start..context.offset];
+    if rules.contains("--") {
+        return Vec::new(); // the reason, in prose
+    }
+    let item_start = rules.rfind(',').map_or(0, |index| index + 1);
+    let item = &rules[item_start..];
+    let start = rules_start + item_start + (item.len() - item.trim_start().len());
+    let replace = Span::new(start, word_end(text, context.offset, is_word));
+    pack.rules
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| CompletionItem {
+            label: rule.id.clone(),
+            kind: CompletionKind::Rule,
+            detail: rule.summary.clone(),
+            documentation: rule.explanation.clone(),
+            insert_text: rule.id.clone(),
+            replace,
+            filter_text: rule.id.clone(),
+            sort_text: format!("{index:03}"),
+        })
+        .collect()
+}
+
+/// Section kinds inside a heading's `{#`, closing the brace when it is missing.
+fn section_kinds(
+    text: &str,
+    context: &LineContext<'_>,
+    start: usize,
+    pack: &RulePack,
+) -> Vec<CompletionItem> {
+    let end = word_end(text, context.offset, is_word);
+    let close = if text[end..].starts_with('}') {
+        ""
+    } else {
+        "}"
+    };
+    let replace = Span::new(context.line_start + start, end);
+    pack.sections
+        .iter()
+        .enumerate()
+        .map(|(index, section)| CompletionItem {
+            label: section.kind.clone(),
+            kind: CompletionKind::SectionKind,
+            detail: section.description.clone(),
+            documentation: format!(
+                "Makes this heading a `{}` section (what noteplate inserts as \"{}\"), whatever its title.",
+                section.kind, section.title
+            ),
+            insert_text: format!("{}{close}", section.kind),
+            replace,
+            filter_text: section.kind.clone(),
+            sort_text: format!("{index:03}"),
+        })
+        .collect()
 }
 
 /// `{#kind}` on the nearest heading above, if any.
@@ -95,7 +207,7 @@ fn choice_start(before: &str) -> Option<usize> {
     )
 }
 
-fn techniques(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionItem> {
+fn techniques(text: &str, context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionItem> {
     // What the author has typed of the technique: from the start of the choice option, or from
     // the start of the phrase (after a list marker or punctuation).
     let start = choice_start(context.before).unwrap_or_else(|| {
@@ -107,7 +219,10 @@ fn techniques(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionItem>
     let typed_raw = &context.before[start..];
     let leading = typed_raw.len() - typed_raw.trim_start().len();
     let typed = normalize_phrase(typed_raw);
-    let replace = Span::new(context.line_start + start + leading, context.offset);
+    let replace = Span::new(
+        context.line_start + start + leading,
+        word_end(text, context.offset, is_word),
+    );
     let mut items = Vec::new();
     for (index, technique) in pack.techniques.iter().enumerate() {
         let names = std::iter::once(&technique.name)
@@ -163,7 +278,10 @@ fn section_titles(
     let hashes = context.before.bytes().take_while(|&b| b == b'#').count();
     let after_marker = &context.before[hashes..];
     let leading = after_marker.len() - after_marker.trim_start().len();
-    let replace = Span::new(context.line_start + hashes + leading, context.offset);
+    let replace = Span::new(
+        context.line_start + hashes + leading,
+        word_end(text, context.offset, char::is_alphanumeric),
+    );
     let prefix = if leading == 0 { " " } else { "" };
     // Kinds the declared codes need and the template lacks come first.
     let parse = crate::syntax::parse(text);
@@ -206,10 +324,15 @@ fn section_titles(
         .collect()
 }
 
-fn front_matter(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionItem> {
+fn front_matter(text: &str, context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionItem> {
     let Some(colon) = context.before.find(':') else {
         let leading = context.before.len() - context.before.trim_start().len();
-        let replace = Span::new(context.line_start + leading, context.offset);
+        let end = word_end(text, context.offset, is_word);
+        let replace = Span::new(context.line_start + leading, end);
+        let has_colon = text[end..]
+            .split(['\n', '\r'])
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with(':'));
         return FRONT_MATTER_KEYS
             .iter()
             .enumerate()
@@ -218,7 +341,11 @@ fn front_matter(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionIte
                 kind: CompletionKind::FrontMatterKey,
                 detail: meaning.to_string(),
                 documentation: meaning.to_string(),
-                insert_text: format!("{key}: "),
+                insert_text: if has_colon {
+                    key.to_string()
+                } else {
+                    format!("{key}: ")
+                },
                 replace,
                 filter_text: key.to_string(),
                 sort_text: format!("{index:03}"),
@@ -230,10 +357,19 @@ fn front_matter(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionIte
     let item_start = value.rfind(',').map_or(0, |index| index + 1);
     let item = &value[item_start..];
     let leading = item.len() - item.trim_start().len();
-    let replace = Span::new(
-        context.line_start + colon + 1 + item_start + leading,
-        context.offset,
-    );
+    let item_start = context.line_start + colon + 1 + item_start + leading;
+    if key == "codes"
+        && let Some(dash) = item.rfind('-')
+    {
+        return modifiers(text, context, item_start + dash - leading + 1, pack);
+    }
+    // A code ends at its first modifier's `-`.
+    let end = if key == "codes" {
+        word_end(text, context.offset, char::is_alphanumeric)
+    } else {
+        word_end(text, context.offset, is_word)
+    };
+    let replace = Span::new(item_start, end);
     let values: Vec<(String, String, String)> = match key.as_str() {
         "codes" => pack
             .codes
@@ -304,32 +440,54 @@ fn front_matter(context: &LineContext<'_>, pack: &RulePack) -> Vec<CompletionIte
         .collect()
 }
 
-fn field_type(context: &LineContext<'_>) -> Option<Vec<CompletionItem>> {
-    let open = context.before.rfind("{{")?;
+/// Modifiers after a code's `-` (`97140-GP-`), from the pack; `start` is just after the `-`.
+fn modifiers(
+    text: &str,
+    context: &LineContext<'_>,
+    start: usize,
+    pack: &RulePack,
+) -> Vec<CompletionItem> {
+    let replace = Span::new(start, word_end(text, context.offset, char::is_alphanumeric));
+    pack.modifiers
+        .iter()
+        .enumerate()
+        .map(|(index, modifier)| CompletionItem {
+            label: modifier.modifier.clone(),
+            kind: CompletionKind::Modifier,
+            detail: modifier.summary.clone(),
+            documentation: modifier.summary.clone(),
+            insert_text: modifier.modifier.clone(),
+            replace,
+            filter_text: modifier.modifier.clone(),
+            sort_text: format!("{index:03}"),
+        })
+        .collect()
+}
+
+/// Field types after `{{name:`; nothing in the name itself (`open` is where `{{` is in the line).
+fn field_type(text: &str, context: &LineContext<'_>, open: usize) -> Vec<CompletionItem> {
     let inside = &context.before[open + 2..];
-    if inside.contains("}}") {
-        return None;
-    }
-    let colon = inside.find(':')?;
+    let Some(colon) = inside.find(':') else {
+        return Vec::new();
+    };
     let typed = &inside[colon + 1..];
     let leading = typed.len() - typed.trim_start().len();
     let start = context.line_start + open + 2 + colon + 1 + leading;
-    Some(
-        FIELD_TYPES
-            .iter()
-            .enumerate()
-            .map(|(index, (name, meaning))| CompletionItem {
-                label: name.to_string(),
-                kind: CompletionKind::FieldType,
-                detail: meaning.to_string(),
-                documentation: meaning.to_string(),
-                insert_text: name.to_string(),
-                replace: Span::new(start, context.offset),
-                filter_text: name.to_string(),
-                sort_text: format!("{index:03}"),
-            })
-            .collect(),
-    )
+    let end = word_end(text, context.offset, |c| c.is_alphanumeric() || c == '_');
+    FIELD_TYPES
+        .iter()
+        .enumerate()
+        .map(|(index, (name, meaning))| CompletionItem {
+            label: name.to_string(),
+            kind: CompletionKind::FieldType,
+            detail: meaning.to_string(),
+            documentation: meaning.to_string(),
+            insert_text: name.to_string(),
+            replace: Span::new(start, end),
+            filter_text: name.to_string(),
+            sort_text: format!("{index:03}"),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -343,6 +501,162 @@ mod tests {
             .into_iter()
             .map(|item| item.label)
             .collect()
+    }
+
+    /// Every item offered at `$0`: (label, the text its edit replaces, its new text).
+    fn edits(text: &str) -> Vec<(String, String, String)> {
+        let offset = text.find("$0").expect("cursor");
+        let text = text.replacen("$0", "", 1);
+        complete(&text, offset, &RulePack::embedded(), &Settings::default())
+            .into_iter()
+            .map(|item| {
+                (
+                    item.label,
+                    item.replace.text(&text).to_string(),
+                    item.insert_text,
+                )
+            })
+            .collect()
+    }
+
+    /// The edit of the item labelled `label`, applied to the text (cursor marker removed).
+    fn accept(text: &str, label: &str) -> String {
+        let offset = text.find("$0").expect("cursor");
+        let mut text = text.replacen("$0", "", 1);
+        let item = complete(&text, offset, &RulePack::embedded(), &Settings::default())
+            .into_iter()
+            .find(|item| item.label == label)
+            .unwrap_or_else(|| panic!("{label} not offered"));
+        text.replace_range(item.replace.start..item.replace.end, &item.insert_text);
+        text
+    }
+
+    #[test]
+    fn kinds_after_a_heading_attribute() {
+        let found = labels("## Why {#$0");
+        for kind in ["necessity", "technique", "response"] {
+            assert!(found.iter().any(|l| l == kind), "{kind} missing: {found:?}");
+        }
+        assert!(
+            !found.iter().any(|l| l == "Time"),
+            "a title offered: {found:?}"
+        );
+        // The title stays; the kind goes after `{#` and the brace is closed.
+        assert_eq!(accept("## Why {#$0", "necessity"), "## Why {#necessity}");
+        assert_eq!(
+            accept("## Why {#nec$0\n", "necessity"),
+            "## Why {#necessity}\n"
+        );
+        // With the brace already there, the whole kind is replaced and no brace added.
+        assert_eq!(accept("## Why {#re$0sp}", "response"), "## Why {#response}");
+        assert!(
+            edits("## Why {#nec$0")
+                .iter()
+                .all(|(_, replaced, _)| replaced == "nec")
+        );
+    }
+
+    #[test]
+    fn nothing_in_field_names() {
+        assert!(labels("## Technique\n- {{jo$0").is_empty());
+        assert!(labels("## Technique\n- {{$0").is_empty());
+        assert!(labels("## Technique\n- {{joint$0}} to").is_empty());
+        assert_eq!(
+            edits("## Technique\n- {{region:re$0gi}}")
+                .into_iter()
+                .find(|(label, _, _)| label == "region"),
+            Some(("region".into(), "regi".into(), "region".into()))
+        );
+    }
+
+    #[test]
+    fn nothing_in_comments_but_rule_ids_in_suppressions() {
+        assert!(labels("## Technique\n- <!-- jo$0 -->").is_empty());
+        assert!(labels("## Technique\n<!--\n  follow-up $0\n-->\n").is_empty());
+        assert!(labels("## Technique\n<!-- unclosed $0").is_empty());
+        let found = labels("## Technique\n<!-- noteplate-disable-next-line unk$0 -->\n- MFR");
+        assert!(
+            found.contains(&"unknown-technique".to_string()),
+            "{found:?}"
+        );
+        assert!(
+            !found.contains(&"myofascial release".to_string()),
+            "{found:?}"
+        );
+        assert_eq!(
+            accept(
+                "<!-- noteplate-disable missing-response, vague$0 -->",
+                "vague-technique"
+            ),
+            "<!-- noteplate-disable missing-response, vague-technique -->"
+        );
+        // The reason after `--` is prose.
+        assert!(labels("<!-- noteplate-disable-file missing-time -- why $0 -->").is_empty());
+    }
+
+    #[test]
+    fn no_techniques_after_a_label() {
+        assert!(labels("## Technique\nRegion: $0").is_empty());
+        assert!(labels("## Technique\n- Grade: jo$0").is_empty());
+        // A choice after a label still lists techniques.
+        assert!(labels("## Technique\nTechnique: {$0").contains(&"joint mobilization".to_string()));
+    }
+
+    #[test]
+    fn edits_replace_the_whole_word() {
+        assert_eq!(
+            accept("## Technique\n- myofas$0cial", "myofascial release"),
+            "## Technique\n- myofascial release"
+        );
+        assert_eq!(
+            accept(
+                "## Technique\n- {joint mobilization|myo$0fascial} to",
+                "myofascial release"
+            ),
+            "## Technique\n- {joint mobilization|myofascial release} to"
+        );
+        assert_eq!(
+            accept("---\ncodes: 971$0, 97110\n---\n", "97140"),
+            "---\ncodes: 97140, 97110\n---\n"
+        );
+        assert_eq!(
+            accept("---\ncodes: 971$0-GP\n---\n", "97140"),
+            "---\ncodes: 97140-GP\n---\n"
+        );
+        assert_eq!(
+            accept("---\npay$0er\n---\n", "payer"),
+            "---\npayer: \n---\n"
+        );
+    }
+
+    #[test]
+    fn modifiers_after_a_code() {
+        let found = edits("---\ncodes: 97140-$0\n---\n");
+        let labels: Vec<&str> = found.iter().map(|(label, _, _)| label.as_str()).collect();
+        for modifier in [
+            "GP", "GO", "GN", "CQ", "CO", "59", "XS", "XE", "XP", "XU", "KX",
+        ] {
+            assert!(labels.contains(&modifier), "{modifier} missing: {labels:?}");
+        }
+        assert!(found.iter().all(|(_, replaced, _)| replaced.is_empty()));
+        assert_eq!(
+            accept("---\ncodes: 97140-GP, 97530-x$0\n---\n", "XU"),
+            "---\ncodes: 97140-GP, 97530-XU\n---\n"
+        );
+        assert_eq!(
+            accept("---\ncodes: 97140-GP-$0\n---\n", "XS"),
+            "---\ncodes: 97140-GP-XS\n---\n"
+        );
+        let item = complete(
+            "---\ncodes: 97140-\n---\n",
+            17,
+            &RulePack::embedded(),
+            &Settings::default(),
+        )
+        .into_iter()
+        .find(|item| item.label == "GP")
+        .expect("GP");
+        assert!(!item.detail.is_empty());
     }
 
     #[test]

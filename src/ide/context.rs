@@ -3,6 +3,7 @@
 //! even when the last full analysis is a few keystrokes old.
 
 use crate::line_index::floor_char_boundary;
+use crate::syntax::{Comment, comments};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineContext<'a> {
@@ -18,6 +19,8 @@ pub struct LineContext<'a> {
     pub heading: Option<(u8, &'a str)>,
     /// All heading lines above the cursor, nearest first (for nested sections).
     pub headings_above: Vec<(u8, &'a str)>,
+    /// The comment whose text (between `<!--` and `-->`) holds the cursor, if any.
+    pub comment: Option<Comment>,
 }
 
 fn line_start_of(text: &str, offset: usize) -> usize {
@@ -90,6 +93,9 @@ pub fn line_context(text: &str, offset: usize) -> LineContext<'_> {
             end = start;
         }
     }
+    let comment = comments(text)
+        .into_iter()
+        .find(|comment| comment.body.touches(offset));
     LineContext {
         line_start,
         before,
@@ -97,7 +103,33 @@ pub fn line_context(text: &str, offset: usize) -> LineContext<'_> {
         in_front_matter,
         heading: headings_above.first().copied(),
         headings_above,
+        comment,
     }
+}
+
+/// Where `{{` opens the field the cursor is in (an index into `before`), when `before` (a line up
+/// to the cursor) ends inside a field.
+pub fn open_field(before: &str) -> Option<usize> {
+    let open = before.rfind("{{")?;
+    (!before[open + 2..].contains("}}")).then_some(open)
+}
+
+/// Where the kind of a heading's `{#kind}` attribute starts (an index into `before`, just after
+/// `{#`), when `before` (a heading line up to the cursor) ends inside that attribute.
+pub fn kind_attribute(before: &str) -> Option<usize> {
+    heading_of(before)?;
+    let open = before.rfind("{#")?;
+    let kind = &before[open + 2..];
+    kind.bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_'))
+        .then_some(open + 2)
+}
+
+/// Where the word the cursor is in ends: `offset` moved forward over the characters `is_word`
+/// accepts. Completion edits replace up to here, so accepting inside a word leaves no tail.
+pub fn word_end(text: &str, offset: usize, is_word: impl Fn(char) -> bool) -> usize {
+    let rest = &text[offset..];
+    offset + rest.find(|c: char| !is_word(c)).unwrap_or(rest.len())
 }
 
 #[cfg(test)]
@@ -123,5 +155,21 @@ mod tests {
     fn heading_attribute_is_not_part_of_the_title() {
         assert_eq!(heading_of("## Why {#necessity}"), Some((2, "Why")));
         assert_eq!(heading_of("#hashtag"), None);
+        assert_eq!(kind_attribute("## Why {#"), Some(9));
+        assert_eq!(kind_attribute("## Why {#nec"), Some(9));
+        assert_eq!(kind_attribute("## Why {#nec} more"), None);
+        assert_eq!(kind_attribute("Why {#"), None);
+    }
+
+    #[test]
+    fn fields_comments_and_words() {
+        assert_eq!(open_field("- {{jo"), Some(2));
+        assert_eq!(open_field("- {{jo}} "), None);
+        let text = "a <!-- b\nc --> d";
+        assert!(line_context(text, 10).comment.is_some());
+        assert!(line_context(text, 1).comment.is_none());
+        assert!(line_context(text, text.len()).comment.is_none());
+        assert!(line_context("<!-- open", 9).comment.is_some());
+        assert_eq!(word_end("myofascial x", 6, char::is_alphanumeric), 10);
     }
 }

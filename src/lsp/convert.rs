@@ -101,6 +101,9 @@ pub fn completion_item(
         CompletionKind::Value => lsp::CompletionItemKind::ENUM_MEMBER,
         CompletionKind::Code => lsp::CompletionItemKind::CONSTANT,
         CompletionKind::FieldType => lsp::CompletionItemKind::TYPE_PARAMETER,
+        CompletionKind::Modifier => lsp::CompletionItemKind::ENUM_MEMBER,
+        CompletionKind::SectionKind => lsp::CompletionItemKind::ENUM_MEMBER,
+        CompletionKind::Rule => lsp::CompletionItemKind::KEYWORD,
     };
     lsp::CompletionItem {
         label: item.label.clone(),

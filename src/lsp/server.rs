@@ -370,7 +370,9 @@ impl LanguageServer for Backend {
                 )),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(
-                        ["#", "{", "|", ":", ",", " "].map(String::from).to_vec(),
+                        ["#", "{", "|", ":", ",", " ", "-"]
+                            .map(String::from)
+                            .to_vec(),
                     ),
                     ..Default::default()
                 }),

@@ -81,6 +81,31 @@ pub struct Code {
     pub sources: Vec<String>,
 }
 
+/// A two-character modifier written after a code (`97140-GP-XS`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Modifier {
+    /// The modifier itself, upper case: `GP`, `59`.
+    pub modifier: String,
+    pub role: ModifierRole,
+    /// One line in our own words (shown by completion).
+    pub summary: String,
+}
+
+/// What a modifier says about the line it is on.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModifierRole {
+    /// The plan of care a therapy line falls under (GP, GO, GN).
+    Therapy,
+    /// The service is separate from another one billed the same day (59, XE, XS, XP, XU).
+    Distinct,
+    /// Furnished in whole or in part by an assistant (CQ, CO).
+    Assistant,
+    /// Therapy above the yearly threshold (KX).
+    Threshold,
+}
+
 /// A note type (`daily`, `evaluation`, `progress`, `discharge`) and what a note of it needs.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -304,6 +329,8 @@ struct NotesFile {
 struct CodesFile {
     #[serde(default)]
     code: Vec<Code>,
+    #[serde(default)]
+    modifier: Vec<Modifier>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -338,6 +365,7 @@ pub struct RulePack {
     pub sections: Vec<SectionKind>,
     pub recognition: Recognition,
     pub codes: Vec<Code>,
+    pub modifiers: Vec<Modifier>,
     pub techniques: Vec<Technique>,
     /// Generic technique wording, normalised.
     pub vague: Vec<String>,
@@ -425,6 +453,7 @@ impl RulePack {
             sections: sections.section,
             recognition: sections.recognition,
             codes: codes.code,
+            modifiers: codes.modifier,
             techniques: techniques.technique,
             vague: techniques
                 .vague
@@ -510,6 +539,13 @@ impl RulePack {
         index
             .and_then(|&index| self.codes.get(index))
             .filter(|found| found.code.eq_ignore_ascii_case(code))
+    }
+
+    /// Whether `modifier` (upper case) has `role`.
+    pub fn modifier_is(&self, modifier: &str, role: ModifierRole) -> bool {
+        self.modifiers
+            .iter()
+            .any(|m| m.role == role && m.modifier == modifier)
     }
 
     pub fn payer(&self, name: &str) -> Option<&PayerProfile> {
@@ -627,6 +663,15 @@ mod tests {
                 pair.modifier_on
             );
             assert!(!pair.modifiers.is_empty() || pair.indicator != 1);
+            for modifier in &pair.modifiers {
+                assert!(
+                    pack.modifiers.iter().any(|m| &m.modifier == modifier),
+                    "pair names unknown modifier {modifier}"
+                );
+            }
+        }
+        for role in [ModifierRole::Therapy, ModifierRole::Distinct] {
+            assert!(pack.modifiers.iter().any(|m| m.role == role));
         }
         assert!(pack.payer("medicare").is_some() && pack.payer("commercial").is_some());
     }

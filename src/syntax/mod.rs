@@ -11,7 +11,7 @@ mod grammar;
 mod lines;
 mod tree;
 
-pub use lines::parse;
+pub use lines::{comments, parse};
 pub use tree::*;
 
 /// The result of parsing: a tree and what was wrong with the text.

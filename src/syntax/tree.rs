@@ -172,7 +172,7 @@ pub struct Choice {
 }
 
 /// `<!-- ... -->`, possibly over several lines.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
     pub span: Span,
     /// The text between the markers.

@@ -6,12 +6,8 @@
 use super::Context;
 use crate::analysis::semantics::DeclaredCode;
 use crate::analysis::{Diagnostic, Edit, Fix, Related};
-use crate::rulepack::{Confidence, Severity};
+use crate::rulepack::{Confidence, ModifierRole, Severity};
 use crate::syntax::Span;
-
-const THERAPY_MODIFIERS: &[&str] = &["GP", "GO", "GN"];
-/// Modifiers that say a service was distinct from another one billed the same day.
-const DISTINCT_MODIFIERS: &[&str] = &["59", "XE", "XS", "XP", "XU"];
 
 fn add_modifier_fix(code: &DeclaredCode, modifier: &str) -> Fix {
     Fix {
@@ -94,7 +90,7 @@ fn routine_distinct_modifier(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let distinct = |code: &DeclaredCode| {
         code.modifiers
             .iter()
-            .any(|m| DISTINCT_MODIFIERS.contains(&m.as_str()))
+            .any(|m| context.pack.modifier_is(m, ModifierRole::Distinct))
     };
     if codes.len() < 2 || !codes.iter().all(distinct) {
         return;
@@ -134,7 +130,7 @@ fn therapy_modifiers(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             || code
                 .modifiers
                 .iter()
-                .any(|m| THERAPY_MODIFIERS.contains(&m.as_str()))
+                .any(|m| context.pack.modifier_is(m, ModifierRole::Therapy))
         {
             continue;
         }
