@@ -15,7 +15,7 @@ quick=""
 step() { printf '\n== %s\n' "$*"; }
 
 step "format and lints"
-cargo fmt --check
+cargo fmt --all --check
 cargo clippy --all-targets --locked -- -D warnings
 
 step "Rust tests (unit, snapshots, CLI, language server end to end)"

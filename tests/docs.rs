@@ -128,7 +128,7 @@ fn language_md_covers_field_types_and_front_matter_keys() {
     }
 }
 
-/// Source files under `src/<dir>`, as (path, text).
+/// Rust source files under `<dir>` (relative to the repository root), as (path, text).
 fn sources(dir: &str) -> Vec<(String, String)> {
     fn walk(path: &Path, out: &mut Vec<(String, String)>) {
         let Ok(entries) = std::fs::read_dir(path) else {
@@ -145,9 +145,10 @@ fn sources(dir: &str) -> Vec<(String, String)> {
         }
     }
     let mut out = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir),
-        &mut out,
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut out);
+    assert!(
+        !out.is_empty(),
+        "no Rust sources under {dir}: update this test"
     );
     out
 }
@@ -164,12 +165,15 @@ fn crate_modules(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The layer rules `docs/architecture.md` states, checked on the source text.
+/// The layer rules `docs/architecture.md` states that the compiler cannot see, checked on the
+/// source text: the order of the layers inside `noteplate_core`, and no IO, clock, environment
+/// or protocol types in either core crate. (That the syntax crate uses nothing above it, and the
+/// core nothing of the faces, the crate graph enforces.)
 #[test]
 fn architecture_invariants_hold() {
     let mut problems = Vec::new();
+    let core = "crates/noteplate_core/src";
     let layers: &[(&str, &[&str])] = &[
-        ("syntax", &["syntax", "work"]),
         ("rulepack", &["rulepack"]),
         (
             "analysis",
@@ -187,12 +191,12 @@ fn architecture_invariants_hold() {
             ],
         ),
     ];
-    for (dir, allowed) in layers {
-        for (path, text) in sources(dir) {
+    for (layer, allowed) in layers {
+        for (path, text) in sources(&format!("{core}/{layer}")) {
             for module in crate_modules(&text) {
                 if !allowed.contains(&module.as_str()) {
                     problems.push(format!(
-                        "{path} uses `crate::{module}`: `{dir}` may only use {allowed:?}"
+                        "{path} uses `crate::{module}`: `{layer}` may only use {allowed:?}"
                     ));
                 }
             }
@@ -207,7 +211,7 @@ fn architecture_invariants_hold() {
             }
         }
     };
-    for dir in ["syntax", "rulepack", "analysis", "ide"] {
+    for dir in ["crates/noteplate_syntax/src", core] {
         forbid(
             dir,
             &[
@@ -216,13 +220,14 @@ fn architecture_invariants_hold() {
                 "std::env",
                 "std::time",
                 "std::process",
+                "std::thread::spawn",
                 "tower_lsp",
                 "lsp_types",
             ],
-            "the core is pure: no IO, no clock, no environment, no protocol types",
+            "the core is pure: no IO, no clock, no environment, no threads, no protocol types",
         );
     }
-    for dir in ["config", "cli"] {
+    for dir in ["src/config", "src/cli"] {
         forbid(
             dir,
             &["tower_lsp", "lsp_types"],
@@ -230,6 +235,93 @@ fn architecture_invariants_hold() {
         );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The core crates depend, also indirectly, on nothing that does IO, speaks a protocol, runs
+/// an async runtime or threads, or draws on a terminal: read from the crates' `[dependencies]`
+/// and, below them, the dependency graph in `Cargo.lock` (which lists no dev-dependencies of
+/// registry crates), so a new dependency anywhere below them is caught.
+#[test]
+fn core_crates_depend_on_no_io_protocol_or_terminal_crate() {
+    let forbidden = [
+        "tokio",
+        "tower",
+        "tower-lsp-server",
+        "lsp-types",
+        "fluent-uri",
+        "clap",
+        "rayon",
+        "ignore",
+        "walkdir",
+        "codespan-reporting",
+        "termcolor",
+        "notify",
+        "tempfile",
+        "ropey",
+    ];
+    let lock: toml::Value = toml::from_str(&repo_file("Cargo.lock")).unwrap();
+    let packages = lock["package"].as_array().unwrap();
+    let dependencies = |name: &str| -> Vec<String> {
+        // Workspace crates: their own `[dependencies]` only (the lock adds dev-dependencies).
+        if let Some(member) = ["noteplate_syntax", "noteplate_core"]
+            .iter()
+            .find(|member| **member == name)
+        {
+            let manifest: toml::Value =
+                toml::from_str(&repo_file(&format!("crates/{member}/Cargo.toml"))).unwrap();
+            return manifest["dependencies"]
+                .as_table()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+        }
+        packages
+            .iter()
+            .filter(|package| package["name"].as_str() == Some(name))
+            .flat_map(|package| {
+                package
+                    .get("dependencies")
+                    .and_then(|list| list.as_array())
+                    .into_iter()
+                    .flatten()
+            })
+            // Entries read `name` or `name version` when several versions are locked.
+            .filter_map(|entry| entry.as_str()?.split(' ').next().map(str::to_owned))
+            .collect()
+    };
+    for root in ["noteplate_syntax", "noteplate_core"] {
+        let mut seen = std::collections::BTreeMap::new();
+        let mut queue = vec![(root.to_owned(), root.to_owned())];
+        while let Some((name, via)) = queue.pop() {
+            if seen.insert(name.clone(), via).is_some() {
+                continue;
+            }
+            for next in dependencies(&name) {
+                queue.push((next, name.clone()));
+            }
+        }
+        assert!(
+            seen.len() > 3,
+            "{root} not found in Cargo.lock with its dependencies: update this test"
+        );
+        for bad in forbidden {
+            if let Some(via) = seen.get(bad) {
+                panic!("{root} depends on `{bad}` (through `{via}`): the core must stay pure");
+            }
+        }
+    }
+    // The faces do use them, so a test that reads the graph wrongly fails here.
+    let mut face = std::collections::BTreeSet::new();
+    let mut queue = vec!["noteplate".to_owned()];
+    while let Some(name) = queue.pop() {
+        if face.insert(name.clone()) {
+            queue.extend(dependencies(&name));
+        }
+    }
+    for used in ["tokio", "clap", "rayon", "tower-lsp-server"] {
+        assert!(face.contains(used), "noteplate should depend on {used}");
+    }
 }
 
 /// The example that opens `docs/language.md` is a complete, clean template.
@@ -332,7 +424,7 @@ fn source_tags(text: &str) -> Vec<String> {
 #[test]
 fn release_versions_agree_and_no_placeholder_address_ships() {
     let cargo: toml::Value = toml::from_str(&repo_file("Cargo.toml")).unwrap();
-    let crate_version = cargo["package"]["version"].as_str().unwrap();
+    let crate_version = cargo["workspace"]["package"]["version"].as_str().unwrap();
     let extension: serde_json::Value =
         serde_json::from_str(&repo_file("editors/vscode/package.json")).unwrap();
     assert_eq!(

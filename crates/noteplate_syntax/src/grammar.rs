@@ -10,7 +10,7 @@ use super::fast;
 use super::tree::{Attribute, Choice, CodeRef, Field, Heading, Inline, Span, SyntaxError};
 
 #[derive(Parser)]
-#[grammar = "../grammar/note.pest"]
+#[grammar = "../../../grammar/note.pest"]
 struct NoteParser;
 
 fn span_of(pair: &Pair<'_, Rule>, base: usize) -> Span {

@@ -379,12 +379,12 @@ pub struct RulePack {
     code_index: rustc_hash::FxHashMap<String, usize>,
 }
 
-const SECTIONS_TOML: &str = include_str!("../../rulepack/sections.toml");
-const CODES_TOML: &str = include_str!("../../rulepack/codes.toml");
-const TECHNIQUES_TOML: &str = include_str!("../../rulepack/techniques.toml");
-const RULES_TOML: &str = include_str!("../../rulepack/rules.toml");
-const PAYERS_TOML: &str = include_str!("../../rulepack/payers.toml");
-const NOTES_TOML: &str = include_str!("../../rulepack/notes.toml");
+const SECTIONS_TOML: &str = include_str!("../../../../rulepack/sections.toml");
+const CODES_TOML: &str = include_str!("../../../../rulepack/codes.toml");
+const TECHNIQUES_TOML: &str = include_str!("../../../../rulepack/techniques.toml");
+const RULES_TOML: &str = include_str!("../../../../rulepack/rules.toml");
+const PAYERS_TOML: &str = include_str!("../../../../rulepack/payers.toml");
+const NOTES_TOML: &str = include_str!("../../../../rulepack/notes.toml");
 
 fn normalised_elements(elements: Elements) -> Elements {
     let all = |words: Vec<String>| words.iter().map(|w| normalize_phrase(w)).collect();

@@ -334,7 +334,7 @@ pub(super) fn code_item(item: &str, base: usize) -> Option<(Span, Vec<Span>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::grammar::{
+    use crate::grammar::{
         parse_codes_with_pest, parse_entry_with_pest, parse_heading_with_pest,
         parse_inline_with_pest,
     };
@@ -505,7 +505,7 @@ mod tests {
         let mut expected_errors = Vec::new();
         let expected = parse_codes_with_pest(text, 3, &mut expected_errors);
         let mut errors = Vec::new();
-        let found = crate::syntax::grammar::parse_codes(text, 3, &mut errors);
+        let found = crate::grammar::parse_codes(text, 3, &mut errors);
         assert_eq!(found, expected, "{text:?}");
         assert_eq!(errors, expected_errors, "{text:?}");
     }

@@ -1,15 +1,19 @@
-//! `syntax`: text in, typed tree with byte spans out. Parsing never fails: it returns the tree and
+//! `noteplate_syntax`, the syntax layer: text in, typed tree with byte spans out. Parsing never fails: it returns the tree and
 //! the syntax errors it found, and every line is parsed on its own so that one error never hides
 //! the rest of the document.
 //!
 //! Owns: the pest grammar binding (`grammar.rs`), hand-written fast paths for its two busiest line
 //! rules (`fast.rs`, checked against pest by tests), the line scanner (`lines.rs`) and the tree
-//! types (`tree.rs`). Must not know about the rule pack, diagnostics, files, or any protocol.
+//! types (`tree.rs`). Also the two text utilities every layer above shares: byte offsets to
+//! lines and columns (`line_index.rs`) and the work counter tests read (`work.rs`). Must not know
+//! about the rule pack, diagnostics, files, or any protocol.
 
 mod fast;
 mod grammar;
+pub mod line_index;
 mod lines;
 mod tree;
+pub mod work;
 
 pub use lines::{comments, parse};
 pub use tree::*;

@@ -10,7 +10,8 @@ thread_local! {
 
 /// Records `steps` steps of work on this thread.
 #[inline]
-pub(crate) fn count(steps: usize) {
+#[doc(hidden)]
+pub fn count(steps: usize) {
     STEPS.with(|cell| cell.set(cell.get().saturating_add(steps as u64)));
 }
 
