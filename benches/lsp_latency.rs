@@ -19,6 +19,7 @@
 #[path = "../tests/lsp/client.rs"]
 #[allow(dead_code)]
 mod client;
+mod peer;
 
 use std::time::{Duration, Instant};
 
@@ -119,6 +120,15 @@ fn start() -> Server {
     Server::start(&[], json!({"debounceMs": 0}))
 }
 
+/// Where the benchmarks type: into a response line in a region subsection in the middle of the
+/// document, or into the response section of a small template.
+fn edit_point(text: &str, lines: usize) -> usize {
+    match text.match_indices("; tolerated").nth(lines / 16) {
+        Some((anchor, _)) => anchor + "; tolerated".len(),
+        None => text.find("Tolerated treatment").expect("a response line") + "Tolerated".len(),
+    }
+}
+
 /// didChange (one character) to publishDiagnostics with that version.
 fn diagnostics_latency(lines: usize, edits: usize) -> (Figures, usize, usize) {
     let mut server = start();
@@ -127,12 +137,7 @@ fn diagnostics_latency(lines: usize, edits: usize) -> (Figures, usize, usize) {
     server.open(&doc);
     let first = server.diagnostics(&doc.uri, Some(1));
     let findings = first["diagnostics"].as_array().map_or(0, Vec::len);
-    // Type into a response line in the middle of the document.
-    // In a region subsection in the middle, or the response section of a small template.
-    let at = match doc.text.match_indices("; tolerated").nth(lines / 16) {
-        Some((anchor, _)) => anchor + "; tolerated".len(),
-        None => doc.find("Tolerated treatment") + "Tolerated".len(),
-    };
+    let at = edit_point(&text, lines);
     let mut samples = Vec::with_capacity(edits);
     for n in 0..edits {
         let change = if n % 2 == 0 {
@@ -283,6 +288,27 @@ fn main() {
             goal(figures.p99, p99_goal),
             ms(figures.max),
         );
+    }
+    // `NOTEPLATE_BENCH_PEER=<harper-ls>`: the same edits on the same text through the peer,
+    // alternately, in this run (`benches/peer-latency.sh`).
+    if let Some(peer) = std::env::var_os("NOTEPLATE_BENCH_PEER").filter(|_| runs("diagnostics")) {
+        let peer = peer.to_string_lossy();
+        println!("\nside by side with {peer} (the same text as Markdown, full sync), alternating:");
+        for (lines, median_goal, p99_factor) in [(2_000, 0.5, 3.0), (20_000, 3.0, 3.0)] {
+            let text = template(lines, 0);
+            let (ours, theirs) = peer::side_by_side(&peer, &text, edit_point(&text, lines), edits);
+            let ratio = ms(ours.median) / ms(theirs.median);
+            println!(
+                "{lines:>6} lines: noteplate median {:>6.2} ms p99 {:>6.2} ms | peer median {:>6.2} ms p99 {:>6.2} ms | ratio {ratio:.2} [goals: median < {median_goal} ms: {}, p99 <= {p99_factor}x median: {}, ratio <= 0.55: {}]",
+                ms(ours.median),
+                ms(ours.p99),
+                ms(theirs.median),
+                ms(theirs.p99),
+                verdict(ms(ours.median) < median_goal),
+                verdict(ms(ours.p99) <= p99_factor * ms(ours.median)),
+                verdict(ratio <= 0.55),
+            );
+        }
     }
     for lines in [2_000, 20_000].into_iter().filter(|_| runs("completion")) {
         let figures = completion_latency(lines, edits);

@@ -100,9 +100,15 @@ pub struct Server {
 impl Server {
     /// Spawns `noteplate lsp` with extra environment variables. Does not initialize.
     pub fn spawn(env: &[(&str, &str)]) -> Server {
-        let mut command = Command::new(binary());
+        Server::spawn_program(binary(), &["lsp"], env)
+    }
+
+    /// Spawns any language server on stdio (a peer the benchmarks compare with). Does not
+    /// initialize.
+    pub fn spawn_program(program: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut command = Command::new(program);
         command
-            .arg("lsp")
+            .args(args)
             .env_remove("NOTEPLATE_TEST_PANIC")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -110,7 +116,9 @@ impl Server {
         for (key, value) in env {
             command.env(key, value);
         }
-        let mut child = command.spawn().expect("spawn noteplate lsp");
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|error| panic!("spawn {program}: {error}"));
         let stdin = Arc::new(Mutex::new(child.stdin.take()));
         let stdout = child.stdout.take().expect("stdout");
         let mut stderr_pipe = child.stderr.take().expect("stderr");
