@@ -137,13 +137,13 @@ fn suppression_rules(
         .iter()
         .enumerate()
         .map(|(index, rule)| CompletionItem {
-            label: rule.id.clone(),
+            label: rule.id.to_string(),
             kind: CompletionKind::Rule,
             detail: rule.summary.clone(),
             documentation: rule.explanation.clone(),
-            insert_text: rule.id.clone(),
+            insert_text: rule.id.to_string(),
             replace,
-            filter_text: rule.id.clone(),
+            filter_text: rule.id.to_string(),
             sort_text: format!("{index:03}"),
         })
         .collect()

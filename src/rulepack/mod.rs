@@ -6,6 +6,7 @@
 //! calling [`RulePack::extend`]; where the extra data comes from is the caller's business.
 
 mod lookup;
+mod rule_id;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use lookup::{
     MatchConfidence, Recognition, SectionMatch, contains_any, contains_phrase, normalize_phrase,
 };
+pub use rule_id::{RuleId, UnknownRule};
 
 /// A section kind such as `necessity`, `technique` or `response`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
@@ -196,7 +198,7 @@ pub struct Technique {
 #[serde(deny_unknown_fields)]
 pub struct TechniqueNeed {
     /// The rule that reports it, e.g. `technique-needs`.
-    pub rule: String,
+    pub rule: RuleId,
     /// What is missing, in words: "limb measurements before treatment".
     pub what: String,
     /// Words or phrases any of which shows the template captures it (compared after
@@ -290,7 +292,7 @@ impl Severity {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RuleInfo {
-    pub id: String,
+    pub id: RuleId,
     pub severity: Severity,
     /// One line: what the rule finds.
     pub summary: String,
@@ -560,8 +562,15 @@ impl RulePack {
             .find(|t| t.id.eq_ignore_ascii_case(id))
     }
 
-    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+    /// The metadata of a rule. Every [`RuleId`] has an entry (a unit test checks).
+    pub fn rule(&self, id: RuleId) -> Option<&RuleInfo> {
         self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The default severity of a rule.
+    pub fn severity(&self, id: RuleId) -> Severity {
+        self.rule(id)
+            .map_or(Severity::Warning, |info| info.severity)
     }
 
     /// Every section kind a heading title means, best first (low-confidence guesses included).
@@ -649,7 +658,7 @@ mod tests {
         for technique in &pack.techniques {
             for need in &technique.needs {
                 assert!(
-                    pack.rule(&need.rule).is_some(),
+                    pack.rule(need.rule).is_some(),
                     "{} names unknown rule {}",
                     technique.name,
                     need.rule

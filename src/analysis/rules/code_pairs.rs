@@ -6,6 +6,7 @@
 use super::Context;
 use crate::analysis::semantics::DeclaredCode;
 use crate::analysis::{Diagnostic, Edit, Fix, Related};
+use crate::rulepack::RuleId;
 use crate::rulepack::{Confidence, ModifierRole, Severity};
 use crate::syntax::Span;
 
@@ -42,7 +43,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let preferred = &pair.modifiers[0];
         let mut diagnostic = context.diagnostic(
-            "missing-modifier",
+            RuleId::MissingModifier,
             carrier.span,
             format!(
                 "`{}` billed with `{}` needs {} on `{}`: {} (confidence: {:?})",
@@ -96,7 +97,7 @@ fn routine_distinct_modifier(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut diagnostic = context.diagnostic(
-        "routine-59",
+        RuleId::Routine59,
         codes[0].span,
         "every code of this template carries 59 or an X modifier; the modifier belongs only on the code that is really separate from another one that day, so leave it to the clinician per visit",
     );
@@ -135,7 +136,7 @@ fn therapy_modifiers(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut diagnostic = context.diagnostic(
-            "missing-therapy-modifier",
+            RuleId::MissingTherapyModifier,
             code.span,
             format!(
                 "under the {} profile every therapy line needs GP (physical therapy), GO (occupational) or GN (speech); add one to `{}`",

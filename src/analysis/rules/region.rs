@@ -8,6 +8,7 @@
 use super::Context;
 use crate::analysis::semantics::line_label;
 use crate::analysis::{Diagnostic, Edit, Fix};
+use crate::rulepack::RuleId;
 use crate::rulepack::{Severity, contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
@@ -92,7 +93,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if found {
         return;
     }
-    let mut diagnostic = context.diagnostic("missing-region", manual.span, message);
+    let mut diagnostic = context.diagnostic(RuleId::MissingRegion, manual.span, message);
     if manipulation.is_some() {
         diagnostic.severity = Severity::Error;
     }

@@ -6,6 +6,7 @@
 use super::Context;
 use crate::analysis::mentions::{LazyNormalized, find_phrase};
 use crate::analysis::{Diagnostic, Related};
+use crate::rulepack::RuleId;
 use crate::rulepack::{Billing, normalize_phrase};
 use crate::syntax::{Inline, Span};
 
@@ -67,14 +68,14 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .find(|code| code.code == "97140")
             .map_or(lines[0].span, |code| code.span);
         out.push(context.diagnostic(
-            "missing-technique",
+            RuleId::MissingTechnique,
             anchor,
             "manual therapy (97140) needs the specific technique used, and the technique section names none; offer named techniques such as joint mobilization or myofascial release",
         ));
     }
     if let Some(span) = vague_phrase {
         out.push(context.diagnostic(
-            "vague-technique",
+            RuleId::VagueTechnique,
             span,
             format!(
                 "`{}` does not say which technique was used; reviewers deny manual therapy without a specific technique, so offer named techniques such as joint mobilization, soft tissue mobilization or myofascial release",
@@ -91,7 +92,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             out.push(context.diagnostic(
-                "billed-elsewhere",
+                RuleId::BilledElsewhere,
                 span,
                 format!(
                     "{} is usually billed as {}, not as manual therapy (97140); document it under that code or remove it from this section. {}",
@@ -122,7 +123,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let mut diagnostic = context.diagnostic(
-                &need.rule,
+                need.rule,
                 span,
                 format!(
                     "{} is offered, so the template should also capture {}",

@@ -6,6 +6,7 @@ use super::Context;
 use super::required_sections::insert_section_fix;
 use crate::analysis::semantics::{field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
+use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Span};
 
@@ -168,7 +169,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     if !any_field && captures_units(context) {
         let mut diagnostic = context.diagnostic(
-            "units-without-minutes",
+            RuleId::UnitsWithoutMinutes,
             anchor,
             format!(
                 "{} {} billed per 15 minutes, and the template records units but not the minutes behind them; payers check units against documented minutes, so record the minutes",
@@ -182,7 +183,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     if !any_field {
         let mut diagnostic = context.diagnostic(
-            "missing-minutes",
+            RuleId::MissingMinutes,
             anchor,
             format!(
                 "{} {} billed per 15 minutes, and the template has no place for the minutes that support the units; add the treatment minutes",
@@ -212,7 +213,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut diagnostic = context.diagnostic(
-        "missing-total-minutes",
+        RuleId::MissingTotalMinutes,
         anchor,
         format!(
             "a daily treatment note must record {}, so a reviewer can check the units billed; add a line for {}",
