@@ -33,7 +33,10 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             title: "Add a date-of-service field".into(),
             edits: vec![Edit {
                 span: Span::empty(at),
-                new_text: format!("{prefix}Date of service: {{{{date_of_service:date}}}}{suffix}"),
+                new_text: format!(
+                    "{prefix}{}{suffix}",
+                    context.pack.elements.date_of_service_line
+                ),
             }],
             safe: true,
         });
@@ -56,16 +59,20 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(diagnostic);
     } else if !signature_lines.is_empty() && !credentials_near(context, &signature_lines) {
         let first = signature_lines[0];
+        let elements = &context.pack.elements;
         let mut diagnostic = context.diagnostic(
             RuleId::SignatureWithoutCredentials,
             first.span,
-            "the signature has no place for the clinician's credentials (PT, PTA, OTR/L, CCC-SLP, DC...); payers want the professional designation beside the name",
+            format!(
+                "the signature has no place for the clinician's credentials ({}...); payers want the professional designation beside the name",
+                elements.designation_examples.join(", ")
+            ),
         );
         diagnostic.fix = Some(Fix {
             title: "Add a credentials choice to the signature".into(),
             edits: vec![Edit {
                 span: Span::empty(first.span.end),
-                new_text: ", {PT|PTA|OT|OTA|SLP|DC}".into(),
+                new_text: format!(", {{{}}}", elements.designation_choice.join("|")),
             }],
             safe: false,
         });
