@@ -175,6 +175,17 @@ pub struct Elements {
     /// The designations its fix offers as a choice (verbatim).
     pub designation_choice: Vec<String>,
     pub minutes: Vec<String>,
+    /// Minute totals of a daily note: a minutes field whose words contain one of `totals` and
+    /// one of `timed_totals` (none of `not_timed_totals`) records the timed total; one of
+    /// `totals` and one of `treatment_totals`, and not timed, the total treatment minutes.
+    pub totals: Vec<String>,
+    pub timed_totals: Vec<String>,
+    pub not_timed_totals: Vec<String>,
+    pub treatment_totals: Vec<String>,
+    /// The lines the `missing-total-minutes` fix adds (verbatim); the text before the colon,
+    /// in lower case, names what is missing.
+    pub timed_total_line: String,
+    pub treatment_total_line: String,
     pub units: Vec<String>,
     pub response_measures: Vec<String>,
     pub frequency: Vec<String>,
@@ -448,6 +459,12 @@ fn normalised_elements(elements: Elements) -> Elements {
         designation_examples: elements.designation_examples,
         designation_choice: elements.designation_choice,
         minutes: all(elements.minutes),
+        totals: all(elements.totals),
+        timed_totals: all(elements.timed_totals),
+        not_timed_totals: all(elements.not_timed_totals),
+        treatment_totals: all(elements.treatment_totals),
+        timed_total_line: elements.timed_total_line,
+        treatment_total_line: elements.treatment_total_line,
         units: all(elements.units),
         response_measures: all(elements.response_measures),
         frequency: all(elements.frequency),

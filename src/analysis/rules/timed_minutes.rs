@@ -148,6 +148,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // One pass over the minutes fields, stopping as soon as the outcome is known (a long
     // template has hundreds): any field at all, and for daily notes the two totals.
     let daily = semantics.is_daily_note(context.pack);
+    let elements = &context.pack.elements;
+    let says = |words: &str, any: &[String]| any.iter().any(|word| words.contains(word.as_str()));
     let mut any_field = false;
     let mut has_timed_total = false;
     let mut has_treatment_total = false;
@@ -156,14 +158,14 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !daily {
             return false;
         }
-        // "timed + untimed" labels the treatment total, not the timed one.
-        let says_timed = f.context.contains("timed") && !f.context.contains("untimed");
-        has_timed_total |= f.context.contains("total") && says_timed;
-        has_treatment_total |= f.context.contains("total")
-            && !says_timed
-            && ["treatment", "session", "visit", "time"]
-                .iter()
-                .any(|word| f.context.contains(word));
+        // "timed + untimed" labels the treatment total, not the timed one. The words are matched
+        // as text, not as whole words.
+        let says_timed = says(&f.context, &elements.timed_totals)
+            && !says(&f.context, &elements.not_timed_totals);
+        let says_total = says(&f.context, &elements.totals);
+        has_timed_total |= says_total && says_timed;
+        has_treatment_total |=
+            says_total && !says_timed && says(&f.context, &elements.treatment_totals);
         !(has_timed_total && has_treatment_total)
     });
 
@@ -201,13 +203,15 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut missing = Vec::new();
     let mut lines = Vec::new();
-    if !has_timed_total {
-        missing.push("total timed-code minutes");
-        lines.push("Total timed-code minutes: {{timed_minutes:minutes}}");
-    }
-    if !has_treatment_total {
-        missing.push("total treatment minutes");
-        lines.push("Total treatment minutes: {{total_minutes:minutes}}");
+    for (present, line) in [
+        (has_timed_total, &elements.timed_total_line),
+        (has_treatment_total, &elements.treatment_total_line),
+    ] {
+        if !present {
+            // "Total timed-code minutes: {{...}}" is missing "total timed-code minutes".
+            missing.push(line.split(':').next().unwrap_or(line).trim().to_lowercase());
+            lines.push(line.as_str());
+        }
     }
     if missing.is_empty() {
         return;
