@@ -55,7 +55,9 @@ fn suppression_shapes_count_their_work_and_suppress() {
         let diagnostics = shapes::analyse(shape, &shapes::config(shape), &FragmentCache::new());
         assert!(work::steps() > 2_000, "{name}: {} steps", work::steps());
         assert!(
-            !diagnostics.iter().any(|d| d.rule == "unknown-field-type"),
+            !diagnostics
+                .iter()
+                .any(|d| d.rule.as_str() == "unknown-field-type"),
             "{name}: a finding escaped its suppression"
         );
     }
@@ -72,7 +74,11 @@ fn fan_out_analyses_each_fragment_once_per_run() {
     let read = shapes::FAN_OUT_LEVELS.min(MAX_INCLUDE_DEPTH) as u64;
     let diagnostics = shapes::analyse(shape, &config, &cache);
     assert_eq!(cache.analyses(), read);
-    assert!(diagnostics.iter().any(|d| d.rule == "include-budget"));
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.rule.as_str() == "include-budget")
+    );
     shapes::analyse(shape, &config, &cache);
     assert_eq!(cache.analyses(), read);
 }
@@ -127,7 +133,7 @@ fn a_chain_past_the_depth_budget_is_reported_at_the_include_line() {
         noteplate::analysis::analyze_with(text, &parse, &config.pack, &config.settings, &includes);
     let budget: Vec<usize> = diagnostics
         .iter()
-        .filter(|d| d.rule == "include-budget")
+        .filter(|d| d.rule.as_str() == "include-budget")
         .map(|d| d.span.start)
         .collect();
     assert_eq!(budget, vec![9, 26, 43], "{diagnostics:#?}");
@@ -162,7 +168,7 @@ fn a_line_of_braces_is_parsed_once_and_reported_briefly() {
     );
     let syntax: Vec<_> = diagnostics
         .iter()
-        .filter(|d| d.rule == "syntax-error")
+        .filter(|d| d.rule.as_str() == "syntax-error")
         .collect();
     assert_eq!(syntax.len(), 8, "{syntax:#?}");
     assert!(

@@ -9,7 +9,7 @@ use std::path::Path;
 use support::*;
 
 use noteplate::config::Resolver;
-use noteplate::rulepack::Severity;
+use noteplate::rulepack::{RuleId, Severity};
 use serde_json::Value;
 
 // ------------------------------------------------------------------------------------ helpers
@@ -61,6 +61,10 @@ const KEY: &str = "unknown-front-matter-key";
 const CODE: &str = "unknown-code";
 const TECHNIQUE: &str = "unknown-technique";
 
+fn id(rule: &str) -> RuleId {
+    rule.parse().expect("a rule id")
+}
+
 fn disabling(rule: &str) -> String {
     format!("[rules]\ndisable = [\"{rule}\"]\n")
 }
@@ -95,8 +99,8 @@ fn closest_configuration_wins_across_three_levels() {
         "{:?}",
         config.files
     );
-    assert!(config.settings.disabled_rules.contains(TECHNIQUE));
-    assert!(!config.settings.disabled_rules.contains(CODE));
+    assert!(config.settings.disabled_rules.contains(&id(TECHNIQUE)));
+    assert!(!config.settings.disabled_rules.contains(&id(CODE)));
     let config = resolver.for_file(&root.join("a/t.note")).unwrap();
     assert!(
         config.files[0].ends_with("a/.noteplate.toml"),
@@ -202,23 +206,31 @@ fn extend_inherits_and_overrides() {
     // payer: the child's value replaces the parent's.
     assert_eq!(config.settings.default_payer.as_deref(), Some("commercial"));
     // rules.disable: both lists apply.
-    assert!(config.settings.disabled_rules.contains("unknown-code"));
     assert!(
         config
             .settings
             .disabled_rules
-            .contains("conflicting-field-type")
+            .contains(&RuleId::UnknownCode)
+    );
+    assert!(
+        config
+            .settings
+            .disabled_rules
+            .contains(&RuleId::ConflictingFieldType)
     );
     // rules.severity: merged per rule, the child winning where both set one.
     assert_eq!(
-        config.settings.severity_overrides.get("unknown-technique"),
+        config
+            .settings
+            .severity_overrides
+            .get(&RuleId::UnknownTechnique),
         Some(&Severity::Hint)
     );
     assert_eq!(
         config
             .settings
             .severity_overrides
-            .get("unknown-front-matter-key"),
+            .get(&RuleId::UnknownFrontMatterKey),
         Some(&Severity::Info)
     );
     // Closest first.
@@ -1058,4 +1070,46 @@ fn links_in_the_configuration_ci_suppression_and_fragment_docs_resolve() {
             }
         }
     }
+}
+
+#[test]
+fn a_custom_code_requiring_a_kind_no_rule_reports_is_a_config_error() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "noteplate.toml",
+        "[[code]]\ncode = \"X1234\"\nsummary = \"s\"\ntimed = false\nrecommends = [\"subjective\"]\n",
+    );
+    write(dir.path(), "t.note", "---\ncodes: X1234\n---\n");
+    let output = run(dir.path(), &["check", "t.note"]);
+    // Before rule ids were typed this reported `missing-subjective`, a rule with no entry in the
+    // pack that configuration could neither disable nor re-grade.
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    let error = stderr(&output);
+    assert!(error.contains("noteplate.toml:1:1"), "{error}");
+    assert!(
+        error.contains("section kind `subjective`, which no rule reports as missing"),
+        "{error}"
+    );
+    assert!(error.contains("use one of history, findings"), "{error}");
+}
+
+#[test]
+fn a_technique_need_with_an_unknown_rule_is_a_config_error() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "noteplate.toml",
+        "[[technique]]\nname = \"zebra glide\"\ndescription = \"d\"\ncode = \"97140\"\nbilling = \"manual-therapy\"\n\n[[technique.needs]]\nrule = \"technique-need\"\nwhat = \"w\"\nany_of = [\"w\"]\n",
+    );
+    write(dir.path(), "t.note", "---\ncodes: 97140\n---\n");
+    let output = run(dir.path(), &["check", "t.note"]);
+    // Before, any string was accepted and the findings carried that id as a warning.
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    let error = stderr(&output);
+    assert!(error.contains("noteplate.toml:8"), "{error}");
+    assert!(
+        error.contains("unknown rule `technique-need`; run `noteplate rules`"),
+        "{error}"
+    );
 }

@@ -120,7 +120,9 @@ fn the_resolver_reports_the_kinds_a_fragment_provides() {
     let diagnostics =
         analysis::analyze_with(VISIT, &parse, &config.pack, &config.settings, &resolved);
     assert!(
-        diagnostics.iter().all(|d| !d.rule.starts_with("include-")),
+        diagnostics
+            .iter()
+            .all(|d| !d.rule.as_str().starts_with("include-")),
         "{diagnostics:?}"
     );
 }
@@ -376,7 +378,7 @@ fn include_findings_can_be_suppressed_like_any_rule() {
     write(dir.path(), "bad.note", "## Response\n{{pain:nubmer}}\n");
     let (_, findings) = check_json(dir.path(), &["t.note"]);
     if noteplate::rulepack::RulePack::embedded()
-        .rule("include-findings")
+        .rule(noteplate::rulepack::RuleId::IncludeFindings)
         .is_some()
     {
         assert!(at(&findings, "t.note").is_empty(), "{findings:?}");

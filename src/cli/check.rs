@@ -14,7 +14,7 @@ use crate::analysis::{self, Diagnostic, Settings};
 use crate::config::{ProjectConfig, Resolver};
 use crate::files::{self, ReadError};
 use crate::fragments;
-use crate::rulepack::{RulePack, Severity};
+use crate::rulepack::{RuleId, RulePack, Severity};
 use crate::syntax::Span;
 
 #[derive(Debug, Clone, Args)]
@@ -359,12 +359,8 @@ fn too_large(
         None => format!("more than {} bytes", config.max_file_size),
     };
     let diagnostic = Diagnostic {
-        rule: "file-too-large".into(),
-        severity: config
-            .pack
-            .rule("file-too-large")
-            .map(|r| r.severity)
-            .unwrap_or(Severity::Warning),
+        rule: RuleId::FileTooLarge,
+        severity: config.pack.severity(RuleId::FileTooLarge),
         message: format!(
             "this file is {size}, over the configured max-file-size of {} bytes, so it was not analysed; raise `max-file-size` in noteplate.toml to check it",
             config.max_file_size
@@ -373,7 +369,11 @@ fn too_large(
         fix: None,
         related: Vec::new(),
     };
-    let diagnostics = if config.settings.disabled_rules.contains("file-too-large") {
+    let diagnostics = if config
+        .settings
+        .disabled_rules
+        .contains(&RuleId::FileTooLarge)
+    {
         Vec::new()
     } else {
         vec![diagnostic]
@@ -418,11 +418,8 @@ pub fn check_bytes(
             let shown_end =
                 crate::line_index::floor_char_boundary(&text, (valid_up_to + 3).min(text.len()));
             let diagnostic = Diagnostic {
-                rule: "invalid-utf8".to_string(),
-                severity: pack
-                    .rule("invalid-utf8")
-                    .map(|r| r.severity)
-                    .unwrap_or(Severity::Error),
+                rule: RuleId::InvalidUtf8,
+                severity: pack.severity(RuleId::InvalidUtf8),
                 message: format!(
                     "this file is not valid UTF-8 (byte 0x{:02X} at offset {valid_up_to} cannot start a character); re-save it as UTF-8",
                     bytes.get(valid_up_to).copied().unwrap_or(0)
@@ -431,7 +428,7 @@ pub fn check_bytes(
                 fix: None,
                 related: Vec::new(),
             };
-            let diagnostics = if settings.disabled_rules.contains("invalid-utf8") {
+            let diagnostics = if settings.disabled_rules.contains(&RuleId::InvalidUtf8) {
                 Vec::new()
             } else {
                 vec![diagnostic]

@@ -11,6 +11,7 @@ use std::path::Path;
 use super::check::FileReport;
 use crate::analysis::{self, Edit};
 use crate::fragments;
+use crate::rulepack::RuleId;
 
 /// How many rounds of fixes to apply at most; each round re-analyses the fixed text.
 const MAX_ROUNDS: usize = 5;
@@ -41,7 +42,7 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
         if report
             .diagnostics
             .iter()
-            .any(|d| d.rule == "invalid-utf8" || d.rule == "file-too-large")
+            .any(|d| matches!(d.rule, RuleId::InvalidUtf8 | RuleId::FileTooLarge))
         {
             if report.path.is_none() && write {
                 // stdin that cannot be fixed still comes back, byte for byte, as far as it was read.

@@ -38,7 +38,7 @@ pub fn diagnostic(
             Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
             Severity::Hint => lsp::DiagnosticSeverity::HINT,
         }),
-        code: Some(lsp::NumberOrString::String(diagnostic.rule.clone())),
+        code: Some(lsp::NumberOrString::String(diagnostic.rule.to_string())),
         code_description: None,
         source: Some("noteplate".to_string()),
         message: diagnostic.message.clone(),

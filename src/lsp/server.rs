@@ -181,7 +181,7 @@ impl Backend {
     }
 
     async fn apply_settings(&self, value: &serde_json::Value) {
-        let (settings, problems) = ClientSettings::from_json(value, &self.state.pack());
+        let (settings, problems) = ClientSettings::from_json(value);
         *lock(&self.state.settings) = settings;
         for problem in problems {
             self.client
@@ -315,7 +315,7 @@ impl LanguageServer for Backend {
         let encoding = Encoding::negotiate(general.and_then(|g| g.position_encodings.as_deref()));
         *lock(&self.state.encoding) = encoding;
         if let Some(options) = &params.initialization_options {
-            let (settings, problems) = ClientSettings::from_json(options, &self.state.pack());
+            let (settings, problems) = ClientSettings::from_json(options);
             *lock(&self.state.settings) = settings;
             *lock(&self.init_problems) = problems
                 .into_iter()
@@ -701,7 +701,7 @@ impl LanguageServer for Backend {
                     let overlaps = diagnostic.span.start <= requested.end
                         && requested.start <= diagnostic.span.end;
                     let unused = diagnostic.rule == crate::analysis::suppressions::UNUSED;
-                    if !overlaps || unused || !offered.insert(diagnostic.rule.clone()) {
+                    if !overlaps || unused || !offered.insert(diagnostic.rule) {
                         continue;
                     }
                     let lsp_diagnostic =
@@ -709,12 +709,12 @@ impl LanguageServer for Backend {
                     let line = crate::analysis::suppressions::disable_next_line(
                         &snapshot.text,
                         diagnostic.span.start,
-                        &diagnostic.rule,
+                        diagnostic.rule,
                     );
                     let file = crate::analysis::suppressions::disable_file(
                         &snapshot.text,
                         &snapshot.parse,
-                        &diagnostic.rule,
+                        diagnostic.rule,
                     );
                     for (title, edit) in [
                         (format!("Disable {} for this line", diagnostic.rule), line),

@@ -311,15 +311,15 @@ impl State {
             &settings,
             &includes,
         );
-        if too_large && !settings.disabled_rules.contains("file-too-large") {
+        let too_large_rule = crate::rulepack::RuleId::FileTooLarge;
+        if too_large && !settings.disabled_rules.contains(&too_large_rule) {
             diagnostics = vec![analysis::Diagnostic {
-                rule: "file-too-large".into(),
+                rule: too_large_rule,
                 severity: settings
                     .severity_overrides
-                    .get("file-too-large")
+                    .get(&too_large_rule)
                     .copied()
-                    .or_else(|| config.pack.rule("file-too-large").map(|r| r.severity))
-                    .unwrap_or(crate::rulepack::Severity::Warning),
+                    .unwrap_or_else(|| config.pack.severity(too_large_rule)),
                 message: format!(
                     "this document is {size} bytes, over the configured max-file-size of {} bytes, so it is not analysed; raise `max-file-size` in noteplate.toml to check it",
                     config.max_file_size

@@ -37,7 +37,7 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()>
                 position.start_column,
                 position.end_line,
                 position.end_column,
-                escape_property(&diagnostic.rule),
+                escape_property(diagnostic.rule.as_str()),
                 escape_data(&diagnostic.message),
             )?;
         }

@@ -93,7 +93,7 @@ fn render<Id: Copy>(diagnostic: &Diagnostic, file: Id, map: impl Fn(usize) -> us
         notes.push(format!("fix available: {}", fix.title));
     }
     Report::new(severity)
-        .with_code(&diagnostic.rule)
+        .with_code(diagnostic.rule.as_str())
         .with_message(&diagnostic.message)
         .with_labels(labels)
         .with_notes(notes)

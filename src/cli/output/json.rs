@@ -46,7 +46,7 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()>
             let (end_line, end_column) = index.line_column(&report.text, diagnostic.span.end);
             diagnostics.push(JsonDiagnostic {
                 path: &report.name,
-                rule: &diagnostic.rule,
+                rule: diagnostic.rule.as_str(),
                 severity: diagnostic.severity.as_str(),
                 message: &diagnostic.message,
                 range: Range {

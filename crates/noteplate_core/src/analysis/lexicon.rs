@@ -18,10 +18,6 @@ use super::fuzzy;
 use super::technique_runs::RunMemo;
 use crate::rulepack::{RulePack, normalize_phrase};
 
-/// Head words too generic to mark a phrase as a technique on their own: "manual therapy" is vague
-/// wording (reported by its own rule), not an unknown technique.
-const GENERIC_HEAD_WORDS: &[&str] = &["therapy", "technique", "techniques", "work"];
-
 /// Packs remembered per thread (a server may alternate between a few project configurations).
 const CACHED_PACKS: usize = 4;
 /// Memo entries kept before a memo is cleared (bounds memory in a long-running server).
@@ -38,6 +34,7 @@ pub(crate) struct Lexicon {
     source_techniques: Vec<(String, Vec<String>, Vec<String>)>,
     /// and the pack's generic phrases (run facts say whether a mention is one)
     source_vague: Vec<String>,
+    source_generic_head_words: Vec<String>,
     /// normalised name -> canonical name
     pub names: FxHashMap<String, String>,
     /// word count -> normalised names of that length, in the pack's order (abbreviations left out:
@@ -125,7 +122,9 @@ impl Lexicon {
             by_length.entry(words).or_default().push(name.clone());
             if let Some(last) = name.rsplit(' ').next()
                 && last.len() >= 5
-                && !GENERIC_HEAD_WORDS.contains(&last)
+                // Too generic to mark a phrase as a technique on its own ("manual therapy" is
+                // vague wording, reported by its own rule, not an unknown technique).
+                && !pack.generic_head_words.iter().any(|word| word == last)
             {
                 head_words.insert(last.to_string());
             }
@@ -176,6 +175,7 @@ impl Lexicon {
             text_runs: RefCell::new(RunMemo::new(RUN_MEMO_LIMIT)),
             option_runs: RefCell::new(RunMemo::new(RUN_MEMO_LIMIT)),
             source_vague: pack.vague.clone(),
+            source_generic_head_words: pack.generic_head_words.clone(),
         }
     }
 
@@ -183,6 +183,7 @@ impl Lexicon {
     fn built_from(&self, pack: &RulePack) -> bool {
         self.source_names.as_slice() == pack.technique_names()
             && self.source_vague == pack.vague
+            && self.source_generic_head_words == pack.generic_head_words
             && self.source_techniques.len() == pack.techniques.len()
             && self.source_techniques.iter().zip(&pack.techniques).all(
                 |((name, synonyms, abbreviations), technique)| {

@@ -17,7 +17,7 @@ pub mod units;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::rulepack::{RulePack, Severity};
+use crate::rulepack::{RuleId, RulePack, Severity};
 use crate::syntax::{self, Parse, Span};
 
 pub use semantics::Semantics;
@@ -26,7 +26,7 @@ pub use semantics::Semantics;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     /// Stable rule id, e.g. `missing-response`.
-    pub rule: String,
+    pub rule: RuleId,
     pub severity: Severity,
     /// Says what is wrong and what to do.
     pub message: String,
@@ -65,8 +65,8 @@ pub struct Related {
 pub struct Settings {
     /// Payer profile used when the template names none.
     pub default_payer: Option<String>,
-    pub disabled_rules: HashSet<String>,
-    pub severity_overrides: HashMap<String, Severity>,
+    pub disabled_rules: HashSet<RuleId>,
+    pub severity_overrides: HashMap<RuleId, Severity>,
 }
 
 /// What the faces found when resolving `@include` lines (reading files is their job).
@@ -194,8 +194,8 @@ pub fn analyze_with_semantics_and_includes(
 }
 
 /// Every rule id the analysis can report with the pack: the pack's `rules.toml` entries.
-pub fn rule_ids(pack: &RulePack) -> impl Iterator<Item = &str> {
-    pack.rules.iter().map(|rule| rule.id.as_str())
+pub fn rule_ids(pack: &RulePack) -> impl Iterator<Item = RuleId> + '_ {
+    pack.rules.iter().map(|rule| rule.id)
 }
 
 /// The edits of every safe fix, minus any that overlap an earlier one, in document order.
@@ -273,7 +273,7 @@ mod tests {
 
     fn diagnostic(edits: Vec<Edit>) -> Diagnostic {
         Diagnostic {
-            rule: "test".into(),
+            rule: RuleId::SyntaxError,
             severity: Severity::Warning,
             message: "test".into(),
             span: Span::empty(0),

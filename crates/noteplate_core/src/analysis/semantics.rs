@@ -295,7 +295,9 @@ impl Semantics {
     /// payer profile whose notes are daily by default.
     pub fn is_daily_note(&self, pack: &RulePack) -> bool {
         match self.note_type.as_deref() {
-            Some(note_type) => note_type == "daily",
+            Some(note_type) => pack
+                .note_type(note_type)
+                .is_some_and(|note_type| note_type.minute_totals),
             None if self.codes.is_empty() => false,
             None => self
                 .payer
@@ -307,6 +309,18 @@ impl Semantics {
 
     pub fn declares(&self, code: &str) -> bool {
         self.codes.iter().any(|declared| declared.code == code)
+    }
+
+    /// The first declared code that bills `treatment` (`Code::treatment` in the pack).
+    pub fn declared_treatment(
+        &self,
+        pack: &RulePack,
+        treatment: crate::rulepack::Treatment,
+    ) -> Option<&DeclaredCode> {
+        self.codes.iter().find(|declared| {
+            pack.code(&declared.code)
+                .is_some_and(|code| code.treatment == Some(treatment))
+        })
     }
 }
 
@@ -490,7 +504,8 @@ fn dates_of_service(
             };
             let words = format!("{label} {name}");
             let says_date = typed_date
-                || ["date", "dos"]
+                || elements
+                    .date_words
                     .iter()
                     .any(|word| contains_phrase(&words, word));
             if says_date

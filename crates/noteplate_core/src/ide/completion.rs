@@ -137,13 +137,13 @@ fn suppression_rules(
         .iter()
         .enumerate()
         .map(|(index, rule)| CompletionItem {
-            label: rule.id.clone(),
+            label: rule.id.to_string(),
             kind: CompletionKind::Rule,
             detail: rule.summary.clone(),
             documentation: rule.explanation.clone(),
-            insert_text: rule.id.clone(),
+            insert_text: rule.id.to_string(),
             replace,
-            filter_text: rule.id.clone(),
+            filter_text: rule.id.to_string(),
             sort_text: format!("{index:03}"),
         })
         .collect()
@@ -224,6 +224,9 @@ fn techniques(text: &str, context: &LineContext<'_>, pack: &RulePack) -> Vec<Com
         word_end(text, context.offset, is_word),
     );
     let mut items = Vec::new();
+    let manual_therapy = pack
+        .manual_therapy_code()
+        .map_or("", |code| code.code.as_str());
     for (index, technique) in pack.techniques.iter().enumerate() {
         let names = std::iter::once(&technique.name)
             .chain(&technique.abbreviations)
@@ -251,7 +254,9 @@ fn techniques(text: &str, context: &LineContext<'_>, pack: &RulePack) -> Vec<Com
             label: technique.name.clone(),
             kind: CompletionKind::Technique,
             detail: match technique.billing {
-                Billing::Elsewhere => format!("usually billed as {}, not 97140", technique.code),
+                Billing::Elsewhere => {
+                    format!("usually billed as {}, not {manual_therapy}", technique.code)
+                }
                 Billing::Disputed => format!("{} (payer-dependent)", technique.code),
                 Billing::ManualTherapy => format!("{}: {}", technique.code, technique.description),
             },

@@ -3,7 +3,7 @@
 use crate::analysis::Semantics;
 use crate::analysis::semantics::KindReason;
 use crate::analysis::units;
-use crate::rulepack::{Billing, RulePack, normalize_phrase};
+use crate::rulepack::{Billing, RulePack, UnitMethod, normalize_phrase};
 use crate::syntax::{Inline, Parse, Span};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +42,7 @@ pub fn hover(
                 .ty
                 .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"))
         {
-            return Some(minutes_hover(field.span, semantics));
+            return Some(minutes_hover(field.span, semantics, pack));
         }
     }
     technique_hover(text, line.span, offset, pack)
@@ -149,16 +149,27 @@ fn heading_hover(
     }
 }
 
-fn minutes_hover(span: Span, semantics: &Semantics) -> Hover {
-    let payer = semantics.payer.as_deref().unwrap_or("medicare");
-    let mut markdown = if payer == "commercial" {
-        String::from(
-            "Minutes of a timed code. Commercial profile: each code is rounded on its own (8 minutes or more make a unit).\n\n",
-        )
-    } else {
-        String::from(
-            "Minutes of a timed code. Medicare profile: the day's timed minutes are pooled, then turned into units:\n\n",
-        )
+/// How the template's payer profile (the pack's first one when it names none the pack knows)
+/// turns minutes into units.
+fn minutes_hover(span: Span, semantics: &Semantics, pack: &RulePack) -> Hover {
+    let profile = semantics
+        .payer
+        .as_deref()
+        .and_then(|payer| pack.payer(payer))
+        .or_else(|| pack.payers.first());
+    let name = profile.map_or(String::new(), |profile| {
+        let mut chars = profile.name.chars();
+        chars.next().map_or(String::new(), |first| {
+            first.to_uppercase().chain(chars).collect::<String>()
+        })
+    });
+    let mut markdown = match profile.map(|profile| profile.unit_method) {
+        Some(UnitMethod::PerCode) => format!(
+            "Minutes of a timed code. {name} profile: each code is rounded on its own (8 minutes or more make a unit).\n\n",
+        ),
+        _ => format!(
+            "Minutes of a timed code. {name} profile: the day's timed minutes are pooled, then turned into units:\n\n",
+        ),
     };
     markdown.push_str("| Units | Minutes |\n|---|---|\n");
     for (units, first, last) in units::unit_table(6) {

@@ -19,7 +19,7 @@ mod timed_minutes;
 use std::cell::OnceCell;
 use std::rc::Rc;
 
-use crate::rulepack::{RulePack, Severity};
+use crate::rulepack::{RuleId, RulePack};
 use crate::syntax::{Inline, Parse, Span};
 
 use super::lexicon;
@@ -72,15 +72,10 @@ impl<'a> Context<'a> {
     }
 
     /// A diagnostic for `rule` at its default severity from the pack.
-    pub fn diagnostic(&self, rule: &str, span: Span, message: impl Into<String>) -> Diagnostic {
-        let severity = self
-            .pack
-            .rule(rule)
-            .map(|info| info.severity)
-            .unwrap_or(Severity::Warning);
+    pub fn diagnostic(&self, rule: RuleId, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            rule: rule.to_string(),
-            severity,
+            rule,
+            severity: self.pack.severity(rule),
             message: message.into(),
             span,
             fix: None,

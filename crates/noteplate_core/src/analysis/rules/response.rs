@@ -5,6 +5,7 @@
 
 use super::Context;
 use crate::analysis::Diagnostic;
+use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
@@ -35,7 +36,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     out.push(context.diagnostic(
-        "canned-response",
+        RuleId::CannedResponse,
         anchor,
         "the patient's response is only pre-written wording; give the clinician room to record a measure (pain, range, distance) or a comparison with the last visit",
     ));

@@ -6,6 +6,7 @@ use super::Context;
 use super::required_sections::insert_section_fix;
 use crate::analysis::semantics::{field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
+use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Span};
 
@@ -147,6 +148,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // One pass over the minutes fields, stopping as soon as the outcome is known (a long
     // template has hundreds): any field at all, and for daily notes the two totals.
     let daily = semantics.is_daily_note(context.pack);
+    let elements = &context.pack.elements;
+    let says = |words: &str, any: &[String]| any.iter().any(|word| words.contains(word.as_str()));
     let mut any_field = false;
     let mut has_timed_total = false;
     let mut has_treatment_total = false;
@@ -155,20 +158,20 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !daily {
             return false;
         }
-        // "timed + untimed" labels the treatment total, not the timed one.
-        let says_timed = f.context.contains("timed") && !f.context.contains("untimed");
-        has_timed_total |= f.context.contains("total") && says_timed;
-        has_treatment_total |= f.context.contains("total")
-            && !says_timed
-            && ["treatment", "session", "visit", "time"]
-                .iter()
-                .any(|word| f.context.contains(word));
+        // "timed + untimed" labels the treatment total, not the timed one. The words are matched
+        // as text, not as whole words.
+        let says_timed = says(&f.context, &elements.timed_totals)
+            && !says(&f.context, &elements.not_timed_totals);
+        let says_total = says(&f.context, &elements.totals);
+        has_timed_total |= says_total && says_timed;
+        has_treatment_total |=
+            says_total && !says_timed && says(&f.context, &elements.treatment_totals);
         !(has_timed_total && has_treatment_total)
     });
 
     if !any_field && captures_units(context) {
         let mut diagnostic = context.diagnostic(
-            "units-without-minutes",
+            RuleId::UnitsWithoutMinutes,
             anchor,
             format!(
                 "{} {} billed per 15 minutes, and the template records units but not the minutes behind them; payers check units against documented minutes, so record the minutes",
@@ -182,7 +185,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     if !any_field {
         let mut diagnostic = context.diagnostic(
-            "missing-minutes",
+            RuleId::MissingMinutes,
             anchor,
             format!(
                 "{} {} billed per 15 minutes, and the template has no place for the minutes that support the units; add the treatment minutes",
@@ -200,19 +203,21 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut missing = Vec::new();
     let mut lines = Vec::new();
-    if !has_timed_total {
-        missing.push("total timed-code minutes");
-        lines.push("Total timed-code minutes: {{timed_minutes:minutes}}");
-    }
-    if !has_treatment_total {
-        missing.push("total treatment minutes");
-        lines.push("Total treatment minutes: {{total_minutes:minutes}}");
+    for (present, line) in [
+        (has_timed_total, &elements.timed_total_line),
+        (has_treatment_total, &elements.treatment_total_line),
+    ] {
+        if !present {
+            // "Total timed-code minutes: {{...}}" is missing "total timed-code minutes".
+            missing.push(line.split(':').next().unwrap_or(line).trim().to_lowercase());
+            lines.push(line.as_str());
+        }
     }
     if missing.is_empty() {
         return;
     }
     let mut diagnostic = context.diagnostic(
-        "missing-total-minutes",
+        RuleId::MissingTotalMinutes,
         anchor,
         format!(
             "a daily treatment note must record {}, so a reviewer can check the units billed; add a line for {}",
