@@ -11,7 +11,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use lookup::{
-    MatchConfidence, Recognition, SectionMatch, contains_any, contains_phrase, normalize_phrase,
+    MatchConfidence, PhraseNormalizer, Recognition, SectionMatch, contains_any, contains_phrase,
+    normalize_phrase,
 };
 
 /// A section kind such as `necessity`, `technique` or `response`.
