@@ -2,8 +2,9 @@
 //! the syntax errors it found, and every line is parsed on its own so that one error never hides
 //! the rest of the document.
 //!
-//! Owns: the pest grammar binding (`grammar.rs`), hand-written fast paths for its two busiest line
-//! rules (`fast.rs`, checked against pest by tests), the line scanner (`lines.rs`) and the tree
+//! Owns: the pest grammar binding (`grammar.rs`), hand-written fast paths for its busiest line
+//! rules (`fast.rs`: each reads a line cleanly or bails to pest, which alone writes syntax errors;
+//! checked against pest by tests), the line scanner (`lines.rs`) and the tree
 //! types (`tree.rs`). Must not know about the rule pack, diagnostics, files, or any protocol.
 
 mod fast;
@@ -11,7 +12,9 @@ mod grammar;
 mod lines;
 mod tree;
 
-pub use lines::{comments, parse};
+pub use lines::{
+    comments, heading_level, line_break, line_end, line_start, parse, parse_without_fast_path,
+};
 pub use tree::*;
 
 /// The result of parsing: a tree and what was wrong with the text.
