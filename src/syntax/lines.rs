@@ -231,11 +231,6 @@ fn looks_like_entry(line: &str) -> bool {
     key_length > 0 && trimmed[key_length..].trim_start().starts_with(':')
 }
 
-/// Every `<!-- ... -->` of `text`, as [`parse`] finds them, without the rest of the parse.
-pub fn comments(text: &str) -> Vec<Comment> {
-    find_comments(text, &mut Vec::new())
-}
-
 /// Finds every `<!-- ... -->`. An unclosed comment runs to the end of the text and is an error.
 fn find_comments(text: &str, errors: &mut Vec<SyntaxError>) -> Vec<Comment> {
     let mut comments = Vec::new();

@@ -12,9 +12,7 @@ mod grammar;
 mod lines;
 mod tree;
 
-pub use lines::{
-    comments, heading_level, line_break, line_end, line_start, parse, parse_without_fast_path,
-};
+pub use lines::{heading_level, line_break, line_end, line_start, parse, parse_without_fast_path};
 pub use tree::*;
 
 /// The result of parsing: a tree and what was wrong with the text.
