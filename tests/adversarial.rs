@@ -144,9 +144,10 @@ fn a_chain_past_the_depth_budget_is_reported_at_the_include_line() {
     );
 }
 
-/// A line of 100,000 `{`: the parser searches each stretch of the line once (its searches are
-/// counted; one search per `{{` was quadratic), and the 51,200 unclosed fields of that one line
-/// are seven findings plus one that counts the rest.
+/// A line of 100,000 `{`: the fast path bails at the first mistake and pest reads the line once
+/// (counted as its length: the grammar's searches stop at the next brace; a search per `{{` to
+/// the end of the line was quadratic), and the 51,200 unclosed fields of that one line are seven
+/// findings plus one that counts the rest.
 #[test]
 fn a_line_of_braces_is_parsed_once_and_reported_briefly() {
     let (_dir, all) = shapes();

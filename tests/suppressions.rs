@@ -531,8 +531,10 @@ fn disable_for_this_line_edit_suppresses_exactly_that_finding() {
         .filter(|d| d.rule.as_str() == TECHNIQUE)
         .nth(2)
         .expect("line 8");
-    let edit = suppressions::disable_next_line(&text, target.span.start, RuleId::UnknownTechnique)
-        .expect("an edit");
+    let parse = noteplate::syntax::parse(&text);
+    let edit =
+        suppressions::disable_next_line(&text, &parse, target.span.start, RuleId::UnknownTechnique)
+            .expect("an edit");
     let fixed = apply(&text, &[edit]);
     assert!(fixed.contains("<!-- noteplate-disable-next-line unknown-technique -->\n- {myofacial"));
     // The comment is now line 8 and the finding that was there is gone; the rest moved down.
@@ -548,7 +550,9 @@ fn disable_for_this_line_keeps_indentation_and_works_in_the_front_matter() {
         .iter()
         .find(|d| d.rule.as_str() == "unknown-front-matter-key")
         .expect("reported");
-    let edit = suppressions::disable_next_line(text, target.span.start, target.rule).unwrap();
+    let parse = noteplate::syntax::parse(text);
+    let edit =
+        suppressions::disable_next_line(text, &parse, target.span.start, target.rule).unwrap();
     let fixed = apply(text, &[edit]);
     assert_eq!(
         fixed,
@@ -562,7 +566,30 @@ fn disable_for_this_line_keeps_indentation_and_works_in_the_front_matter() {
         "{found:?}"
     );
     // No such edit for the opening `---`: a comment above it would stop it being front matter.
-    assert!(suppressions::disable_next_line(text, 0, RuleId::SyntaxError).is_none());
+    assert!(suppressions::disable_next_line(text, &parse, 0, RuleId::SyntaxError).is_none());
+    // A first line that only starts with `---` opens no front matter: it is a line like any
+    // other (this used to be decided on the text, apart from the parser).
+    let text = "--- draft\n## Technique\n";
+    let parse = noteplate::syntax::parse(text);
+    assert!(suppressions::disable_next_line(text, &parse, 0, RuleId::SyntaxError).is_some());
+}
+
+/// The quick fixes insert the document's own line break (its first one), like every other fix;
+/// they used to insert `\r\n` whenever one occurred anywhere.
+#[test]
+fn disable_edits_use_the_documents_first_line_break() {
+    let text = "## Technique\n- {myofacial release|joint mobilization}\r\n";
+    let parse = noteplate::syntax::parse(text);
+    let edit = suppressions::disable_file(text, &parse, RuleId::UnknownTechnique);
+    assert_eq!(
+        edit.new_text,
+        "<!-- noteplate-disable-file unknown-technique -->\n"
+    );
+    let edit = suppressions::disable_next_line(text, &parse, 14, RuleId::UnknownTechnique).unwrap();
+    assert_eq!(
+        edit.new_text,
+        "<!-- noteplate-disable-next-line unknown-technique -->\n"
+    );
 }
 
 #[test]

@@ -275,13 +275,6 @@ impl State {
         settings
     }
 
-    /// The pack and settings a document is analysed with (for completion and the like).
-    pub fn pack_and_settings(&self, uri: &lsp::Uri) -> (Arc<RulePack>, Settings) {
-        let (config, _) = self.project_config(uri);
-        let settings = self.merged_settings(&config.settings);
-        (config.pack.clone(), settings)
-    }
-
     /// Analyses one revision. A document over the project's `max-file-size` is not analysed (not
     /// even copied out of its rope): it gets one `file-too-large` finding, and the handlers do
     /// no work for it (`Snapshot::too_large`).

@@ -12,7 +12,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use lookup::{
-    MatchConfidence, Recognition, SectionMatch, contains_any, contains_phrase, normalize_phrase,
+    MatchConfidence, PhraseNormalizer, Recognition, SectionMatch, contains_any, contains_phrase,
+    normalize_phrase,
 };
 pub use rule_id::{RuleId, UnknownRule};
 

@@ -114,18 +114,10 @@ impl<'a> Context<'a> {
             .collect()
     }
 
-    /// The line break the document already uses, so inserted text matches it.
+    /// The line break the document already uses, so inserted text matches it
+    /// ([`crate::syntax::line_break`]).
     pub fn line_break(&self) -> &'static str {
-        match memchr::memchr2(b'\n', b'\r', self.text.as_bytes()) {
-            Some(index) if self.text.as_bytes()[index] == b'\r' => {
-                if self.text.as_bytes().get(index + 1) == Some(&b'\n') {
-                    "\r\n"
-                } else {
-                    "\r"
-                }
-            }
-            _ => "\n",
-        }
+        crate::syntax::line_break(self.text)
     }
 }
 

@@ -318,12 +318,8 @@ fn signature_line_start(context: &Context<'_>) -> Option<usize> {
         .elements
         .iter()
         .filter(|element| element.kind == "signature" && element.span.start > last_heading)
-        .map(|element| line_start(context.text, element.span.start))
+        .map(|element| crate::syntax::line_start(context.text, element.span.start))
         .next()
-}
-
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind(['\n', '\r']).map_or(0, |at| at + 1)
 }
 
 fn check_empty(
