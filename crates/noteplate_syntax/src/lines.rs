@@ -59,12 +59,22 @@ fn parse_with(text: &str, fast_path: bool) -> Parse {
     let mut section_stack: Vec<usize> = Vec::new();
     let mut pieces = Vec::new(); // reused for every line
     let mut items = Vec::new(); // likewise
+    // Whether a line with content came before (the front matter counts).
+    let mut seen_content = document.front_matter.is_some();
     while let Some(line) = pending {
         pending = lines.next();
         uncommented_pieces_into(line, &document.comments, &mut comment_cursor, &mut pieces);
         let Some(&first_piece) = pieces.first() else {
             continue;
         };
+        if !seen_content
+            && pieces
+                .iter()
+                .any(|piece| !piece.text(text).trim().is_empty())
+        {
+            seen_content = true;
+            misplaced_front_matter(text, &pieces, &mut errors);
+        }
         // A byte-order mark is not part of the first line's content.
         let (line_start, first_piece) = if line.start == 0 && bom > 0 {
             (
@@ -150,6 +160,27 @@ pub fn heading_level(line: &str) -> Option<u8> {
 
 fn is_heading_line(line: &str) -> bool {
     heading_level(line).is_some()
+}
+
+/// A document whose first line with content is `---`, but not on the very first line (a header
+/// comment or a blank line above it): the author meant front matter, which is only recognised on
+/// the first line, so its `codes:` and `payer:` would be silently ignored. Says so.
+fn misplaced_front_matter(text: &str, pieces: &[Span], errors: &mut Vec<SyntaxError>) {
+    let mut written = pieces
+        .iter()
+        .filter(|piece| !piece.text(text).trim().is_empty());
+    let (Some(piece), None) = (written.next(), written.next()) else {
+        return;
+    };
+    let written = piece.text(text);
+    if written.trim() != "---" {
+        return;
+    }
+    let start = piece.start + (written.len() - written.trim_start().len());
+    errors.push(SyntaxError {
+        span: Span::new(start, start + 3),
+        message: "this `---` is not front matter, because front matter must start on the very first line; its `key: value` lines (codes, payer, type) are read as text. Move what is above it (a comment, blank lines) below the closing `---`".to_string(),
+    });
 }
 
 fn parse_front_matter(
@@ -410,14 +441,27 @@ mod tests {
             let front_matter = parse.document.front_matter.expect("front matter");
             assert_eq!(front_matter.entries.len(), 1, "{text:?}");
         }
-        for text in [
-            "<!-- header -->\n---\ncodes: 97140\n---\n",
-            "\n---\ncodes: 97140\n---\n",
-            " ---\ncodes: 97140\n---\n",
+        // Below the first line it is text, and a syntax error says why, so that the codes it
+        // declares are not ignored silently.
+        for (text, at) in [
+            ("<!-- header -->\n---\ncodes: 97140\n---\n", 16),
+            ("\n---\ncodes: 97140\n---\n", 1),
+            (" ---\ncodes: 97140\n---\n", 1),
+            ("<!-- a --> \n\n  --- <!-- b -->\r\ncodes: 97140\n", 15),
         ] {
             let parse = parse(text);
             assert_eq!(parse.document.front_matter, None, "{text:?}");
-            assert!(parse.errors.is_empty(), "{text:?}: {:?}", parse.errors);
+            assert_eq!(parse.errors.len(), 1, "{text:?}: {:?}", parse.errors);
+            assert_eq!(parse.errors[0].span, Span::new(at, at + 3), "{text:?}");
+            assert!(parse.errors[0].message.contains("very first line"));
+        }
+        // A `---` further down, after other content, is a plain line (a separator).
+        for text in [
+            "Intro\n---\n",
+            "---\ncodes: 97140\n---\n---\n",
+            "## A\n---\n",
+        ] {
+            assert!(parse(text).errors.is_empty(), "{text:?}");
         }
     }
 
