@@ -6,6 +6,7 @@
 //! - [`analysis`]: rules over the tree; pure, no IO, no protocol types.
 //! - [`config`]: project configuration files, shared by both faces.
 //! - [`files`]: the one reader of files and streams: regular files only, capped in size.
+//! - [`pipeline`]: contents to analysis (decode, parse, includes, analyse), for both faces.
 //! - faces: [`cli`] (`noteplate check` and friends) and [`lsp`] (`noteplate lsp`).
 //!
 //! See `docs/architecture.md` for what each layer may not touch.
@@ -18,6 +19,7 @@ pub mod fragments;
 pub mod ide;
 pub mod line_index;
 pub mod lsp;
+pub mod pipeline;
 pub mod rulepack;
 pub mod syntax;
 pub mod work;
