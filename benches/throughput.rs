@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
-use noteplate::analysis::{Settings, analyze_text};
+use noteplate::analysis::{Input, Settings, analyze_text};
 use noteplate::rulepack::RulePack;
 
 mod generate;
@@ -169,7 +169,7 @@ fn parse_analyse_cold(bencher: Bencher, size: &str) {
         .bench_local_values(|()| analyse_all(documents, pack, &settings));
 }
 
-/// `analysis::analyze` over an existing parse: the rules alone.
+/// `analysis::analyze` over an existing parse: semantics and the rules alone.
 #[divan::bench(args = SIZES)]
 fn analyse_only(bencher: Bencher, size: &str) {
     let documents = documents(size);
@@ -182,14 +182,18 @@ fn analyse_only(bencher: Bencher, size: &str) {
     bencher
         .counter(bytes(documents))
         .counter(ItemsCount::new(documents.len()))
-        .bench(|| {
-            for (text, parse) in documents.iter().zip(&parses) {
-                black_box(noteplate::analysis::analyze(
-                    black_box(text),
-                    parse,
-                    pack,
-                    &settings,
-                ));
-            }
+        .with_inputs(|| parses.clone())
+        .bench_local_values(|parses| {
+            // Returned, so freeing the analyses is not timed.
+            documents
+                .iter()
+                .zip(parses)
+                .map(|(text, parse)| {
+                    noteplate::analysis::analyze(
+                        Input::new(black_box(text), pack, &settings),
+                        parse,
+                    )
+                })
+                .collect::<Vec<_>>()
         });
 }

@@ -2,6 +2,7 @@
 //! Work is counted (fragment analyses, steps of the suppression and code loops), never timed.
 
 use noteplate::fragments::{FragmentCache, MAX_INCLUDE_DEPTH};
+use noteplate::pipeline::{Contents, IncludeBase};
 use noteplate::work;
 
 #[path = "../benches/shapes/mod.rs"]
@@ -127,10 +128,15 @@ fn a_chain_past_the_depth_budget_is_reported_at_the_include_line() {
     std::fs::write(&template, text).unwrap();
     let config = noteplate::config::ProjectConfig::defaults(dir.path().to_path_buf());
     let cache = FragmentCache::new();
-    let parse = noteplate::syntax::parse(text);
-    let includes = noteplate::fragments::resolve(&template, text, &parse, &config, &cache);
-    let diagnostics =
-        noteplate::analysis::analyze_with(text, &parse, &config.pack, &config.settings, &includes);
+    let diagnostics = noteplate::pipeline::analyse(
+        Contents::Bytes(text.into()),
+        IncludeBase::File(&template),
+        &config,
+        &config.settings,
+        &cache,
+    )
+    .analysis
+    .diagnostics;
     let budget: Vec<usize> = diagnostics
         .iter()
         .filter(|d| d.rule.as_str() == "include-budget")

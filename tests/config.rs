@@ -589,6 +589,58 @@ fn max_file_size_reports_instead_of_analysing() {
     );
 }
 
+/// `file-too-large` and `invalid-utf8` are ordinary rules: the project's severity overrides and
+/// `disable` apply to them (they once were built outside the analysis and skipped both).
+#[test]
+fn environment_findings_follow_the_rules_settings() {
+    let dir = repo();
+    write(dir.path(), "big.note", THREE_WARNINGS);
+    std::fs::write(dir.path().join("latin1.note"), b"## Plan\n45\xb0 right\n").unwrap();
+    let args = ["big.note", "latin1.note"];
+    write(dir.path(), "noteplate.toml", "max-file-size = 64\n");
+    let (exit, findings) = check(dir.path(), &args);
+    assert_eq!(rules_for(&findings, "big.note"), ["file-too-large"]);
+    assert_eq!(rules_for(&findings, "latin1.note"), ["invalid-utf8"]);
+    assert_eq!(exit, 1, "invalid-utf8 is an error by default");
+    let severities = |dir: &Path| {
+        let output = run(dir, &["check", "--format", "json", args[0], args[1]]);
+        let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+        let mut severities: Vec<(String, String)> = report["diagnostics"]
+            .as_array()
+            .expect("a diagnostics array")
+            .iter()
+            .map(|d| {
+                let field = |name: &str| d[name].as_str().unwrap_or_default().to_string();
+                (field("rule"), field("severity"))
+            })
+            .collect();
+        severities.sort();
+        (code(&output), severities)
+    };
+    write(
+        dir.path(),
+        "noteplate.toml",
+        "max-file-size = 64\n[rules]\nseverity = { file-too-large = \"error\", invalid-utf8 = \"info\" }\n",
+    );
+    let (exit, found) = severities(dir.path());
+    assert_eq!(
+        found,
+        [
+            ("file-too-large".to_string(), "error".to_string()),
+            ("invalid-utf8".to_string(), "info".to_string())
+        ]
+    );
+    assert_eq!(exit, 1, "file-too-large raised to an error fails the check");
+    write(
+        dir.path(),
+        "noteplate.toml",
+        "max-file-size = 64\n[rules]\ndisable = [\"file-too-large\", \"invalid-utf8\"]\n",
+    );
+    let (exit, findings) = check(dir.path(), &args);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(exit, 0);
+}
+
 #[test]
 fn schema_directive_comment_is_accepted() {
     let dir = repo();

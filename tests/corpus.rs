@@ -18,10 +18,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use noteplate::analysis::{Diagnostic, Settings, analyze_text, analyze_with};
-use noteplate::cli::{FileReport, check_bytes};
+use noteplate::analysis::{Diagnostic, Settings, analyze_text};
 use noteplate::config::ProjectConfig;
 use noteplate::line_index::LineIndex;
+use noteplate::pipeline::{self, Contents, IncludeBase};
 use noteplate::rulepack::{RuleId, RulePack, Severity};
 use noteplate::syntax::Span;
 
@@ -44,33 +44,28 @@ fn stem(path: &Path) -> String {
     path.file_stem().unwrap().to_string_lossy().into_owned()
 }
 
-/// Checks a corpus file as `noteplate check` does with no configuration file: raw bytes, and
-/// `@include` lines resolved against `tests/corpus/` as the project root.
-fn check(path: &Path) -> FileReport {
+/// A corpus file's text as analysed and its findings.
+struct Report {
+    text: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks a corpus file as `noteplate check` does with no configuration file: raw bytes through
+/// the pipeline, `@include` lines resolved against `tests/corpus/` as the project root.
+fn check(path: &Path) -> Report {
     let bytes = std::fs::read(path).expect("readable corpus file");
-    let pack = RulePack::embedded();
-    let settings = Settings::default();
-    let mut report = check_bytes(stem(path), bytes, &pack, &settings);
-    if report
-        .diagnostics
-        .iter()
-        .any(|d| d.rule.as_str() == "invalid-utf8")
-    {
-        return report;
+    let config = ProjectConfig::defaults(corpus_dir());
+    let analysed = pipeline::analyse(
+        Contents::Bytes(bytes),
+        IncludeBase::File(path),
+        &config,
+        &config.settings,
+        &noteplate::fragments::FragmentCache::new(),
+    );
+    Report {
+        text: analysed.text,
+        diagnostics: analysed.analysis.diagnostics,
     }
-    let parse = noteplate::syntax::parse(&report.text);
-    if !parse.document.includes.is_empty() {
-        let config = ProjectConfig::defaults(corpus_dir());
-        let includes = noteplate::fragments::resolve(
-            path,
-            &report.text,
-            &parse,
-            &config,
-            &noteplate::fragments::FragmentCache::new(),
-        );
-        report.diagnostics = analyze_with(&report.text, &parse, &pack, &settings, &includes);
-    }
-    report
 }
 
 /// Messages about includes name absolute paths; keep snapshots independent of the checkout.
@@ -170,7 +165,7 @@ fn render_diagnostics(text: &str, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-fn render(report: &FileReport) -> String {
+fn render(report: &Report) -> String {
     format!(
         "--- input\n{}--- findings\n{}",
         render_input(&report.text),
@@ -423,7 +418,7 @@ fn findings_do_not_depend_on_what_was_analysed_before() {
     }
 }
 
-fn render_diagnostics_of(report: &FileReport) -> String {
+fn render_diagnostics_of(report: &Report) -> String {
     render_diagnostics(&report.text, &report.diagnostics)
 }
 

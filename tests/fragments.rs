@@ -116,9 +116,12 @@ fn the_resolver_reports_the_kinds_a_fragment_provides() {
         resolved.items[0].span.text(VISIT),
         "../shared/response.note"
     );
-    // `analyze_with` is what `check` runs: the include line itself is not a finding.
-    let diagnostics =
-        analysis::analyze_with(VISIT, &parse, &config.pack, &config.settings, &resolved);
+    // With the includes resolved, the include line itself is not a finding.
+    let input = analysis::Input {
+        includes: &resolved,
+        ..analysis::Input::new(VISIT, &config.pack, &config.settings)
+    };
+    let diagnostics = analysis::analyze(input, parse).diagnostics;
     assert!(
         diagnostics
             .iter()
@@ -506,8 +509,12 @@ fn the_library_resolves_against_the_root_it_is_given() {
         resolved.items[0].outcome,
         IncludeOutcome::Found { .. }
     ));
-    let diagnostics =
-        analysis::analyze_with(&text, &parse, &wide.pack, &Settings::default(), &resolved);
+    let settings = Settings::default();
+    let input = analysis::Input {
+        includes: &resolved,
+        ..analysis::Input::new(&text, &wide.pack, &settings)
+    };
+    let diagnostics = analysis::analyze(input, parse).diagnostics;
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
 }
 

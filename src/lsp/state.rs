@@ -18,6 +18,7 @@ use super::worker::Worker;
 use crate::analysis::{self, Settings};
 use crate::config::{ConfigError, ProjectConfig, Resolver};
 use crate::fragments;
+use crate::pipeline::{self, Contents, IncludeBase};
 use crate::rulepack::RulePack;
 
 /// An analysis panicked (a bug); the server stays up and says so in its log.
@@ -275,54 +276,32 @@ impl State {
         settings
     }
 
-    /// Analyses one revision. A document over the project's `max-file-size` is not analysed (not
-    /// even copied out of its rope): it gets one `file-too-large` finding, and the handlers do
-    /// no work for it (`Snapshot::too_large`).
+    /// Analyses one revision through the pipeline. A document over the project's `max-file-size`
+    /// is not analysed (not even copied out of its rope): it gets one `file-too-large` finding
+    /// (under the same settings as any other), and the handlers do no work for it
+    /// (`Snapshot::too_large`).
     pub fn analyze(&self, uri: &lsp::Uri, rope: ropey::Rope, revision: Revision) -> Snapshot {
         let (config, config_error) = self.project_config(uri);
         let settings = self.merged_settings(&config.settings);
-        let size = rope.len_bytes() as u64;
-        let too_large = size > config.max_file_size;
-        let text = if too_large {
-            String::new()
-        } else {
-            rope.to_string()
+        let path = file_path(uri);
+        let base = match &path {
+            Some(path) => IncludeBase::File(path),
+            None => IncludeBase::NotAFile {
+                scheme: uri.scheme().as_str(),
+            },
         };
-        let parse = crate::syntax::parse(&text);
-        let includes = if parse.document.includes.is_empty() {
-            analysis::Includes::default()
-        } else {
-            match file_path(uri) {
-                Some(path) => fragments::resolve(&path, &text, &parse, &config, &self.fragments),
-                None => includes_not_read(uri, &text, &parse),
-            }
+        let text = || rope.to_string();
+        let contents = Contents::Held {
+            len: rope.len_bytes() as u64,
+            text: &text,
         };
-        let (semantics, mut diagnostics) = analysis::analyze_with_semantics_and_includes(
-            &text,
-            &parse,
-            &config.pack,
-            &settings,
-            &includes,
+        let analysed = pipeline::analyse(contents, base, &config, &settings, &self.fragments);
+        let too_large = matches!(
+            analysed.analysis.unread,
+            Some(analysis::Unread::TooLarge { .. })
         );
-        let too_large_rule = crate::rulepack::RuleId::FileTooLarge;
-        if too_large && !settings.disabled_rules.contains(&too_large_rule) {
-            diagnostics = vec![analysis::Diagnostic {
-                rule: too_large_rule,
-                severity: settings
-                    .severity_overrides
-                    .get(&too_large_rule)
-                    .copied()
-                    .unwrap_or_else(|| config.pack.severity(too_large_rule)),
-                message: format!(
-                    "this document is {size} bytes, over the configured max-file-size of {} bytes, so it is not analysed; raise `max-file-size` in noteplate.toml to check it",
-                    config.max_file_size
-                ),
-                span: crate::syntax::Span::empty(0),
-                fix: None,
-                related: Vec::new(),
-            }];
-        }
-        let includes = includes
+        let includes = analysed
+            .includes
             .items
             .iter()
             .filter_map(|item| match &item.outcome {
@@ -330,13 +309,14 @@ impl State {
                 _ => None,
             })
             .collect();
+        let analysis = analysed.analysis;
         Snapshot {
             revision,
             rope,
-            text,
-            parse,
-            semantics,
-            diagnostics,
+            text: analysed.text,
+            parse: analysis.parse,
+            semantics: analysis.semantics,
+            diagnostics: analysis.diagnostics,
             config,
             config_error,
             too_large,
@@ -354,32 +334,6 @@ pub fn file_path(uri: &lsp::Uri) -> Option<PathBuf> {
     }
     let path = uri.to_file_path()?.into_owned();
     path.is_absolute().then_some(path)
-}
-
-/// For a document that is not a file: every `@include` is reported as not read, saying why. It
-/// has no folder its paths could be relative to, and resolving them anyway (from `/` or the
-/// server's working folder) would read files outside any project.
-fn includes_not_read(
-    uri: &lsp::Uri,
-    text: &str,
-    parse: &crate::syntax::Parse,
-) -> analysis::Includes {
-    let scheme = uri.scheme().as_str();
-    analysis::Includes {
-        items: parse
-            .document
-            .includes
-            .iter()
-            .map(|include| analysis::IncludeResult {
-                span: include.path,
-                line: include.span,
-                outcome: analysis::IncludeOutcome::NotFound(format!(
-                    "`{}` was not read: this document is not a file (a `{scheme}:` document), and `@include` is resolved only for templates saved as files in a project; save the template to check its includes",
-                    include.path.text(text)
-                )),
-            })
-            .collect(),
-    }
 }
 
 impl Default for State {

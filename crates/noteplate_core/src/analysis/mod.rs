@@ -103,61 +103,75 @@ pub enum IncludeOutcome {
     Budget(String),
 }
 
+/// Why the text of a file was not analysed as it stands. The faces read bytes; what they could not
+/// turn into text to analyse is a finding of an ordinary rule (`invalid-utf8`, `file-too-large`),
+/// so the pack's severity, `[rules]` settings and suppression-free reporting apply as to any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// The bytes are not UTF-8 from `valid_up_to` on (`byte` is the first that cannot start a
+    /// character). The text analysed is a lossy copy, shown but not checked.
+    InvalidUtf8 { valid_up_to: usize, byte: u8 },
+    /// Over the configured `max-file-size` (`limit`); `size` when known. Nothing was read: the text
+    /// analysed is empty.
+    TooLarge { size: Option<u64>, limit: u64 },
+}
+
+/// Everything one analysis reads besides the parse: the text the parse is of, the pack, the
+/// settings, the resolved `@include` lines and why the text was not read, if it was not. Built by
+/// the pipeline (`src/pipeline.rs`) or, in tests, by [`analyze_text`]. What a later analysis may
+/// reuse from an earlier one belongs here too, so [`analyze`] keeps one signature.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub text: &'a str,
+    pub pack: &'a RulePack,
+    pub settings: &'a Settings,
+    pub includes: &'a Includes,
+    /// `Some`: the text was not read as it stands; the analysis is that one finding.
+    pub unread: Option<Unread>,
+}
+
+impl<'a> Input<'a> {
+    /// A text read as it stands, without includes.
+    pub fn new(text: &'a str, pack: &'a RulePack, settings: &'a Settings) -> Input<'a> {
+        static NO_INCLUDES: Includes = Includes { items: Vec::new() };
+        Input {
+            text,
+            pack,
+            settings,
+            includes: &NO_INCLUDES,
+            unread: None,
+        }
+    }
+}
+
 /// Everything known about one text: its parse, its semantic model and its findings.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub parse: Parse,
+    pub semantics: Semantics,
     pub diagnostics: Vec<Diagnostic>,
+    /// Why the text was not read as it stands, when it was not (then `diagnostics` holds at most
+    /// that finding, and nothing else was checked).
+    pub unread: Option<Unread>,
 }
 
-/// Parses and analyses `text`.
+/// Parses and analyses `text` as it stands, without includes: a thin wrapper over [`analyze`]
+/// for tests, benchmarks and the fuzzer. The faces go through the pipeline (`src/pipeline.rs`).
 pub fn analyze_text(text: &str, pack: &RulePack, settings: &Settings) -> Analysis {
-    let parse = syntax::parse(text);
-    let diagnostics = analyze(text, &parse, pack, settings);
-    Analysis { parse, diagnostics }
+    analyze(Input::new(text, pack, settings), syntax::parse(text))
 }
 
-/// Runs every rule over an existing parse. Diagnostics come out sorted by position, then rule id.
-pub fn analyze(text: &str, parse: &Parse, pack: &RulePack, settings: &Settings) -> Vec<Diagnostic> {
-    analyze_with_semantics(text, parse, pack, settings).1
-}
-
-/// Like [`analyze`], also returning the semantic model the rules used (editors reuse it).
-pub fn analyze_with_semantics(
-    text: &str,
-    parse: &Parse,
-    pack: &RulePack,
-    settings: &Settings,
-) -> (Semantics, Vec<Diagnostic>) {
-    analyze_with_semantics_and_includes(text, parse, pack, settings, &Includes::default())
-}
-
-/// Like [`analyze`], with the resolved `@include` lines (their sections count as present).
-pub fn analyze_with(
-    text: &str,
-    parse: &Parse,
-    pack: &RulePack,
-    settings: &Settings,
-    includes: &Includes,
-) -> Vec<Diagnostic> {
-    analyze_with_semantics_and_includes(text, parse, pack, settings, includes).1
-}
-
-/// Forgets what this thread remembered about technique-section runs from earlier analyses, so
-/// the next analysis works everything out again. Findings never depend on it; benchmarks use it
-/// to measure a first analysis.
-#[doc(hidden)]
-pub fn forget_remembered_runs() {
-    lexicon::forget_remembered_runs();
-}
-
-pub fn analyze_with_semantics_and_includes(
-    text: &str,
-    parse: &Parse,
-    pack: &RulePack,
-    settings: &Settings,
-    includes: &Includes,
-) -> (Semantics, Vec<Diagnostic>) {
+/// The analysis: the semantic model of `parse` (a parse of `input.text`), every rule, the
+/// suppression comments, then the settings (disabled rules, severity overrides). Diagnostics come
+/// out sorted by position, then rule id. Pure: the same input gives the same analysis.
+pub fn analyze(input: Input<'_>, parse: Parse) -> Analysis {
+    let Input {
+        text,
+        pack,
+        settings,
+        includes,
+        unread,
+    } = input;
     let mut semantics = Semantics::new(text, &parse.document, pack, settings);
     for item in &includes.items {
         if let IncludeOutcome::Found { kinds, .. } = &item.outcome {
@@ -169,15 +183,21 @@ pub fn analyze_with_semantics_and_includes(
     semantics.included_kinds.dedup();
     let context = rules::Context {
         text,
-        parse,
+        parse: &parse,
         pack,
         semantics: &semantics,
         includes,
         technique_runs: std::cell::OnceCell::new(),
     };
     let mut diagnostics = Vec::new();
-    rules::run_all(&context, &mut diagnostics);
-    suppressions::apply(text, parse, pack, &mut diagnostics);
+    match unread {
+        // Nothing of the text is checked, so no comment in it can suppress the finding.
+        Some(unread) => rules::environment::check(&context, unread, &mut diagnostics),
+        None => {
+            rules::run_all(&context, &mut diagnostics);
+            suppressions::apply(text, &parse, pack, &mut diagnostics);
+        }
+    }
     diagnostics.retain(|diagnostic| !settings.disabled_rules.contains(&diagnostic.rule));
     for diagnostic in &mut diagnostics {
         if let Some(&severity) = settings.severity_overrides.get(&diagnostic.rule) {
@@ -190,7 +210,20 @@ pub fn analyze_with_semantics_and_includes(
             .cmp(&b.span.start)
             .then_with(|| a.rule.cmp(&b.rule))
     });
-    (semantics, diagnostics)
+    Analysis {
+        parse,
+        semantics,
+        diagnostics,
+        unread,
+    }
+}
+
+/// Forgets what this thread remembered about technique-section runs from earlier analyses, so
+/// the next analysis works everything out again. Findings never depend on it; benchmarks use it
+/// to measure a first analysis.
+#[doc(hidden)]
+pub fn forget_remembered_runs() {
+    lexicon::forget_remembered_runs();
 }
 
 /// Every rule id the analysis can report with the pack: the pack's `rules.toml` entries.

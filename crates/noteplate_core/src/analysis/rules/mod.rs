@@ -2,6 +2,7 @@
 //! diagnostics; none of them knows about the others.
 
 mod code_pairs;
+pub(super) mod environment;
 mod fields;
 mod front_matter;
 mod includes;
