@@ -311,13 +311,16 @@ fn fragment(
     let outcome = match cycle {
         Some(message) => Err(message),
         None => {
-            let (semantics, diagnostics) = analysis::analyze_with_semantics_and_includes(
-                &text,
-                &parse,
-                &config.pack,
-                &config.settings,
-                &nested,
-            );
+            let (semantics, diagnostics) = analysis::with_thread_memo(|memo| {
+                analysis::analyze_with_semantics_and_includes(
+                    &text,
+                    &parse,
+                    &config.pack,
+                    &config.settings,
+                    &nested,
+                    memo,
+                )
+            });
             Ok((
                 semantics.kinds_present(),
                 diagnostics

@@ -9,7 +9,7 @@
 pub mod fuzzy;
 mod lexicon;
 pub mod mentions;
-mod rules;
+pub(crate) mod rules;
 pub mod semantics;
 pub mod suppressions;
 mod technique_runs;
@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 use crate::rulepack::{RulePack, Severity};
 use crate::syntax::{self, Parse, Span};
 
+pub use lexicon::{Memo, with_thread_memo};
 pub use semantics::Semantics;
 
 /// One finding.
@@ -129,7 +130,9 @@ pub fn analyze_with_semantics(
     pack: &RulePack,
     settings: &Settings,
 ) -> (Semantics, Vec<Diagnostic>) {
-    analyze_with_semantics_and_includes(text, parse, pack, settings, &Includes::default())
+    with_thread_memo(|memo| {
+        analyze_with_semantics_and_includes(text, parse, pack, settings, &Includes::default(), memo)
+    })
 }
 
 /// Like [`analyze`], with the resolved `@include` lines (their sections count as present).
@@ -140,25 +143,31 @@ pub fn analyze_with(
     settings: &Settings,
     includes: &Includes,
 ) -> Vec<Diagnostic> {
-    analyze_with_semantics_and_includes(text, parse, pack, settings, includes).1
+    with_thread_memo(|memo| {
+        analyze_with_semantics_and_includes(text, parse, pack, settings, includes, memo).1
+    })
 }
 
-/// Forgets what this thread remembered about technique-section runs from earlier analyses, so
-/// the next analysis works everything out again. Findings never depend on it; benchmarks use it
-/// to measure a first analysis.
+/// Forgets what this thread's default memo remembered about technique-section runs from earlier
+/// analyses, so the next analysis works everything out again. Findings never depend on it;
+/// benchmarks use it to measure a first analysis.
 #[doc(hidden)]
 pub fn forget_remembered_runs() {
-    lexicon::forget_remembered_runs();
+    with_thread_memo(Memo::forget_remembered_runs);
 }
 
+/// The analysis every entry point runs: [`analyze_with`] that also returns the semantic model, with
+/// the memo of earlier analyses to reuse (see [`Memo`]; the result never depends on it).
 pub fn analyze_with_semantics_and_includes(
     text: &str,
     parse: &Parse,
     pack: &RulePack,
     settings: &Settings,
     includes: &Includes,
+    memo: &mut Memo,
 ) -> (Semantics, Vec<Diagnostic>) {
-    let mut semantics = Semantics::new(text, &parse.document, pack, settings);
+    let mut semantics =
+        Semantics::with_memo(text, &parse.document, pack, settings, &mut memo.recognition);
     for item in &includes.items {
         if let IncludeOutcome::Found { kinds, .. } = &item.outcome {
             semantics.included_kinds.extend(kinds.iter().cloned());
@@ -167,16 +176,25 @@ pub fn analyze_with_semantics_and_includes(
     // Many includes of the same fragments name the same kinds many times.
     semantics.included_kinds.sort_unstable();
     semantics.included_kinds.dedup();
+    let lexicon = memo.lexicon(pack);
+    let uncommented = semantics::uncommented_lines(&parse.document);
+    memo.rules.prepare(pack, uncommented.len());
+    let rule_memo = std::cell::RefCell::new(std::mem::take(&mut memo.rules));
     let context = rules::Context {
         text,
         parse,
         pack,
         semantics: &semantics,
         includes,
+        lexicon,
+        memo: &rule_memo,
+        uncommented,
         technique_runs: std::cell::OnceCell::new(),
     };
     let mut diagnostics = Vec::new();
     rules::run_all(&context, &mut diagnostics);
+    drop(context);
+    memo.rules = rule_memo.into_inner();
     suppressions::apply(text, parse, pack, &mut diagnostics);
     diagnostics.retain(|diagnostic| !settings.disabled_rules.contains(&diagnostic.rule));
     for diagnostic in &mut diagnostics {

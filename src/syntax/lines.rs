@@ -67,6 +67,7 @@ pub fn parse(text: &str) -> Parse {
     let mut items = Vec::new(); // likewise
     while let Some(line) = pending {
         pending = lines.next();
+        crate::work::count_parsed_line();
         uncommented_pieces_into(line, &document.comments, &mut comment_cursor, &mut pieces);
         let Some(&first_piece) = pieces.first() else {
             continue;
@@ -139,13 +140,13 @@ pub fn parse(text: &str) -> Parse {
 }
 
 /// `@include` followed by white space or the end of the line.
-fn is_include_line(line: &str) -> bool {
+pub(super) fn is_include_line(line: &str) -> bool {
     line.strip_prefix("@include")
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
 }
 
 /// `#` to `######` followed by white space or the end of the line.
-fn is_heading_line(line: &str) -> bool {
+pub(super) fn is_heading_line(line: &str) -> bool {
     let hashes = line.bytes().take_while(|&byte| byte == b'#').count();
     (1..=6).contains(&hashes) && matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t'))
 }
@@ -279,7 +280,7 @@ fn uncommented_pieces(line: Span, comments: &[Comment], cursor: &mut usize) -> V
 }
 
 /// [`uncommented_pieces`] into a buffer the caller reuses (cleared first).
-fn uncommented_pieces_into(
+pub(super) fn uncommented_pieces_into(
     line: Span,
     comments: &[Comment],
     cursor: &mut usize,
@@ -309,17 +310,22 @@ fn uncommented_pieces_into(
 
 /// Lines as LSP counts them. Each yielded span excludes the line break.
 #[derive(Clone)]
-struct LineIter<'a> {
+pub(super) struct LineIter<'a> {
     bytes: &'a [u8],
     position: usize,
     peeked: Option<Option<Span>>,
 }
 
 impl<'a> LineIter<'a> {
-    fn new(text: &'a str) -> LineIter<'a> {
+    pub(super) fn new(text: &'a str) -> LineIter<'a> {
+        LineIter::starting_at(text, 0)
+    }
+
+    /// The lines from `position`, which must be where a line starts.
+    pub(super) fn starting_at(text: &'a str, position: usize) -> LineIter<'a> {
         LineIter {
             bytes: text.as_bytes(),
-            position: 0,
+            position,
             peeked: None,
         }
     }

@@ -8,9 +8,11 @@
 
 mod fast;
 mod grammar;
+mod incremental;
 mod lines;
 mod tree;
 
+pub use incremental::{TextEdit, reparse};
 pub use lines::{comments, parse};
 pub use tree::*;
 
