@@ -189,10 +189,13 @@ fn analyse_only(bencher: Bencher, size: &str) {
                 .iter()
                 .zip(parses)
                 .map(|(text, parse)| {
-                    noteplate::analysis::analyze(
-                        Input::new(black_box(text), pack, &settings),
-                        parse,
-                    )
+                    noteplate::analysis::with_thread_memo(|memo| {
+                        noteplate::analysis::analyze(
+                            Input::new(black_box(text), pack, &settings),
+                            parse,
+                            memo,
+                        )
+                    })
                 })
                 .collect::<Vec<_>>()
         });

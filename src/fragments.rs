@@ -302,15 +302,22 @@ fn fragment(
     // The fragment goes through the pipeline like any template, its own includes resolved on the
     // stack of fragments being included.
     let (mut bytes, mut cut) = (0, None);
-    let fragment =
-        crate::pipeline::run(text, None, &config.pack, &config.settings, |text, parse| {
+    let fragment = crate::pipeline::run(
+        text,
+        None,
+        &config.pack,
+        &config.settings,
+        crate::syntax::parse,
+        None,
+        |text, parse| {
             stack.push(real.to_path_buf());
             let (nested, nested_bytes, nested_cut) =
                 resolve_with_stack(real, text, parse, config, cache, stack);
             stack.pop();
             (bytes, cut) = (nested_bytes, nested_cut);
             nested
-        });
+        },
+    );
     // A cycle further down is this include's cycle too: report it here, where it fails the check.
     let cycle = fragment
         .includes

@@ -61,7 +61,7 @@ pub struct Analysed {
 
 /// Decodes, parses, resolves includes and analyses one template with `config`'s pack and
 /// `max-file-size` and with `settings` (the project's, or the project's under the editor's).
-/// Fragments are analysed at most once per `fragments` cache.
+/// Fragments are analysed at most once per `fragments` cache. Uses this thread's default memo.
 pub fn analyse(
     contents: Contents<'_>,
     base: IncludeBase<'_>,
@@ -69,12 +69,38 @@ pub fn analyse(
     settings: &Settings,
     fragments: &FragmentCache,
 ) -> Analysed {
+    analyse_with(
+        contents,
+        base,
+        config,
+        settings,
+        fragments,
+        syntax::parse,
+        None,
+    )
+}
+
+/// [`analyse`] with the parser and the memo given: the language server parses from the previous
+/// revision's tree (`syntax::reparse`) and keeps one memo on its analysis thread, so a keystroke
+/// costs what it changes. `parse` must return exactly `syntax::parse` of its text; `memo: None`
+/// uses this thread's default memo.
+pub fn analyse_with(
+    contents: Contents<'_>,
+    base: IncludeBase<'_>,
+    config: &ProjectConfig,
+    settings: &Settings,
+    fragments: &FragmentCache,
+    parse: impl FnOnce(&str) -> Parse,
+    memo: Option<&mut analysis::Memo>,
+) -> Analysed {
     let (text, unread) = decode(contents, config.max_file_size);
     run(
         text,
         unread,
         &config.pack,
         settings,
+        parse,
+        memo,
         |text, parse| match base {
             _ if parse.document.includes.is_empty() => Includes::default(),
             IncludeBase::File(path) => fragments::resolve(path, text, parse, config, fragments),
@@ -86,15 +112,18 @@ pub fn analyse(
 
 /// The steps after decoding, with the include resolution given: what [`analyse`] runs for a
 /// template and `fragments` runs for each fragment (which resolves its own includes on the stack
-/// of fragments being included).
+/// of fragments being included). `memo: None` uses this thread's default memo, borrowed only for
+/// the analysis itself (resolving includes analyses fragments through here too).
 pub(crate) fn run(
     text: String,
     unread: Option<Unread>,
     pack: &RulePack,
     settings: &Settings,
+    parse: impl FnOnce(&str) -> Parse,
+    memo: Option<&mut analysis::Memo>,
     resolve: impl FnOnce(&str, &Parse) -> Includes,
 ) -> Analysed {
-    let parse = syntax::parse(&text);
+    let parse = parse(&text);
     // A text that was not read as it stands is not checked, so its includes are not read either.
     let includes = match unread {
         None => resolve(&text, &parse),
@@ -107,7 +136,10 @@ pub(crate) fn run(
         includes: &includes,
         unread,
     };
-    let analysis = analysis::analyze(input, parse);
+    let analysis = match memo {
+        Some(memo) => analysis::analyze(input, parse, memo),
+        None => analysis::with_thread_memo(|memo| analysis::analyze(input, parse, memo)),
+    };
     Analysed {
         text,
         analysis,

@@ -121,7 +121,8 @@ fn the_resolver_reports_the_kinds_a_fragment_provides() {
         includes: &resolved,
         ..analysis::Input::new(VISIT, &config.pack, &config.settings)
     };
-    let diagnostics = analysis::analyze(input, parse).diagnostics;
+    let diagnostics =
+        analysis::with_thread_memo(|memo| analysis::analyze(input, parse, memo)).diagnostics;
     assert!(
         diagnostics
             .iter()
@@ -514,7 +515,8 @@ fn the_library_resolves_against_the_root_it_is_given() {
         includes: &resolved,
         ..analysis::Input::new(&text, &wide.pack, &settings)
     };
-    let diagnostics = analysis::analyze(input, parse).diagnostics;
+    let diagnostics =
+        analysis::with_thread_memo(|memo| analysis::analyze(input, parse, memo)).diagnostics;
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
 }
 

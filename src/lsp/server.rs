@@ -144,6 +144,9 @@ impl Backend {
                     .iter()
                     .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
                     .collect();
+                // Not held while publishing: the next analysis reuses its tree in place when
+                // nothing else holds it.
+                drop(snapshot);
                 // Publish only if this is still the document's version (not closed, not
                 // edited since), checked under the lock a close publishes under.
                 let _publishing = state.publishing.lock().await;

@@ -178,7 +178,7 @@ impl State {
         let uri = uri.clone();
         let Some((snapshot, replaced)) = self
             .worker
-            .run(move || {
+            .run(move |memo| {
                 if let Some(revision) = only
                     && lock(&state.documents)
                         .get(&uri)
@@ -186,7 +186,7 @@ impl State {
                 {
                     return None;
                 }
-                state.snapshot(&uri)
+                state.snapshot(&uri, memo)
             })
             .await
             .ok_or(AnalysisPanicked)?
@@ -213,24 +213,33 @@ impl State {
     }
 
     /// The analysis of the document's current revision, computing and storing it on this thread
-    /// if needed, with the analysis it replaced.
-    fn snapshot(&self, uri: &lsp::Uri) -> Option<(Arc<Snapshot>, Option<Arc<Snapshot>>)> {
+    /// if needed (re-parsing only the lines edited since the last analysis), with what is left of
+    /// the analysis it replaced.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn snapshot(
+        &self,
+        uri: &lsp::Uri,
+        memo: &mut analysis::Memo,
+    ) -> Option<(Arc<Snapshot>, Option<Box<dyn Send>>)> {
         if let Some(analysis) = self.stored_snapshot(uri)? {
             return Some((analysis, None));
         }
-        let (rope, revision) = {
-            let documents = lock(&self.documents);
-            let document = documents.get(uri)?;
-            (document.rope.clone(), document.revision())
+        let (rope, revision, previous, edit) = {
+            let mut documents = lock(&self.documents);
+            let document = documents.get_mut(uri)?;
+            let (previous, edit) = document.take_previous();
+            (document.rope.clone(), document.revision(), previous, edit)
         };
-        let snapshot = Arc::new(self.analyze(uri, rope, revision));
+        let (snapshot, replaced) = self.analyze(uri, rope, revision, previous, edit, memo);
+        let snapshot = Arc::new(snapshot);
         let mut documents = lock(&self.documents);
-        let replaced = match documents.get_mut(uri) {
-            Some(document) if document.revision() == revision => {
-                document.analysis.replace(snapshot.clone())
-            }
-            _ => None,
-        };
+        // Kept even if the document changed meanwhile: it is the newest analysis, and the next
+        // one re-parses from it.
+        if let Some(document) = documents.get_mut(uri)
+            && document.opened == revision.opened
+        {
+            document.analysis = Some(snapshot.clone());
+        }
         Some((snapshot, replaced))
     }
 
@@ -276,11 +285,22 @@ impl State {
         settings
     }
 
-    /// Analyses one revision through the pipeline. A document over the project's `max-file-size`
-    /// is not analysed (not even copied out of its rope): it gets one `file-too-large` finding
-    /// (under the same settings as any other), and the handlers do no work for it
-    /// (`Snapshot::too_large`).
-    pub fn analyze(&self, uri: &lsp::Uri, rope: ropey::Rope, revision: Revision) -> Snapshot {
+    /// Analyses one revision through the pipeline, re-parsing from the `previous` analysis when
+    /// the `edit` since its text is known, with `memo` (the analysis thread's). A document over
+    /// the project's `max-file-size` is not analysed (not even copied out of its rope): it gets
+    /// one `file-too-large` finding (under the same settings as any other), and the handlers do no
+    /// work for it (`Snapshot::too_large`). Also returns what is left of `previous`, to be freed
+    /// elsewhere.
+    #[allow(clippy::type_complexity)]
+    pub fn analyze(
+        &self,
+        uri: &lsp::Uri,
+        rope: ropey::Rope,
+        revision: Revision,
+        previous: Option<Arc<Snapshot>>,
+        edit: Option<crate::syntax::TextEdit>,
+        memo: &mut analysis::Memo,
+    ) -> (Snapshot, Option<Box<dyn Send>>) {
         let (config, config_error) = self.project_config(uri);
         let settings = self.merged_settings(&config.settings);
         let path = file_path(uri);
@@ -295,7 +315,21 @@ impl State {
             len: rope.len_bytes() as u64,
             text: &text,
         };
-        let analysed = pipeline::analyse(contents, base, &config, &settings, &self.fragments);
+        let mut replaced = None;
+        let parse = |text: &str| {
+            let (parse, leftover) = super::documents::parse_after(text, previous, edit);
+            replaced = leftover;
+            parse
+        };
+        let analysed = pipeline::analyse_with(
+            contents,
+            base,
+            &config,
+            &settings,
+            &self.fragments,
+            parse,
+            Some(memo),
+        );
         let too_large = matches!(
             analysed.analysis.unread,
             Some(analysis::Unread::TooLarge { .. })
@@ -310,7 +344,7 @@ impl State {
             })
             .collect();
         let analysis = analysed.analysis;
-        Snapshot {
+        let snapshot = Snapshot {
             revision,
             rope,
             text: analysed.text,
@@ -321,7 +355,8 @@ impl State {
             config_error,
             too_large,
             includes,
-        }
+        };
+        (snapshot, replaced)
     }
 }
 

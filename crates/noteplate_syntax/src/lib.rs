@@ -11,11 +11,13 @@
 
 mod fast;
 mod grammar;
+mod incremental;
 pub mod line_index;
 mod lines;
 mod tree;
 pub mod work;
 
+pub use incremental::{TextEdit, reparse};
 pub use lines::{heading_level, line_break, line_end, line_start, parse, parse_without_fast_path};
 pub use tree::*;
 

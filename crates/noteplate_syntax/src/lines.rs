@@ -63,6 +63,7 @@ fn parse_with(text: &str, fast_path: bool) -> Parse {
     let mut seen_content = document.front_matter.is_some();
     while let Some(line) = pending {
         pending = lines.next();
+        crate::work::count_parsed_line();
         uncommented_pieces_into(line, &document.comments, &mut comment_cursor, &mut pieces);
         let Some(&first_piece) = pieces.first() else {
             continue;
@@ -143,7 +144,7 @@ fn parse_with(text: &str, fast_path: bool) -> Parse {
 }
 
 /// `@include` followed by white space or the end of the line.
-fn is_include_line(line: &str) -> bool {
+pub(super) fn is_include_line(line: &str) -> bool {
     line.strip_prefix("@include")
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
 }
@@ -308,7 +309,7 @@ fn uncommented_pieces(line: Span, comments: &[Comment], cursor: &mut usize) -> V
 }
 
 /// [`uncommented_pieces`] into a buffer the caller reuses (cleared first).
-fn uncommented_pieces_into(
+pub(super) fn uncommented_pieces_into(
     line: Span,
     comments: &[Comment],
     cursor: &mut usize,
@@ -368,17 +369,22 @@ pub fn line_break(text: &str) -> &'static str {
 
 /// Lines as LSP counts them. Each yielded span excludes the line break.
 #[derive(Clone)]
-struct LineIter<'a> {
+pub(super) struct LineIter<'a> {
     bytes: &'a [u8],
     position: usize,
     peeked: Option<Option<Span>>,
 }
 
 impl<'a> LineIter<'a> {
-    fn new(text: &'a str) -> LineIter<'a> {
+    pub(super) fn new(text: &'a str) -> LineIter<'a> {
+        LineIter::starting_at(text, 0)
+    }
+
+    /// The lines from `position`, which must be where a line starts.
+    pub(super) fn starting_at(text: &'a str, position: usize) -> LineIter<'a> {
         LineIter {
             bytes: text.as_bytes(),
-            position: 0,
+            position,
             peeked: None,
         }
     }

@@ -1,6 +1,6 @@
 //! What the technique rules derive from the pack's lexicon (normalised names by length, head
-//! words, abbreviations, the set of lookup keys), built once per thread and pack content instead
-//! of once per analysis, plus memos of the fuzzy tests over it and of what each technique-section
+//! words, abbreviations, the set of lookup keys), built once per pack content and kept in a [`Memo`]
+//! instead of once per analysis, plus memos of the fuzzy tests over it and of what each technique-section
 //! run says (`technique_runs.rs`, which owns that memo's logic). `noteplate check` analyses
 //! thousands of small files and the language server re-analyses on every keystroke; rebuilding
 //! these tables each time cost more than the rules themselves.
@@ -61,15 +61,38 @@ pub(crate) struct Lexicon {
     pub option_runs: RefCell<RunMemo>,
 }
 
-thread_local! {
-    /// This thread's lexicons, most recently used first.
-    static LEXICONS: RefCell<Vec<Rc<Lexicon>>> = const { RefCell::new(Vec::new()) };
+/// What analyses remember between them: the lexicon tables of the last few packs and their memos
+/// (what each technique-section run says, fuzzy tests), and what the semantic model recognised
+/// in each distinct heading, label, line and field name (`semantics::Recognition`). A value owned by the face that analyses:
+/// the language server's analysis thread keeps one for all its analyses, so after a keystroke only
+/// the changed runs are worked out again; a face that keeps none gets its thread's default
+/// ([`with_thread_memo`]). Findings never depend on it, only the work they take.
+#[derive(Default)]
+pub struct Memo {
+    /// Most recently used first.
+    lexicons: Vec<Rc<Lexicon>>,
+    /// What the semantic model recognised in headings, labels, lines and field names.
+    pub(crate) recognition: super::semantics::Recognition,
+    /// What rules worked out per distinct line and label.
+    pub(crate) rules: super::rules::RuleMemo,
 }
 
-/// The lexicon tables for `pack`, from this thread's cache when the pack's lexicon is unchanged.
-pub(crate) fn for_pack(pack: &RulePack) -> Rc<Lexicon> {
-    LEXICONS.with(|cache| {
-        let mut cache = cache.borrow_mut();
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memo")
+            .field("lexicons", &self.lexicons.len())
+            .finish()
+    }
+}
+
+impl Memo {
+    pub fn new() -> Memo {
+        Memo::default()
+    }
+
+    /// The lexicon tables for `pack`, remembered while the pack's lexicon is unchanged.
+    pub(crate) fn lexicon(&mut self, pack: &RulePack) -> Rc<Lexicon> {
+        let cache = &mut self.lexicons;
         if let Some(position) = cache.iter().position(|lexicon| lexicon.built_from(pack)) {
             let lexicon = cache.remove(position);
             cache.insert(0, lexicon.clone());
@@ -79,18 +102,32 @@ pub(crate) fn for_pack(pack: &RulePack) -> Rc<Lexicon> {
         cache.insert(0, lexicon.clone());
         cache.truncate(CACHED_PACKS);
         lexicon
-    })
-}
+    }
 
-/// Empties the run memos of this thread's lexicons (`technique_runs.rs`), as if nothing had
-/// been analysed on it yet. For benchmarks that measure a first analysis.
-pub(crate) fn forget_remembered_runs() {
-    LEXICONS.with(|cache| {
-        for lexicon in cache.borrow().iter() {
+    /// Forgets what was remembered about technique-section runs, as if nothing had been
+    /// analysed with this memo yet. For benchmarks that measure a first analysis.
+    pub fn forget_remembered_runs(&mut self) {
+        self.recognition = Default::default();
+        self.rules = Default::default();
+        for lexicon in &self.lexicons {
             lexicon.text_runs.borrow_mut().clear();
             lexicon.option_runs.borrow_mut().clear();
         }
-    });
+    }
+}
+
+thread_local! {
+    /// The memo of analyses run through entry points that take none (the command line, tests).
+    static THREAD_MEMO: RefCell<Memo> = RefCell::new(Memo::new());
+}
+
+/// Runs `work` with this thread's default memo (a fresh one if it is already in use further up
+/// the stack), for faces that keep no [`Memo`] of their own.
+pub fn with_thread_memo<T>(work: impl FnOnce(&mut Memo) -> T) -> T {
+    THREAD_MEMO.with(|memo| match memo.try_borrow_mut() {
+        Ok(mut memo) => work(&mut memo),
+        Err(_) => work(&mut Memo::new()),
+    })
 }
 
 impl Lexicon {
@@ -291,6 +328,8 @@ mod tests {
 
     #[test]
     fn cache_follows_the_pack() {
+        let mut memo = Memo::new();
+        let mut for_pack = |pack: &RulePack| memo.lexicon(pack);
         let pack = RulePack::embedded();
         let first = for_pack(&pack);
         assert!(Rc::ptr_eq(&first, &for_pack(&pack)));

@@ -303,7 +303,7 @@ pub(crate) fn technique_mentions_in(
 /// shows, so that a hover never names a technique the rules do not see ("met" in "Goals met" is
 /// no muscle energy technique; "MET" is).
 pub fn technique_mentions(text: &str, line: &Line, pack: &RulePack) -> Vec<Mention> {
-    let lexicon = super::lexicon::for_pack(pack);
+    let lexicon = super::with_thread_memo(|memo| memo.lexicon(pack));
     let mut words = Vec::new();
     let mut found = Vec::new();
     for run in wording_spans(line) {

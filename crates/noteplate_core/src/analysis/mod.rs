@@ -9,7 +9,7 @@
 pub mod fuzzy;
 mod lexicon;
 pub mod mentions;
-mod rules;
+pub(crate) mod rules;
 pub mod semantics;
 pub mod suppressions;
 mod technique_runs;
@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 use crate::rulepack::{RuleId, RulePack, Severity};
 use crate::syntax::{self, Parse, Span};
 
+pub use lexicon::{Memo, with_thread_memo};
 pub use semantics::Semantics;
 
 /// One finding.
@@ -157,14 +158,17 @@ pub struct Analysis {
 
 /// Parses and analyses `text` as it stands, without includes: a thin wrapper over [`analyze`]
 /// for tests, benchmarks and the fuzzer. The faces go through the pipeline (`src/pipeline.rs`).
+/// Uses this thread's default memo ([`with_thread_memo`]).
 pub fn analyze_text(text: &str, pack: &RulePack, settings: &Settings) -> Analysis {
-    analyze(Input::new(text, pack, settings), syntax::parse(text))
+    with_thread_memo(|memo| analyze(Input::new(text, pack, settings), syntax::parse(text), memo))
 }
 
 /// The analysis: the semantic model of `parse` (a parse of `input.text`), every rule, the
 /// suppression comments, then the settings (disabled rules, severity overrides). Diagnostics come
-/// out sorted by position, then rule id. Pure: the same input gives the same analysis.
-pub fn analyze(input: Input<'_>, parse: Parse) -> Analysis {
+/// out sorted by position, then rule id. Pure: the same input gives the same analysis, whatever
+/// `memo` remembers from earlier analyses (see [`Memo`]; the faces own one, e.g. the language
+/// server's analysis thread, so a keystroke only recognises the lines it changed).
+pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
     let Input {
         text,
         pack,
@@ -172,7 +176,8 @@ pub fn analyze(input: Input<'_>, parse: Parse) -> Analysis {
         includes,
         unread,
     } = input;
-    let mut semantics = Semantics::new(text, &parse.document, pack, settings);
+    let mut semantics =
+        Semantics::with_memo(text, &parse.document, pack, settings, &mut memo.recognition);
     for item in &includes.items {
         if let IncludeOutcome::Found { kinds, .. } = &item.outcome {
             semantics.included_kinds.extend(kinds.iter().cloned());
@@ -181,22 +186,31 @@ pub fn analyze(input: Input<'_>, parse: Parse) -> Analysis {
     // Many includes of the same fragments name the same kinds many times.
     semantics.included_kinds.sort_unstable();
     semantics.included_kinds.dedup();
+    let lexicon = memo.lexicon(pack);
+    let uncommented = semantics::uncommented_lines(&parse.document);
+    memo.rules.prepare(pack, uncommented.len());
+    let rule_memo = std::cell::RefCell::new(std::mem::take(&mut memo.rules));
     let context = rules::Context {
         text,
         parse: &parse,
         pack,
         semantics: &semantics,
         includes,
+        lexicon,
+        memo: &rule_memo,
+        uncommented,
         technique_runs: std::cell::OnceCell::new(),
     };
     let mut diagnostics = Vec::new();
     match unread {
         // Nothing of the text is checked, so no comment in it can suppress the finding.
         Some(unread) => rules::environment::check(&context, unread, &mut diagnostics),
-        None => {
-            rules::run_all(&context, &mut diagnostics);
-            suppressions::apply(text, &parse, pack, &mut diagnostics);
-        }
+        None => rules::run_all(&context, &mut diagnostics),
+    }
+    drop(context);
+    memo.rules = rule_memo.into_inner();
+    if unread.is_none() {
+        suppressions::apply(text, &parse, pack, &mut diagnostics);
     }
     diagnostics.retain(|diagnostic| !settings.disabled_rules.contains(&diagnostic.rule));
     for diagnostic in &mut diagnostics {
@@ -218,12 +232,12 @@ pub fn analyze(input: Input<'_>, parse: Parse) -> Analysis {
     }
 }
 
-/// Forgets what this thread remembered about technique-section runs from earlier analyses, so
-/// the next analysis works everything out again. Findings never depend on it; benchmarks use it
-/// to measure a first analysis.
+/// Forgets what this thread's default memo remembered about technique-section runs from earlier
+/// analyses, so the next analysis works everything out again. Findings never depend on it;
+/// benchmarks use it to measure a first analysis.
 #[doc(hidden)]
 pub fn forget_remembered_runs() {
-    lexicon::forget_remembered_runs();
+    with_thread_memo(Memo::forget_remembered_runs);
 }
 
 /// Every rule id the analysis can report with the pack: the pack's `rules.toml` entries.

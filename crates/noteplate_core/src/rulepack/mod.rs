@@ -438,6 +438,10 @@ pub struct RulePack {
     index: lookup::Index,
     /// Code (upper case) -> index in `codes`, rebuilt with `index`.
     code_index: rustc_hash::FxHashMap<String, usize>,
+    /// A number no other pack built in this process has (a copy keeps it), renewed whenever
+    /// the pack is rebuilt (`extend`, `add_section_aliases`): memos of what the pack says keep
+    /// it to know they are still valid.
+    generation: u64,
 }
 
 const SECTIONS_TOML: &str = include_str!("../../../../rulepack/sections.toml");
@@ -543,6 +547,7 @@ impl RulePack {
             elements: normalised_elements(notes.elements),
             index: lookup::Index::default(),
             code_index: Default::default(),
+            generation: 0,
         };
         pack.reindex();
         Ok(pack)
@@ -590,7 +595,15 @@ impl RulePack {
         true
     }
 
+    /// See the field: equal for a pack and its copies, different for any other pack or after
+    /// the pack was extended.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     fn reindex(&mut self) {
+        static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        self.generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.index = lookup::Index::build(&self.sections, &self.techniques, &self.recognition);
         self.code_index = self
             .codes

@@ -88,17 +88,27 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
     let mut lines = context.lines_of_kind("signature");
     let mut taken: rustc_hash::FxHashSet<usize> =
         lines.iter().map(|line| line.span.start).collect();
-    // Labels and field names repeat (form rows): each distinct one is read once.
-    let mut says: rustc_hash::FxHashMap<(bool, &str), bool> = rustc_hash::FxHashMap::default();
-    let mut says_signature = |is_field: bool, words: &'a str| {
-        *says.entry((is_field, words)).or_insert_with(|| {
-            let words = if is_field {
-                field_words(words)
-            } else {
-                normalize_phrase(words)
-            };
-            contains_any(&words, &elements.signature)
-        })
+    // Labels and field names repeat (form rows): each distinct one is read once, and remembered
+    // for later analyses (`RuleMemo`).
+    let mut memo = context.memo.borrow_mut();
+    let mut says_signature = |is_field: bool, words: &str| {
+        let memo = &mut *memo;
+        let said = if is_field {
+            &mut memo.signature_fields
+        } else {
+            &mut memo.signature_labels
+        };
+        if let Some(&says) = said.get(words) {
+            return says;
+        }
+        let normalised = if is_field {
+            field_words(words)
+        } else {
+            normalize_phrase(words)
+        };
+        let says = contains_any(&normalised, &elements.signature);
+        said.insert(words.into(), says);
+        says
     };
     for line in context.parse.document.lines() {
         let label_says =

@@ -11,62 +11,84 @@ use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Span};
 
 /// A `{{name:minutes}}` field with the words around it, for telling totals apart.
-struct MinutesField {
+struct MinutesField<'m> {
     /// Field name and the words before it on its line (back to the previous field), normalised.
-    context: String,
+    context: &'m str,
 }
 
 /// Calls `visit` with each field that captures minutes, in document order, until it returns
 /// `false`: fields typed `minutes`, and fields of other types whose label or name says minutes
 /// (`Time spent (min): {{mt_time:number}}`; the words are `minutes` in `rulepack/notes.toml`).
-fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesField) -> bool) {
+/// What a line says is remembered by its text (`RuleMemo::minutes`).
+fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesField<'_>) -> bool) {
     let text = context.text;
-    let minutes_words = &context.pack.elements.minutes;
-    for line in context.parse.document.lines() {
-        let fields: Vec<&crate::syntax::Field> = line
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                Inline::Field(field) => Some(field),
-                _ => None,
-            })
-            .collect();
-        for (index, field) in fields.iter().enumerate() {
-            // The words that label a field are those between the previous field and it; the
-            // words after it, up to the next field, may give its unit ("x {{t:number}} min").
-            let label_start = index
-                .checked_sub(1)
-                .map_or(line.span.start, |i| fields[i].span.end);
-            let next_start = fields
-                .get(index + 1)
-                .map_or(line.span.end, |next| next.span.start);
-            let label = normalize_phrase(Span::new(label_start, field.span.start).text(text));
-            let after = normalize_phrase(Span::new(field.span.end, next_start).text(text));
-            let name = field_words(field.name.text(text));
-            let typed_minutes = field
-                .ty
-                .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"));
-            let typed_other = field.ty.is_some_and(|ty| {
-                ["date", "region", "technique"]
-                    .iter()
-                    .any(|other| ty.text(text).eq_ignore_ascii_case(other))
-            });
-            let label_end: Vec<&str> = label.split(' ').rev().take(3).collect();
-            let label_end = label_end.into_iter().rev().collect::<Vec<_>>().join(" ");
-            let after_start = after.split(' ').next().unwrap_or_default();
-            let says_minutes = !typed_other
-                && (contains_any(&name, minutes_words)
-                    || contains_any(&label_end, minutes_words)
-                    || contains_any(after_start, minutes_words));
-            if (typed_minutes || says_minutes)
-                && !visit(MinutesField {
-                    context: format!("{name} {label}"),
-                })
-            {
+    let mut memo = context.memo.borrow_mut();
+    for (line, &uncommented) in context.parse.document.lines().zip(&context.uncommented) {
+        let fresh;
+        let fields = if uncommented {
+            let key = line.span.text(text);
+            if !memo.minutes.contains_key(key) {
+                let found = minutes_fields(context, line);
+                memo.minutes.insert(key.into(), found);
+            }
+            &memo.minutes[key]
+        } else {
+            fresh = minutes_fields(context, line);
+            &fresh
+        };
+        for field in fields {
+            if !visit(MinutesField { context: field }) {
                 return;
             }
         }
     }
+}
+
+/// The contexts (field name and label, normalised) of the fields of `line` that capture minutes.
+fn minutes_fields(context: &Context<'_>, line: &crate::syntax::Line) -> Vec<String> {
+    let text = context.text;
+    let minutes_words = &context.pack.elements.minutes;
+    let fields: Vec<&crate::syntax::Field> = line
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Inline::Field(field) => Some(field),
+            _ => None,
+        })
+        .collect();
+    let mut found = Vec::new();
+    for (index, field) in fields.iter().enumerate() {
+        // The words that label a field are those between the previous field and it; the
+        // words after it, up to the next field, may give its unit ("x {{t:number}} min").
+        let label_start = index
+            .checked_sub(1)
+            .map_or(line.span.start, |i| fields[i].span.end);
+        let next_start = fields
+            .get(index + 1)
+            .map_or(line.span.end, |next| next.span.start);
+        let label = normalize_phrase(Span::new(label_start, field.span.start).text(text));
+        let after = normalize_phrase(Span::new(field.span.end, next_start).text(text));
+        let name = field_words(field.name.text(text));
+        let typed_minutes = field
+            .ty
+            .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"));
+        let typed_other = field.ty.is_some_and(|ty| {
+            ["date", "region", "technique"]
+                .iter()
+                .any(|other| ty.text(text).eq_ignore_ascii_case(other))
+        });
+        let label_end: Vec<&str> = label.split(' ').rev().take(3).collect();
+        let label_end = label_end.into_iter().rev().collect::<Vec<_>>().join(" ");
+        let after_start = after.split(' ').next().unwrap_or_default();
+        let says_minutes = !typed_other
+            && (contains_any(&name, minutes_words)
+                || contains_any(&label_end, minutes_words)
+                || contains_any(after_start, minutes_words));
+        if typed_minutes || says_minutes {
+            found.push(format!("{name} {label}"));
+        }
+    }
+    found
 }
 
 /// Whether a label or field name anywhere says billed units.
