@@ -74,7 +74,7 @@ fn main() {
             clean += 1;
         }
         for diagnostic in diagnostics {
-            *by_rule.entry(diagnostic.rule).or_default() += 1;
+            *by_rule.entry(diagnostic.rule.to_string()).or_default() += 1;
         }
     }
     println!(

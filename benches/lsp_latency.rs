@@ -15,6 +15,8 @@
 //! `completion` or `memory` runs one part;
 //! `NOTEPLATE_BENCH_WRITE_TEMPLATES=<folder>` only writes the two generated templates there (to
 //! profile `noteplate check` on them).
+//! `NOTEPLATE_LSP_BINARY=<path>` measures another server binary with the same client (e.g. the
+//! previous release, side by side in one session).
 
 #[path = "../tests/lsp/client.rs"]
 #[allow(dead_code)]

@@ -8,7 +8,12 @@
 //! - `mb_1`: one document of about 1 MB;
 //! - `files`: the `*.note` files under `NOTEPLATE_BENCH_DIR` (default `examples/`), to measure or
 //!   profile real templates: `NOTEPLATE_BENCH_DIR=some/file.note cargo bench --bench throughput
-//!   -- files`.
+//!   -- files`;
+//! - `realistic`: every template of `examples/` and `tests/realworld/` (real templates others
+//!   wrote, translated faithfully).
+//!
+//! `parse_without_fast_path` is `parse` with every line read by pest alone: the two rows side by
+//! side show what the hand-written fast path of `src/syntax/fast.rs` buys.
 //!
 //! Goals and results: `docs/performance.md`.
 
@@ -16,7 +21,7 @@ use std::sync::OnceLock;
 
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
-use noteplate::analysis::{Settings, analyze_text};
+use noteplate::analysis::{Input, Settings, analyze_text};
 use noteplate::rulepack::RulePack;
 
 mod generate;
@@ -25,7 +30,14 @@ fn main() {
     divan::main();
 }
 
-const SIZES: &[&str] = &["template_3kb", "lines_2k", "lines_20k", "mb_1", "files"];
+const SIZES: &[&str] = &[
+    "template_3kb",
+    "lines_2k",
+    "lines_20k",
+    "mb_1",
+    "files",
+    "realistic",
+];
 
 /// The documents of one size (one document, or 100 templates), generated once.
 fn documents(size: &str) -> &'static [String] {
@@ -34,22 +46,34 @@ fn documents(size: &str) -> &'static [String] {
     static LINES_20K: OnceLock<Vec<String>> = OnceLock::new();
     static MB_1: OnceLock<Vec<String>> = OnceLock::new();
     static FILES: OnceLock<Vec<String>> = OnceLock::new();
+    static REALISTIC: OnceLock<Vec<String>> = OnceLock::new();
     match size {
         "template_3kb" => TEMPLATES.get_or_init(|| (0..100).map(generate::template).collect()),
         "lines_2k" => LINES_2K.get_or_init(|| vec![generate::document_lines(2, 2_000)]),
         "lines_20k" => LINES_20K.get_or_init(|| vec![generate::document_lines(20, 20_000)]),
         "mb_1" => MB_1.get_or_init(|| vec![generate::document_bytes(1, 1 << 20)]),
-        "files" => FILES.get_or_init(read_files),
+        "files" => FILES.get_or_init(|| {
+            read_files(
+                std::env::var_os("NOTEPLATE_BENCH_DIR")
+                    .map(std::path::PathBuf::from)
+                    .unwrap_or_else(|| manifest_path("examples")),
+            )
+        }),
+        "realistic" => REALISTIC.get_or_init(|| {
+            let mut all = read_files(manifest_path("examples"));
+            all.extend(read_files(manifest_path("tests/realworld")));
+            all
+        }),
         other => panic!("unknown size {other}"),
     }
 }
 
-/// The `*.note` files under `NOTEPLATE_BENCH_DIR` (a folder or one file; default `examples/`),
-/// to measure or profile real templates.
-fn read_files() -> Vec<String> {
-    let root = std::env::var_os("NOTEPLATE_BENCH_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"));
+fn manifest_path(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The `*.note` files under `root` (a folder or one file), sorted by path.
+fn read_files(root: std::path::PathBuf) -> Vec<String> {
     let mut paths = Vec::new();
     let mut pending = vec![root];
     while let Some(path) = pending.pop() {
@@ -96,6 +120,21 @@ fn parse(bencher: Bencher, size: &str) {
         });
 }
 
+/// `parse` with every line read by pest alone (`syntax::parse_without_fast_path`): what the
+/// fast path of `src/syntax/fast.rs` buys is this row over `parse`.
+#[divan::bench(args = SIZES)]
+fn parse_without_fast_path(bencher: Bencher, size: &str) {
+    let documents = documents(size);
+    bencher
+        .counter(bytes(documents))
+        .counter(ItemsCount::new(documents.len()))
+        .bench(|| {
+            for text in documents {
+                black_box(noteplate::syntax::parse_without_fast_path(black_box(text)));
+            }
+        });
+}
+
 /// `analysis::analyze_text`: parse, semantics and every rule, as the CLI and the server run it.
 #[divan::bench(args = SIZES)]
 fn parse_analyse(bencher: Bencher, size: &str) {
@@ -130,7 +169,7 @@ fn parse_analyse_cold(bencher: Bencher, size: &str) {
         .bench_local_values(|()| analyse_all(documents, pack, &settings));
 }
 
-/// `analysis::analyze` over an existing parse: the rules alone.
+/// `analysis::analyze` over an existing parse: semantics and the rules alone.
 #[divan::bench(args = SIZES)]
 fn analyse_only(bencher: Bencher, size: &str) {
     let documents = documents(size);
@@ -143,14 +182,21 @@ fn analyse_only(bencher: Bencher, size: &str) {
     bencher
         .counter(bytes(documents))
         .counter(ItemsCount::new(documents.len()))
-        .bench(|| {
-            for (text, parse) in documents.iter().zip(&parses) {
-                black_box(noteplate::analysis::analyze(
-                    black_box(text),
-                    parse,
-                    pack,
-                    &settings,
-                ));
-            }
+        .with_inputs(|| parses.clone())
+        .bench_local_values(|parses| {
+            // Returned, so freeing the analyses is not timed.
+            documents
+                .iter()
+                .zip(parses)
+                .map(|(text, parse)| {
+                    noteplate::analysis::with_thread_memo(|memo| {
+                        noteplate::analysis::analyze(
+                            Input::new(black_box(text), pack, &settings),
+                            parse,
+                            memo,
+                        )
+                    })
+                })
+                .collect::<Vec<_>>()
         });
 }

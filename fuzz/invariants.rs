@@ -6,7 +6,9 @@
 #![allow(dead_code)]
 
 use noteplate::analysis::{Analysis, Diagnostic, Settings, analyze_text};
-use noteplate::cli::FileReport;
+use noteplate::config::ProjectConfig;
+use noteplate::fragments::FragmentCache;
+use noteplate::pipeline::{self, Contents, IncludeBase};
 use noteplate::rulepack::RulePack;
 use noteplate::syntax::{Document, Inline, Line, Span};
 
@@ -23,20 +25,20 @@ pub fn check_text(text: &str, pack: &RulePack, settings: &Settings) {
     }
 }
 
-/// Checks raw bytes through the CLI's entry point (`check_bytes`), which also handles invalid
-/// UTF-8.
-pub fn check_bytes(bytes: &[u8], pack: &RulePack, settings: &Settings) {
-    let report =
-        noteplate::cli::check_bytes("fuzz.note".to_string(), bytes.to_vec(), pack, settings);
-    check_report(&report);
+/// Checks raw bytes through the pipeline `noteplate check` runs, which also handles invalid UTF-8
+/// (and `max-file-size`), with the embedded pack.
+pub fn check_bytes(bytes: &[u8], settings: &Settings) {
+    let config = ProjectConfig::defaults(".".into());
+    let analysed = pipeline::analyse(
+        Contents::Bytes(bytes.to_vec()),
+        IncludeBase::Unresolved,
+        &config,
+        settings,
+        &FragmentCache::new(),
+    );
+    check_analysis(&analysed.text, &analysed.analysis);
     if let Ok(text) = std::str::from_utf8(bytes) {
-        assert_eq!(report.text, text, "check_bytes changed valid UTF-8 text");
-    }
-}
-
-pub fn check_report(report: &FileReport) {
-    for diagnostic in &report.diagnostics {
-        check_diagnostic(&report.text, diagnostic);
+        assert_eq!(analysed.text, text, "the pipeline changed valid UTF-8 text");
     }
 }
 

@@ -36,7 +36,7 @@ pub fn parse_analyse(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         invariants::check_text(text, pack(), &settings);
     }
-    invariants::check_bytes(data, pack(), &settings);
+    invariants::check_bytes(data, &settings);
 }
 
 pub fn fix(data: &[u8]) {

@@ -15,11 +15,11 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::analysis::{self, IncludeOutcome, IncludeResult, Includes, Settings};
+use crate::analysis::{IncludeOutcome, IncludeResult, Includes, Settings};
 use crate::config::ProjectConfig;
 use crate::files::{self, ReadError};
 use crate::rulepack::{RulePack, Severity};
-use crate::syntax::{self, Parse};
+use crate::syntax::Parse;
 
 /// How many `@include` levels a template may nest (the template's own includes are level 1).
 pub const MAX_INCLUDE_DEPTH: usize = 16;
@@ -299,42 +299,53 @@ fn fragment(
         return Ok(analysed);
     }
     cache.analyses.fetch_add(1, Ordering::Relaxed);
-    let parse = syntax::parse(&text);
-    stack.push(real.to_path_buf());
-    let (nested, bytes, cut) = resolve_with_stack(real, &text, &parse, config, cache, stack);
-    stack.pop();
+    // The fragment goes through the pipeline like any template, its own includes resolved on the
+    // stack of fragments being included.
+    let (mut bytes, mut cut) = (0, None);
+    let fragment = crate::pipeline::run(
+        text,
+        None,
+        &config.pack,
+        &config.settings,
+        crate::syntax::parse,
+        None,
+        |text, parse| {
+            stack.push(real.to_path_buf());
+            let (nested, nested_bytes, nested_cut) =
+                resolve_with_stack(real, text, parse, config, cache, stack);
+            stack.pop();
+            (bytes, cut) = (nested_bytes, nested_cut);
+            nested
+        },
+    );
     // A cycle further down is this include's cycle too: report it here, where it fails the check.
-    let cycle = nested.items.iter().find_map(|item| match &item.outcome {
-        IncludeOutcome::Cycle(message) => Some(message.clone()),
-        _ => None,
-    });
+    let cycle = fragment
+        .includes
+        .items
+        .iter()
+        .find_map(|item| match &item.outcome {
+            IncludeOutcome::Cycle(message) => Some(message.clone()),
+            _ => None,
+        });
+    let diagnostics = &fragment.analysis.diagnostics;
     let outcome = match cycle {
         Some(message) => Err(message),
-        None => {
-            let (semantics, diagnostics) = analysis::analyze_with_semantics_and_includes(
-                &text,
-                &parse,
-                &config.pack,
-                &config.settings,
-                &nested,
-            );
-            Ok((
-                semantics.kinds_present(),
-                diagnostics
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .count(),
-                diagnostics
-                    .iter()
-                    .filter(|d| d.severity == Severity::Warning)
-                    .count(),
-                diagnostics
-                    .iter()
-                    .find(|d| d.severity == Severity::Error)
-                    .or_else(|| diagnostics.iter().find(|d| d.severity == Severity::Warning))
-                    .map(|d| format!("{}: {}", d.rule, d.message)),
-            ))
-        }
+        None => Ok((
+            fragment.analysis.semantics.kinds_present(),
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count(),
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count(),
+            diagnostics
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .or_else(|| diagnostics.iter().find(|d| d.severity == Severity::Warning))
+                .map(|d| format!("{}: {}", d.rule, d.message)),
+        )),
     };
     let analysed = Analysed {
         outcome,
@@ -342,6 +353,6 @@ fn fragment(
         // Looked up at `depth` (before this file went on the stack).
         cut_at_depth: cut.map(|_| depth),
     };
-    cache.put(real, text, config, analysed.clone());
+    cache.put(real, fragment.text, config, analysed.clone());
     Ok(analysed)
 }

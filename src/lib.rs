@@ -7,6 +7,7 @@
 //!   over the tree, editor features; pure, no IO, no protocol types.
 //! - [`config`]: project configuration files, shared by both faces.
 //! - [`files`]: the one reader of files and streams: regular files only, capped in size.
+//! - [`pipeline`]: contents to analysis (decode, parse, includes, analyse), for both faces.
 //! - faces: [`cli`] (`noteplate check` and friends) and [`lsp`] (`noteplate lsp`).
 //!
 //! See `docs/architecture.md` for what each layer may not touch.
@@ -16,5 +17,6 @@ pub mod config;
 pub mod files;
 pub mod fragments;
 pub mod lsp;
+pub mod pipeline;
 
 pub use noteplate_core::{analysis, ide, line_index, rulepack, syntax, work};

@@ -5,7 +5,7 @@ mod support;
 
 use support::*;
 
-use noteplate::rulepack::RulePack;
+use noteplate::rulepack::{RuleId, RulePack};
 use serde_json::Value;
 
 const CLEAN: &str = "---
@@ -639,7 +639,7 @@ fn explain_prints_the_rule_docs() {
     assert_eq!(code(&output), 0);
     let text = stdout(&output);
     let pack = RulePack::embedded();
-    let rule = pack.rule("missing-response").unwrap();
+    let rule = pack.rule(RuleId::MissingResponse).unwrap();
     assert!(text.starts_with("## `missing-response`"), "{text}");
     assert!(text.contains("Default severity: **error**"), "{text}");
     assert!(text.contains(rule.summary.trim()), "{text}");

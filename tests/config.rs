@@ -9,7 +9,7 @@ use std::path::Path;
 use support::*;
 
 use noteplate::config::Resolver;
-use noteplate::rulepack::Severity;
+use noteplate::rulepack::{RuleId, Severity};
 use serde_json::Value;
 
 // ------------------------------------------------------------------------------------ helpers
@@ -61,6 +61,10 @@ const KEY: &str = "unknown-front-matter-key";
 const CODE: &str = "unknown-code";
 const TECHNIQUE: &str = "unknown-technique";
 
+fn id(rule: &str) -> RuleId {
+    rule.parse().expect("a rule id")
+}
+
 fn disabling(rule: &str) -> String {
     format!("[rules]\ndisable = [\"{rule}\"]\n")
 }
@@ -95,8 +99,8 @@ fn closest_configuration_wins_across_three_levels() {
         "{:?}",
         config.files
     );
-    assert!(config.settings.disabled_rules.contains(TECHNIQUE));
-    assert!(!config.settings.disabled_rules.contains(CODE));
+    assert!(config.settings.disabled_rules.contains(&id(TECHNIQUE)));
+    assert!(!config.settings.disabled_rules.contains(&id(CODE)));
     let config = resolver.for_file(&root.join("a/t.note")).unwrap();
     assert!(
         config.files[0].ends_with("a/.noteplate.toml"),
@@ -202,23 +206,31 @@ fn extend_inherits_and_overrides() {
     // payer: the child's value replaces the parent's.
     assert_eq!(config.settings.default_payer.as_deref(), Some("commercial"));
     // rules.disable: both lists apply.
-    assert!(config.settings.disabled_rules.contains("unknown-code"));
     assert!(
         config
             .settings
             .disabled_rules
-            .contains("conflicting-field-type")
+            .contains(&RuleId::UnknownCode)
+    );
+    assert!(
+        config
+            .settings
+            .disabled_rules
+            .contains(&RuleId::ConflictingFieldType)
     );
     // rules.severity: merged per rule, the child winning where both set one.
     assert_eq!(
-        config.settings.severity_overrides.get("unknown-technique"),
+        config
+            .settings
+            .severity_overrides
+            .get(&RuleId::UnknownTechnique),
         Some(&Severity::Hint)
     );
     assert_eq!(
         config
             .settings
             .severity_overrides
-            .get("unknown-front-matter-key"),
+            .get(&RuleId::UnknownFrontMatterKey),
         Some(&Severity::Info)
     );
     // Closest first.
@@ -575,6 +587,58 @@ fn max_file_size_reports_instead_of_analysing() {
         rules_for(&findings, "small.note").is_empty(),
         "{findings:?}"
     );
+}
+
+/// `file-too-large` and `invalid-utf8` are ordinary rules: the project's severity overrides and
+/// `disable` apply to them (they once were built outside the analysis and skipped both).
+#[test]
+fn environment_findings_follow_the_rules_settings() {
+    let dir = repo();
+    write(dir.path(), "big.note", THREE_WARNINGS);
+    std::fs::write(dir.path().join("latin1.note"), b"## Plan\n45\xb0 right\n").unwrap();
+    let args = ["big.note", "latin1.note"];
+    write(dir.path(), "noteplate.toml", "max-file-size = 64\n");
+    let (exit, findings) = check(dir.path(), &args);
+    assert_eq!(rules_for(&findings, "big.note"), ["file-too-large"]);
+    assert_eq!(rules_for(&findings, "latin1.note"), ["invalid-utf8"]);
+    assert_eq!(exit, 1, "invalid-utf8 is an error by default");
+    let severities = |dir: &Path| {
+        let output = run(dir, &["check", "--format", "json", args[0], args[1]]);
+        let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+        let mut severities: Vec<(String, String)> = report["diagnostics"]
+            .as_array()
+            .expect("a diagnostics array")
+            .iter()
+            .map(|d| {
+                let field = |name: &str| d[name].as_str().unwrap_or_default().to_string();
+                (field("rule"), field("severity"))
+            })
+            .collect();
+        severities.sort();
+        (code(&output), severities)
+    };
+    write(
+        dir.path(),
+        "noteplate.toml",
+        "max-file-size = 64\n[rules]\nseverity = { file-too-large = \"error\", invalid-utf8 = \"info\" }\n",
+    );
+    let (exit, found) = severities(dir.path());
+    assert_eq!(
+        found,
+        [
+            ("file-too-large".to_string(), "error".to_string()),
+            ("invalid-utf8".to_string(), "info".to_string())
+        ]
+    );
+    assert_eq!(exit, 1, "file-too-large raised to an error fails the check");
+    write(
+        dir.path(),
+        "noteplate.toml",
+        "max-file-size = 64\n[rules]\ndisable = [\"file-too-large\", \"invalid-utf8\"]\n",
+    );
+    let (exit, findings) = check(dir.path(), &args);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(exit, 0);
 }
 
 #[test]
@@ -1058,4 +1122,46 @@ fn links_in_the_configuration_ci_suppression_and_fragment_docs_resolve() {
             }
         }
     }
+}
+
+#[test]
+fn a_custom_code_requiring_a_kind_no_rule_reports_is_a_config_error() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "noteplate.toml",
+        "[[code]]\ncode = \"X1234\"\nsummary = \"s\"\ntimed = false\nrecommends = [\"subjective\"]\n",
+    );
+    write(dir.path(), "t.note", "---\ncodes: X1234\n---\n");
+    let output = run(dir.path(), &["check", "t.note"]);
+    // Before rule ids were typed this reported `missing-subjective`, a rule with no entry in the
+    // pack that configuration could neither disable nor re-grade.
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    let error = stderr(&output);
+    assert!(error.contains("noteplate.toml:1:1"), "{error}");
+    assert!(
+        error.contains("section kind `subjective`, which no rule reports as missing"),
+        "{error}"
+    );
+    assert!(error.contains("use one of history, findings"), "{error}");
+}
+
+#[test]
+fn a_technique_need_with_an_unknown_rule_is_a_config_error() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "noteplate.toml",
+        "[[technique]]\nname = \"zebra glide\"\ndescription = \"d\"\ncode = \"97140\"\nbilling = \"manual-therapy\"\n\n[[technique.needs]]\nrule = \"technique-need\"\nwhat = \"w\"\nany_of = [\"w\"]\n",
+    );
+    write(dir.path(), "t.note", "---\ncodes: 97140\n---\n");
+    let output = run(dir.path(), &["check", "t.note"]);
+    // Before, any string was accepted and the findings carried that id as a warning.
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    let error = stderr(&output);
+    assert!(error.contains("noteplate.toml:8"), "{error}");
+    assert!(
+        error.contains("unknown rule `technique-need`; run `noteplate rules`"),
+        "{error}"
+    );
 }

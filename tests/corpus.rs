@@ -18,11 +18,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use noteplate::analysis::{Diagnostic, Settings, analyze_text, analyze_with};
-use noteplate::cli::{FileReport, check_bytes};
+use noteplate::analysis::{Diagnostic, Settings, analyze_text};
 use noteplate::config::ProjectConfig;
 use noteplate::line_index::LineIndex;
-use noteplate::rulepack::{RulePack, Severity};
+use noteplate::pipeline::{self, Contents, IncludeBase};
+use noteplate::rulepack::{RuleId, RulePack, Severity};
 use noteplate::syntax::Span;
 
 fn corpus_dir() -> PathBuf {
@@ -44,29 +44,28 @@ fn stem(path: &Path) -> String {
     path.file_stem().unwrap().to_string_lossy().into_owned()
 }
 
-/// Checks a corpus file as `noteplate check` does with no configuration file: raw bytes, and
-/// `@include` lines resolved against `tests/corpus/` as the project root.
-fn check(path: &Path) -> FileReport {
+/// A corpus file's text as analysed and its findings.
+struct Report {
+    text: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks a corpus file as `noteplate check` does with no configuration file: raw bytes through
+/// the pipeline, `@include` lines resolved against `tests/corpus/` as the project root.
+fn check(path: &Path) -> Report {
     let bytes = std::fs::read(path).expect("readable corpus file");
-    let pack = RulePack::embedded();
-    let settings = Settings::default();
-    let mut report = check_bytes(stem(path), bytes, &pack, &settings);
-    if report.diagnostics.iter().any(|d| d.rule == "invalid-utf8") {
-        return report;
+    let config = ProjectConfig::defaults(corpus_dir());
+    let analysed = pipeline::analyse(
+        Contents::Bytes(bytes),
+        IncludeBase::File(path),
+        &config,
+        &config.settings,
+        &noteplate::fragments::FragmentCache::new(),
+    );
+    Report {
+        text: analysed.text,
+        diagnostics: analysed.analysis.diagnostics,
     }
-    let parse = noteplate::syntax::parse(&report.text);
-    if !parse.document.includes.is_empty() {
-        let config = ProjectConfig::defaults(corpus_dir());
-        let includes = noteplate::fragments::resolve(
-            path,
-            &report.text,
-            &parse,
-            &config,
-            &noteplate::fragments::FragmentCache::new(),
-        );
-        report.diagnostics = analyze_with(&report.text, &parse, &pack, &settings, &includes);
-    }
-    report
 }
 
 /// Messages about includes name absolute paths; keep snapshots independent of the checkout.
@@ -166,7 +165,7 @@ fn render_diagnostics(text: &str, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-fn render(report: &FileReport) -> String {
+fn render(report: &Report) -> String {
     format!(
         "--- input\n{}--- findings\n{}",
         render_input(&report.text),
@@ -209,7 +208,7 @@ fn every_rule_fires_and_has_a_clean_counterpart() {
     for rule in &pack.rules {
         // Only a configured max-file-size triggers the first (tests/cli.rs covers it), and only a
         // project code that needs a `time` section the second (tests/config.rs covers it).
-        if rule.id == "file-too-large" || rule.id == "missing-time" {
+        if matches!(rule.id, RuleId::FileTooLarge | RuleId::MissingTime) {
             continue;
         }
         let fires: Vec<&PathBuf> = files
@@ -243,37 +242,22 @@ fn every_rule_fires_and_has_a_clean_counterpart() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Rule ids the code emits that `rulepack/rules.toml` does not document yet (so `noteplate
-/// explain` fails for them and their severity is a fallback). Reported; remove an entry once the
-/// rule is in the pack.
-const KNOWN_UNDOCUMENTED: &[&str] = &[];
-
-/// Every rule id reported anywhere in the corpus is documented in the pack.
+/// Every rule reported anywhere in the corpus is documented in the pack (rule ids are typed, and
+/// `rulepack::rule_id` checks the ids against `rules.toml` both ways; this checks the pack the
+/// analysis reads).
 #[test]
 fn every_reported_rule_is_documented() {
     let pack = RulePack::embedded();
-    let mut undocumented: Vec<String> = Vec::new();
+    let mut problems = Vec::new();
     for path in corpus_files() {
         for diagnostic in check(&path).diagnostics {
-            if pack.rule(&diagnostic.rule).is_none() && !undocumented.contains(&diagnostic.rule) {
-                undocumented.push(diagnostic.rule);
+            if pack.rule(diagnostic.rule).is_none() {
+                problems.push(format!(
+                    "{}: `{}` is reported but has no [[rule]] in rules.toml",
+                    stem(&path),
+                    diagnostic.rule
+                ));
             }
-        }
-    }
-    let mut problems = Vec::new();
-    for rule in &undocumented {
-        if !KNOWN_UNDOCUMENTED.contains(&rule.as_str()) {
-            problems.push(format!(
-                "`{rule}` is reported but has no [[rule]] in rules.toml"
-            ));
-        }
-    }
-    for rule in KNOWN_UNDOCUMENTED {
-        if pack.rule(rule).is_some() {
-            problems.push(format!(
-                "`{rule}` is documented now: remove it from KNOWN_UNDOCUMENTED and add \
-                 rule-{rule}-fires/-ok corpus files"
-            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -315,7 +299,7 @@ fn fixes_resolve_their_findings() {
             continue; // findings depend on the fragments; see `corpus_snapshots`
         }
         let before = analyze_text(&text, &pack, &settings).diagnostics;
-        let count = |diagnostics: &[Diagnostic], rule: &str| {
+        let count = |diagnostics: &[Diagnostic], rule: RuleId| {
             diagnostics.iter().filter(|d| d.rule == rule).count()
         };
         for diagnostic in &before {
@@ -329,16 +313,16 @@ fn fixes_resolve_their_findings() {
             }
             let after = analyze_text(&fixed, &pack, &settings).diagnostics;
             let mut wrong = Vec::new();
-            if count(&after, &diagnostic.rule) >= count(&before, &diagnostic.rule) {
+            if count(&after, diagnostic.rule) >= count(&before, diagnostic.rule) {
                 wrong.push("the finding is still there");
             }
-            if count(&after, "syntax-error") > count(&before, "syntax-error") {
+            if count(&after, RuleId::SyntaxError) > count(&before, RuleId::SyntaxError) {
                 wrong.push("it introduces a syntax error");
             }
             let known = KNOWN_FIX_BUGS.contains(&(name.as_str(), diagnostic.rule.as_str()));
             if known {
                 if !wrong.is_empty() {
-                    known_seen.push((name.clone(), diagnostic.rule.clone()));
+                    known_seen.push((name.clone(), diagnostic.rule.to_string()));
                 }
                 continue;
             }
@@ -434,7 +418,7 @@ fn findings_do_not_depend_on_what_was_analysed_before() {
     }
 }
 
-fn render_diagnostics_of(report: &FileReport) -> String {
+fn render_diagnostics_of(report: &Report) -> String {
     render_diagnostics(&report.text, &report.diagnostics)
 }
 

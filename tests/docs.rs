@@ -77,10 +77,21 @@ fn every_good_example_triggers_nothing() {
 /// The `invalid-utf8` bad example is prose; check the rule on the bytes it describes instead.
 #[test]
 fn invalid_utf8_fires_on_the_bytes_its_example_describes() {
-    let pack = RulePack::embedded();
     let bytes = b"## Findings\nCervical rotation 45\xb0 right\n".to_vec();
-    let report = noteplate::cli::check_bytes("x.note".into(), bytes, &pack, &Settings::default());
-    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    let config = noteplate::config::ProjectConfig::defaults(".".into());
+    let analysed = noteplate::pipeline::analyse(
+        noteplate::pipeline::Contents::Bytes(bytes),
+        noteplate::pipeline::IncludeBase::Unresolved,
+        &config,
+        &Settings::default(),
+        &Default::default(),
+    );
+    let rules: Vec<&str> = analysed
+        .analysis
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.as_str())
+        .collect();
     assert_eq!(rules, ["invalid-utf8"]);
 }
 

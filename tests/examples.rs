@@ -62,7 +62,7 @@ fn findings(text: &str) -> Vec<(String, usize)> {
     analysis
         .diagnostics
         .iter()
-        .map(|d| (d.rule.clone(), index.line_column(text, d.span.start).0))
+        .map(|d| (d.rule.to_string(), index.line_column(text, d.span.start).0))
         .collect()
 }
 

@@ -116,11 +116,17 @@ fn the_resolver_reports_the_kinds_a_fragment_provides() {
         resolved.items[0].span.text(VISIT),
         "../shared/response.note"
     );
-    // `analyze_with` is what `check` runs: the include line itself is not a finding.
+    // With the includes resolved, the include line itself is not a finding.
+    let input = analysis::Input {
+        includes: &resolved,
+        ..analysis::Input::new(VISIT, &config.pack, &config.settings)
+    };
     let diagnostics =
-        analysis::analyze_with(VISIT, &parse, &config.pack, &config.settings, &resolved);
+        analysis::with_thread_memo(|memo| analysis::analyze(input, parse, memo)).diagnostics;
     assert!(
-        diagnostics.iter().all(|d| !d.rule.starts_with("include-")),
+        diagnostics
+            .iter()
+            .all(|d| !d.rule.as_str().starts_with("include-")),
         "{diagnostics:?}"
     );
 }
@@ -376,7 +382,7 @@ fn include_findings_can_be_suppressed_like_any_rule() {
     write(dir.path(), "bad.note", "## Response\n{{pain:nubmer}}\n");
     let (_, findings) = check_json(dir.path(), &["t.note"]);
     if noteplate::rulepack::RulePack::embedded()
-        .rule("include-findings")
+        .rule(noteplate::rulepack::RuleId::IncludeFindings)
         .is_some()
     {
         assert!(at(&findings, "t.note").is_empty(), "{findings:?}");
@@ -504,8 +510,13 @@ fn the_library_resolves_against_the_root_it_is_given() {
         resolved.items[0].outcome,
         IncludeOutcome::Found { .. }
     ));
+    let settings = Settings::default();
+    let input = analysis::Input {
+        includes: &resolved,
+        ..analysis::Input::new(&text, &wide.pack, &settings)
+    };
     let diagnostics =
-        analysis::analyze_with(&text, &parse, &wide.pack, &Settings::default(), &resolved);
+        analysis::with_thread_memo(|memo| analysis::analyze(input, parse, memo)).diagnostics;
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
 }
 

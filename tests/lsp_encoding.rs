@@ -49,7 +49,7 @@ fn check_diagnostic_ranges(server: &mut Server, doc: &Doc) -> Vec<Value> {
     let mut want: Vec<(String, Value)> = expected
         .diagnostics
         .iter()
-        .map(|d| (d.rule.clone(), doc.range(d.span.start, d.span.end)))
+        .map(|d| (d.rule.to_string(), doc.range(d.span.start, d.span.end)))
         .collect();
     let mut got: Vec<(String, Value)> = diagnostics
         .iter()

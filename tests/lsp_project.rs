@@ -140,6 +140,48 @@ fn fragments_count_and_config_reload_changes_findings() {
     server.assert_no_panic();
 }
 
+/// `file-too-large` in the server is an ordinary rule of the analysis: the project's
+/// `max-file-size` decides when it fires, and its `[rules]` severity and `disable` apply to it.
+#[test]
+fn file_too_large_follows_the_project_configuration() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(
+        dir.path().join("noteplate.toml"),
+        "max-file-size = 40\n[rules]\nseverity = { file-too-large = \"error\" }\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("quiet")).unwrap();
+    std::fs::write(
+        dir.path().join("quiet/noteplate.toml"),
+        "max-file-size = 40\n[rules]\ndisable = [\"file-too-large\"]\n",
+    )
+    .unwrap();
+    let text = "---\ncodes: 12345\n---\n## Plan\nContinue twice weekly. ***\n";
+    assert!(text.len() > 40);
+    // Analysed, the text would have findings of its own.
+    let pack = noteplate::rulepack::RulePack::embedded();
+    let settings = noteplate::analysis::Settings::default();
+    let own = noteplate::analysis::analyze_text(text, &pack, &settings).diagnostics;
+    assert!(
+        own.iter().any(|d| d.rule.as_str() == "unknown-code"),
+        "{own:?}"
+    );
+    let loud = uri(&dir.path().join("big.note"));
+    let quiet = uri(&dir.path().join("quiet/big.note"));
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    server.open(&Doc::new(&loud, text, server.encoding));
+    server.open(&Doc::new(&quiet, text, server.encoding));
+    let published = server.diagnostics(&loud, Some(1));
+    assert_eq!(rules_of(&published), ["file-too-large"], "{published:#}");
+    assert_eq!(published["diagnostics"][0]["severity"], 1, "{published:#}");
+    let message = published["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("max-file-size of 40 bytes"), "{message}");
+    // Disabled: no finding, and still nothing analysed (no missing-section findings either).
+    let published = server.diagnostics(&quiet, Some(1));
+    assert!(rules_of(&published).is_empty(), "{published:#}");
+    server.assert_no_panic();
+}
+
 #[test]
 fn disable_for_this_line_action_silences_the_finding() {
     let dir = project();

@@ -157,7 +157,7 @@ fn stress(encodings: &[&str], expected: Encoding, seed: u64, initial: &str) {
     let mut want: Vec<(String, Value)> = expected
         .diagnostics
         .iter()
-        .map(|d| (d.rule.clone(), doc.range(d.span.start, d.span.end)))
+        .map(|d| (d.rule.to_string(), doc.range(d.span.start, d.span.end)))
         .collect();
     let mut got: Vec<(String, Value)> = published["diagnostics"]
         .as_array()

@@ -48,7 +48,7 @@ fn config(default: u32) -> ProptestConfig {
 
 fn check(text: &str) {
     invariants::check_text(text, pack(), &Settings::default());
-    invariants::check_bytes(text.as_bytes(), pack(), &Settings::default());
+    invariants::check_bytes(text.as_bytes(), &Settings::default());
 }
 
 /// Pieces that open, close or break constructs, line breaks of every kind, and text that rules
@@ -215,7 +215,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
-        invariants::check_bytes(&bytes, pack(), &Settings::default());
+        invariants::check_bytes(&bytes, &Settings::default());
         if let Ok(text) = std::str::from_utf8(&bytes) {
             invariants::check_text(text, pack(), &Settings::default());
         }

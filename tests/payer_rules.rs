@@ -30,7 +30,7 @@ fn line(text: &str, offset: usize) -> usize {
 fn findings(text: &str) -> Vec<(String, Severity, usize)> {
     diagnostics(text)
         .iter()
-        .map(|d| (d.rule.clone(), d.severity, line(text, d.span.start)))
+        .map(|d| (d.rule.to_string(), d.severity, line(text, d.span.start)))
         .collect()
 }
 
@@ -43,7 +43,10 @@ fn line_of(text: &str, needle: &str) -> usize {
 }
 
 fn only<'a>(diagnostics: &'a [Diagnostic], rule: &str) -> Vec<&'a Diagnostic> {
-    diagnostics.iter().filter(|d| d.rule == rule).collect()
+    diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == rule)
+        .collect()
 }
 
 /// The one finding of `rule`; fails when there are none or several.
@@ -165,7 +168,7 @@ fn every_payer_rule_is_in_the_pack_with_its_default_severity() {
         ("missing-therapy-modifier", Severity::Error),
     ] {
         let rule = pack
-            .rule(id)
+            .rule(id.parse().unwrap())
             .unwrap_or_else(|| panic!("rules.toml has no `{id}`"));
         assert_eq!(rule.severity, severity, "{id}");
         assert!(rule.explanation.contains("[S"), "{id}: no source tags");
@@ -455,7 +458,7 @@ fn missing_therapy_modifier_only_under_medicare() {
     let text = note("codes: 97110", &exercise_body());
     let rules: Vec<String> = diagnostics_with(&text, &settings)
         .into_iter()
-        .map(|d| d.rule)
+        .map(|d| d.rule.to_string())
         .collect();
     assert_eq!(rules, ["missing-therapy-modifier"]);
 }

@@ -17,7 +17,7 @@ fn rules(text: &str) -> Vec<String> {
     analyze_text(text, &RulePack::embedded(), &Settings::default())
         .diagnostics
         .into_iter()
-        .map(|d| d.rule)
+        .map(|d| d.rule.to_string())
         .collect()
 }
 
@@ -315,7 +315,7 @@ fn a_chiropractic_note_gets_a_chiropractic_skeleton() {
     let missing = analysis
         .diagnostics
         .iter()
-        .find(|d| d.rule == "missing-intervention")
+        .find(|d| d.rule.as_str() == "missing-intervention")
         .expect("missing-intervention");
     let inserted = &missing.fix.as_ref().unwrap().edits[0].new_text;
     assert!(inserted.contains("Spinal regions adjusted"), "{inserted}");
@@ -353,7 +353,7 @@ fn messages_name_the_note_type_when_no_code_needs_the_section() {
     let empty = analysis(evaluation)
         .diagnostics
         .into_iter()
-        .find(|d| d.rule == "empty-section")
+        .find(|d| d.rule.as_str() == "empty-section")
         .expect("the empty Goals section");
     assert!(
         empty.message.contains("but an evaluation needs it"),
@@ -364,7 +364,7 @@ fn messages_name_the_note_type_when_no_code_needs_the_section() {
     let frequency = analysis(plan)
         .diagnostics
         .into_iter()
-        .find(|d| d.rule == "plan-without-frequency")
+        .find(|d| d.rule.as_str() == "plan-without-frequency")
         .expect("plan-without-frequency");
     assert!(
         frequency.message.starts_with("this plan of care must"),

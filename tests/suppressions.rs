@@ -9,7 +9,7 @@ use support::*;
 
 use noteplate::analysis::{self, Diagnostic, Edit, Settings, suppressions};
 use noteplate::line_index::LineIndex;
-use noteplate::rulepack::RulePack;
+use noteplate::rulepack::{RuleId, RulePack};
 
 // ------------------------------------------------------------------------------------ helpers
 
@@ -25,7 +25,7 @@ fn findings(text: &str) -> Vec<(String, usize)> {
     let index = LineIndex::new(text);
     analyse(text)
         .iter()
-        .map(|d| (d.rule.clone(), index.line_of(d.span.start) + 1))
+        .map(|d| (d.rule.to_string(), index.line_of(d.span.start) + 1))
         .collect()
 }
 
@@ -261,7 +261,10 @@ Date of service: {{date_of_service:date}}
 {{clinician_name}}, {PT|PTA}, {{signed_on:date}}
 ";
     let diagnostics = analyse(text);
-    let unused: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == UNUSED).collect();
+    let unused: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == UNUSED)
+        .collect();
     assert_eq!(unused.len(), 1, "{diagnostics:?}");
     let index = LineIndex::new(text);
     assert_eq!(index.line_of(unused[0].span.start) + 1, 6);
@@ -300,7 +303,7 @@ fn unused_fix_keeps_other_content_on_the_line_and_crlf_line_breaks() {
     let diagnostics = analyse(text);
     let unused = diagnostics
         .iter()
-        .find(|d| d.rule == UNUSED)
+        .find(|d| d.rule.as_str() == UNUSED)
         .expect("reported");
     let fixed = apply(text, &unused.fix.as_ref().unwrap().edits);
     assert_eq!(fixed, "## Plan\r\nContinue. \r\nDone.\r\n");
@@ -309,7 +312,7 @@ fn unused_fix_keeps_other_content_on_the_line_and_crlf_line_breaks() {
     let diagnostics = analyse(text);
     let unused = diagnostics
         .iter()
-        .find(|d| d.rule == UNUSED)
+        .find(|d| d.rule.as_str() == UNUSED)
         .expect("reported");
     let fixed = apply(text, &unused.fix.as_ref().unwrap().edits);
     assert_eq!(fixed, "## Plan\r\nDone.\r\n");
@@ -322,7 +325,10 @@ fn unused_rule_in_a_comment_naming_several_is_reported_without_a_fix() {
         "<!-- noteplate-disable-next-line unknown-technique, unknown-field-type -->",
     )]);
     let diagnostics = analyse(&text);
-    let unused: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == UNUSED).collect();
+    let unused: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == UNUSED)
+        .collect();
     assert_eq!(unused.len(), 1, "{diagnostics:?}");
     assert_eq!(unused[0].span.text(&text), "unknown-field-type");
     // Removing the comment would un-suppress unknown-technique, so there is no automatic fix.
@@ -346,7 +352,10 @@ Continue plan of care.
 fn enable_without_a_matching_disable_is_reported() {
     let text = "## Plan\nContinue.\n<!-- noteplate-enable unknown-technique -->\n";
     let diagnostics = analyse(text);
-    let unused: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == UNUSED).collect();
+    let unused: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == UNUSED)
+        .collect();
     assert_eq!(unused.len(), 1);
     assert!(
         unused[0].message.contains("never disabled"),
@@ -399,7 +408,10 @@ fn fix_removes_unused_suppressions_through_the_binary() {
 fn unknown_rule_id_is_reported_with_a_suggestion_and_suppresses_nothing() {
     let text = technique_lines(&[(7, "<!-- noteplate-disable-next-line unknown-tecnique -->")]);
     let diagnostics = analyse(&text);
-    let unused: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == UNUSED).collect();
+    let unused: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == UNUSED)
+        .collect();
     assert_eq!(unused.len(), 1, "{diagnostics:?}");
     assert!(
         unused[0]
@@ -423,7 +435,10 @@ fn unknown_rule_id_is_reported_with_a_suggestion_and_suppresses_nothing() {
 fn misspelt_directive_is_reported_with_a_suggestion() {
     let text = technique_lines(&[(7, "<!-- noteplate-disable-nextline unknown-technique -->")]);
     let diagnostics = analyse(&text);
-    let unused: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == UNUSED).collect();
+    let unused: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == UNUSED)
+        .collect();
     assert_eq!(unused.len(), 1, "{diagnostics:?}");
     assert!(
         unused[0]
@@ -441,7 +456,10 @@ fn misspelt_directive_is_reported_with_a_suggestion() {
 fn directive_without_rule_ids_is_reported() {
     let text = technique_lines(&[(7, "<!-- noteplate-disable-next-line -- no ids here -->")]);
     let diagnostics = analyse(&text);
-    let unused: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == UNUSED).collect();
+    let unused: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == UNUSED)
+        .collect();
     assert_eq!(unused.len(), 1, "{diagnostics:?}");
     assert!(
         unused[0].message.contains("names no rule"),
@@ -510,11 +528,13 @@ fn disable_for_this_line_edit_suppresses_exactly_that_finding() {
     let diagnostics = analyse(&text);
     let target = diagnostics
         .iter()
-        .filter(|d| d.rule == TECHNIQUE)
+        .filter(|d| d.rule.as_str() == TECHNIQUE)
         .nth(2)
         .expect("line 8");
+    let parse = noteplate::syntax::parse(&text);
     let edit =
-        suppressions::disable_next_line(&text, target.span.start, TECHNIQUE).expect("an edit");
+        suppressions::disable_next_line(&text, &parse, target.span.start, RuleId::UnknownTechnique)
+            .expect("an edit");
     let fixed = apply(&text, &[edit]);
     assert!(fixed.contains("<!-- noteplate-disable-next-line unknown-technique -->\n- {myofacial"));
     // The comment is now line 8 and the finding that was there is gone; the rest moved down.
@@ -528,9 +548,11 @@ fn disable_for_this_line_keeps_indentation_and_works_in_the_front_matter() {
     let diagnostics = analyse(text);
     let target = diagnostics
         .iter()
-        .find(|d| d.rule == "unknown-front-matter-key")
+        .find(|d| d.rule.as_str() == "unknown-front-matter-key")
         .expect("reported");
-    let edit = suppressions::disable_next_line(text, target.span.start, &target.rule).unwrap();
+    let parse = noteplate::syntax::parse(text);
+    let edit =
+        suppressions::disable_next_line(text, &parse, target.span.start, target.rule).unwrap();
     let fixed = apply(text, &[edit]);
     assert_eq!(
         fixed,
@@ -544,14 +566,37 @@ fn disable_for_this_line_keeps_indentation_and_works_in_the_front_matter() {
         "{found:?}"
     );
     // No such edit for the opening `---`: a comment above it would stop it being front matter.
-    assert!(suppressions::disable_next_line(text, 0, "syntax-error").is_none());
+    assert!(suppressions::disable_next_line(text, &parse, 0, RuleId::SyntaxError).is_none());
+    // A first line that only starts with `---` opens no front matter: it is a line like any
+    // other (this used to be decided on the text, apart from the parser).
+    let text = "--- draft\n## Technique\n";
+    let parse = noteplate::syntax::parse(text);
+    assert!(suppressions::disable_next_line(text, &parse, 0, RuleId::SyntaxError).is_some());
+}
+
+/// The quick fixes insert the document's own line break (its first one), like every other fix;
+/// they used to insert `\r\n` whenever one occurred anywhere.
+#[test]
+fn disable_edits_use_the_documents_first_line_break() {
+    let text = "## Technique\n- {myofacial release|joint mobilization}\r\n";
+    let parse = noteplate::syntax::parse(text);
+    let edit = suppressions::disable_file(text, &parse, RuleId::UnknownTechnique);
+    assert_eq!(
+        edit.new_text,
+        "<!-- noteplate-disable-file unknown-technique -->\n"
+    );
+    let edit = suppressions::disable_next_line(text, &parse, 14, RuleId::UnknownTechnique).unwrap();
+    assert_eq!(
+        edit.new_text,
+        "<!-- noteplate-disable-next-line unknown-technique -->\n"
+    );
 }
 
 #[test]
 fn disable_for_this_file_edit_goes_after_the_front_matter() {
     let text = technique_lines(&[]);
     let parse = noteplate::syntax::parse(&text);
-    let edit = suppressions::disable_file(&text, &parse, TECHNIQUE);
+    let edit = suppressions::disable_file(&text, &parse, RuleId::UnknownTechnique);
     let fixed = apply(&text, &[edit]);
     assert!(
         fixed.starts_with("---\ntemplate: Suppressions\n---\n"),
@@ -573,7 +618,14 @@ fn disable_for_this_file_edit_goes_after_the_front_matter() {
 
     let text = "## Technique\n- {myofacial release|soft tissue mobilization}\n";
     let parse = noteplate::syntax::parse(text);
-    let fixed = apply(text, &[suppressions::disable_file(text, &parse, TECHNIQUE)]);
+    let fixed = apply(
+        text,
+        &[suppressions::disable_file(
+            text,
+            &parse,
+            RuleId::UnknownTechnique,
+        )],
+    );
     assert!(fixed.starts_with("<!-- noteplate-disable-file unknown-technique -->\n## Technique\n"));
     assert!(
         findings(&fixed)

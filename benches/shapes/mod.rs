@@ -7,9 +7,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use noteplate::analysis::{self, Diagnostic};
+use noteplate::analysis::Diagnostic;
 use noteplate::config::ProjectConfig;
-use noteplate::fragments::{self, FragmentCache};
+use noteplate::fragments::FragmentCache;
+use noteplate::pipeline::{self, Contents, IncludeBase};
 
 /// About how large each template is.
 pub const SIZE: usize = 100 * 1024;
@@ -124,15 +125,15 @@ pub fn write_all(root: &Path) -> Vec<Shape> {
 /// Parses and analyses a shape as `noteplate check` does with no configuration file: includes
 /// resolved through `cache`.
 pub fn analyse(shape: &Shape, config: &ProjectConfig, cache: &FragmentCache) -> Vec<Diagnostic> {
-    let parse = noteplate::syntax::parse(&shape.text);
-    let includes = fragments::resolve(&shape.template, &shape.text, &parse, config, cache);
-    analysis::analyze_with(
-        &shape.text,
-        &parse,
-        &config.pack,
+    pipeline::analyse(
+        Contents::Bytes(shape.text.clone().into_bytes()),
+        IncludeBase::File(&shape.template),
+        config,
         &config.settings,
-        &includes,
+        cache,
     )
+    .analysis
+    .diagnostics
 }
 
 pub fn config(shape: &Shape) -> ProjectConfig {

@@ -1,6 +1,7 @@
 //! `noteplate check`: resolve configuration, read every input, analyse in parallel, optionally
 //! fix, report in a stable order, and pick the exit code.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,12 +11,12 @@ use rayon::prelude::*;
 use super::inputs::{self, Input};
 use super::output;
 use super::{Color, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE, Format};
-use crate::analysis::{self, Diagnostic, Settings};
+use crate::analysis::{Diagnostic, Unread};
 use crate::config::{ProjectConfig, Resolver};
 use crate::files::{self, ReadError};
 use crate::fragments;
+use crate::pipeline::{self, Contents, IncludeBase};
 use crate::rulepack::{RulePack, Severity};
-use crate::syntax::Span;
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
@@ -66,12 +67,19 @@ pub struct FileReport {
     /// Where `@include` lines resolve from: the file, or `--stdin-filename` for standard input
     /// (`None`: standard input without a name, whose includes are not resolved).
     pub include_base: Option<PathBuf>,
-    /// The text as analysed (lossy for invalid UTF-8), for snippets and line numbers.
+    /// The text as analysed (lossy for invalid UTF-8, empty when too large), for snippets and
+    /// line numbers.
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
-    /// The bytes as read, so `--fix` can tell whether the file changed meanwhile.
+    /// Why the text was not analysed as it stands (not UTF-8, too large), when it was not.
+    pub unread: Option<Unread>,
+    /// The bytes as read, so `--fix` can tell whether the file changed meanwhile (kept only when
+    /// fixing).
     pub original: Option<Vec<u8>>,
     pub config: Arc<ProjectConfig>,
+    /// This file's part of the report, formatted as soon as it was analysed (formats that write
+    /// each file on its own, when nothing will change the findings; see `output::render`).
+    pub rendered: Option<Vec<u8>>,
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -142,10 +150,26 @@ pub fn run(args: &CheckArgs) -> u8 {
 
     // One run, one analysis per fragment, however many templates include it how often.
     let fragment_cache = fragments::FragmentCache::new();
+    let fixing = args.fix || args.diff;
+    // Unless fixes may change the findings, each file's part of the report is formatted on the
+    // thread that analysed it, and its text is dropped there: what is kept until the report is
+    // written is the findings and that part, not the templates.
+    let render_early = !fixing && output::renders_per_file(args.format);
+    // Human output to a file is never coloured; on standard output as the stream allows.
+    let colored = args.output.is_none() && output::colors_stdout(args.color);
     let results: Vec<Result<FileReport, String>> = inputs
         .par_iter()
         .zip(configs.par_iter())
-        .map(|(input, config)| check_input(input, config.clone(), &fragment_cache))
+        .map(|(input, config)| {
+            let mut report = check_input(input, config.clone(), &fragment_cache, fixing)?;
+            if render_early {
+                report.rendered = output::render(args.format, &report, colored);
+                if report.rendered.is_some() {
+                    report.text = String::new();
+                }
+            }
+            Ok(report)
+        })
         .collect();
     // Nor a fragment a template includes (found only now, by resolving the includes); nothing has
     // been written yet.
@@ -190,7 +214,12 @@ pub fn run(args: &CheckArgs) -> u8 {
             .any(|input| matches!(input, Input::Stdin { .. }));
     if args.fix || args.diff {
         let machine_stdout = args.format != Format::Human && args.output.is_none();
-        troubles += super::fix::run(&mut reports, args.fix, machine_stdout && !fixing_stdin);
+        troubles += super::fix::run(
+            &mut reports,
+            args.fix,
+            machine_stdout && !fixing_stdin,
+            &fragment_cache,
+        );
     }
 
     let pack = configs
@@ -199,8 +228,10 @@ pub fn run(args: &CheckArgs) -> u8 {
         .unwrap_or_else(|| Arc::new(RulePack::embedded()));
     let written = match &args.output {
         Some(path) => std::fs::File::create(path)
-            .and_then(|mut file| {
-                output::write(args.format, Color::Never, &reports, &pack, &mut file)
+            .and_then(|file| {
+                let mut file = std::io::BufWriter::with_capacity(256 * 1024, file);
+                output::write(args.format, Color::Never, &reports, &pack, &mut file)?;
+                file.flush()
             })
             .map_err(|error| {
                 std::io::Error::new(error.kind(), format!("{}: {error}", path.display()))
@@ -282,6 +313,7 @@ fn check_input(
     input: &Input,
     config: Arc<ProjectConfig>,
     fragment_cache: &fragments::FragmentCache,
+    keep_original: bool,
 ) -> Result<FileReport, String> {
     let name = input.display_name();
     // Only regular files, and never more than max-file-size (+1 byte to know it is more).
@@ -293,9 +325,12 @@ fn check_input(
         Input::File(path) => Some(path.clone()),
         Input::Stdin { .. } => None,
     };
-    let bytes = match read {
-        Ok(bytes) => bytes,
-        Err(ReadError::TooLarge { size, .. }) => return Ok(too_large(name, path, size, config)),
+    let (contents, original) = match read {
+        Ok(bytes) => {
+            let original = keep_original.then(|| bytes.clone());
+            (Contents::Bytes(bytes), original)
+        }
+        Err(ReadError::TooLarge { size, .. }) => (Contents::TooLarge { size }, None),
         Err(error) => {
             return Err(match &path {
                 Some(path) => format!("cannot read `{}`: {error}", path.display()),
@@ -309,142 +344,31 @@ fn check_input(
         Input::Stdin { name } if name != "<stdin>" => Some(PathBuf::from(name)),
         Input::Stdin { .. } => None,
     };
-    let mut report = match std::str::from_utf8(&bytes) {
-        Ok(text) => FileReport {
-            name,
-            path: None,
-            include_base: None,
-            diagnostics: analyse_file(text, include_base.as_deref(), &config, fragment_cache),
-            text: text.to_string(),
-            original: None,
-            config: config.clone(),
-        },
-        // Invalid UTF-8 is a finding, with nothing else analysed.
-        Err(_) => check_bytes(name, bytes.clone(), &config.pack, &config.settings),
-    };
-    report.path = path;
-    report.include_base = include_base;
-    report.original = Some(bytes);
-    report.config = config;
-    Ok(report)
-}
-
-/// Parses `text` once, resolves its `@include` lines from `include_base` (the file, or
-/// `--stdin-filename`; `None`: not resolved) and analyses it: what `check` and every round of
-/// `--fix` run.
-pub(super) fn analyse_file(
-    text: &str,
-    include_base: Option<&std::path::Path>,
-    config: &ProjectConfig,
-    fragment_cache: &fragments::FragmentCache,
-) -> Vec<Diagnostic> {
-    let parse = crate::syntax::parse(text);
-    let includes = match include_base {
-        Some(path) if !parse.document.includes.is_empty() => {
-            fragments::resolve(path, text, &parse, config, fragment_cache)
-        }
-        _ => analysis::Includes::default(),
-    };
-    analysis::analyze_with(text, &parse, &config.pack, &config.settings, &includes)
-}
-
-fn too_large(
-    name: String,
-    path: Option<PathBuf>,
-    size: Option<u64>,
-    config: Arc<ProjectConfig>,
-) -> FileReport {
-    let size = match size {
-        Some(size) => format!("{size} bytes"),
-        None => format!("more than {} bytes", config.max_file_size),
-    };
-    let diagnostic = Diagnostic {
-        rule: "file-too-large".into(),
-        severity: config
-            .pack
-            .rule("file-too-large")
-            .map(|r| r.severity)
-            .unwrap_or(Severity::Warning),
-        message: format!(
-            "this file is {size}, over the configured max-file-size of {} bytes, so it was not analysed; raise `max-file-size` in noteplate.toml to check it",
-            config.max_file_size
-        ),
-        span: Span::empty(0),
-        fix: None,
-        related: Vec::new(),
-    };
-    let diagnostics = if config.settings.disabled_rules.contains("file-too-large") {
-        Vec::new()
-    } else {
-        vec![diagnostic]
-    };
-    FileReport {
+    let analysed = analyse_file(contents, include_base.as_deref(), &config, fragment_cache);
+    Ok(FileReport {
         name,
         path,
-        include_base: None,
-        text: String::new(),
-        diagnostics,
-        original: None,
+        include_base,
+        text: analysed.text,
+        diagnostics: analysed.analysis.diagnostics,
+        unread: analysed.analysis.unread,
+        original,
         config,
-    }
+        rendered: None,
+    })
 }
 
-/// Analyses raw bytes. Invalid UTF-8 is a finding at the first bad byte, not an error.
-pub fn check_bytes(
-    name: String,
-    bytes: Vec<u8>,
-    pack: &RulePack,
-    settings: &Settings,
-) -> FileReport {
-    let config = Arc::new(ProjectConfig::defaults(PathBuf::from(".")));
-    match String::from_utf8(bytes) {
-        Ok(text) => {
-            let diagnostics = analysis::analyze_text(&text, pack, settings).diagnostics;
-            FileReport {
-                name,
-                path: None,
-                include_base: None,
-                text,
-                diagnostics,
-                original: None,
-                config,
-            }
-        }
-        Err(error) => {
-            let valid_up_to = error.utf8_error().valid_up_to();
-            let bytes = error.into_bytes();
-            // Keep the valid prefix exact so the reported position is right; show the rest lossily.
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let shown_end =
-                crate::line_index::floor_char_boundary(&text, (valid_up_to + 3).min(text.len()));
-            let diagnostic = Diagnostic {
-                rule: "invalid-utf8".to_string(),
-                severity: pack
-                    .rule("invalid-utf8")
-                    .map(|r| r.severity)
-                    .unwrap_or(Severity::Error),
-                message: format!(
-                    "this file is not valid UTF-8 (byte 0x{:02X} at offset {valid_up_to} cannot start a character); re-save it as UTF-8",
-                    bytes.get(valid_up_to).copied().unwrap_or(0)
-                ),
-                span: Span::new(valid_up_to, shown_end.max(valid_up_to)),
-                fix: None,
-                related: Vec::new(),
-            };
-            let diagnostics = if settings.disabled_rules.contains("invalid-utf8") {
-                Vec::new()
-            } else {
-                vec![diagnostic]
-            };
-            FileReport {
-                name,
-                path: None,
-                include_base: None,
-                text,
-                diagnostics,
-                original: None,
-                config,
-            }
-        }
-    }
+/// The pipeline with the project's settings, `@include` lines resolved from `include_base` (the
+/// file, or `--stdin-filename`; `None`: not resolved): what `check` and every round of `--fix` run.
+pub(super) fn analyse_file(
+    contents: Contents<'_>,
+    include_base: Option<&Path>,
+    config: &ProjectConfig,
+    fragment_cache: &fragments::FragmentCache,
+) -> pipeline::Analysed {
+    let base = match include_base {
+        Some(path) => IncludeBase::File(path),
+        None => IncludeBase::Unresolved,
+    };
+    pipeline::analyse(contents, base, config, &config.settings, fragment_cache)
 }

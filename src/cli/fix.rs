@@ -11,6 +11,7 @@ use std::path::Path;
 use super::check::FileReport;
 use crate::analysis::{self, Edit};
 use crate::fragments;
+use crate::pipeline::Contents;
 
 /// How many rounds of fixes to apply at most; each round re-analyses the fixed text.
 const MAX_ROUNDS: usize = 5;
@@ -34,15 +35,17 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
 /// Fixes every report; returns how many files could not be written.
 /// `diff_to_stderr`: print diffs (and fixed stdin) on stderr, because stdout carries a
 /// machine-readable report.
-pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usize {
+/// `fragment_cache` is the run's: a fragment the check analysed is not analysed again.
+pub fn run(
+    reports: &mut [FileReport],
+    write: bool,
+    diff_to_stderr: bool,
+    fragment_cache: &fragments::FragmentCache,
+) -> usize {
     let mut failures = 0;
-    let fragment_cache = fragments::FragmentCache::new();
     for report in reports.iter_mut() {
-        if report
-            .diagnostics
-            .iter()
-            .any(|d| d.rule == "invalid-utf8" || d.rule == "file-too-large")
-        {
+        // Text that was not read as it stands (not UTF-8, too large) has nothing to fix.
+        if report.unread.is_some() {
             if report.path.is_none() && write {
                 // stdin that cannot be fixed still comes back, byte for byte, as far as it was read.
                 echo_stdin(
@@ -62,18 +65,22 @@ pub fn run(reports: &mut [FileReport], write: bool, diff_to_stderr: bool) -> usi
             }
             let fixed = apply_edits(&text, &edits);
             let after = super::check::analyse_file(
-                &fixed,
+                Contents::Bytes(fixed.into_bytes()),
                 report.include_base.as_deref(),
                 &report.config,
-                &fragment_cache,
+                fragment_cache,
             );
             // Keep a round only if it made progress; a fix that cannot take (e.g. text added
-            // inside an unclosed comment) must not grow the file round after round.
-            if fixed == text || after.len() >= diagnostics.len() {
+            // inside an unclosed comment) must not grow the file round after round, nor past
+            // max-file-size.
+            if after.text == text
+                || after.analysis.unread.is_some()
+                || after.analysis.diagnostics.len() >= diagnostics.len()
+            {
                 break;
             }
-            text = fixed;
-            diagnostics = after;
+            text = after.text;
+            diagnostics = after.analysis.diagnostics;
         }
         if report.path.is_none() && write {
             // stdin: print the text, fixed or not, instead of writing anywhere (so

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use check::{CheckArgs, FileReport, check_bytes};
+pub use check::{CheckArgs, FileReport};
 pub use fix::apply_edits;
 pub use rules::rules_markdown;
 

@@ -13,13 +13,13 @@ pub fn list(markdown: bool) -> u8 {
     let width = pack
         .rules
         .iter()
-        .map(|rule| rule.id.len())
+        .map(|rule| rule.id.as_str().len())
         .max()
         .unwrap_or(0);
     for rule in &pack.rules {
         println!(
             "{:width$}  {:7}  {}",
-            rule.id,
+            rule.id.as_str(),
             rule.severity.as_str(),
             rule.summary
         );
@@ -29,7 +29,7 @@ pub fn list(markdown: bool) -> u8 {
 
 pub fn explain(id: &str) -> u8 {
     let pack = RulePack::embedded();
-    let Some(rule) = pack.rule(id) else {
+    let Some(rule) = id.parse().ok().and_then(|id| pack.rule(id)) else {
         let suggestion = fuzzy::best(id, pack.rules.iter().map(|rule| rule.id.as_str()))
             .map(|best| format!(" Did you mean `{best}`?"))
             .unwrap_or_default();

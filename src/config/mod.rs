@@ -18,7 +18,7 @@ pub use options::{Options, json_schema};
 use crate::analysis::{Settings, fuzzy};
 use crate::files::{self, ReadError};
 use crate::line_index::LineIndex;
-use crate::rulepack::{Code, RulePack, Severity, Technique};
+use crate::rulepack::{Code, RuleId, RulePack, Severity, Technique};
 
 /// File names searched for, in order of preference within one folder.
 pub const FILE_NAMES: [&str; 2] = ["noteplate.toml", ".noteplate.toml"];
@@ -368,6 +368,22 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
                     ),
                 ));
             }
+            if RuleId::missing_section(kind).is_none() {
+                let kinds: Vec<&str> = pack
+                    .sections
+                    .iter()
+                    .map(|s| s.kind.as_str())
+                    .filter(|kind| RuleId::missing_section(kind).is_some())
+                    .collect();
+                return Err(loaded.error_at(
+                    Some(span.clone()),
+                    format!(
+                        "code `{}` names section kind `{kind}`, which no rule reports as missing, so requiring it would do nothing; use one of {}",
+                        code.code,
+                        kinds.join(", ")
+                    ),
+                ));
+            }
         }
     }
     pack.extend(
@@ -405,10 +421,10 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
         )
     };
     for (rule, origin, loaded, span) in &disabled {
-        if pack.rule(rule).is_none() {
+        let Ok(id) = rule.parse::<RuleId>() else {
             return Err(unknown_rule(rule, loaded, span));
-        }
-        config.settings.disabled_rules.insert(rule.clone());
+        };
+        config.settings.disabled_rules.insert(id);
         config
             .origins
             .push(("rules.disable".into(), rule.clone(), origin.clone()));
@@ -416,13 +432,10 @@ fn build(chain: Vec<Loaded>, root: PathBuf) -> Result<ProjectConfig, ConfigError
     let mut severity: Vec<_> = severity.into_iter().collect();
     severity.sort_by(|a, b| a.0.cmp(&b.0));
     for (rule, (level, origin, loaded, span)) in severity {
-        if pack.rule(&rule).is_none() {
+        let Ok(id) = rule.parse::<RuleId>() else {
             return Err(unknown_rule(&rule, loaded, &span));
-        }
-        config
-            .settings
-            .severity_overrides
-            .insert(rule.clone(), level);
+        };
+        config.settings.severity_overrides.insert(id, level);
         config.origins.push((
             format!("rules.severity.{rule}"),
             level.as_str().to_string(),

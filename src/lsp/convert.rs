@@ -6,7 +6,8 @@ use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
 use super::encoding::{self, Encoding};
-use crate::analysis::{Diagnostic, Fix};
+use crate::analysis::Diagnostic;
+use crate::ide::actions::Action;
 use crate::ide::completion::{CompletionItem, CompletionKind};
 use crate::ide::outline::{FoldKind, Symbol};
 use crate::ide::tokens::Token;
@@ -38,7 +39,7 @@ pub fn diagnostic(
             Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
             Severity::Hint => lsp::DiagnosticSeverity::HINT,
         }),
-        code: Some(lsp::NumberOrString::String(diagnostic.rule.clone())),
+        code: Some(lsp::NumberOrString::String(diagnostic.rule.to_string())),
         code_description: None,
         source: Some("noteplate".to_string()),
         message: diagnostic.message.clone(),
@@ -67,24 +68,32 @@ pub fn workspace_edit(
     }
 }
 
-pub fn fix_action(
+/// An action decided by `ide::actions`, with the findings it resolves (`diagnostics` are the
+/// ones it was decided from).
+pub fn code_action(
     uri: &lsp::Uri,
     rope: &Rope,
     encoding: Encoding,
-    fix: &Fix,
-    diagnostics: Vec<lsp::Diagnostic>,
+    action: &Action,
+    diagnostics: &[Diagnostic],
 ) -> lsp::CodeAction {
-    let edits: Vec<(Span, String)> = fix
+    let edits: Vec<(Span, String)> = action
         .edits
         .iter()
         .map(|edit| (edit.span, edit.new_text.clone()))
         .collect();
+    let resolved: Vec<lsp::Diagnostic> = action
+        .diagnostics
+        .iter()
+        .filter_map(|&index| diagnostics.get(index))
+        .map(|found| diagnostic(uri, rope, encoding, found))
+        .collect();
     lsp::CodeAction {
-        title: fix.title.clone(),
-        kind: Some(lsp::CodeActionKind::QUICKFIX),
-        diagnostics: Some(diagnostics),
+        title: action.title.clone(),
+        kind: Some(lsp::CodeActionKind::new(action.kind.id())),
+        diagnostics: (!resolved.is_empty()).then_some(resolved),
         edit: Some(workspace_edit(uri, rope, encoding, &edits)),
-        is_preferred: Some(fix.safe),
+        is_preferred: action.preferred.then_some(true),
         ..Default::default()
     }
 }

@@ -10,7 +10,7 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::encoding::{self, Encoding};
 use crate::analysis::{Diagnostic, Semantics};
-use crate::syntax::Parse;
+use crate::syntax::{Parse, TextEdit};
 
 /// Which text of a document something is about: the client's version, and which opening of the
 /// document it was (a document closed and opened again may start again at the same version).
@@ -51,6 +51,10 @@ pub struct Document {
     pub analysis: Option<Arc<Snapshot>>,
     /// The version an analysis has been scheduled for, so a burst of handlers schedules one.
     pub scheduled: Option<i32>,
+    /// The edits made since the text of a revision, as one edit; `None` when unknown (a change
+    /// that replaces the whole text). The next analysis re-parses only the lines they touched if
+    /// `analysis` is of that revision ([`Document::take_previous`]).
+    pub edits: Option<(Revision, TextEdit)>,
 }
 
 impl Document {
@@ -58,6 +62,49 @@ impl Document {
         Revision {
             opened: self.opened,
             version: self.version,
+        }
+    }
+
+    /// For the analysis of the current revision, about to start: the last analysis (taken out,
+    /// it is being replaced) with the edits made since its text, when they are known. From now
+    /// on edits are counted from the current revision.
+    pub fn take_previous(&mut self) -> (Option<Arc<Snapshot>>, Option<TextEdit>) {
+        let previous = self.analysis.take();
+        let edit = match (&previous, self.edits) {
+            (Some(previous), Some((since, edit))) if previous.revision == since => Some(edit),
+            _ => None,
+        };
+        self.edits = Some((self.revision(), TextEdit::NONE));
+        (previous, edit)
+    }
+}
+
+/// The parse of `text` (the current revision's), from the previous analysis and the edits since
+/// its text where it can (`syntax::reparse`: only the edited lines are parsed again), with what is
+/// left of the previous analysis, to be freed away from the analysis thread.
+pub fn parse_after(
+    text: &str,
+    previous: Option<Arc<Snapshot>>,
+    edit: Option<TextEdit>,
+) -> (Parse, Option<Box<dyn Send>>) {
+    let Some(previous) = previous else {
+        return (crate::syntax::parse(text), None);
+    };
+    let edit = match edit {
+        Some(edit) if !previous.too_large => edit,
+        _ => return (crate::syntax::parse(text), Some(Box::new(previous))),
+    };
+    match Arc::try_unwrap(previous) {
+        // Nothing else holds it (the usual case): its tree is reused in place.
+        Ok(mut previous) => {
+            let old = std::mem::take(&mut previous.parse);
+            let parse = crate::syntax::reparse(&previous.text, old, text, edit);
+            (parse, Some(Box::new(previous)))
+        }
+        // A request still reads it: reuse a copy.
+        Err(previous) => {
+            let parse = crate::syntax::reparse(&previous.text, previous.parse.clone(), text, edit);
+            (parse, Some(Box::new(previous)))
         }
     }
 }
@@ -79,6 +126,7 @@ impl Documents {
                 opened: self.openings,
                 analysis: None,
                 scheduled: None,
+                edits: None,
             },
         );
     }
@@ -113,13 +161,20 @@ impl Documents {
         };
         for change in changes {
             match change.range {
-                None => document.rope = Rope::from_str(&change.text),
+                None => {
+                    document.rope = Rope::from_str(&change.text);
+                    document.edits = None;
+                }
                 Some(range) => {
                     let span = encoding::span(&document.rope, range, encoding);
                     let start = document.rope.byte_to_char(span.start);
                     let end = document.rope.byte_to_char(span.end);
                     document.rope.remove(start..end);
                     document.rope.insert(start, &change.text);
+                    let edit = TextEdit::replace(span.start..span.end, change.text.len());
+                    document.edits = document
+                        .edits
+                        .map(|(since, edits)| (since, edits.then(edit)));
                 }
             }
         }
@@ -184,5 +239,149 @@ mod tests {
         assert_eq!(documents.get(&uri).unwrap().rope.to_string(), "");
         let other: Uri = "file:///b.note".parse().unwrap();
         assert!(!documents.change(&other, 1, &[], Encoding::Utf8));
+    }
+
+    /// The server's path (edits applied to the rope, the tree re-parsed from the last analysis,
+    /// one memo for all analyses, some versions never analysed) gives what a from-scratch
+    /// analysis of the same text gives: the same tree, errors, semantic model and diagnostics.
+    mod incremental {
+        use super::super::super::state::{State, lock};
+        use super::*;
+        use crate::analysis::Memo;
+        use proptest::prelude::*;
+
+        const TEMPLATES: &[&str] = &[
+            include_str!("../../examples/manual-therapy-visit.note"),
+            include_str!("../../examples/soap-daily-note.note"),
+            include_str!("../../examples/syntax-recovery.note"),
+            include_str!("../../examples/typos-with-fixes.note"),
+            include_str!("../../examples/evaluation-97162.note"),
+            include_str!("../../tests/realworld/apta-pt-daily-documentation-of-a-visit.note"),
+            include_str!("../../tests/realworld/deemsys-chiro-daily-soap-notes.note"),
+        ];
+
+        const SNIPPETS: &[&str] = &[
+            "x",
+            "x",
+            " ",
+            "\n",
+            "\r\n",
+            "# ",
+            "## Response\n",
+            "{",
+            "}",
+            "{{",
+            "}}",
+            "|",
+            "{well|poorly}",
+            "{{minutes:minutes}}",
+            "***",
+            ":",
+            "- ",
+            "<!--",
+            "-->",
+            "<!-- noteplate-disable-next-line -->",
+            "---\n",
+            "codes: 97110\n",
+            "Tolerated ",
+            "myofascial release",
+            "Date of service: ",
+            "é",
+            "😀",
+            "",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+            #[test]
+            fn incremental_analysis_is_a_fresh_analysis(
+                template in 0..TEMPLATES.len(),
+                edits in prop::collection::vec(
+                    (0.0f64..1.0, 0usize..10, 0..SNIPPETS.len(), any::<bool>()),
+                    1..12,
+                ),
+            ) {
+                let state = State::new();
+                let uri: Uri = "untitled:incremental.note".parse().unwrap();
+                let encoding = Encoding::Utf16;
+                lock(&state.documents).open(uri.clone(), TEMPLATES[template], 1);
+                let mut memo = Memo::new();
+                state.snapshot(&uri, &mut memo);
+                for (version, (place, removed, snippet, analyse)) in (2..).zip(edits) {
+                    {
+                        let mut documents = lock(&state.documents);
+                        let rope = documents.get(&uri).unwrap().rope.clone();
+                        let text = rope.to_string();
+                        let mut start = (place * text.len() as f64) as usize;
+                        while !text.is_char_boundary(start) {
+                            start -= 1;
+                        }
+                        let mut end = (start + removed).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        let range = encoding::range(&rope, crate::syntax::Span::new(start, end), encoding);
+                        let change = Change {
+                            range: Some(range),
+                            range_length: None,
+                            text: SNIPPETS[snippet].to_string(),
+                        };
+                        documents.change(&uri, version, &[change], encoding);
+                    }
+                    if !analyse {
+                        continue;
+                    }
+                    let (incremental, _) = state.snapshot(&uri, &mut memo).unwrap();
+                    let (rope, revision) = {
+                        let documents = lock(&state.documents);
+                        let document = documents.get(&uri).unwrap();
+                        (document.rope.clone(), document.revision())
+                    };
+                    let (fresh, _) =
+                        state.analyze(&uri, rope, revision, None, None, &mut Memo::new());
+                    prop_assert_eq!(&incremental.text, &fresh.text);
+                    prop_assert_eq!(&incremental.parse, &fresh.parse);
+                    prop_assert_eq!(&incremental.semantics, &fresh.semantics);
+                    prop_assert_eq!(&incremental.diagnostics, &fresh.diagnostics);
+                }
+            }
+        }
+
+        #[test]
+        fn a_keystroke_reparses_the_line_it_changed() {
+            let state = State::new();
+            let uri: Uri = "untitled:big.note".parse().unwrap();
+            let text = format!(
+                "---\ntemplate: T\ncodes: 97140\n---\n## Technique\n{}## Response\nTolerated.\n",
+                "- {joint mobilization|myofascial release} to {{region:region}}\n".repeat(3_000)
+            );
+            lock(&state.documents).open(uri.clone(), &text, 1);
+            let mut memo = Memo::new();
+            crate::work::reset();
+            state.snapshot(&uri, &mut memo);
+            assert!(crate::work::parsed_lines() > 3_000);
+            let change = Change {
+                range: Some(tower_lsp_server::ls_types::Range {
+                    start: tower_lsp_server::ls_types::Position {
+                        line: 1_000,
+                        character: 3,
+                    },
+                    end: tower_lsp_server::ls_types::Position {
+                        line: 1_000,
+                        character: 3,
+                    },
+                }),
+                range_length: None,
+                text: "x".to_string(),
+            };
+            lock(&state.documents).change(&uri, 2, &[change], Encoding::Utf16);
+            crate::work::reset();
+            let (snapshot, _) = state.snapshot(&uri, &mut memo).unwrap();
+            assert_eq!(crate::work::parsed_lines(), 1);
+            assert_eq!(snapshot.parse, crate::syntax::parse(&snapshot.text));
+        }
+
+        type Change = tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
     }
 }

@@ -19,7 +19,8 @@ use super::settings::{ClientSettings, DiagnosticMode};
 use super::state::{State, lock};
 use crate::ide;
 
-pub const FIX_ALL: &str = "source.fixAll.noteplate";
+/// The kind of the "fix all" action (`ide::actions` decides what it holds).
+pub const FIX_ALL: &str = ide::actions::FIX_ALL;
 
 pub struct Backend {
     client: Client,
@@ -143,6 +144,9 @@ impl Backend {
                     .iter()
                     .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
                     .collect();
+                // Not held while publishing: the next analysis reuses its tree in place when
+                // nothing else holds it.
+                drop(snapshot);
                 // Publish only if this is still the document's version (not closed, not
                 // edited since), checked under the lock a close publishes under.
                 let _publishing = state.publishing.lock().await;
@@ -181,7 +185,7 @@ impl Backend {
     }
 
     async fn apply_settings(&self, value: &serde_json::Value) {
-        let (settings, problems) = ClientSettings::from_json(value, &self.state.pack());
+        let (settings, problems) = ClientSettings::from_json(value);
         *lock(&self.state.settings) = settings;
         for problem in problems {
             self.client
@@ -315,7 +319,7 @@ impl LanguageServer for Backend {
         let encoding = Encoding::negotiate(general.and_then(|g| g.position_encodings.as_deref()));
         *lock(&self.state.encoding) = encoding;
         if let Some(options) = &params.initialization_options {
-            let (settings, problems) = ClientSettings::from_json(options, &self.state.pack());
+            let (settings, problems) = ClientSettings::from_json(options);
             *lock(&self.state.settings) = settings;
             *lock(&self.init_problems) = problems
                 .into_iter()
@@ -605,25 +609,29 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let position = params.text_document_position;
+        // The analysis of the document as it is now (the one its last change scheduled): where
+        // the cursor is comes from its parse tree and semantic model.
+        let snapshot = self
+            .state
+            .current_snapshot(&position.text_document.uri)
+            .await;
         let result = guarded("textDocument/completion", || {
-            let rope = {
-                let documents = lock(&self.state.documents);
-                documents.get(&position.text_document.uri)?.rope.clone()
-            };
-            let (config, _) = self.state.project_config(&position.text_document.uri);
-            if rope.len_bytes() as u64 > config.max_file_size {
-                return None; // not analysed, not completed: bounded work for a huge document
-            }
-            let (pack, settings) = self.state.pack_and_settings(&position.text_document.uri);
+            // Over max-file-size: not analysed, not completed (bounded work for a huge document).
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
             let encoding = self.encoding();
-            let text = rope.to_string();
-            let offset = encoding::offset(&rope, position.position, encoding);
-            let items = ide::completion::complete(&text, offset, &pack, &settings);
+            let offset = encoding::offset(&snapshot.rope, position.position, encoding);
+            let items = ide::completion::complete(
+                &snapshot.text,
+                offset,
+                &snapshot.parse,
+                &snapshot.semantics,
+                &snapshot.config.pack,
+            );
             Some(CompletionResponse::List(CompletionList {
                 is_incomplete: true,
                 items: items
                     .iter()
-                    .map(|item| convert::completion_item(&rope, encoding, item))
+                    .map(|item| convert::completion_item(&snapshot.rope, encoding, item))
                     .collect(),
             }))
         });
@@ -666,103 +674,33 @@ impl LanguageServer for Backend {
             // Over max-file-size: no work at all (the one finding says why).
             let snapshot = snapshot.filter(|s| !s.too_large)?;
             let encoding = self.encoding();
-            let requested = encoding::span(&snapshot.rope, params.range, encoding);
-            let wants = |kind: &CodeActionKind| {
-                params.context.only.as_ref().is_none_or(|only| {
-                    only.iter().any(|o| {
-                        kind.as_str() == o.as_str()
-                            || kind.as_str().starts_with(&format!("{}.", o.as_str()))
-                    })
-                })
-            };
-            let mut actions: Vec<CodeActionOrCommand> = Vec::new();
-            if wants(&CodeActionKind::QUICKFIX) {
-                for diagnostic in &snapshot.diagnostics {
-                    let Some(fix) = &diagnostic.fix else { continue };
-                    let overlaps = diagnostic.span.start <= requested.end
-                        && requested.start <= diagnostic.span.end;
-                    if !overlaps {
-                        continue;
-                    }
-                    let lsp_diagnostic =
-                        convert::diagnostic(&uri, &snapshot.rope, encoding, diagnostic);
-                    actions.push(CodeActionOrCommand::CodeAction(convert::fix_action(
-                        &uri,
-                        &snapshot.rope,
-                        encoding,
-                        fix,
-                        vec![lsp_diagnostic],
-                    )));
-                }
-            }
-            if wants(&CodeActionKind::QUICKFIX) {
-                let mut offered = std::collections::HashSet::new();
-                for diagnostic in &snapshot.diagnostics {
-                    let overlaps = diagnostic.span.start <= requested.end
-                        && requested.start <= diagnostic.span.end;
-                    let unused = diagnostic.rule == crate::analysis::suppressions::UNUSED;
-                    if !overlaps || unused || !offered.insert(diagnostic.rule.clone()) {
-                        continue;
-                    }
-                    let lsp_diagnostic =
-                        convert::diagnostic(&uri, &snapshot.rope, encoding, diagnostic);
-                    let line = crate::analysis::suppressions::disable_next_line(
-                        &snapshot.text,
-                        diagnostic.span.start,
-                        &diagnostic.rule,
-                    );
-                    let file = crate::analysis::suppressions::disable_file(
-                        &snapshot.text,
-                        &snapshot.parse,
-                        &diagnostic.rule,
-                    );
-                    for (title, edit) in [
-                        (format!("Disable {} for this line", diagnostic.rule), line),
-                        (
-                            format!("Disable {} for this file", diagnostic.rule),
-                            Some(file),
-                        ),
-                    ] {
-                        let Some(edit) = edit else { continue };
-                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                            title,
-                            kind: Some(CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![lsp_diagnostic.clone()]),
-                            edit: Some(convert::workspace_edit(
-                                &uri,
-                                &snapshot.rope,
-                                encoding,
-                                &[(edit.span, edit.new_text)],
-                            )),
-                            ..Default::default()
-                        }));
-                    }
-                }
-            }
-            if wants(&CodeActionKind::new(FIX_ALL)) {
-                let edits = crate::analysis::safe_fix_edits(&snapshot.diagnostics);
-                if !edits.is_empty() {
-                    let edits: Vec<_> = edits.into_iter().map(|e| (e.span, e.new_text)).collect();
-                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                        title: "Fix all safe noteplate findings".into(),
-                        kind: Some(CodeActionKind::new(FIX_ALL)),
-                        edit: Some(convert::workspace_edit(
+            let range = encoding::span(&snapshot.rope, params.range, encoding);
+            let only: Option<Vec<&str>> = params
+                .context
+                .only
+                .as_ref()
+                .map(|only| only.iter().map(|kind| kind.as_str()).collect());
+            let actions = ide::actions::code_actions(
+                &snapshot.text,
+                &snapshot.parse,
+                &snapshot.diagnostics,
+                range,
+                only.as_deref(),
+            );
+            Some(
+                actions
+                    .iter()
+                    .map(|action| {
+                        CodeActionOrCommand::CodeAction(convert::code_action(
                             &uri,
                             &snapshot.rope,
                             encoding,
-                            &edits,
-                        )),
-                        ..Default::default()
-                    }));
-                }
-            }
-            // Two findings can share a fix (e.g. both ask for the Time section): offer it once.
-            let mut titles = std::collections::HashSet::new();
-            actions.retain(|action| match action {
-                CodeActionOrCommand::CodeAction(action) => titles.insert(action.title.clone()),
-                CodeActionOrCommand::Command(_) => true,
-            });
-            Some(actions)
+                            action,
+                            &snapshot.diagnostics,
+                        ))
+                    })
+                    .collect(),
+            )
         });
         self.report(result).await
     }

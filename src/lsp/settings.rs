@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::analysis::Settings;
-use crate::rulepack::{RulePack, Severity};
+use crate::rulepack::{RuleId, Severity};
 
 /// How diagnostics reach the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -56,7 +56,7 @@ impl ClientSettings {
     /// Returns the settings and the problems worth telling the user about. Each key is read on
     /// its own: a key that does not parse keeps its default and is named in a problem, the other
     /// keys still apply.
-    pub fn from_json(value: &serde_json::Value, pack: &RulePack) -> (ClientSettings, Vec<String>) {
+    pub fn from_json(value: &serde_json::Value) -> (ClientSettings, Vec<String>) {
         let value = value.get("noteplate").unwrap_or(value);
         let mut settings = ClientSettings::default();
         let mut problems = Vec::new();
@@ -137,7 +137,7 @@ impl ClientSettings {
             .iter()
             .chain(settings.severity.keys())
         {
-            if pack.rule(rule).is_none() {
+            if rule.parse::<RuleId>().is_err() {
                 problems.push(format!("noteplate settings name an unknown rule `{rule}`; run `noteplate rules` for the list"));
             }
         }
@@ -147,8 +147,17 @@ impl ClientSettings {
     pub fn analysis_settings(&self) -> Settings {
         Settings {
             default_payer: self.payer.clone(),
-            disabled_rules: self.disabled_rules.iter().cloned().collect(),
-            severity_overrides: self.severity.clone(),
+            // Unknown ids were reported by `parse`; they name no finding, so they are dropped.
+            disabled_rules: self
+                .disabled_rules
+                .iter()
+                .filter_map(|rule| rule.parse().ok())
+                .collect(),
+            severity_overrides: self
+                .severity
+                .iter()
+                .filter_map(|(rule, &severity)| Some((rule.parse().ok()?, severity)))
+                .collect(),
         }
     }
 }
@@ -168,10 +177,8 @@ mod tests {
 
     #[test]
     fn reads_settings_and_reports_problems() {
-        let pack = RulePack::embedded();
         let (settings, problems) = ClientSettings::from_json(
             &serde_json::json!({"noteplate": {"disabledRules": ["missing-response", "nope"], "debounceMs": 0, "severity": {"unknown-code": "error"}}}),
-            &pack,
         );
         assert_eq!(settings.debounce_ms, 0);
         assert_eq!(
@@ -179,23 +186,31 @@ mod tests {
             Some(&Severity::Error)
         );
         assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("unknown rule `nope`"), "{problems:?}");
+        // The analysis gets the known ids, typed; the unknown one was reported above.
+        let analysis = settings.analysis_settings();
+        assert_eq!(
+            analysis.disabled_rules,
+            [RuleId::MissingResponse].into_iter().collect()
+        );
+        assert_eq!(
+            analysis.severity_overrides.get(&RuleId::UnknownCode),
+            Some(&Severity::Error)
+        );
         let (settings, problems) =
-            ClientSettings::from_json(&serde_json::json!({"debounceMs": "soon"}), &pack);
+            ClientSettings::from_json(&serde_json::json!({"debounceMs": "soon"}));
         assert_eq!(settings, ClientSettings::default());
         assert_eq!(problems.len(), 1);
         assert!(problems[0].contains("`debounceMs`"), "{problems:?}");
         // One bad key does not throw away the others; huge delays are clamped.
         let (settings, problems) = ClientSettings::from_json(
             &serde_json::json!({"debounceMs": 1e300, "payer": 5, "disabledRules": ["missing-response"], "trace": {"server": "off"}}),
-            &pack,
         );
         assert_eq!(settings.debounce_ms, MAX_DEBOUNCE_MS);
         assert_eq!(settings.disabled_rules, ["missing-response"]);
         assert_eq!(problems.len(), 2, "{problems:?}");
-        let (settings, _) = ClientSettings::from_json(
-            &serde_json::json!({"debounceMs": 100_000_000_000u64}),
-            &pack,
-        );
+        let (settings, _) =
+            ClientSettings::from_json(&serde_json::json!({"debounceMs": 100_000_000_000u64}));
         assert_eq!(settings.debounce_ms, MAX_DEBOUNCE_MS);
     }
 }

@@ -18,6 +18,7 @@ use super::worker::Worker;
 use crate::analysis::{self, Settings};
 use crate::config::{ConfigError, ProjectConfig, Resolver};
 use crate::fragments;
+use crate::pipeline::{self, Contents, IncludeBase};
 use crate::rulepack::RulePack;
 
 /// An analysis panicked (a bug); the server stays up and says so in its log.
@@ -177,7 +178,7 @@ impl State {
         let uri = uri.clone();
         let Some((snapshot, replaced)) = self
             .worker
-            .run(move || {
+            .run(move |memo| {
                 if let Some(revision) = only
                     && lock(&state.documents)
                         .get(&uri)
@@ -185,7 +186,7 @@ impl State {
                 {
                     return None;
                 }
-                state.snapshot(&uri)
+                state.snapshot(&uri, memo)
             })
             .await
             .ok_or(AnalysisPanicked)?
@@ -212,24 +213,33 @@ impl State {
     }
 
     /// The analysis of the document's current revision, computing and storing it on this thread
-    /// if needed, with the analysis it replaced.
-    fn snapshot(&self, uri: &lsp::Uri) -> Option<(Arc<Snapshot>, Option<Arc<Snapshot>>)> {
+    /// if needed (re-parsing only the lines edited since the last analysis), with what is left of
+    /// the analysis it replaced.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn snapshot(
+        &self,
+        uri: &lsp::Uri,
+        memo: &mut analysis::Memo,
+    ) -> Option<(Arc<Snapshot>, Option<Box<dyn Send>>)> {
         if let Some(analysis) = self.stored_snapshot(uri)? {
             return Some((analysis, None));
         }
-        let (rope, revision) = {
-            let documents = lock(&self.documents);
-            let document = documents.get(uri)?;
-            (document.rope.clone(), document.revision())
+        let (rope, revision, previous, edit) = {
+            let mut documents = lock(&self.documents);
+            let document = documents.get_mut(uri)?;
+            let (previous, edit) = document.take_previous();
+            (document.rope.clone(), document.revision(), previous, edit)
         };
-        let snapshot = Arc::new(self.analyze(uri, rope, revision));
+        let (snapshot, replaced) = self.analyze(uri, rope, revision, previous, edit, memo);
+        let snapshot = Arc::new(snapshot);
         let mut documents = lock(&self.documents);
-        let replaced = match documents.get_mut(uri) {
-            Some(document) if document.revision() == revision => {
-                document.analysis.replace(snapshot.clone())
-            }
-            _ => None,
-        };
+        // Kept even if the document changed meanwhile: it is the newest analysis, and the next
+        // one re-parses from it.
+        if let Some(document) = documents.get_mut(uri)
+            && document.opened == revision.opened
+        {
+            document.analysis = Some(snapshot.clone());
+        }
         Some((snapshot, replaced))
     }
 
@@ -275,61 +285,57 @@ impl State {
         settings
     }
 
-    /// The pack and settings a document is analysed with (for completion and the like).
-    pub fn pack_and_settings(&self, uri: &lsp::Uri) -> (Arc<RulePack>, Settings) {
-        let (config, _) = self.project_config(uri);
-        let settings = self.merged_settings(&config.settings);
-        (config.pack.clone(), settings)
-    }
-
-    /// Analyses one revision. A document over the project's `max-file-size` is not analysed (not
-    /// even copied out of its rope): it gets one `file-too-large` finding, and the handlers do
-    /// no work for it (`Snapshot::too_large`).
-    pub fn analyze(&self, uri: &lsp::Uri, rope: ropey::Rope, revision: Revision) -> Snapshot {
+    /// Analyses one revision through the pipeline, re-parsing from the `previous` analysis when
+    /// the `edit` since its text is known, with `memo` (the analysis thread's). A document over
+    /// the project's `max-file-size` is not analysed (not even copied out of its rope): it gets
+    /// one `file-too-large` finding (under the same settings as any other), and the handlers do no
+    /// work for it (`Snapshot::too_large`). Also returns what is left of `previous`, to be freed
+    /// elsewhere.
+    #[allow(clippy::type_complexity)]
+    pub fn analyze(
+        &self,
+        uri: &lsp::Uri,
+        rope: ropey::Rope,
+        revision: Revision,
+        previous: Option<Arc<Snapshot>>,
+        edit: Option<crate::syntax::TextEdit>,
+        memo: &mut analysis::Memo,
+    ) -> (Snapshot, Option<Box<dyn Send>>) {
         let (config, config_error) = self.project_config(uri);
         let settings = self.merged_settings(&config.settings);
-        let size = rope.len_bytes() as u64;
-        let too_large = size > config.max_file_size;
-        let text = if too_large {
-            String::new()
-        } else {
-            rope.to_string()
+        let path = file_path(uri);
+        let base = match &path {
+            Some(path) => IncludeBase::File(path),
+            None => IncludeBase::NotAFile {
+                scheme: uri.scheme().as_str(),
+            },
         };
-        let parse = crate::syntax::parse(&text);
-        let includes = if parse.document.includes.is_empty() {
-            analysis::Includes::default()
-        } else {
-            match file_path(uri) {
-                Some(path) => fragments::resolve(&path, &text, &parse, &config, &self.fragments),
-                None => includes_not_read(uri, &text, &parse),
-            }
+        let text = || rope.to_string();
+        let contents = Contents::Held {
+            len: rope.len_bytes() as u64,
+            text: &text,
         };
-        let (semantics, mut diagnostics) = analysis::analyze_with_semantics_and_includes(
-            &text,
-            &parse,
-            &config.pack,
+        let mut replaced = None;
+        let parse = |text: &str| {
+            let (parse, leftover) = super::documents::parse_after(text, previous, edit);
+            replaced = leftover;
+            parse
+        };
+        let analysed = pipeline::analyse_with(
+            contents,
+            base,
+            &config,
             &settings,
-            &includes,
+            &self.fragments,
+            parse,
+            Some(memo),
         );
-        if too_large && !settings.disabled_rules.contains("file-too-large") {
-            diagnostics = vec![analysis::Diagnostic {
-                rule: "file-too-large".into(),
-                severity: settings
-                    .severity_overrides
-                    .get("file-too-large")
-                    .copied()
-                    .or_else(|| config.pack.rule("file-too-large").map(|r| r.severity))
-                    .unwrap_or(crate::rulepack::Severity::Warning),
-                message: format!(
-                    "this document is {size} bytes, over the configured max-file-size of {} bytes, so it is not analysed; raise `max-file-size` in noteplate.toml to check it",
-                    config.max_file_size
-                ),
-                span: crate::syntax::Span::empty(0),
-                fix: None,
-                related: Vec::new(),
-            }];
-        }
-        let includes = includes
+        let too_large = matches!(
+            analysed.analysis.unread,
+            Some(analysis::Unread::TooLarge { .. })
+        );
+        let includes = analysed
+            .includes
             .items
             .iter()
             .filter_map(|item| match &item.outcome {
@@ -337,18 +343,20 @@ impl State {
                 _ => None,
             })
             .collect();
-        Snapshot {
+        let analysis = analysed.analysis;
+        let snapshot = Snapshot {
             revision,
             rope,
-            text,
-            parse,
-            semantics,
-            diagnostics,
+            text: analysed.text,
+            parse: analysis.parse,
+            semantics: analysis.semantics,
+            diagnostics: analysis.diagnostics,
             config,
             config_error,
             too_large,
             includes,
-        }
+        };
+        (snapshot, replaced)
     }
 }
 
@@ -361,32 +369,6 @@ pub fn file_path(uri: &lsp::Uri) -> Option<PathBuf> {
     }
     let path = uri.to_file_path()?.into_owned();
     path.is_absolute().then_some(path)
-}
-
-/// For a document that is not a file: every `@include` is reported as not read, saying why. It
-/// has no folder its paths could be relative to, and resolving them anyway (from `/` or the
-/// server's working folder) would read files outside any project.
-fn includes_not_read(
-    uri: &lsp::Uri,
-    text: &str,
-    parse: &crate::syntax::Parse,
-) -> analysis::Includes {
-    let scheme = uri.scheme().as_str();
-    analysis::Includes {
-        items: parse
-            .document
-            .includes
-            .iter()
-            .map(|include| analysis::IncludeResult {
-                span: include.path,
-                line: include.span,
-                outcome: analysis::IncludeOutcome::NotFound(format!(
-                    "`{}` was not read: this document is not a file (a `{scheme}:` document), and `@include` is resolved only for templates saved as files in a project; save the template to check its includes",
-                    include.path.text(text)
-                )),
-            })
-            .collect(),
-    }
 }
 
 impl Default for State {

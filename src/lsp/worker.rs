@@ -1,20 +1,23 @@
 //! The analysis thread: one long-lived thread that runs every analysis the server does, in the
 //! order they were asked for, while the protocol task keeps answering.
 //!
-//! Why one thread: the analysis remembers what each technique-section run says (per thread and
-//! rule pack, `analysis/technique_runs.rs`), so on the same thread a re-analysis after a keystroke
-//! only works out the runs that changed; tokio's blocking pool would hand each analysis to
-//! whichever thread is free, often one that remembers nothing. And queued analyses of versions
-//! that are already stale when their turn comes are skipped by the jobs themselves, so a burst of
-//! edits costs one analysis, not one per edit.
+//! Why one thread: the thread owns the analysis memo (`analysis::Memo`: what each
+//! technique-section run says, per rule pack) and hands it to every job, so a re-analysis after a
+//! keystroke only works out the runs that changed. And queued analyses of versions that are
+//! already stale when their turn comes are skipped by the jobs themselves, so a burst of edits
+//! costs one analysis, not one per edit.
 //!
-//! Owns no server state; jobs bring what they need. A job that panics is reported to its caller
-//! as `None`, and the thread goes on with the next one.
+//! Owns no server state besides the memo; jobs bring what they need. A job that panics is
+//! reported to its caller as `None`, and the thread goes on with the next one (with a fresh memo:
+//! a panic may have left the old one half updated).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 
-type Job = Box<dyn FnOnce() + Send>;
+use crate::analysis::Memo;
+
+/// A job; true when its work panicked.
+type Job = Box<dyn FnOnce(&mut Memo) -> bool + Send>;
 
 pub struct Worker {
     jobs: mpsc::Sender<Job>,
@@ -26,9 +29,12 @@ impl Worker {
         let started = std::thread::Builder::new()
             .name("noteplate-analysis".to_string())
             .spawn(move || {
+                let mut memo = Memo::new();
                 while let Ok(job) = queue.recv() {
-                    // The job reports its own panic (see `run`); this only keeps the thread alive.
-                    let _ = catch_unwind(AssertUnwindSafe(job));
+                    // The job reports its own panic to its caller (see `run`).
+                    if job(&mut memo) {
+                        memo = Memo::new();
+                    }
                 }
             });
         if let Err(error) = started {
@@ -38,16 +44,19 @@ impl Worker {
         Worker { jobs }
     }
 
-    /// Queues `work` on the analysis thread now, after the jobs queued before it; the future
-    /// gives its result, or `None` if it panicked or the thread is gone.
+    /// Queues `work` on the analysis thread now, after the jobs queued before it; it gets the
+    /// thread's memo. The future gives its result, or `None` if it panicked or the thread is gone.
     pub fn run<T, F>(&self, work: F) -> impl Future<Output = Option<T>> + use<T, F>
     where
         T: Send + 'static,
-        F: FnOnce() -> T + Send + 'static,
+        F: FnOnce(&mut Memo) -> T + Send + 'static,
     {
         let (answer, answered) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move || {
-            let _ = answer.send(catch_unwind(AssertUnwindSafe(work)).ok());
+        let job: Job = Box::new(move |memo: &mut Memo| {
+            let outcome = catch_unwind(AssertUnwindSafe(|| work(memo)));
+            let panicked = outcome.is_err();
+            let _ = answer.send(outcome.ok());
+            panicked
         });
         let queued = self.jobs.send(job).is_ok();
         async move {
@@ -66,9 +75,9 @@ mod tests {
     #[tokio::test]
     async fn runs_jobs_in_order_on_one_thread_and_survives_panics() {
         let worker = Worker::start();
-        let first = worker.run(|| std::thread::current().id()).await;
-        let panicked: Option<()> = worker.run(|| panic!("a job that panics")).await;
-        let second = worker.run(|| std::thread::current().id()).await;
+        let first = worker.run(|_| std::thread::current().id()).await;
+        let panicked: Option<()> = worker.run(|_| panic!("a job that panics")).await;
+        let second = worker.run(|_| std::thread::current().id()).await;
         assert!(panicked.is_none());
         assert_eq!(first, second);
         assert_ne!(first, Some(std::thread::current().id()));
@@ -77,7 +86,7 @@ mod tests {
         let runs: Vec<_> = (0..20)
             .map(|index| {
                 let order = order.clone();
-                worker.run(move || order.lock().unwrap().push(index))
+                worker.run(move |_| order.lock().unwrap().push(index))
             })
             .collect();
         for run in runs {

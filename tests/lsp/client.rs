@@ -24,8 +24,14 @@ use serde_json::{Value, json};
 /// debug builds are slower, and the only cost of a long deadline is a slow failure.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The server binary: this build's, or `NOTEPLATE_LSP_BINARY` when set (to measure another build
+/// side by side with the same client, e.g. in `benches/lsp_latency.rs`).
 pub fn binary() -> &'static str {
-    env!("CARGO_BIN_EXE_noteplate")
+    static BINARY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        std::env::var("NOTEPLATE_LSP_BINARY")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_noteplate").to_string())
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

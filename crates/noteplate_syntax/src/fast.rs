@@ -1,43 +1,39 @@
 //! Hand-written transcriptions of the line rules of `grammar/note.pest` that make up almost
 //! every line of a template: `inline` content, `heading`, and the front matter's `fm_entry` and
-//! `code_item`. Each must give exactly what its pest rule (and the conversion in `grammar.rs`)
-//! gives; the tests at the bottom check that against pest on random lines, pest being the
-//! reference. The heading, entry and code paths only handle well-formed lines and leave the rest
-//! to pest; `inline` also builds the error tokens (unclosed or malformed field, unclosed choice,
-//! stray `}`), with the messages `grammar.rs` defines.
+//! `code_item`.
+//!
+//! **One contract**: each function either reads its line cleanly, giving exactly what its pest
+//! rule and the conversion in `grammar.rs` give, or bails (`None` / `false`) and the caller
+//! parses the line with pest. Nothing here writes a syntax error or a partial result: pest alone
+//! decides what is wrong with a line and how it recovers. A bail is always allowed (it only costs
+//! time); the tests at the bottom check on random lines that a clean reading is pest's reading,
+//! and that the fast path bails only where pest reports a mistake.
 //!
 //! Why: pest spends most of its time on bookkeeping (a parser state with several vectors per
 //! call, call tracking, error positions, a token queue), which on short lines is far more than
 //! the parse itself. These functions make one pass over the bytes and allocate only what the tree
-//! keeps.
+//! keeps. `benches/throughput.rs` (`parse_without_fast_path`) measures what that buys; see
+//! `docs/performance.md`.
 
-use super::grammar::{malformed_field, push_text, stray_close, unclosed_choice, unclosed_field};
-use super::tree::{Attribute, Choice, Field, Heading, Inline, Span, SyntaxError};
+use super::grammar::push_text;
+use super::tree::{Attribute, Choice, Field, Heading, Inline, Span};
 
-/// Parses inline content into `items` (absolute spans from `base`) and its mistakes into
-/// `errors`, exactly as the `inline` rule and its conversion in `grammar.rs` do: text runs,
-/// fields, choices, wildcards and escapes, and for a malformed or unclosed field, an unclosed
-/// choice or a stray `}` an error, with the braces kept as text.
-pub(super) fn inline(
-    text: &str,
-    base: usize,
-    items: &mut Vec<Inline>,
-    errors: &mut Vec<SyntaxError>,
-) {
+/// Reads inline content into `items` (absolute spans from `base`) exactly as the `inline` rule
+/// and its conversion in `grammar.rs` do (text runs, fields, choices, wildcards and escapes), and
+/// returns `true`; or returns `false` at the first mistake (a malformed or unclosed field, an
+/// unclosed choice, a stray `}`), leaving in `items` whatever it pushed so far for the caller to
+/// drop.
+pub(super) fn inline(text: &str, base: usize, items: &mut Vec<Inline>) -> bool {
     let bytes = text.as_bytes();
     if bytes.is_empty() {
         items.push(Inline::Text(Span::new(base, base)));
-        return;
+        return true;
     }
     let mut text_start = 0; // where the pending `text` run began
     let mut at = 0;
     // Where the next `***` starts, searched again once passed (a choice option may hold one).
     let wildcards = &*WILDCARDS;
     let mut next_wildcard = None::<usize>;
-    // The next `}}` and `{{` after a failed field, kept like `next_wildcard`, so a line of many
-    // unclosed `{{` is searched once, not once per `{{` (which was quadratic).
-    let mut next_close = None::<usize>;
-    let mut next_open = None::<usize>;
     while at < bytes.len() {
         // Skip text to the next byte that may start something else, with SIMD searches: `{`, `}`
         // and `\` directly, `*` only where `***` starts.
@@ -54,34 +50,23 @@ pub(super) fn inline(
         if at >= bytes.len() {
             break;
         }
-        let (token, end) = match bytes[at] {
+        let (item, end) = match bytes[at] {
             b'{' if bytes.get(at + 1) == Some(&b'{') => match field(bytes, at, base) {
-                Some((field, end)) => (Token::Item(field), end),
-                // `malformed_field`: up to the first `}}` if no `{{` comes first; else
-                // `unclosed_field`.
-                None => {
-                    let close = next_at(&mut next_close, bytes, at + 2, b"}}");
-                    let reopen = next_at(&mut next_open, bytes, at + 2, b"{{");
-                    if close < reopen && close < bytes.len() {
-                        (Token::MalformedField, close + 2)
-                    } else {
-                        (Token::UnclosedField, at + 2)
-                    }
-                }
+                Some(found) => found,
+                None => return false, // malformed or unclosed field: pest's to report
             },
             b'{' => match choice(bytes, at, base) {
-                Some((choice, end)) => (Token::Item(choice), end),
-                None => (Token::UnclosedChoice, at + 1),
+                Some(found) => found,
+                None => return false, // unclosed choice
             },
-            b'}' => (Token::StrayClose, at + 1),
+            b'}' => return false, // stray `}`
             b'*' if bytes[at..].starts_with(b"***") => (
-                Token::Item(Inline::Wildcard(Span::new(base + at, base + at + 3))),
+                Inline::Wildcard(Span::new(base + at, base + at + 3)),
                 at + 3,
             ),
-            b'\\' if matches!(bytes.get(at + 1), Some(b'{' | b'}' | b'*' | b'|' | b'\\')) => (
-                Token::Item(Inline::Escape(Span::new(base + at, base + at + 2))),
-                at + 2,
-            ),
+            b'\\' if matches!(bytes.get(at + 1), Some(b'{' | b'}' | b'*' | b'|' | b'\\')) => {
+                (Inline::Escape(Span::new(base + at, base + at + 2)), at + 2)
+            }
             _ => {
                 at += 1;
                 continue;
@@ -90,55 +75,19 @@ pub(super) fn inline(
         if text_start < at {
             push_text(items, Span::new(base + text_start, base + at));
         }
-        let span = Span::new(base + at, base + end);
-        match token {
-            Token::Item(item) => items.push(item),
-            mistake => {
-                push_text(items, span);
-                errors.push(match mistake {
-                    Token::MalformedField => malformed_field(span, &text[at..end]),
-                    Token::UnclosedField => unclosed_field(span),
-                    Token::UnclosedChoice => unclosed_choice(span),
-                    _ => stray_close(span),
-                });
-            }
-        }
+        items.push(item);
         at = end;
         text_start = end;
     }
     if text_start < bytes.len() {
         push_text(items, Span::new(base + text_start, base + bytes.len()));
     }
-}
-
-/// The first `needle` at or after `from` (`bytes.len()` if none), searching again only when the
-/// remembered position lies before `from`: positions only grow along a line, so each search
-/// covers new ground.
-fn next_at(remembered: &mut Option<usize>, bytes: &[u8], from: usize, needle: &[u8]) -> usize {
-    match *remembered {
-        Some(found) if found >= from => found,
-        _ => {
-            let found = memchr::memmem::find(&bytes[from.min(bytes.len())..], needle)
-                .map_or(bytes.len(), |found| from + found);
-            crate::work::count(found.saturating_sub(from) + 1);
-            *remembered = Some(found);
-            found
-        }
-    }
+    true
 }
 
 /// Finds `***`; built once (building a searcher per line cost more than most lines' scan).
 static WILDCARDS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"***"));
-
-/// What starts at a special byte.
-enum Token {
-    Item(Inline),
-    MalformedField,
-    UnclosedField,
-    UnclosedChoice,
-    StrayClose,
-}
 
 fn is_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t')
@@ -228,14 +177,11 @@ fn choice(bytes: &[u8], at: usize, base: usize) -> Option<(Inline, usize)> {
 }
 
 /// A heading line as the `heading` rule reads it: `#`..`######`, then white space and the title,
-/// then an optional `{#kind}`. `None` when the line does not start like a heading (the scanner
-/// only sends lines that do). The title is `None` when there is none (the caller reports it).
+/// then an optional `{#kind}`. `None` (a bail) when the line does not start like a heading (the
+/// scanner only sends lines that do) or has neither a title nor a `{#kind}` (pest reports that).
 pub(super) fn heading(text: &str, base: usize) -> Option<Heading> {
     let bytes = text.as_bytes();
-    let level = bytes.iter().take_while(|&&byte| byte == b'#').count();
-    if !(1..=6).contains(&level) || bytes.get(level).is_some_and(|&byte| !is_space(byte)) {
-        return None;
-    }
+    let level = usize::from(super::lines::heading_level(text)?);
     // `rest` is what follows the marker and its white space, without trailing white space.
     let rest_start = skip_spaces(bytes, level);
     let mut rest_end = bytes.len();
@@ -269,8 +215,10 @@ pub(super) fn heading(text: &str, base: usize) -> Option<Heading> {
     }
     let title = if title_end > rest_start {
         Span::new(base + rest_start, base + title_end)
-    } else {
+    } else if attribute.is_some() {
         Span::empty(base + level)
+    } else {
+        return None;
     };
     Some(Heading {
         span: Span::new(base, base + bytes.len()),
@@ -335,8 +283,7 @@ pub(super) fn code_item(item: &str, base: usize) -> Option<(Span, Vec<Span>)> {
 mod tests {
     use super::*;
     use crate::grammar::{
-        parse_codes_with_pest, parse_entry_with_pest, parse_heading_with_pest,
-        parse_inline_with_pest,
+        parse_codes, parse_entry_with_pest, parse_heading_with_pest, parse_inline_with_pest,
     };
     use proptest::prelude::*;
 
@@ -399,29 +346,52 @@ mod tests {
         proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
     }
 
+    /// The contract on one line: the fast path reads it exactly as pest does, or bails; and it
+    /// bails only where pest reports a mistake (a bail on a clean line would be correct but
+    /// slow).
     fn check_inline(text: &str) {
         if text.is_empty() {
             // Never parsed (blank pieces are skipped); kept as the old plain-text path had it.
             return;
         }
         let base = 7;
-        let mut expected_items = vec![Inline::Wildcard(Span::new(0, 3))]; // an earlier piece
+        let earlier = Inline::Wildcard(Span::new(0, 3)); // an earlier piece of the line
+        let mut expected_items = vec![earlier.clone()];
         let mut expected_errors = Vec::new();
         parse_inline_with_pest(text, base, &mut expected_items, &mut expected_errors);
-        let mut items = vec![Inline::Wildcard(Span::new(0, 3))];
-        let mut errors = Vec::new();
-        inline(text, base, &mut items, &mut errors);
-        assert_eq!(items, expected_items, "{text:?}");
-        assert_eq!(errors, expected_errors, "{text:?}");
+        let mut items = vec![earlier];
+        if inline(text, base, &mut items) {
+            assert_eq!(items, expected_items, "{text:?}");
+            assert!(
+                expected_errors.is_empty(),
+                "{text:?}: read cleanly, but pest reports {expected_errors:?}"
+            );
+        } else {
+            assert!(
+                !expected_errors.is_empty(),
+                "{text:?}: bailed on a clean line"
+            );
+        }
     }
 
     fn check_heading(text: &str) {
-        let Some(fast) = heading(text, 5) else {
-            return;
-        };
         let mut errors = Vec::new();
         let expected = parse_heading_with_pest(text, 5, &mut errors);
-        assert_eq!(fast, expected, "{text:?}");
+        match heading(text, 5) {
+            Some(fast) => {
+                assert_eq!(fast, expected, "{text:?}");
+                assert!(
+                    errors.is_empty(),
+                    "{text:?}: read cleanly, but pest reports {errors:?}"
+                );
+            }
+            // A bail: the scanner never sends a line that is not a heading line; on one that is,
+            // only where pest reports the missing title.
+            None => assert!(
+                crate::heading_level(text).is_none() || !errors.is_empty(),
+                "{text:?}: bailed on a clean heading"
+            ),
+        }
     }
 
     #[test]
@@ -481,6 +451,21 @@ mod tests {
             check_heading(&format!("{marker}{text}"));
         }
 
+        /// The contract on whole documents: parsing with the fast path gives what pest alone
+        /// gives, tree and errors.
+        #[test]
+        fn documents_match_pest_alone(lines in proptest::collection::vec(
+            (proptest::sample::select(&["", "# ", "## ", "####### ", "---", "codes: ", "type:", "@include ", "- "][..]), line()),
+            0..12,
+        ), breaks in proptest::sample::select(&["\n", "\r\n", "\r"][..])) {
+            let text: String = lines
+                .iter()
+                .map(|(start, rest)| format!("{start}{rest}"))
+                .collect::<Vec<_>>()
+                .join(breaks);
+            prop_assert_eq!(crate::parse(&text), crate::parse_without_fast_path(&text));
+        }
+
         #[test]
         fn entry_matches_pest(text in "[ \t]{0,2}[a-zA-Z0-9_:-]{0,8}[ \t]{0,2}:?[ \t]{0,2}[a-z0-9 \t:,\u{a0}\u{3000}é-]{0,12}") {
             check_entry(&text);
@@ -496,18 +481,41 @@ mod tests {
         let mut errors = Vec::new();
         let expected = parse_entry_with_pest(text, 3, &mut errors);
         match entry(text, 3) {
-            Some(found) => assert_eq!(Some(found), expected, "{text:?}"),
+            Some(found) => {
+                assert_eq!(Some(found), expected, "{text:?}");
+                assert!(errors.is_empty(), "{text:?}");
+            }
             None => assert!(expected.is_none() && !errors.is_empty(), "{text:?}"),
         }
     }
 
     fn check_codes(text: &str) {
         let mut expected_errors = Vec::new();
-        let expected = parse_codes_with_pest(text, 3, &mut expected_errors);
+        let expected = parse_codes(text, 3, &mut expected_errors, false);
         let mut errors = Vec::new();
-        let found = crate::grammar::parse_codes(text, 3, &mut errors);
+        let found = parse_codes(text, 3, &mut errors, true);
         assert_eq!(found, expected, "{text:?}");
         assert_eq!(errors, expected_errors, "{text:?}");
+        // Item by item: a clean reading is pest's, and a bail only where pest reports a mistake.
+        for piece in text.split(',') {
+            let item = piece.trim();
+            if item.is_empty() {
+                continue;
+            }
+            let mut item_errors = Vec::new();
+            let by_pest = parse_codes(item, 0, &mut item_errors, false);
+            match code_item(item, 0) {
+                Some((code, modifiers)) => {
+                    assert!(item_errors.is_empty(), "{item:?}");
+                    assert_eq!(
+                        (by_pest[0].code, &by_pest[0].modifiers),
+                        (code, &modifiers),
+                        "{item:?}"
+                    );
+                }
+                None => assert!(!item_errors.is_empty(), "{item:?}: bailed on a clean code"),
+            }
+        }
     }
 
     #[test]

@@ -21,20 +21,19 @@ fn span_of(pair: &Pair<'_, Rule>, base: usize) -> Span {
 /// Parses a run of inline content (a line, or the part of a line outside comments).
 ///
 /// This is the busiest rule by far, so clean lines (nearly all of them) go through the
-/// hand-written transcription of the `inline` rule in `fast.rs`. A line with a mistake is parsed
-/// again by pest, which stays the authority for what is wrong and how the line recovers; the
-/// tests in `fast.rs` check on random lines that both give the same items and errors anyway.
+/// hand-written transcription of the `inline` rule in `fast.rs`, which reads a line cleanly or
+/// bails. A line it bails on (one with a mistake) is parsed by pest, the only writer of syntax
+/// errors and the authority for how a line recovers.
 pub(super) fn parse_inline(
     text: &str,
     base: usize,
     items: &mut Vec<Inline>,
     errors: &mut Vec<SyntaxError>,
+    fast_path: bool,
 ) {
-    let (items_before, errors_before) = (items.len(), errors.len());
-    fast::inline(text, base, items, errors);
-    if errors.len() > errors_before {
+    let items_before = items.len();
+    if !fast_path || !fast::inline(text, base, items) {
         items.truncate(items_before);
-        errors.truncate(errors_before);
         parse_inline_with_pest(text, base, items, errors);
     }
 }
@@ -47,6 +46,9 @@ pub(super) fn parse_inline_with_pest(
     items: &mut Vec<Inline>,
     errors: &mut Vec<SyntaxError>,
 ) {
+    // The grammar's searches stop at the next brace (a malformed field at the next `{{`, a choice
+    // at the next `{`), so pest reads a line in work linear in its length: counted as such.
+    crate::work::count(text.len());
     let pairs = match NoteParser::parse(Rule::inline, text) {
         Ok(mut pairs) => pairs.next().map(|inline| inline.into_inner()),
         Err(_) => None,
@@ -108,7 +110,7 @@ pub(super) fn parse_inline_with_pest(
 }
 
 /// `{{...}}` closed but not `name` or `name:type`; `written` is the whole of it.
-pub(super) fn malformed_field(span: Span, written: &str) -> SyntaxError {
+fn malformed_field(span: Span, written: &str) -> SyntaxError {
     SyntaxError {
         span,
         message: format!(
@@ -117,7 +119,7 @@ pub(super) fn malformed_field(span: Span, written: &str) -> SyntaxError {
     }
 }
 
-pub(super) fn unclosed_field(span: Span) -> SyntaxError {
+fn unclosed_field(span: Span) -> SyntaxError {
     SyntaxError {
         span,
         message: "this `{{` opens a field that is not closed on the same line; close it with `}}`"
@@ -125,14 +127,14 @@ pub(super) fn unclosed_field(span: Span) -> SyntaxError {
     }
 }
 
-pub(super) fn unclosed_choice(span: Span) -> SyntaxError {
+fn unclosed_choice(span: Span) -> SyntaxError {
     SyntaxError {
         span,
         message: "this `{` opens a choice that is not closed on the same line; close it with `}` (options are separated by `|`), or write `\\{` for a literal brace".to_string(),
     }
 }
 
-pub(super) fn stray_close(span: Span) -> SyntaxError {
+fn stray_close(span: Span) -> SyntaxError {
     SyntaxError {
         span,
         message: "this `}` closes nothing; remove it, or write `\\}` for a literal brace"
@@ -161,17 +163,19 @@ impl SpanTextIn for Span {
     }
 }
 
-/// Parses a heading line. `text` is the line without its line break.
-pub(super) fn parse_heading(text: &str, base: usize, errors: &mut Vec<SyntaxError>) -> Heading {
-    // The hand-written reading of the `heading` rule (`fast.rs`); pest only for lines that do
-    // not start like a heading, which the scanner never sends.
-    let Some(heading) = fast::heading(text, base) else {
-        return parse_heading_with_pest(text, base, errors);
-    };
-    if heading.title.is_empty() && heading.attribute.is_none() {
-        errors.push(missing_title(heading.span));
+/// Parses a heading line. `text` is the line without its line break. Through the hand-written
+/// reading of the `heading` rule (`fast.rs`) when `fast_path`, and pest for the lines it bails on
+/// (a heading without a title, which pest reports).
+pub(super) fn parse_heading(
+    text: &str,
+    base: usize,
+    errors: &mut Vec<SyntaxError>,
+    fast_path: bool,
+) -> Heading {
+    match fast_path.then(|| fast::heading(text, base)).flatten() {
+        Some(heading) => heading,
+        None => parse_heading_with_pest(text, base, errors),
     }
-    heading
 }
 
 fn missing_title(line: Span) -> SyntaxError {
@@ -257,9 +261,13 @@ pub(super) fn parse_entry(
     text: &str,
     base: usize,
     errors: &mut Vec<SyntaxError>,
+    fast_path: bool,
 ) -> Option<(Span, Span)> {
     // Well-formed entries need no pest (`fast.rs`); pest reports the others.
-    fast::entry(text, base).or_else(|| parse_entry_with_pest(text, base, errors))
+    fast_path
+        .then(|| fast::entry(text, base))
+        .flatten()
+        .or_else(|| parse_entry_with_pest(text, base, errors))
 }
 
 /// The `fm_entry` rule through pest: the fallback of [`parse_entry`] and its reference in tests.
@@ -294,14 +302,14 @@ pub(super) fn parse_entry_with_pest(
     Some((key, value))
 }
 
-/// Parses the comma-separated items of a `codes:` value.
-pub(super) fn parse_codes(text: &str, base: usize, errors: &mut Vec<SyntaxError>) -> Vec<CodeRef> {
-    codes(text, base, errors, true)
-}
-
-/// The items of a `codes:` value; well-formed ones through the fast path when `fast_path`, every
-/// other one through pest (which reports it).
-fn codes(text: &str, base: usize, errors: &mut Vec<SyntaxError>, fast_path: bool) -> Vec<CodeRef> {
+/// Parses the comma-separated items of a `codes:` value: well-formed ones through the fast path
+/// when `fast_path`, every other one through pest (which reports it).
+pub(super) fn parse_codes(
+    text: &str,
+    base: usize,
+    errors: &mut Vec<SyntaxError>,
+    fast_path: bool,
+) -> Vec<CodeRef> {
     let mut codes = Vec::new();
     let mut offset = 0;
     for piece in text.split(',') {
@@ -347,16 +355,6 @@ fn codes(text: &str, base: usize, errors: &mut Vec<SyntaxError>, fast_path: bool
         }
     }
     codes
-}
-
-/// [`parse_codes`] with every item through pest: its reference in tests.
-#[cfg(test)]
-pub(super) fn parse_codes_with_pest(
-    text: &str,
-    base: usize,
-    errors: &mut Vec<SyntaxError>,
-) -> Vec<CodeRef> {
-    codes(text, base, errors, false)
 }
 
 #[cfg(test)]

@@ -2,20 +2,23 @@
 //! the syntax errors it found, and every line is parsed on its own so that one error never hides
 //! the rest of the document.
 //!
-//! Owns: the pest grammar binding (`grammar.rs`), hand-written fast paths for its two busiest line
-//! rules (`fast.rs`, checked against pest by tests), the line scanner (`lines.rs`) and the tree
-//! types (`tree.rs`). Also the two text utilities every layer above shares: byte offsets to
-//! lines and columns (`line_index.rs`) and the work counter tests read (`work.rs`). Must not know
-//! about the rule pack, diagnostics, files, or any protocol.
+//! Owns: the pest grammar binding (`grammar.rs`), hand-written fast paths for its busiest line
+//! rules (`fast.rs`: each reads a line cleanly or bails to pest, which alone writes syntax errors;
+//! checked against pest by tests), the line scanner (`lines.rs`) and the tree types (`tree.rs`).
+//! Also the two text utilities every layer above shares: byte offsets to lines and columns
+//! (`line_index.rs`) and the work counter tests read (`work.rs`). Must not know about the rule
+//! pack, diagnostics, files, or any protocol.
 
 mod fast;
 mod grammar;
+mod incremental;
 pub mod line_index;
 mod lines;
 mod tree;
 pub mod work;
 
-pub use lines::{comments, parse};
+pub use incremental::{TextEdit, reparse};
+pub use lines::{heading_level, line_break, line_end, line_start, parse, parse_without_fast_path};
 pub use tree::*;
 
 /// The result of parsing: a tree and what was wrong with the text.

@@ -12,6 +12,17 @@ use super::tree::{
 
 /// Parses a whole document. Never fails and never panics, whatever the text.
 pub fn parse(text: &str) -> Parse {
+    parse_with(text, true)
+}
+
+/// [`parse`] with every line read by pest alone, never by the fast path (`fast.rs`): the same
+/// result, slower. For the benchmark that measures what the fast path buys, and for tests.
+#[doc(hidden)]
+pub fn parse_without_fast_path(text: &str) -> Parse {
+    parse_with(text, false)
+}
+
+fn parse_with(text: &str, fast_path: bool) -> Parse {
     let mut errors = Vec::new();
     let comments = find_comments(text, &mut errors);
     let mut document = Document {
@@ -28,29 +39,11 @@ pub fn parse(text: &str) -> Parse {
     };
     let mut comment_cursor = 0;
 
-    // Front matter: when the first line with content is `---` (blank lines and comments, such as
-    // a header comment, may come before it).
+    // Front matter: only when the very first line is `---` (after an optional byte-order mark;
+    // docs/language.md). A blank line or a comment before it makes the block ordinary text.
     let mut pending = lines.next();
-    let mut probe_cursor = 0;
-    let mut probe = Vec::new();
-    while let Some(line) = pending {
-        uncommented_pieces_into(line, &document.comments, &mut probe_cursor, &mut probe);
-        if probe.iter().any(|piece| {
-            !piece
-                .text(text)
-                .trim_start_matches('\u{feff}')
-                .trim()
-                .is_empty()
-        }) {
-            break;
-        }
-        pending = lines.next();
-    }
     if let Some(first) = pending
-        && probe
-            .first()
-            .is_some_and(|piece| piece.start == first.start)
-        && first.text(text).trim_start_matches('\u{feff}').trim_end() == "---"
+        && first.text(text).get(bom..).map(str::trim_end) == Some("---")
     {
         document.front_matter = Some(parse_front_matter(
             text,
@@ -58,6 +51,7 @@ pub fn parse(text: &str) -> Parse {
             &mut lines,
             &document.comments,
             &mut errors,
+            fast_path,
         ));
         pending = lines.next();
     }
@@ -65,12 +59,23 @@ pub fn parse(text: &str) -> Parse {
     let mut section_stack: Vec<usize> = Vec::new();
     let mut pieces = Vec::new(); // reused for every line
     let mut items = Vec::new(); // likewise
+    // Whether a line with content came before (the front matter counts).
+    let mut seen_content = document.front_matter.is_some();
     while let Some(line) = pending {
         pending = lines.next();
+        crate::work::count_parsed_line();
         uncommented_pieces_into(line, &document.comments, &mut comment_cursor, &mut pieces);
         let Some(&first_piece) = pieces.first() else {
             continue;
         };
+        if !seen_content
+            && pieces
+                .iter()
+                .any(|piece| !piece.text(text).trim().is_empty())
+        {
+            seen_content = true;
+            misplaced_front_matter(text, &pieces, &mut errors);
+        }
         // A byte-order mark is not part of the first line's content.
         let (line_start, first_piece) = if line.start == 0 && bom > 0 {
             (
@@ -82,7 +87,7 @@ pub fn parse(text: &str) -> Parse {
         };
         let first_text = first_piece.text(text);
         if first_piece.start == line_start && is_heading_line(first_text) {
-            let heading = parse_heading(first_text, first_piece.start, &mut errors);
+            let heading = parse_heading(first_text, first_piece.start, &mut errors, fast_path);
             // Close every open section of the same or a deeper level.
             while let Some(&open) = section_stack.last() {
                 if document.sections[open].heading.level >= heading.level {
@@ -117,7 +122,7 @@ pub fn parse(text: &str) -> Parse {
             if piece_text.trim().is_empty() {
                 continue;
             }
-            parse_inline(piece_text, piece.start, &mut items, &mut errors);
+            parse_inline(piece_text, piece.start, &mut items, &mut errors, fast_path);
         }
         if items.is_empty() {
             continue;
@@ -139,15 +144,44 @@ pub fn parse(text: &str) -> Parse {
 }
 
 /// `@include` followed by white space or the end of the line.
-fn is_include_line(line: &str) -> bool {
+pub(super) fn is_include_line(line: &str) -> bool {
     line.strip_prefix("@include")
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
 }
 
-/// `#` to `######` followed by white space or the end of the line.
-fn is_heading_line(line: &str) -> bool {
+/// The level of the heading `line` starts, if it starts one: `#` to `######` at its very start,
+/// followed by white space or the end of the line. The one definition of a heading line: the
+/// scanner gives the grammar's `heading` rule exactly these lines, the fast path reads them, and
+/// the editor features ask the parse tree, which was built with it.
+pub fn heading_level(line: &str) -> Option<u8> {
     let hashes = line.bytes().take_while(|&byte| byte == b'#').count();
-    (1..=6).contains(&hashes) && matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t'))
+    ((1..=6).contains(&hashes) && matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t')))
+        .then_some(hashes as u8)
+}
+
+fn is_heading_line(line: &str) -> bool {
+    heading_level(line).is_some()
+}
+
+/// A document whose first line with content is `---`, but not on the very first line (a header
+/// comment or a blank line above it): the author meant front matter, which is only recognised on
+/// the first line, so its `codes:` and `payer:` would be silently ignored. Says so.
+fn misplaced_front_matter(text: &str, pieces: &[Span], errors: &mut Vec<SyntaxError>) {
+    let mut written = pieces
+        .iter()
+        .filter(|piece| !piece.text(text).trim().is_empty());
+    let (Some(piece), None) = (written.next(), written.next()) else {
+        return;
+    };
+    let written = piece.text(text);
+    if written.trim() != "---" {
+        return;
+    }
+    let start = piece.start + (written.len() - written.trim_start().len());
+    errors.push(SyntaxError {
+        span: Span::new(start, start + 3),
+        message: "this `---` is not front matter, because front matter must start on the very first line; its `key: value` lines (codes, payer, type) are read as text. Move what is above it (a comment, blank lines) below the closing `---`".to_string(),
+    });
 }
 
 fn parse_front_matter(
@@ -156,6 +190,7 @@ fn parse_front_matter(
     lines: &mut LineIter<'_>,
     comments: &[Comment],
     errors: &mut Vec<SyntaxError>,
+    fast_path: bool,
 ) -> FrontMatter {
     let mut front_matter = FrontMatter {
         span: opening,
@@ -197,9 +232,9 @@ fn parse_front_matter(
             .copied()
             .find(|piece| !piece.text(text).trim().is_empty())
             .unwrap_or(line);
-        if let Some((key, value)) = parse_entry(entry.text(text), entry.start, errors) {
+        if let Some((key, value)) = parse_entry(entry.text(text), entry.start, errors, fast_path) {
             let codes = if key.text(text).eq_ignore_ascii_case("codes") {
-                parse_codes(value.text(text), value.start, errors)
+                parse_codes(value.text(text), value.start, errors, fast_path)
             } else {
                 Vec::new()
             };
@@ -226,11 +261,6 @@ fn looks_like_entry(line: &str) -> bool {
         .take_while(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-'))
         .count();
     key_length > 0 && trimmed[key_length..].trim_start().starts_with(':')
-}
-
-/// Every `<!-- ... -->` of `text`, as [`parse`] finds them, without the rest of the parse.
-pub fn comments(text: &str) -> Vec<Comment> {
-    find_comments(text, &mut Vec::new())
 }
 
 /// Finds every `<!-- ... -->`. An unclosed comment runs to the end of the text and is an error.
@@ -279,7 +309,7 @@ fn uncommented_pieces(line: Span, comments: &[Comment], cursor: &mut usize) -> V
 }
 
 /// [`uncommented_pieces`] into a buffer the caller reuses (cleared first).
-fn uncommented_pieces_into(
+pub(super) fn uncommented_pieces_into(
     line: Span,
     comments: &[Comment],
     cursor: &mut usize,
@@ -307,19 +337,54 @@ fn uncommented_pieces_into(
     }
 }
 
+/// Where the line holding `offset` starts: just after the line break before it (`\n`, `\r\n`
+/// or a lone `\r`, as everywhere), or 0.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    memchr::memrchr2(b'\n', b'\r', &text.as_bytes()[..offset.min(text.len())])
+        .map_or(0, |found| found + 1)
+}
+
+/// Where the line holding `offset` ends: at its line break, or at the end of the text.
+pub fn line_end(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    memchr::memchr2(b'\n', b'\r', &text.as_bytes()[offset..])
+        .map_or(text.len(), |found| offset + found)
+}
+
+/// The document's own line break: the first one it contains (`\n`, `\r\n` or `\r`), or `\n`
+/// when it has none. Every fix and completion that inserts a line break inserts this one.
+pub fn line_break(text: &str) -> &'static str {
+    let bytes = text.as_bytes();
+    match memchr::memchr2(b'\n', b'\r', bytes) {
+        Some(index) if bytes[index] == b'\r' => {
+            if bytes.get(index + 1) == Some(&b'\n') {
+                "\r\n"
+            } else {
+                "\r"
+            }
+        }
+        _ => "\n",
+    }
+}
+
 /// Lines as LSP counts them. Each yielded span excludes the line break.
 #[derive(Clone)]
-struct LineIter<'a> {
+pub(super) struct LineIter<'a> {
     bytes: &'a [u8],
     position: usize,
     peeked: Option<Option<Span>>,
 }
 
 impl<'a> LineIter<'a> {
-    fn new(text: &'a str) -> LineIter<'a> {
+    pub(super) fn new(text: &'a str) -> LineIter<'a> {
+        LineIter::starting_at(text, 0)
+    }
+
+    /// The lines from `position`, which must be where a line starts.
+    pub(super) fn starting_at(text: &'a str, position: usize) -> LineIter<'a> {
         LineIter {
             bytes: text.as_bytes(),
-            position: 0,
+            position,
             peeked: None,
         }
     }
@@ -362,5 +427,76 @@ impl Iterator for LineIter<'_> {
             Some(peeked) => peeked,
             None => self.advance(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/language.md: front matter only when the very first line is `---` (after a BOM). The
+    /// parser used to accept it after blank lines and comments too, while the editor features
+    /// (completion's front-matter context) and the suppression quick fixes followed the docs.
+    #[test]
+    fn front_matter_only_on_the_first_line() {
+        for text in [
+            "---\ncodes: 97140\n---\n",
+            "\u{feff}---  \r\ncodes: 97140\r\n---\r\n",
+        ] {
+            let parse = parse(text);
+            let front_matter = parse.document.front_matter.expect("front matter");
+            assert_eq!(front_matter.entries.len(), 1, "{text:?}");
+        }
+        // Below the first line it is text, and a syntax error says why, so that the codes it
+        // declares are not ignored silently.
+        for (text, at) in [
+            ("<!-- header -->\n---\ncodes: 97140\n---\n", 16),
+            ("\n---\ncodes: 97140\n---\n", 1),
+            (" ---\ncodes: 97140\n---\n", 1),
+            ("<!-- a --> \n\n  --- <!-- b -->\r\ncodes: 97140\n", 15),
+        ] {
+            let parse = parse(text);
+            assert_eq!(parse.document.front_matter, None, "{text:?}");
+            assert_eq!(parse.errors.len(), 1, "{text:?}: {:?}", parse.errors);
+            assert_eq!(parse.errors[0].span, Span::new(at, at + 3), "{text:?}");
+            assert!(parse.errors[0].message.contains("very first line"));
+        }
+        // A `---` further down, after other content, is a plain line (a separator).
+        for text in [
+            "Intro\n---\n",
+            "---\ncodes: 97140\n---\n---\n",
+            "## A\n---\n",
+        ] {
+            assert!(parse(text).errors.is_empty(), "{text:?}");
+        }
+    }
+
+    /// One policy for inserted line breaks: the first break of the document. The suppression
+    /// quick fixes used to insert `\r\n` whenever the text contained one anywhere, while the
+    /// rules' fixes used the first break.
+    #[test]
+    fn the_documents_own_line_break() {
+        assert_eq!(line_break("a\nb\r\nc"), "\n");
+        assert_eq!(line_break("a\r\nb\nc"), "\r\n");
+        assert_eq!(line_break("a\rb"), "\r");
+        assert_eq!(line_break("a"), "\n");
+        let text = "a\r\nbc\rd\ne";
+        assert_eq!(line_start(text, 4), 3);
+        assert_eq!(line_start(text, 3), 3);
+        assert_eq!(line_start(text, 1), 0);
+        assert_eq!(line_start(text, 7), 6);
+        assert_eq!(line_end(text, 3), 5);
+        assert_eq!(line_end(text, 8), 9);
+        assert_eq!(line_end(text, 1), 1);
+    }
+
+    #[test]
+    fn heading_lines() {
+        assert_eq!(heading_level("## Title"), Some(2));
+        assert_eq!(heading_level("#"), Some(1));
+        assert_eq!(heading_level("######\tx"), Some(6));
+        assert_eq!(heading_level("####### x"), None);
+        assert_eq!(heading_level("#hashtag"), None);
+        assert_eq!(heading_level(" # x"), None);
     }
 }

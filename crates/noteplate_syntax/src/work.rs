@@ -6,6 +6,20 @@ use std::cell::Cell;
 
 thread_local! {
     static STEPS: Cell<u64> = const { Cell::new(0) };
+    static PARSED_LINES: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Records that the line scanner parsed one line (a full parse counts every line, an
+/// incremental one only the lines it re-parsed).
+#[inline]
+pub(crate) fn count_parsed_line() {
+    PARSED_LINES.with(|cell| cell.set(cell.get().saturating_add(1)));
+}
+
+/// Lines parsed on this thread since the last [`reset`].
+#[doc(hidden)]
+pub fn parsed_lines() -> u64 {
+    PARSED_LINES.with(Cell::get)
 }
 
 /// Records `steps` steps of work on this thread.
@@ -25,4 +39,5 @@ pub fn steps() -> u64 {
 #[doc(hidden)]
 pub fn reset() {
     STEPS.with(|cell| cell.set(0));
+    PARSED_LINES.with(|cell| cell.set(0));
 }

@@ -16,30 +16,44 @@ use crate::cli::check::FileReport;
 use crate::line_index::LineIndex;
 use crate::rulepack::Severity;
 
+/// One file's workflow commands, a line each. Formatted on the thread that analysed the file.
+pub fn render(report: &FileReport, out: &mut Vec<u8>) {
+    if report.diagnostics.is_empty() {
+        return;
+    }
+    let index = LineIndex::new(&report.text);
+    let file = escape_property(&super::sarif::portable_path(&report.name));
+    for diagnostic in &report.diagnostics {
+        let position = super::position(&index, &report.text, diagnostic);
+        let command = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info | Severity::Hint => "notice",
+        };
+        // Writing into memory cannot fail.
+        let _ = writeln!(
+            out,
+            "::{command} file={file},line={},col={},endLine={},endColumn={},title={}::{}",
+            position.start_line,
+            position.start_column,
+            position.end_line,
+            position.end_column,
+            escape_property(diagnostic.rule.as_str()),
+            escape_data(&diagnostic.message),
+        );
+    }
+}
+
 pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut scratch = Vec::new();
     for report in reports {
-        if report.diagnostics.is_empty() {
-            continue;
-        }
-        let index = LineIndex::new(&report.text);
-        let file = escape_property(&super::sarif::portable_path(&report.name));
-        for diagnostic in &report.diagnostics {
-            let position = super::position(&index, &report.text, diagnostic);
-            let command = match diagnostic.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info | Severity::Hint => "notice",
-            };
-            writeln!(
-                out,
-                "::{command} file={file},line={},col={},endLine={},endColumn={},title={}::{}",
-                position.start_line,
-                position.start_column,
-                position.end_line,
-                position.end_column,
-                escape_property(&diagnostic.rule),
-                escape_data(&diagnostic.message),
-            )?;
+        match &report.rendered {
+            Some(part) => out.write_all(part)?,
+            None => {
+                scratch.clear();
+                render(report, &mut scratch);
+                out.write_all(&scratch)?;
+            }
         }
     }
     out.flush()

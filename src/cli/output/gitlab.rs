@@ -51,7 +51,7 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()>
             let position = super::position(&index, &report.text, diagnostic);
             issues.push(Issue {
                 description: &diagnostic.message,
-                check_name: &diagnostic.rule,
+                check_name: diagnostic.rule.as_str(),
                 fingerprint,
                 severity: severity(diagnostic.severity),
                 location: Location {
@@ -87,7 +87,7 @@ pub(super) fn fingerprints(report: &FileReport, index: &LineIndex) -> Vec<String
         .map(|diagnostic| {
             let line = line_text(&report.text, index, diagnostic.span.start);
             let occurrence = seen.entry((diagnostic.rule.as_str(), line)).or_insert(0);
-            let fingerprint = fingerprint(&path, &diagnostic.rule, line, *occurrence);
+            let fingerprint = fingerprint(&path, diagnostic.rule.as_str(), line, *occurrence);
             *occurrence += 1;
             fingerprint
         })

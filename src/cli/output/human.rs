@@ -12,7 +12,6 @@ use crate::line_index::{LineIndex, floor_char_boundary};
 use crate::rulepack::Severity;
 
 pub fn write(reports: &[FileReport], writer: &mut dyn WriteColor) -> std::io::Result<()> {
-    let config = term::Config::default();
     let mut counts = [0usize; 4];
     let mut files_with_findings = 0;
     for report in reports {
@@ -20,32 +19,12 @@ pub fn write(reports: &[FileReport], writer: &mut dyn WriteColor) -> std::io::Re
             continue;
         }
         files_with_findings += 1;
-        let mut files = SimpleFiles::new();
-        let file = files.add(report.name.as_str(), report.text.as_str());
-        let index = LineIndex::new(&report.text);
-        let lone_cr = has_lone_cr(&report.text);
         for diagnostic in &report.diagnostics {
             counts[diagnostic.severity as usize] += 1;
-            let mut offsets = vec![diagnostic.span.start, diagnostic.span.end];
-            for related in &diagnostic.related {
-                offsets.extend([related.span.start, related.span.end]);
-            }
-            let excerpt = Excerpt::new(&report.name, &report.text, &index, &offsets, lone_cr);
-            let emitted = match excerpt {
-                Some(excerpt) => {
-                    let rendered = render(diagnostic, (), |offset| excerpt.map(&index, offset));
-                    term::emit(writer, &config, &excerpt, &rendered)
-                }
-                None => {
-                    let rendered = render(diagnostic, file, |offset| offset);
-                    term::emit(writer, &config, &files, &rendered)
-                }
-            };
-            // Keep an IO error's kind: a closed pipe (`| head`) is not a failure to report.
-            emitted.map_err(|error| match error {
-                files::Error::Io(error) => error,
-                other => std::io::Error::other(other),
-            })?;
+        }
+        match &report.rendered {
+            Some(part) => writer.write_all(part)?,
+            None => render_file(report, writer)?,
         }
     }
     let [hints, infos, warnings, errors] = counts;
@@ -62,6 +41,42 @@ pub fn write(reports: &[FileReport], writer: &mut dyn WriteColor) -> std::io::Re
         files_with_findings,
     )?;
     writer.flush()
+}
+
+/// One file's findings as snippets (nothing for a file without findings). Formatted on the thread
+/// that analysed the file, into a buffer that colours as the report will.
+pub fn render_file(report: &FileReport, writer: &mut dyn WriteColor) -> std::io::Result<()> {
+    if report.diagnostics.is_empty() {
+        return Ok(());
+    }
+    let config = term::Config::default();
+    let mut files = SimpleFiles::new();
+    let file = files.add(report.name.as_str(), report.text.as_str());
+    let index = LineIndex::new(&report.text);
+    let lone_cr = has_lone_cr(&report.text);
+    for diagnostic in &report.diagnostics {
+        let mut offsets = vec![diagnostic.span.start, diagnostic.span.end];
+        for related in &diagnostic.related {
+            offsets.extend([related.span.start, related.span.end]);
+        }
+        let excerpt = Excerpt::new(&report.name, &report.text, &index, &offsets, lone_cr);
+        let emitted = match excerpt {
+            Some(excerpt) => {
+                let rendered = render(diagnostic, (), |offset| excerpt.map(&index, offset));
+                term::emit(writer, &config, &excerpt, &rendered)
+            }
+            None => {
+                let rendered = render(diagnostic, file, |offset| offset);
+                term::emit(writer, &config, &files, &rendered)
+            }
+        };
+        // Keep an IO error's kind: a closed pipe (`| head`) is not a failure to report.
+        emitted.map_err(|error| match error {
+            files::Error::Io(error) => error,
+            other => std::io::Error::other(other),
+        })?;
+    }
+    Ok(())
 }
 
 /// Whether `text` breaks a line with a `\r` not followed by `\n` (old Mac line endings).
@@ -93,7 +108,7 @@ fn render<Id: Copy>(diagnostic: &Diagnostic, file: Id, map: impl Fn(usize) -> us
         notes.push(format!("fix available: {}", fix.title));
     }
     Report::new(severity)
-        .with_code(&diagnostic.rule)
+        .with_code(diagnostic.rule.as_str())
         .with_message(&diagnostic.message)
         .with_labels(labels)
         .with_notes(notes)
@@ -305,16 +320,27 @@ mod tests {
 
     use super::*;
     use crate::analysis::Settings;
-    use crate::rulepack::RulePack;
 
     fn render(text: &str) -> (String, usize) {
-        let pack = RulePack::embedded();
-        let report = crate::cli::check_bytes(
-            "t.note".into(),
-            text.as_bytes().to_vec(),
-            &pack,
+        let config = std::sync::Arc::new(crate::config::ProjectConfig::defaults(".".into()));
+        let analysed = crate::pipeline::analyse(
+            crate::pipeline::Contents::Bytes(text.as_bytes().to_vec()),
+            crate::pipeline::IncludeBase::Unresolved,
+            &config,
             &Settings::default(),
+            &Default::default(),
         );
+        let report = FileReport {
+            name: "t.note".into(),
+            path: None,
+            include_base: None,
+            text: analysed.text,
+            diagnostics: analysed.analysis.diagnostics,
+            unread: analysed.analysis.unread,
+            original: None,
+            config,
+            rendered: None,
+        };
         let mut out = NoColor::new(Vec::new());
         write(std::slice::from_ref(&report), &mut out)
             .unwrap_or_else(|error| panic!("{error} rendering {text:?}"));

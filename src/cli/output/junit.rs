@@ -64,7 +64,7 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()>
             if is_failure(diagnostic.severity) {
                 xml.push_str(&format!(
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                    escape_attribute(&diagnostic.rule),
+                    escape_attribute(diagnostic.rule.as_str()),
                     escape_attribute(&diagnostic.message),
                     escape_text(&line),
                 ));

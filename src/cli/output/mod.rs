@@ -39,6 +39,64 @@ pub fn position(index: &LineIndex, text: &str, diagnostic: &Diagnostic) -> Posit
     }
 }
 
+/// Whether `format` writes each file's part on its own, so it can be formatted in parallel, as
+/// each file is analysed ([`render`]). SARIF, JUnit and GitLab put every file in one document
+/// whose shape depends on all of them; they are written at the end.
+pub fn renders_per_file(format: Format) -> bool {
+    matches!(format, Format::Human | Format::Json | Format::Github)
+}
+
+/// One file's part of the report in a format [`renders_per_file`] (nothing in the others): the
+/// writers put the parts together in input order. `colored`: human output with colour codes
+/// ([`colors_stdout`]). `None` when rendering failed (a bug): the writer renders the file again
+/// and reports the error.
+pub fn render(format: Format, report: &FileReport, colored: bool) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    match format {
+        Format::Human => {
+            let mut buffer = if colored {
+                termcolor::Buffer::ansi()
+            } else {
+                termcolor::Buffer::no_color()
+            };
+            human::render_file(report, &mut buffer).ok()?;
+            out = buffer.into_inner();
+        }
+        Format::Json => json::render(report, &mut out),
+        Format::Github => github::render(report, &mut out),
+        Format::Sarif | Format::Junit | Format::Gitlab => return None,
+    }
+    Some(out)
+}
+
+/// The colour choice for human output on standard output (or standard error): `--color`, whether
+/// the stream is a terminal, and `NO_COLOR`.
+fn color_choice(color: Color, to_stderr: bool) -> termcolor::ColorChoice {
+    use std::io::IsTerminal;
+    let terminal = if to_stderr {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    };
+    match color {
+        Color::Always => termcolor::ColorChoice::Always,
+        Color::Never => termcolor::ColorChoice::Never,
+        Color::Auto if terminal && std::env::var_os("NO_COLOR").is_none() => {
+            termcolor::ColorChoice::Auto
+        }
+        Color::Auto => termcolor::ColorChoice::Never,
+    }
+}
+
+/// Whether human output on standard output gets colour codes (as [`write_stdout`] would write
+/// them), so parts rendered early colour the same way.
+pub fn colors_stdout(color: Color) -> bool {
+    use termcolor::WriteColor;
+    termcolor::BufferWriter::stdout(color_choice(color, false))
+        .buffer()
+        .supports_color()
+}
+
 pub fn write(
     format: Format,
     color: Color,
@@ -67,38 +125,28 @@ pub fn write_stdout(
     to_stderr: bool,
 ) -> std::io::Result<()> {
     if format == Format::Human {
-        use std::io::IsTerminal;
-        let terminal = if to_stderr {
-            std::io::stderr().is_terminal()
+        let choice = color_choice(color, to_stderr);
+        // Buffered: a line-buffered stream would make a system call per line of the report.
+        let mut stream = if to_stderr {
+            termcolor::BufferedStandardStream::stderr(choice)
         } else {
-            std::io::stdout().is_terminal()
+            termcolor::BufferedStandardStream::stdout(choice)
         };
-        let choice = match color {
-            Color::Always => termcolor::ColorChoice::Always,
-            Color::Never => termcolor::ColorChoice::Never,
-            Color::Auto if terminal && std::env::var_os("NO_COLOR").is_none() => {
-                termcolor::ColorChoice::Auto
-            }
-            Color::Auto => termcolor::ColorChoice::Never,
-        };
-        let stream = if to_stderr {
-            termcolor::StandardStream::stderr(choice)
-        } else {
-            termcolor::StandardStream::stdout(choice)
-        };
-        let mut locked = stream.lock();
-        return human::write(reports, &mut locked);
+        return human::write(reports, &mut stream);
     }
+    // One buffered writer over the locked stream (standard output alone is line-buffered).
     if to_stderr {
-        let mut locked = std::io::stderr().lock();
-        write(format, color, reports, pack, &mut locked)?;
-        return locked.flush();
+        let mut buffered = std::io::BufWriter::with_capacity(BUFFER, std::io::stderr().lock());
+        write(format, color, reports, pack, &mut buffered)?;
+        return buffered.flush();
     }
-    let stdout = std::io::stdout();
-    let mut locked = stdout.lock();
-    write(format, color, reports, pack, &mut locked)?;
-    locked.flush()
+    let mut buffered = std::io::BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
+    write(format, color, reports, pack, &mut buffered)?;
+    buffered.flush()
 }
+
+/// The report writer's buffer: large enough that writing the report costs few system calls.
+const BUFFER: usize = 256 * 1024;
 
 /// `--statistics`: findings per rule, most frequent first. To stdout after a human report, to
 /// stderr otherwise (so machine-readable output stays parseable).

@@ -225,7 +225,7 @@ pub fn write(reports: &[FileReport], pack: &RulePack, out: &mut dyn Write) -> st
 
 fn descriptor(rule: &RuleInfo) -> Descriptor<'_> {
     Descriptor {
-        id: &rule.id,
+        id: rule.id.as_str(),
         short_description: Some(Text {
             text: rule.summary.trim(),
         }),
@@ -269,7 +269,7 @@ fn result<'a>(
             message: message.map(|text| Text { text }),
         };
     SarifResult {
-        rule_id: &diagnostic.rule,
+        rule_id: diagnostic.rule.as_str(),
         rule_index,
         level: level(diagnostic.severity),
         message: Text {

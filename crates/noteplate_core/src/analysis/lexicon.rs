@@ -1,6 +1,6 @@
 //! What the technique rules derive from the pack's lexicon (normalised names by length, head
-//! words, abbreviations, the set of lookup keys), built once per thread and pack content instead
-//! of once per analysis, plus memos of the fuzzy tests over it and of what each technique-section
+//! words, abbreviations, the set of lookup keys), built once per pack content and kept in a [`Memo`]
+//! instead of once per analysis, plus memos of the fuzzy tests over it and of what each technique-section
 //! run says (`technique_runs.rs`, which owns that memo's logic). `noteplate check` analyses
 //! thousands of small files and the language server re-analyses on every keystroke; rebuilding
 //! these tables each time cost more than the rules themselves.
@@ -18,10 +18,6 @@ use super::fuzzy;
 use super::technique_runs::RunMemo;
 use crate::rulepack::{RulePack, normalize_phrase};
 
-/// Head words too generic to mark a phrase as a technique on their own: "manual therapy" is vague
-/// wording (reported by its own rule), not an unknown technique.
-const GENERIC_HEAD_WORDS: &[&str] = &["therapy", "technique", "techniques", "work"];
-
 /// Packs remembered per thread (a server may alternate between a few project configurations).
 const CACHED_PACKS: usize = 4;
 /// Memo entries kept before a memo is cleared (bounds memory in a long-running server).
@@ -38,6 +34,7 @@ pub(crate) struct Lexicon {
     source_techniques: Vec<(String, Vec<String>, Vec<String>)>,
     /// and the pack's generic phrases (run facts say whether a mention is one)
     source_vague: Vec<String>,
+    source_generic_head_words: Vec<String>,
     /// normalised name -> canonical name
     pub names: FxHashMap<String, String>,
     /// word count -> normalised names of that length, in the pack's order (abbreviations left out:
@@ -64,15 +61,38 @@ pub(crate) struct Lexicon {
     pub option_runs: RefCell<RunMemo>,
 }
 
-thread_local! {
-    /// This thread's lexicons, most recently used first.
-    static LEXICONS: RefCell<Vec<Rc<Lexicon>>> = const { RefCell::new(Vec::new()) };
+/// What analyses remember between them: the lexicon tables of the last few packs and their memos
+/// (what each technique-section run says, fuzzy tests), and what the semantic model recognised
+/// in each distinct heading, label, line and field name (`semantics::Recognition`). A value owned by the face that analyses:
+/// the language server's analysis thread keeps one for all its analyses, so after a keystroke only
+/// the changed runs are worked out again; a face that keeps none gets its thread's default
+/// ([`with_thread_memo`]). Findings never depend on it, only the work they take.
+#[derive(Default)]
+pub struct Memo {
+    /// Most recently used first.
+    lexicons: Vec<Rc<Lexicon>>,
+    /// What the semantic model recognised in headings, labels, lines and field names.
+    pub(crate) recognition: super::semantics::Recognition,
+    /// What rules worked out per distinct line and label.
+    pub(crate) rules: super::rules::RuleMemo,
 }
 
-/// The lexicon tables for `pack`, from this thread's cache when the pack's lexicon is unchanged.
-pub(crate) fn for_pack(pack: &RulePack) -> Rc<Lexicon> {
-    LEXICONS.with(|cache| {
-        let mut cache = cache.borrow_mut();
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memo")
+            .field("lexicons", &self.lexicons.len())
+            .finish()
+    }
+}
+
+impl Memo {
+    pub fn new() -> Memo {
+        Memo::default()
+    }
+
+    /// The lexicon tables for `pack`, remembered while the pack's lexicon is unchanged.
+    pub(crate) fn lexicon(&mut self, pack: &RulePack) -> Rc<Lexicon> {
+        let cache = &mut self.lexicons;
         if let Some(position) = cache.iter().position(|lexicon| lexicon.built_from(pack)) {
             let lexicon = cache.remove(position);
             cache.insert(0, lexicon.clone());
@@ -82,18 +102,32 @@ pub(crate) fn for_pack(pack: &RulePack) -> Rc<Lexicon> {
         cache.insert(0, lexicon.clone());
         cache.truncate(CACHED_PACKS);
         lexicon
-    })
-}
+    }
 
-/// Empties the run memos of this thread's lexicons (`technique_runs.rs`), as if nothing had
-/// been analysed on it yet. For benchmarks that measure a first analysis.
-pub(crate) fn forget_remembered_runs() {
-    LEXICONS.with(|cache| {
-        for lexicon in cache.borrow().iter() {
+    /// Forgets what was remembered about technique-section runs, as if nothing had been
+    /// analysed with this memo yet. For benchmarks that measure a first analysis.
+    pub fn forget_remembered_runs(&mut self) {
+        self.recognition = Default::default();
+        self.rules = Default::default();
+        for lexicon in &self.lexicons {
             lexicon.text_runs.borrow_mut().clear();
             lexicon.option_runs.borrow_mut().clear();
         }
-    });
+    }
+}
+
+thread_local! {
+    /// The memo of analyses run through entry points that take none (the command line, tests).
+    static THREAD_MEMO: RefCell<Memo> = RefCell::new(Memo::new());
+}
+
+/// Runs `work` with this thread's default memo (a fresh one if it is already in use further up
+/// the stack), for faces that keep no [`Memo`] of their own.
+pub fn with_thread_memo<T>(work: impl FnOnce(&mut Memo) -> T) -> T {
+    THREAD_MEMO.with(|memo| match memo.try_borrow_mut() {
+        Ok(mut memo) => work(&mut memo),
+        Err(_) => work(&mut Memo::new()),
+    })
 }
 
 impl Lexicon {
@@ -125,7 +159,9 @@ impl Lexicon {
             by_length.entry(words).or_default().push(name.clone());
             if let Some(last) = name.rsplit(' ').next()
                 && last.len() >= 5
-                && !GENERIC_HEAD_WORDS.contains(&last)
+                // Too generic to mark a phrase as a technique on its own ("manual therapy" is
+                // vague wording, reported by its own rule, not an unknown technique).
+                && !pack.generic_head_words.iter().any(|word| word == last)
             {
                 head_words.insert(last.to_string());
             }
@@ -176,6 +212,7 @@ impl Lexicon {
             text_runs: RefCell::new(RunMemo::new(RUN_MEMO_LIMIT)),
             option_runs: RefCell::new(RunMemo::new(RUN_MEMO_LIMIT)),
             source_vague: pack.vague.clone(),
+            source_generic_head_words: pack.generic_head_words.clone(),
         }
     }
 
@@ -183,6 +220,7 @@ impl Lexicon {
     fn built_from(&self, pack: &RulePack) -> bool {
         self.source_names.as_slice() == pack.technique_names()
             && self.source_vague == pack.vague
+            && self.source_generic_head_words == pack.generic_head_words
             && self.source_techniques.len() == pack.techniques.len()
             && self.source_techniques.iter().zip(&pack.techniques).all(
                 |((name, synonyms, abbreviations), technique)| {
@@ -290,6 +328,8 @@ mod tests {
 
     #[test]
     fn cache_follows_the_pack() {
+        let mut memo = Memo::new();
+        let mut for_pack = |pack: &RulePack| memo.lexicon(pack);
         let pack = RulePack::embedded();
         let first = for_pack(&pack);
         assert!(Rc::ptr_eq(&first, &for_pack(&pack)));

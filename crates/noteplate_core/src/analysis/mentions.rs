@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::lexicon::Lexicon;
-use crate::rulepack::RulePack;
+use crate::rulepack::{PhraseNormalizer, RulePack, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
 /// Longest technique name, in words, that phrase matching considers.
@@ -119,7 +119,7 @@ fn words_of_ascii<'t>(text: &'t str, base: usize, out: &mut Vec<WordRef<'t>>) ->
     }
 }
 
-/// Lower case, with "-isation" spelt "-ization".
+/// A word in normal form: [`normalize_phrase`] (lower case), with "-isation" spelt "-ization".
 fn normalize_word(raw: &str) -> Cow<'_, str> {
     let normal = raw
         .bytes()
@@ -127,34 +127,11 @@ fn normalize_word(raw: &str) -> Cow<'_, str> {
     if normal && !raw.ends_with("isation") {
         return Cow::Borrowed(raw);
     }
-    let mut normalized = if raw.is_ascii() {
-        raw.to_ascii_lowercase()
-    } else {
-        raw.to_lowercase()
-    };
+    let mut normalized = normalize_phrase(raw);
     if let Some(stem) = normalized.strip_suffix("isation") {
         normalized = format!("{stem}ization");
     }
     Cow::Owned(normalized)
-}
-
-/// Exactly [`normalize_phrase`](crate::rulepack::normalize_phrase), by the byte-table scan that
-/// [`LazyNormalized`] uses: the reference the tests hold that scan to.
-#[cfg(test)]
-fn normalize_text(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len());
-    normalize_into(text, &mut out);
-    into_string(out)
-}
-
-/// `format!(" {} ", normalize_phrase(text))`: what [`LazyNormalized`] builds step by step.
-#[cfg(test)]
-fn normalize_text_padded(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len() + 2);
-    out.push(b' ');
-    normalize_into(text, &mut out);
-    out.push(b' ');
-    into_string(out)
 }
 
 /// `format!(" {} ", normalize_phrase(text))` of a whole document, normalised only as far as a
@@ -163,9 +140,9 @@ fn normalize_text_padded(text: &str) -> String {
 pub struct LazyNormalized<'t> {
     text: &'t str,
     /// The normalised text so far (the whole of it once `at == text.len()` and `finished`).
-    out: Vec<u8>,
+    out: String,
     at: usize,
-    state: NormalizeState,
+    normalizer: PhraseNormalizer,
     finished: bool,
     /// Bytes normalised per step.
     step: usize,
@@ -182,21 +159,21 @@ impl<'t> LazyNormalized<'t> {
     fn with_step(text: &'t str, step: usize) -> LazyNormalized<'t> {
         LazyNormalized {
             text,
-            out: vec![b' '],
+            out: String::from(" "),
             at: 0,
-            state: NormalizeState::default(),
+            normalizer: PhraseNormalizer::default(),
             finished: false,
             step: step.max(1),
         }
     }
 
-    /// Whether any of `needles` occurs in `normalize_text_padded(text)`. All are searched in
-    /// each step, so the text is normalised only as far as the first match of any of them.
+    /// Whether any of `needles` occurs in `format!(" {} ", normalize_phrase(text))`. All are
+    /// searched in each step, so the text is normalised only as far as the first match of any.
     pub fn contains_any(&mut self, needles: &[String]) -> bool {
         let longest = needles.iter().map(String::len).max().unwrap_or(0);
         let mut from = 0; // a match can only start at or after this index of `out`
         loop {
-            let searched = &self.out[from..];
+            let searched = &self.out.as_bytes()[from..];
             if needles
                 .iter()
                 .any(|needle| memchr::memmem::find(searched, needle.as_bytes()).is_some())
@@ -217,10 +194,10 @@ impl<'t> LazyNormalized<'t> {
         while !rest.is_char_boundary(end) {
             end += 1;
         }
-        normalize_run(&rest[..end], &mut self.out, &mut self.state);
+        self.normalizer.push(&rest[..end], &mut self.out);
         self.at += end;
         if self.at == self.text.len() {
-            self.out.push(b' ');
+            self.out.push(' ');
             self.finished = true;
         }
     }
@@ -230,95 +207,8 @@ impl<'t> LazyNormalized<'t> {
         while !self.finished {
             self.step();
         }
-        into_string(self.out)
+        self.out
     }
-}
-
-/// Where [`normalize_run`] stopped: whether a word was written, and whether a separator came
-/// after it (written only if another word follows).
-#[derive(Debug, Default)]
-struct NormalizeState {
-    wrote_word: bool,
-    pending_space: bool,
-}
-
-/// Appends `normalize_phrase(text)` to `out` (which may already hold a prefix: a separator is
-/// only written between two words of `text`).
-#[cfg(test)]
-fn normalize_into(text: &str, out: &mut Vec<u8>) {
-    normalize_run(text, out, &mut NormalizeState::default());
-}
-
-/// [`normalize_into`] for one piece of a longer text, carrying `state` from the pieces before.
-fn normalize_run(text: &str, out: &mut Vec<u8>, state: &mut NormalizeState) {
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len());
-    let NormalizeState {
-        mut wrote_word,
-        mut pending_space,
-    } = *state;
-    let mut at = 0;
-    while at < bytes.len() {
-        let byte = bytes[at];
-        if byte.is_ascii() {
-            let normal = ASCII_NORMAL[byte as usize];
-            if normal != 0 {
-                if pending_space && wrote_word {
-                    out.push(b' ');
-                }
-                pending_space = false;
-                wrote_word = true;
-                out.push(normal);
-            } else {
-                pending_space = true;
-            }
-            at += 1;
-            continue;
-        }
-        let Some(ch) = text[at..].chars().next() else {
-            break;
-        };
-        if ch.is_alphanumeric() {
-            if pending_space && wrote_word {
-                out.push(b' ');
-            }
-            pending_space = false;
-            for lower in ch.to_lowercase() {
-                let mut buffer = [0; 4];
-                out.extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
-                // `normalize_phrase` tests `out.is_empty()`: any char written counts.
-                wrote_word = true;
-            }
-        } else {
-            pending_space = true;
-        }
-        at += ch.len_utf8();
-    }
-    *state = NormalizeState {
-        wrote_word,
-        pending_space,
-    };
-}
-
-/// For each ASCII byte: its lower case if it is a letter or digit, else 0 (a separator).
-const ASCII_NORMAL: [u8; 128] = {
-    let mut table = [0; 128];
-    let mut byte = 0;
-    while byte < 128 {
-        let ascii = byte as u8;
-        if ascii.is_ascii_alphanumeric() {
-            table[byte] = ascii.to_ascii_lowercase();
-        }
-        byte += 1;
-    }
-    table
-};
-
-/// Only ASCII bytes and whole encoded chars are ever pushed, so this is valid UTF-8.
-#[cfg(test)]
-fn into_string(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes)
-        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// The text runs of a line that can hold wording: text items and each choice option.
@@ -408,6 +298,21 @@ pub(crate) fn technique_mentions_in(
     mentions
 }
 
+/// The techniques named in the wording of `line` (its text items and choice options), exactly as
+/// the technique rules recognise them ([`technique_mentions_in`] over [`words_into`]): what hover
+/// shows, so that a hover never names a technique the rules do not see ("met" in "Goals met" is
+/// no muscle energy technique; "MET" is).
+pub fn technique_mentions(text: &str, line: &Line, pack: &RulePack) -> Vec<Mention> {
+    let lexicon = super::with_thread_memo(|memo| memo.lexicon(pack));
+    let mut words = Vec::new();
+    let mut found = Vec::new();
+    for run in wording_spans(line) {
+        words_into(run.text(text), run.start, &mut words);
+        found.extend(technique_mentions_in(&lexicon, pack, text, &words));
+    }
+    found
+}
+
 /// The first place where one of `phrases` (already normalised) occurs as whole words.
 pub fn find_phrase<'a>(
     text: &str,
@@ -447,9 +352,9 @@ pub fn find_phrase<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rulepack::normalize_phrase;
 
-    /// The words as the char-by-char scan finds them (the original `words`).
+    /// The words as the char-by-char scan finds them, each in [`normalize_phrase`]'s form (with
+    /// the "-isation" spelling folded).
     fn reference(text: &str, base: usize) -> Vec<(String, Span)> {
         let mut words = Vec::new();
         let mut start = None;
@@ -460,7 +365,10 @@ mod tests {
             match (ch.is_alphanumeric(), start) {
                 (true, None) => start = Some(offset),
                 (false, Some(begin)) => {
-                    let mut normalized = text[begin..offset].to_lowercase();
+                    let mut normalized: String = text[begin..offset]
+                        .chars()
+                        .flat_map(char::to_lowercase)
+                        .collect();
                     if let Some(stem) = normalized.strip_suffix("isation") {
                         normalized = format!("{stem}ization");
                     }
@@ -473,6 +381,16 @@ mod tests {
         words
     }
 
+    /// A word is normalised as every other phrase is: a final capital sigma used to become `ς`
+    /// here (`str::to_lowercase`) and `σ` in `normalize_phrase`, so a lexicon name ending in
+    /// one never matched the words of a line.
+    #[test]
+    fn words_are_normalised_as_phrases_are() {
+        let found = words("ΟΔΟΣ Mobilisation", 0);
+        assert_eq!(found[0].normalized, normalize_phrase("ΟΔΟΣ"));
+        assert_eq!(found[1].normalized, "mobilization");
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig {
             cases: 2_000,
@@ -481,23 +399,8 @@ mod tests {
         })]
 
         #[test]
-        fn normalize_text_is_normalize_phrase(text in "[a-zA-Z0-9 ,.:_\\-\t\nÉéßİΣσς°²😀\u{feff}]{0,40}") {
-            proptest::prop_assert_eq!(normalize_text(&text), normalize_phrase(&text));
-        }
-
-        #[test]
-        fn normalize_text_is_normalize_phrase_on_any_text(text in proptest::prelude::any::<String>()) {
-            proptest::prop_assert_eq!(normalize_text(&text), normalize_phrase(&text));
-        }
-
-        #[test]
-        fn normalize_text_padded_is_normalize_phrase_padded(text in "[a-zA-Z0-9 ,.:_\\-\t\nÉéßİΣσς°²😀\u{feff}\u{345}]{0,40}") {
-            proptest::prop_assert_eq!(normalize_text_padded(&text), format!(" {} ", normalize_phrase(&text)));
-        }
-
-        #[test]
         fn lazy_normalisation_is_the_padded_text(text in "([a-zA-Z ,.]{0,40}[éΣ°\u{130}]?\n?){0,20}", needle in "[a-z]{1,3}") {
-            let padded = normalize_text_padded(&text);
+            let padded = format!(" {} ", normalize_phrase(&text));
             let needle = format!(" {needle} ");
             for step in [1, 5, 64, LAZY_STEP] {
                 let mut lazy = LazyNormalized::with_step(&text, step);

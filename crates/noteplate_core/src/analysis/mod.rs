@@ -9,7 +9,7 @@
 pub mod fuzzy;
 mod lexicon;
 pub mod mentions;
-mod rules;
+pub(crate) mod rules;
 pub mod semantics;
 pub mod suppressions;
 mod technique_runs;
@@ -17,16 +17,17 @@ pub mod units;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::rulepack::{RulePack, Severity};
+use crate::rulepack::{RuleId, RulePack, Severity};
 use crate::syntax::{self, Parse, Span};
 
+pub use lexicon::{Memo, with_thread_memo};
 pub use semantics::Semantics;
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     /// Stable rule id, e.g. `missing-response`.
-    pub rule: String,
+    pub rule: RuleId,
     pub severity: Severity,
     /// Says what is wrong and what to do.
     pub message: String,
@@ -65,8 +66,8 @@ pub struct Related {
 pub struct Settings {
     /// Payer profile used when the template names none.
     pub default_payer: Option<String>,
-    pub disabled_rules: HashSet<String>,
-    pub severity_overrides: HashMap<String, Severity>,
+    pub disabled_rules: HashSet<RuleId>,
+    pub severity_overrides: HashMap<RuleId, Severity>,
 }
 
 /// What the faces found when resolving `@include` lines (reading files is their job).
@@ -103,62 +104,80 @@ pub enum IncludeOutcome {
     Budget(String),
 }
 
+/// Why the text of a file was not analysed as it stands. The faces read bytes; what they could not
+/// turn into text to analyse is a finding of an ordinary rule (`invalid-utf8`, `file-too-large`),
+/// so the pack's severity, `[rules]` settings and suppression-free reporting apply as to any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// The bytes are not UTF-8 from `valid_up_to` on (`byte` is the first that cannot start a
+    /// character). The text analysed is a lossy copy, shown but not checked.
+    InvalidUtf8 { valid_up_to: usize, byte: u8 },
+    /// Over the configured `max-file-size` (`limit`); `size` when known. Nothing was read: the text
+    /// analysed is empty.
+    TooLarge { size: Option<u64>, limit: u64 },
+}
+
+/// Everything one analysis reads besides the parse: the text the parse is of, the pack, the
+/// settings, the resolved `@include` lines and why the text was not read, if it was not. Built by
+/// the pipeline (`src/pipeline.rs`) or, in tests, by [`analyze_text`]. What a later analysis may
+/// reuse from an earlier one belongs here too, so [`analyze`] keeps one signature.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub text: &'a str,
+    pub pack: &'a RulePack,
+    pub settings: &'a Settings,
+    pub includes: &'a Includes,
+    /// `Some`: the text was not read as it stands; the analysis is that one finding.
+    pub unread: Option<Unread>,
+}
+
+impl<'a> Input<'a> {
+    /// A text read as it stands, without includes.
+    pub fn new(text: &'a str, pack: &'a RulePack, settings: &'a Settings) -> Input<'a> {
+        static NO_INCLUDES: Includes = Includes { items: Vec::new() };
+        Input {
+            text,
+            pack,
+            settings,
+            includes: &NO_INCLUDES,
+            unread: None,
+        }
+    }
+}
+
 /// Everything known about one text: its parse, its semantic model and its findings.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub parse: Parse,
+    pub semantics: Semantics,
     pub diagnostics: Vec<Diagnostic>,
+    /// Why the text was not read as it stands, when it was not (then `diagnostics` holds at most
+    /// that finding, and nothing else was checked).
+    pub unread: Option<Unread>,
 }
 
-/// Parses and analyses `text`.
+/// Parses and analyses `text` as it stands, without includes: a thin wrapper over [`analyze`]
+/// for tests, benchmarks and the fuzzer. The faces go through the pipeline (`src/pipeline.rs`).
+/// Uses this thread's default memo ([`with_thread_memo`]).
 pub fn analyze_text(text: &str, pack: &RulePack, settings: &Settings) -> Analysis {
-    let parse = syntax::parse(text);
-    let diagnostics = analyze(text, &parse, pack, settings);
-    Analysis { parse, diagnostics }
+    with_thread_memo(|memo| analyze(Input::new(text, pack, settings), syntax::parse(text), memo))
 }
 
-/// Runs every rule over an existing parse. Diagnostics come out sorted by position, then rule id.
-pub fn analyze(text: &str, parse: &Parse, pack: &RulePack, settings: &Settings) -> Vec<Diagnostic> {
-    analyze_with_semantics(text, parse, pack, settings).1
-}
-
-/// Like [`analyze`], also returning the semantic model the rules used (editors reuse it).
-pub fn analyze_with_semantics(
-    text: &str,
-    parse: &Parse,
-    pack: &RulePack,
-    settings: &Settings,
-) -> (Semantics, Vec<Diagnostic>) {
-    analyze_with_semantics_and_includes(text, parse, pack, settings, &Includes::default())
-}
-
-/// Like [`analyze`], with the resolved `@include` lines (their sections count as present).
-pub fn analyze_with(
-    text: &str,
-    parse: &Parse,
-    pack: &RulePack,
-    settings: &Settings,
-    includes: &Includes,
-) -> Vec<Diagnostic> {
-    analyze_with_semantics_and_includes(text, parse, pack, settings, includes).1
-}
-
-/// Forgets what this thread remembered about technique-section runs from earlier analyses, so
-/// the next analysis works everything out again. Findings never depend on it; benchmarks use it
-/// to measure a first analysis.
-#[doc(hidden)]
-pub fn forget_remembered_runs() {
-    lexicon::forget_remembered_runs();
-}
-
-pub fn analyze_with_semantics_and_includes(
-    text: &str,
-    parse: &Parse,
-    pack: &RulePack,
-    settings: &Settings,
-    includes: &Includes,
-) -> (Semantics, Vec<Diagnostic>) {
-    let mut semantics = Semantics::new(text, &parse.document, pack, settings);
+/// The analysis: the semantic model of `parse` (a parse of `input.text`), every rule, the
+/// suppression comments, then the settings (disabled rules, severity overrides). Diagnostics come
+/// out sorted by position, then rule id. Pure: the same input gives the same analysis, whatever
+/// `memo` remembers from earlier analyses (see [`Memo`]; the faces own one, e.g. the language
+/// server's analysis thread, so a keystroke only recognises the lines it changed).
+pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
+    let Input {
+        text,
+        pack,
+        settings,
+        includes,
+        unread,
+    } = input;
+    let mut semantics =
+        Semantics::with_memo(text, &parse.document, pack, settings, &mut memo.recognition);
     for item in &includes.items {
         if let IncludeOutcome::Found { kinds, .. } = &item.outcome {
             semantics.included_kinds.extend(kinds.iter().cloned());
@@ -167,17 +186,32 @@ pub fn analyze_with_semantics_and_includes(
     // Many includes of the same fragments name the same kinds many times.
     semantics.included_kinds.sort_unstable();
     semantics.included_kinds.dedup();
+    let lexicon = memo.lexicon(pack);
+    let uncommented = semantics::uncommented_lines(&parse.document);
+    memo.rules.prepare(pack, uncommented.len());
+    let rule_memo = std::cell::RefCell::new(std::mem::take(&mut memo.rules));
     let context = rules::Context {
         text,
-        parse,
+        parse: &parse,
         pack,
         semantics: &semantics,
         includes,
+        lexicon,
+        memo: &rule_memo,
+        uncommented,
         technique_runs: std::cell::OnceCell::new(),
     };
     let mut diagnostics = Vec::new();
-    rules::run_all(&context, &mut diagnostics);
-    suppressions::apply(text, parse, pack, &mut diagnostics);
+    match unread {
+        // Nothing of the text is checked, so no comment in it can suppress the finding.
+        Some(unread) => rules::environment::check(&context, unread, &mut diagnostics),
+        None => rules::run_all(&context, &mut diagnostics),
+    }
+    drop(context);
+    memo.rules = rule_memo.into_inner();
+    if unread.is_none() {
+        suppressions::apply(text, &parse, pack, &mut diagnostics);
+    }
     diagnostics.retain(|diagnostic| !settings.disabled_rules.contains(&diagnostic.rule));
     for diagnostic in &mut diagnostics {
         if let Some(&severity) = settings.severity_overrides.get(&diagnostic.rule) {
@@ -190,12 +224,25 @@ pub fn analyze_with_semantics_and_includes(
             .cmp(&b.span.start)
             .then_with(|| a.rule.cmp(&b.rule))
     });
-    (semantics, diagnostics)
+    Analysis {
+        parse,
+        semantics,
+        diagnostics,
+        unread,
+    }
+}
+
+/// Forgets what this thread's default memo remembered about technique-section runs from earlier
+/// analyses, so the next analysis works everything out again. Findings never depend on it;
+/// benchmarks use it to measure a first analysis.
+#[doc(hidden)]
+pub fn forget_remembered_runs() {
+    with_thread_memo(Memo::forget_remembered_runs);
 }
 
 /// Every rule id the analysis can report with the pack: the pack's `rules.toml` entries.
-pub fn rule_ids(pack: &RulePack) -> impl Iterator<Item = &str> {
-    pack.rules.iter().map(|rule| rule.id.as_str())
+pub fn rule_ids(pack: &RulePack) -> impl Iterator<Item = RuleId> + '_ {
+    pack.rules.iter().map(|rule| rule.id)
 }
 
 /// The edits of every safe fix, minus any that overlap an earlier one, in document order.
@@ -273,7 +320,7 @@ mod tests {
 
     fn diagnostic(edits: Vec<Edit>) -> Diagnostic {
         Diagnostic {
-            rule: "test".into(),
+            rule: RuleId::SyntaxError,
             severity: Severity::Warning,
             message: "test".into(),
             span: Span::empty(0),

@@ -6,6 +6,7 @@ use crate::rulepack::{MatchConfidence, RulePack, contains_any, contains_phrase, 
 use crate::syntax::{Document, Inline, Line, Span};
 
 use super::Settings;
+use super::lexicon::FxHashMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Semantics {
@@ -127,13 +128,44 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
 
 impl Semantics {
     pub fn new(text: &str, document: &Document, pack: &RulePack, settings: &Settings) -> Semantics {
+        Semantics::with_memo(text, document, pack, settings, &mut Recognition::default())
+    }
+
+    /// [`Semantics::new`], with what earlier analyses with the same pack recognised (the result
+    /// never depends on it).
+    pub(crate) fn with_memo(
+        text: &str,
+        document: &Document,
+        pack: &RulePack,
+        settings: &Settings,
+        memo: &mut Recognition,
+    ) -> Semantics {
+        memo.prepare(pack, document);
         let sections: Vec<SectionInfo> = document
             .sections
             .iter()
-            .map(|section| section_info(text, section, pack))
+            .map(|section| {
+                let heading = section.heading.span.text(text);
+                match memo.sections.get(heading) {
+                    Some(info) => info.clone(),
+                    None => {
+                        let info = section_info(text, section, pack);
+                        memo.sections.insert(heading.into(), info.clone());
+                        info
+                    }
+                }
+            })
             .collect();
-        let mut elements = elements(text, document, pack);
-        elements.extend(dates_of_service(text, document, pack, &sections));
+        let uncommented = uncommented_lines(document);
+        let mut elements = elements(text, document, pack, memo, &uncommented);
+        elements.extend(dates_of_service(
+            text,
+            document,
+            pack,
+            &sections,
+            memo,
+            &uncommented,
+        ));
 
         let mut codes = Vec::new();
         let mut payer = None;
@@ -295,7 +327,9 @@ impl Semantics {
     /// payer profile whose notes are daily by default.
     pub fn is_daily_note(&self, pack: &RulePack) -> bool {
         match self.note_type.as_deref() {
-            Some(note_type) => note_type == "daily",
+            Some(note_type) => pack
+                .note_type(note_type)
+                .is_some_and(|note_type| note_type.minute_totals),
             None if self.codes.is_empty() => false,
             None => self
                 .payer
@@ -307,6 +341,18 @@ impl Semantics {
 
     pub fn declares(&self, code: &str) -> bool {
         self.codes.iter().any(|declared| declared.code == code)
+    }
+
+    /// The first declared code that bills `treatment` (`Code::treatment` in the pack).
+    pub fn declared_treatment(
+        &self,
+        pack: &RulePack,
+        treatment: crate::rulepack::Treatment,
+    ) -> Option<&DeclaredCode> {
+        self.codes.iter().find(|declared| {
+            pack.code(&declared.code)
+                .is_some_and(|code| code.treatment == Some(treatment))
+        })
     }
 }
 
@@ -368,71 +414,167 @@ fn section_info(text: &str, section: &crate::syntax::Section, pack: &RulePack) -
     }
 }
 
-/// Labelled lines and fields whose words mean a section kind.
-fn elements(text: &str, document: &Document, pack: &RulePack) -> Vec<Element> {
-    let mut elements = Vec::new();
-    let lines = document.preamble.iter().map(|line| (None, line)).chain(
+/// What the semantic model recognises in a text of its own (a heading line, a label, a line's
+/// wording, a field name, a line under a title), remembered across analyses with one pack, so
+/// that after a keystroke only the changed lines are recognised again. Kept in
+/// [`super::Memo`]; emptied when the pack changes or the memo outgrows the document.
+#[derive(Default)]
+pub(crate) struct Recognition {
+    generation: Option<u64>,
+    /// heading line -> its section info
+    sections: FxHashMap<Box<str>, SectionInfo>,
+    /// label -> the kinds it names
+    labels: FxHashMap<Box<str>, Vec<String>>,
+    /// field name -> the kinds it names (high confidence only)
+    names: FxHashMap<Box<str>, Vec<String>>,
+    /// line (without comments in it) -> the kinds its wording shows
+    wordings: FxHashMap<Box<str>, Vec<String>>,
+    /// section title -> line (without comments in it) -> the item that is a date of service
+    dates: FxHashMap<Box<str>, FxHashMap<Box<str>, Option<usize>>>,
+}
+
+/// Entries kept per line of the document (and at least this many) before the memo is emptied.
+const RECOGNITION_PER_LINE: usize = 4;
+const RECOGNITION_MINIMUM: usize = 4_096;
+
+impl Recognition {
+    /// Empties the memo if it was filled with another pack or has grown past a multiple of the
+    /// document's size (a long session edits many lines).
+    fn prepare(&mut self, pack: &RulePack, document: &Document) {
+        let lines = document.sections.len() + document.lines().count();
+        let limit = RECOGNITION_MINIMUM.max(RECOGNITION_PER_LINE * lines);
+        let size = self.sections.len()
+            + self.labels.len()
+            + self.names.len()
+            + self.wordings.len()
+            + self
+                .dates
+                .values()
+                .map(|lines| lines.len() + 1)
+                .sum::<usize>();
+        if self.generation != Some(pack.generation()) || size > limit {
+            *self = Recognition {
+                generation: Some(pack.generation()),
+                ..Recognition::default()
+            };
+        }
+    }
+}
+
+/// Looks `key` up in `memo`, computing and remembering it when missing.
+fn remembered<'m, V>(
+    memo: &'m mut FxHashMap<Box<str>, V>,
+    key: &str,
+    compute: impl FnOnce() -> V,
+) -> &'m V {
+    if !memo.contains_key(key) {
+        let value = compute();
+        memo.insert(key.into(), value);
+    }
+    &memo[key]
+}
+
+/// For each content line in document order (preamble, then each section's own lines), whether
+/// no comment touches it: only then do its items follow from its text alone, so that what is
+/// recognised in them may be remembered by its text.
+pub(crate) fn uncommented_lines(document: &Document) -> Vec<bool> {
+    let comments = &document.comments;
+    let mut cursor = 0;
+    document
+        .lines()
+        .map(|line| {
+            while cursor < comments.len() && comments[cursor].span.end <= line.span.start {
+                cursor += 1;
+            }
+            comments
+                .get(cursor)
+                .is_none_or(|comment| comment.span.start >= line.span.end)
+        })
+        .collect()
+}
+
+/// The content lines in document order, with their section (`None` for the preamble).
+fn lines_with_sections(document: &Document) -> impl Iterator<Item = (Option<usize>, &Line)> {
+    document.preamble.iter().map(|line| (None, line)).chain(
         document
             .sections
             .iter()
             .enumerate()
             .flat_map(|(index, section)| section.lines.iter().map(move |line| (Some(index), line))),
-    );
-    // Forms repeat their labels ("Comments:", "L/R", one per row of a grid): classify each once.
-    let mut labels: rustc_hash::FxHashMap<&str, Vec<&str>> = rustc_hash::FxHashMap::default();
-    let mut names: rustc_hash::FxHashMap<&str, Vec<&str>> = rustc_hash::FxHashMap::default();
-    let mut wordings: rustc_hash::FxHashMap<&str, Vec<&str>> = rustc_hash::FxHashMap::default();
-    for (section, line) in lines {
+    )
+}
+
+/// The kinds a line's wording shows.
+fn wording_kinds(text: &str, line: &Line, pack: &RulePack) -> Vec<String> {
+    let wording = line_wording(text, line);
+    // Naming a manual technique ("myofascial release") shows the technique, wherever it is.
+    let technique = pack
+        .techniques_in(&wording)
+        .any(|technique| technique.billing != crate::rulepack::Billing::Elsewhere);
+    technique
+        .then_some("technique")
+        .into_iter()
+        .chain(pack.kinds_in(&wording).map(|kind| kind.kind.as_str()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Labelled lines and fields whose words mean a section kind.
+fn elements(
+    text: &str,
+    document: &Document,
+    pack: &RulePack,
+    memo: &mut Recognition,
+    uncommented: &[bool],
+) -> Vec<Element> {
+    let mut elements = Vec::new();
+    for ((section, line), &uncommented) in lines_with_sections(document).zip(uncommented) {
         if let Some(label) = line_label(text, line) {
-            let kinds = labels.entry(label.text(text)).or_insert_with_key(|label| {
-                pack.classify_label(label)
+            let kinds = remembered(&mut memo.labels, label.text(text), || {
+                pack.classify_label(label.text(text))
                     .into_iter()
-                    .map(|found| found.section.kind.as_str())
+                    .map(|found| found.section.kind.clone())
                     .collect()
             });
-            for kind in kinds.iter() {
+            for kind in kinds {
                 elements.push(Element {
-                    kind: kind.to_string(),
+                    kind: kind.clone(),
                     span: label,
                     section,
                 });
             }
         }
-        // What a line's wording shows depends only on the line's text: worked out once per
-        // distinct line (templates repeat rows, options and whole blocks).
-        let shown = wordings.entry(line.span.text(text)).or_insert_with(|| {
-            let wording = line_wording(text, line);
-            // Naming a manual technique ("myofascial release") shows the technique, wherever it is.
-            let technique = pack
-                .techniques_in(&wording)
-                .any(|technique| technique.billing != crate::rulepack::Billing::Elsewhere);
-            technique
-                .then_some("technique")
-                .into_iter()
-                .chain(pack.kinds_in(&wording).map(|kind| kind.kind.as_str()))
-                .collect()
-        });
-        for kind in shown.iter() {
+        // What a line's wording shows depends only on the line's text (when no comment cuts
+        // it): worked out once per distinct line (templates repeat rows, options and blocks).
+        let fresh;
+        let shown = if uncommented {
+            remembered(&mut memo.wordings, line.span.text(text), || {
+                wording_kinds(text, line, pack)
+            })
+        } else {
+            fresh = wording_kinds(text, line, pack);
+            &fresh
+        };
+        for kind in shown {
             elements.push(Element {
-                kind: kind.to_string(),
+                kind: kind.clone(),
                 span: line.span,
                 section,
             });
         }
         for item in &line.items {
             let Inline::Field(field) = item else { continue };
-            let kinds = names
-                .entry(field.name.text(text))
-                .or_insert_with_key(|name| {
-                    pack.classify_label(&field_words(name))
-                        .into_iter()
-                        .filter(|found| found.confidence == MatchConfidence::High)
-                        .map(|found| found.section.kind.as_str())
-                        .collect()
-                });
-            for kind in kinds.iter() {
+            let name = field.name.text(text);
+            let kinds = remembered(&mut memo.names, name, || {
+                pack.classify_label(&field_words(name))
+                    .into_iter()
+                    .filter(|found| found.confidence == MatchConfidence::High)
+                    .map(|found| found.section.kind.clone())
+                    .collect()
+            });
+            for kind in kinds {
                 elements.push(Element {
-                    kind: kind.to_string(),
+                    kind: kind.clone(),
                     span: field.name,
                     section,
                 });
@@ -451,61 +593,82 @@ fn dates_of_service(
     document: &Document,
     pack: &RulePack,
     sections: &[SectionInfo],
+    memo: &mut Recognition,
+    uncommented: &[bool],
 ) -> Vec<Element> {
-    let elements = &pack.elements;
-    let lines = document.preamble.iter().map(|line| (None, line)).chain(
-        document
-            .sections
-            .iter()
-            .enumerate()
-            .flat_map(|(index, s)| s.lines.iter().map(move |line| (Some(index), line))),
-    );
-    for (section, line) in lines {
+    for ((section, line), &uncommented) in lines_with_sections(document).zip(uncommented) {
         if section.is_some_and(|index| sections[index].is("signature")) {
             continue;
         }
-        let title = section.map_or(String::new(), |index| {
-            normalize_phrase(document.sections[index].heading.title.text(text))
+        let title = section.map_or("", |index| {
+            document.sections[index].heading.title.text(text)
         });
-        // The words that label an input are those between the previous input and it.
-        let mut label_start = line.span.start;
-        for item in &line.items {
-            let (span, name, typed_date) = match item {
-                Inline::Field(field) => (
-                    field.span,
-                    field_words(field.name.text(text)),
-                    field
-                        .ty
-                        .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("date")),
-                ),
-                Inline::Wildcard(span) => (*span, String::new(), false),
-                _ => continue,
-            };
-            let label = normalize_phrase(Span::new(label_start, span.start).text(text));
-            label_start = span.end;
-            let label = if label.is_empty() {
-                title.clone()
-            } else {
-                label
-            };
-            let words = format!("{label} {name}");
-            let says_date = typed_date
-                || ["date", "dos"]
-                    .iter()
-                    .any(|word| contains_phrase(&words, word));
-            if says_date
-                && contains_any(&words, &elements.date_of_service)
-                && !contains_any(&words, &elements.not_date_of_service)
-            {
-                return vec![Element {
-                    kind: DATE_OF_SERVICE.to_string(),
-                    span,
-                    section,
-                }];
+        let found = if uncommented {
+            let by_line = remembered(&mut memo.dates, title, FxHashMap::default);
+            match by_line.get(line.span.text(text)) {
+                Some(&found) => found,
+                None => {
+                    let found = date_of_service_in(text, title, line, pack);
+                    if let Some(by_line) = memo.dates.get_mut(title) {
+                        by_line.insert(line.span.text(text).into(), found);
+                    }
+                    found
+                }
             }
+        } else {
+            date_of_service_in(text, title, line, pack)
+        };
+        if let Some(index) = found {
+            return vec![Element {
+                kind: DATE_OF_SERVICE.to_string(),
+                span: line.items[index].span(),
+                section,
+            }];
         }
     }
     Vec::new()
+}
+
+/// The index of the first item of `line` (under a section titled `title`) that is a date of
+/// service, as [`dates_of_service`] describes.
+fn date_of_service_in(text: &str, title: &str, line: &Line, pack: &RulePack) -> Option<usize> {
+    let elements = &pack.elements;
+    let title = normalize_phrase(title);
+    // The words that label an input are those between the previous input and it.
+    let mut label_start = line.span.start;
+    for (index, item) in line.items.iter().enumerate() {
+        let (span, name, typed_date) = match item {
+            Inline::Field(field) => (
+                field.span,
+                field_words(field.name.text(text)),
+                field
+                    .ty
+                    .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("date")),
+            ),
+            Inline::Wildcard(span) => (*span, String::new(), false),
+            _ => continue,
+        };
+        let label = normalize_phrase(Span::new(label_start, span.start).text(text));
+        label_start = span.end;
+        let label = if label.is_empty() {
+            title.clone()
+        } else {
+            label
+        };
+        let words = format!("{label} {name}");
+        let says_date = typed_date
+            || elements
+                .date_words
+                .iter()
+                .any(|word| contains_phrase(&words, word));
+        if says_date
+            && contains_any(&words, &elements.date_of_service)
+            && !contains_any(&words, &elements.not_date_of_service)
+        {
+            return Some(index);
+        }
+    }
+    None
 }
 
 /// The words of a line a reader sees (its text and choice options), normalised.

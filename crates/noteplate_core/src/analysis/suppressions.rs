@@ -5,17 +5,17 @@
 //!   (to the end of the file without an `enable`);
 //! - `<!-- noteplate-disable-file RULE -->`: the whole file.
 //!
-//! Text after `--` is the reason, for humans. Rule ids are checked against the pack.
+//! Text after `--` is the reason, for humans. Rule ids are checked against [`RuleId`].
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Diagnostic, Edit, Fix, fuzzy};
 use crate::line_index::LineIndex;
-use crate::rulepack::RulePack;
+use crate::rulepack::{RuleId, RulePack};
 use crate::syntax::{Parse, Span};
 use crate::work::count as count_work;
 
-pub const UNUSED: &str = "unused-suppression";
+pub const UNUSED: RuleId = RuleId::UnusedSuppression;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -102,11 +102,8 @@ fn parse_directives(
 
 fn unused(pack: &RulePack, span: Span, message: String) -> Diagnostic {
     Diagnostic {
-        rule: UNUSED.to_string(),
-        severity: pack
-            .rule(UNUSED)
-            .map(|r| r.severity)
-            .unwrap_or(crate::rulepack::Severity::Warning),
+        rule: UNUSED,
+        severity: pack.severity(UNUSED),
         message,
         span,
         fix: None,
@@ -250,7 +247,7 @@ pub fn apply(text: &str, parse: &Parse, pack: &RulePack, diagnostics: &mut Vec<D
     for (d, directive) in directives.iter().enumerate() {
         for (r, (rule, span)) in directive.rules.iter().enumerate() {
             count_work(1);
-            if pack.rule(rule).is_none() {
+            if rule.parse::<RuleId>().is_err() {
                 let suggestion = fuzzy::best(rule, pack.rules.iter().map(|x| x.id.as_str()))
                     .map(|n| format!("; did you mean `{n}`?"))
                     .unwrap_or_default();
@@ -293,15 +290,12 @@ pub fn apply(text: &str, parse: &Parse, pack: &RulePack, diagnostics: &mut Vec<D
 
 /// Removes a comment, and its whole line when nothing else is on it.
 fn remove_comment(text: &str, comment: Span) -> Fix {
-    let line_start = text[..comment.start]
-        .rfind(['\n', '\r'])
-        .map_or(0, |i| i + 1);
-    let after = &text[comment.end..];
-    let line_end_offset = after.find(['\n', '\r']).unwrap_or(after.len());
+    let line_start = crate::syntax::line_start(text, comment.start);
+    let line_end = crate::syntax::line_end(text, comment.end);
     let alone = text[line_start..comment.start].trim().is_empty()
-        && after[..line_end_offset].trim().is_empty();
+        && text[comment.end..line_end].trim().is_empty();
     let span = if alone {
-        let mut end = comment.end + line_end_offset;
+        let mut end = line_end;
         if text[end..].starts_with("\r\n") {
             end += 2;
         } else if end < text.len() {
@@ -323,11 +317,16 @@ fn remove_comment(text: &str, comment: Span) -> Fix {
 
 /// The edit that silences `rule` on the line holding `offset`: a `disable-next-line` comment on
 /// its own line above, with the same indentation. `None` when the line opens the front matter
-/// (a comment above `---` would end it being front matter).
-pub fn disable_next_line(text: &str, offset: usize, rule: &str) -> Option<Edit> {
+/// (a comment above `---` would end it being front matter). `parse` is the parse of `text`.
+pub fn disable_next_line(text: &str, parse: &Parse, offset: usize, rule: RuleId) -> Option<Edit> {
     let offset = crate::line_index::floor_char_boundary(text, offset);
-    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    if line_start == 0 && text.trim_start_matches('\u{feff}').starts_with("---") {
+    let line_start = crate::syntax::line_start(text, offset);
+    if parse
+        .document
+        .front_matter
+        .as_ref()
+        .is_some_and(|front_matter| front_matter.span.start == line_start)
+    {
         return None;
     }
     let line = &text[line_start..];
@@ -335,7 +334,7 @@ pub fn disable_next_line(text: &str, offset: usize, rule: &str) -> Option<Edit> 
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let newline = crate::syntax::line_break(text);
     Some(Edit {
         span: Span::empty(line_start),
         new_text: format!("{indent}<!-- noteplate-disable-next-line {rule} -->{newline}"),
@@ -344,8 +343,8 @@ pub fn disable_next_line(text: &str, offset: usize, rule: &str) -> Option<Edit> 
 
 /// The edit that silences `rule` in the whole file: a `disable-file` comment after the front
 /// matter (or at the top).
-pub fn disable_file(text: &str, parse: &Parse, rule: &str) -> Edit {
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+pub fn disable_file(text: &str, parse: &Parse, rule: RuleId) -> Edit {
+    let newline = crate::syntax::line_break(text);
     match &parse.document.front_matter {
         Some(front_matter) => Edit {
             span: Span::empty(front_matter.span.end),

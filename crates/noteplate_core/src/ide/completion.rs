@@ -4,12 +4,11 @@
 //! `{{name:`, and rule ids in suppression comments. Nothing in field names, other comments, or after
 //! a label's `:`. Every edit replaces the whole word under the cursor, not only what precedes it.
 
-use crate::analysis::Settings;
 use crate::analysis::semantics::Semantics;
 use crate::rulepack::{Billing, RulePack, normalize_phrase};
-use crate::syntax::{FIELD_TYPES, FRONT_MATTER_KEYS, Span};
+use crate::syntax::{FIELD_TYPES, FRONT_MATTER_KEYS, Parse, Span, line_end};
 
-use super::context::{LineContext, heading_of, kind_attribute, line_context, open_field, word_end};
+use super::context::{LineContext, kind_attribute, line_context, open_field, word_end};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -43,13 +42,16 @@ pub struct CompletionItem {
     pub sort_text: String,
 }
 
+/// The completions at `offset` of `text`, whose parse and semantic model are `parse` and
+/// `semantics` (the analysis of exactly this text: where the cursor is comes from the tree).
 pub fn complete(
     text: &str,
     offset: usize,
+    parse: &Parse,
+    semantics: &Semantics,
     pack: &RulePack,
-    settings: &Settings,
 ) -> Vec<CompletionItem> {
-    let context = line_context(text, offset);
+    let context = line_context(text, parse, offset);
     if let Some(comment) = &context.comment {
         return suppression_rules(text, &context, comment.body.start, pack);
     }
@@ -59,22 +61,21 @@ pub fn complete(
     if let Some(open) = open_field(context.before) {
         return field_type(text, &context, open);
     }
-    if let Some(start) = kind_attribute(context.before) {
-        return section_kinds(text, &context, start, pack);
+    if let Some(heading) = context.heading_line {
+        if let Some(start) = kind_attribute(context.before) {
+            return section_kinds(text, &context, start, pack);
+        }
+        return section_titles(text, &context, heading, parse, semantics, pack);
     }
-    if context.before.starts_with('#') && heading_of(context.before).is_some() {
-        return section_titles(text, &context, pack, settings);
-    }
-    let line_end = text[context.offset..]
-        .find(['\n', '\r'])
-        .map_or(text.len(), |i| context.offset + i);
-    let whole_line = &text[context.line_start..line_end];
-    let in_technique_section = context.headings_above.iter().any(|(_, title)| {
-        pack.match_heading(title)
-            .is_some_and(|found| found.section.kind == "technique")
-    }) || context
-        .heading
-        .is_some_and(|(_, _)| heading_kind_attribute(text, &context) == Some("technique"));
+    let whole_line = &text[context.line_start..line_end(text, context.offset)];
+    // A technique section as the rules see it: its kind (from the title or `{#technique}`), or a
+    // kind its combined title also names, on the cursor's section or one around it.
+    let in_technique_section = context.sections.iter().any(|&index| {
+        semantics.sections.get(index).is_some_and(|section| {
+            section.kind.as_deref() == Some("technique")
+                || section.also.iter().any(|kind| kind == "technique")
+        })
+    });
     let technique_field_line = whole_line.contains(":technique}}");
     let in_choice = choice_start(context.before).is_some();
     // After a label (`Region: `) comes its value, not a technique; a choice lists techniques.
@@ -137,13 +138,13 @@ fn suppression_rules(
         .iter()
         .enumerate()
         .map(|(index, rule)| CompletionItem {
-            label: rule.id.clone(),
+            label: rule.id.to_string(),
             kind: CompletionKind::Rule,
             detail: rule.summary.clone(),
             documentation: rule.explanation.clone(),
-            insert_text: rule.id.clone(),
+            insert_text: rule.id.to_string(),
             replace,
-            filter_text: rule.id.clone(),
+            filter_text: rule.id.to_string(),
             sort_text: format!("{index:03}"),
         })
         .collect()
@@ -182,14 +183,6 @@ fn section_kinds(
         .collect()
 }
 
-/// `{#kind}` on the nearest heading above, if any.
-fn heading_kind_attribute<'a>(text: &'a str, context: &LineContext<'a>) -> Option<&'a str> {
-    let (_, title) = context.heading?;
-    let title_end = title.as_ptr() as usize - text.as_ptr() as usize + title.len();
-    let rest = text[title_end..].split(['\n', '\r']).next()?.trim();
-    rest.strip_prefix("{#")?.strip_suffix('}')
-}
-
 /// Start of the current choice option, when the cursor is inside `{...`.
 fn choice_start(before: &str) -> Option<usize> {
     let open = before.rfind('{')?;
@@ -224,6 +217,9 @@ fn techniques(text: &str, context: &LineContext<'_>, pack: &RulePack) -> Vec<Com
         word_end(text, context.offset, is_word),
     );
     let mut items = Vec::new();
+    let manual_therapy = pack
+        .manual_therapy_code()
+        .map_or("", |code| code.code.as_str());
     for (index, technique) in pack.techniques.iter().enumerate() {
         let names = std::iter::once(&technique.name)
             .chain(&technique.abbreviations)
@@ -251,7 +247,9 @@ fn techniques(text: &str, context: &LineContext<'_>, pack: &RulePack) -> Vec<Com
             label: technique.name.clone(),
             kind: CompletionKind::Technique,
             detail: match technique.billing {
-                Billing::Elsewhere => format!("usually billed as {}, not 97140", technique.code),
+                Billing::Elsewhere => {
+                    format!("usually billed as {}, not {manual_therapy}", technique.code)
+                }
                 Billing::Disputed => format!("{} (payer-dependent)", technique.code),
                 Billing::ManualTherapy => format!("{}: {}", technique.code, technique.description),
             },
@@ -269,23 +267,25 @@ fn techniques(text: &str, context: &LineContext<'_>, pack: &RulePack) -> Vec<Com
     items
 }
 
+/// Section titles on the heading line of section `heading`, after its `#` marks.
 fn section_titles(
     text: &str,
     context: &LineContext<'_>,
+    heading: usize,
+    parse: &Parse,
+    semantics: &Semantics,
     pack: &RulePack,
-    settings: &Settings,
 ) -> Vec<CompletionItem> {
-    let hashes = context.before.bytes().take_while(|&b| b == b'#').count();
-    let after_marker = &context.before[hashes..];
+    let marker_end = parse.document.sections[heading].heading.span.start
+        + usize::from(parse.document.sections[heading].heading.level);
+    let after_marker = &text[marker_end..context.offset];
     let leading = after_marker.len() - after_marker.trim_start().len();
     let replace = Span::new(
-        context.line_start + hashes + leading,
+        marker_end + leading,
         word_end(text, context.offset, char::is_alphanumeric),
     );
     let prefix = if leading == 0 { " " } else { "" };
     // Kinds the declared codes need and the template lacks come first.
-    let parse = crate::syntax::parse(text);
-    let semantics = Semantics::new(text, &parse.document, pack, settings);
     let needed: Vec<&str> = semantics
         .needed_kinds(pack)
         .into_iter()
@@ -329,10 +329,7 @@ fn front_matter(text: &str, context: &LineContext<'_>, pack: &RulePack) -> Vec<C
         let leading = context.before.len() - context.before.trim_start().len();
         let end = word_end(text, context.offset, is_word);
         let replace = Span::new(context.line_start + leading, end);
-        let has_colon = text[end..]
-            .split(['\n', '\r'])
-            .next()
-            .is_some_and(|rest| rest.trim_start().starts_with(':'));
+        let has_colon = text[end..line_end(text, end)].trim_start().starts_with(':');
         return FRONT_MATTER_KEYS
             .iter()
             .enumerate()
@@ -493,11 +490,20 @@ fn field_type(text: &str, context: &LineContext<'_>, open: usize) -> Vec<Complet
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::Settings;
+
+    /// `complete` on `text` with its own parse and semantics, as the language server calls it.
+    fn complete_at(text: &str, offset: usize) -> Vec<CompletionItem> {
+        let pack = RulePack::embedded();
+        let parse = crate::syntax::parse(text);
+        let semantics = Semantics::new(text, &parse.document, &pack, &Settings::default());
+        complete(text, offset, &parse, &semantics, &pack)
+    }
 
     fn labels(text: &str) -> Vec<String> {
         let offset = text.find("$0").expect("cursor");
         let text = text.replacen("$0", "", 1);
-        complete(&text, offset, &RulePack::embedded(), &Settings::default())
+        complete_at(&text, offset)
             .into_iter()
             .map(|item| item.label)
             .collect()
@@ -507,7 +513,7 @@ mod tests {
     fn edits(text: &str) -> Vec<(String, String, String)> {
         let offset = text.find("$0").expect("cursor");
         let text = text.replacen("$0", "", 1);
-        complete(&text, offset, &RulePack::embedded(), &Settings::default())
+        complete_at(&text, offset)
             .into_iter()
             .map(|item| {
                 (
@@ -523,7 +529,7 @@ mod tests {
     fn accept(text: &str, label: &str) -> String {
         let offset = text.find("$0").expect("cursor");
         let mut text = text.replacen("$0", "", 1);
-        let item = complete(&text, offset, &RulePack::embedded(), &Settings::default())
+        let item = complete_at(&text, offset)
             .into_iter()
             .find(|item| item.label == label)
             .unwrap_or_else(|| panic!("{label} not offered"));
@@ -647,15 +653,10 @@ mod tests {
             accept("---\ncodes: 97140-GP-$0\n---\n", "XS"),
             "---\ncodes: 97140-GP-XS\n---\n"
         );
-        let item = complete(
-            "---\ncodes: 97140-\n---\n",
-            17,
-            &RulePack::embedded(),
-            &Settings::default(),
-        )
-        .into_iter()
-        .find(|item| item.label == "GP")
-        .expect("GP");
+        let item = complete_at("---\ncodes: 97140-\n---\n", 17)
+            .into_iter()
+            .find(|item| item.label == "GP")
+            .expect("GP");
         assert!(!item.detail.is_empty());
     }
 
@@ -687,6 +688,21 @@ mod tests {
         );
     }
 
+    /// Whether the cursor is in a technique section is the semantic model's answer, the one the
+    /// rules use: completion used to recognise titles itself and read `{#kind}` only on the
+    /// nearest heading, so a subsection of a `{#technique}` section got no techniques.
+    #[test]
+    fn technique_sections_as_the_rules_see_them() {
+        let found = labels("## Session A {#technique}\n### Spine\n- $0");
+        assert!(
+            found.contains(&"joint mobilization".to_string()),
+            "{found:?}"
+        );
+        assert!(labels("## Session A\n### Spine\n- $0").is_empty());
+        // A header comment before `---`: no front matter (docs/language.md), so no keys.
+        assert!(labels("<!-- header -->\n---\ntem$0\n---\n").is_empty());
+    }
+
     #[test]
     fn no_techniques_outside_technique_sections() {
         assert!(labels("## Response\n- $0").is_empty());
@@ -700,12 +716,7 @@ mod tests {
         // Editors order by `sort_text`: the kinds the codes need and the template lacks first,
         // in the pack's order.
         let text = "---\ncodes: 97140\n---\n## ";
-        let mut items = complete(
-            text,
-            text.len(),
-            &RulePack::embedded(),
-            &Settings::default(),
-        );
+        let mut items = complete_at(text, text.len());
         items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
         let first: Vec<&str> = items.iter().take(3).map(|i| i.label.as_str()).collect();
         assert_eq!(first, ["Medical necessity", "Technique", "Response"]);

@@ -1,9 +1,10 @@
-//! Where a cursor is: which line, which section above it, inside the front matter or a brace.
-//! Computed from the text around the cursor only, so it is cheap on every keystroke and right
-//! even when the last full analysis is a few keystrokes old.
+//! Where a cursor is: which line, which sections hold it, inside the front matter, a heading line
+//! or a comment. Read from the parse tree of the text the cursor is in, so headings, the front
+//! matter and comments mean exactly what they mean to the parser and the rules; only the line up
+//! to the cursor (`before`) is looked at as text, for what is being typed.
 
 use crate::line_index::floor_char_boundary;
-use crate::syntax::{Comment, comments};
+use crate::syntax::{Comment, Parse, line_start};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineContext<'a> {
@@ -13,96 +14,64 @@ pub struct LineContext<'a> {
     pub before: &'a str,
     /// The cursor's offset (moved back to a character boundary).
     pub offset: usize,
-    /// Whether the cursor is inside the front matter block.
+    /// Whether the cursor is inside the front matter block (after its opening `---`, before its
+    /// closing one; an unclosed block runs to the first heading).
     pub in_front_matter: bool,
-    /// The nearest heading line above the cursor (level, title text), if any.
-    pub heading: Option<(u8, &'a str)>,
-    /// All heading lines above the cursor, nearest first (for nested sections).
-    pub headings_above: Vec<(u8, &'a str)>,
+    /// The section whose heading line holds the cursor, when the cursor is past its `#` marks.
+    pub heading_line: Option<usize>,
+    /// The sections whose bodies hold the cursor's line, innermost first (indices into the
+    /// parse's `sections`, and so into `Semantics::sections`).
+    pub sections: Vec<usize>,
     /// The comment whose text (between `<!--` and `-->`) holds the cursor, if any.
     pub comment: Option<Comment>,
 }
 
-fn line_start_of(text: &str, offset: usize) -> usize {
-    text[..offset]
-        .rfind(['\n', '\r'])
-        .map(|index| index + 1)
-        .unwrap_or(0)
-}
-
-/// The heading (level, title) a line starts, if it is one.
-pub fn heading_of(line: &str) -> Option<(u8, &str)> {
-    let hashes = line.bytes().take_while(|&byte| byte == b'#').count();
-    if !(1..=6).contains(&hashes)
-        || !matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t'))
-    {
-        return None;
-    }
-    let title = line[hashes..].trim();
-    let title = match title.rfind("{#") {
-        Some(index) if title.ends_with('}') => title[..index].trim_end(),
-        _ => title,
-    };
-    Some((hashes as u8, title))
-}
-
-/// Where the front matter's closing `---` line starts (or, if never closed, the first heading or
-/// the end of the text); `None` when the text has no front matter.
-pub fn front_matter_end(text: &str) -> Option<usize> {
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut position = bom;
-    let mut lines = text[bom..].split_inclusive(['\n', '\r']);
-    let first = lines.next()?;
-    if first.trim_end() != "---" {
-        return None;
-    }
-    position += first.len();
-    for line in lines {
-        let content = line.trim_end_matches(['\n', '\r']);
-        if content.trim_end() == "---" || heading_of(content).is_some() {
-            return Some(position);
-        }
-        position += line.len();
-    }
-    Some(text.len())
-}
-
-pub fn line_context(text: &str, offset: usize) -> LineContext<'_> {
+/// The context of `offset` in `text`, from `parse`, the parse of `text`.
+pub fn line_context<'a>(text: &'a str, parse: &Parse, offset: usize) -> LineContext<'a> {
+    let document = &parse.document;
     let offset = floor_char_boundary(text, offset);
-    let line_start = line_start_of(text, offset);
+    let line_start = line_start(text, offset);
     let before = &text[line_start..offset];
 
-    let in_front_matter =
-        front_matter_end(text).is_some_and(|end| line_start > 0 && line_start < end);
-    let mut headings_above = Vec::new();
-    if !in_front_matter {
-        let mut end = line_start;
-        let mut deepest = u8::MAX;
-        while end > 0 {
-            let start = line_start_of(text, end - 1);
-            let line = text[start..end].trim_end_matches(['\n', '\r']);
-            if let Some((level, title)) = heading_of(line)
-                && level < deepest
-            {
-                headings_above.push((level, title));
-                deepest = level;
-                if level == 1 {
-                    break;
-                }
+    let in_front_matter = document.front_matter.as_ref().is_some_and(|front_matter| {
+        line_start > front_matter.span.start
+            && match front_matter.close {
+                Some(close) => line_start < close,
+                None => document
+                    .sections
+                    .first()
+                    .is_none_or(|first| line_start < first.heading.span.start),
             }
-            end = start;
-        }
-    }
-    let comment = comments(text)
-        .into_iter()
-        .find(|comment| comment.body.touches(offset));
+    });
+    let heading_line = document.sections.iter().position(|section| {
+        let heading = &section.heading;
+        offset >= heading.span.start + usize::from(heading.level) && offset <= heading.span.end
+    });
+    // Sections open at the cursor's line: their heading is above it and they end after it (or
+    // run to the end of the text). In document order they nest, outermost first.
+    let mut sections: Vec<usize> = document
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, section)| {
+            section.heading.span.start < line_start
+                && (line_start < section.end || section.end == text.len())
+        })
+        .map(|(index, _)| index)
+        .collect();
+    sections.reverse();
+    let comment = document
+        .comments
+        .iter()
+        .find(|comment| comment.body.touches(offset))
+        .cloned();
     LineContext {
         line_start,
         before,
         offset,
         in_front_matter,
-        heading: headings_above.first().copied(),
-        headings_above,
+        heading_line,
+        sections,
         comment,
     }
 }
@@ -117,7 +86,6 @@ pub fn open_field(before: &str) -> Option<usize> {
 /// Where the kind of a heading's `{#kind}` attribute starts (an index into `before`, just after
 /// `{#`), when `before` (a heading line up to the cursor) ends inside that attribute.
 pub fn kind_attribute(before: &str) -> Option<usize> {
-    heading_of(before)?;
     let open = before.rfind("{#")?;
     let kind = &before[open + 2..];
     kind.bytes()
@@ -136,29 +104,58 @@ pub fn word_end(text: &str, offset: usize, is_word: impl Fn(char) -> bool) -> us
 mod tests {
     use super::*;
 
-    #[test]
-    fn finds_front_matter_and_sections() {
-        let text = "---\ncodes: 97140\n---\n# T\n## Technique\n### Joint\n- jo";
-        let context = line_context(text, 12);
-        assert!(context.in_front_matter);
-        let context = line_context(text, text.len());
-        assert!(!context.in_front_matter);
-        assert_eq!(context.heading, Some((3, "Joint")));
-        assert_eq!(
-            context.headings_above,
-            vec![(3, "Joint"), (2, "Technique"), (1, "T")]
-        );
-        assert_eq!(context.before, "- jo");
+    fn context(text: &str, offset: usize) -> LineContext<'_> {
+        line_context(text, &crate::syntax::parse(text), offset)
     }
 
     #[test]
-    fn heading_attribute_is_not_part_of_the_title() {
-        assert_eq!(heading_of("## Why {#necessity}"), Some((2, "Why")));
-        assert_eq!(heading_of("#hashtag"), None);
+    fn finds_front_matter_and_sections() {
+        let text = "---\ncodes: 97140\n---\n# T\n## Technique\n### Joint\n- jo";
+        assert!(context(text, 12).in_front_matter);
+        let found = context(text, text.len());
+        assert!(!found.in_front_matter);
+        let parse = crate::syntax::parse(text);
+        let titles: Vec<&str> = found
+            .sections
+            .iter()
+            .map(|&index| parse.document.sections[index].heading.title.text(text))
+            .collect();
+        assert_eq!(titles, ["Joint", "Technique", "T"]);
+        assert_eq!(found.before, "- jo");
+        // A sibling closes a section; a higher level closes both.
+        let text = "# T\n## A\n## B\nx\n# U\ny";
+        let parse = crate::syntax::parse(text);
+        let titles = |offset| -> Vec<&str> {
+            line_context(text, &parse, offset)
+                .sections
+                .iter()
+                .map(|&index| parse.document.sections[index].heading.title.text(text))
+                .collect()
+        };
+        assert_eq!(titles(text.find('x').unwrap()), ["B", "T"]);
+        assert_eq!(titles(text.len()), ["U"]);
+    }
+
+    /// The front matter is the parser's: after a header comment there is none (docs/language.md).
+    #[test]
+    fn front_matter_is_the_parsers() {
+        let text = "<!-- header -->\n---\ncodes: 97140\n---\n";
+        assert!(!context(text, text.find("codes").unwrap()).in_front_matter);
+        // Unclosed: it runs to the first heading.
+        let text = "---\ncodes: 97140\npay\n## Technique\n";
+        assert!(context(text, text.find("pay").unwrap() + 3).in_front_matter);
+        assert!(!context(text, text.len()).in_front_matter);
+    }
+
+    #[test]
+    fn heading_lines_and_attributes() {
+        let text = "## Why {#nec\n#hashtag\n";
+        assert_eq!(context(text, 5).heading_line, Some(0));
+        assert_eq!(context(text, 1).heading_line, None, "inside the marks");
+        assert_eq!(context(text, text.find("hash").unwrap()).heading_line, None);
         assert_eq!(kind_attribute("## Why {#"), Some(9));
         assert_eq!(kind_attribute("## Why {#nec"), Some(9));
         assert_eq!(kind_attribute("## Why {#nec} more"), None);
-        assert_eq!(kind_attribute("Why {#"), None);
     }
 
     #[test]
@@ -166,10 +163,10 @@ mod tests {
         assert_eq!(open_field("- {{jo"), Some(2));
         assert_eq!(open_field("- {{jo}} "), None);
         let text = "a <!-- b\nc --> d";
-        assert!(line_context(text, 10).comment.is_some());
-        assert!(line_context(text, 1).comment.is_none());
-        assert!(line_context(text, text.len()).comment.is_none());
-        assert!(line_context("<!-- open", 9).comment.is_some());
+        assert!(context(text, 10).comment.is_some());
+        assert!(context(text, 1).comment.is_none());
+        assert!(context(text, text.len()).comment.is_none());
+        assert!(context("<!-- open", 9).comment.is_some());
         assert_eq!(word_end("myofascial x", 6, char::is_alphanumeric), 10);
     }
 }

@@ -2,9 +2,9 @@
 
 use crate::analysis::Semantics;
 use crate::analysis::semantics::KindReason;
-use crate::analysis::units;
-use crate::rulepack::{Billing, RulePack, normalize_phrase};
-use crate::syntax::{Inline, Parse, Span};
+use crate::analysis::{mentions, units};
+use crate::rulepack::{Billing, RulePack, UnitMethod};
+use crate::syntax::{Inline, Line, Parse, Span};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hover {
@@ -42,10 +42,10 @@ pub fn hover(
                 .ty
                 .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"))
         {
-            return Some(minutes_hover(field.span, semantics));
+            return Some(minutes_hover(field.span, semantics, pack));
         }
     }
-    technique_hover(text, line.span, offset, pack)
+    technique_hover(text, line, offset, pack)
 }
 
 fn code_hover(
@@ -149,16 +149,27 @@ fn heading_hover(
     }
 }
 
-fn minutes_hover(span: Span, semantics: &Semantics) -> Hover {
-    let payer = semantics.payer.as_deref().unwrap_or("medicare");
-    let mut markdown = if payer == "commercial" {
-        String::from(
-            "Minutes of a timed code. Commercial profile: each code is rounded on its own (8 minutes or more make a unit).\n\n",
-        )
-    } else {
-        String::from(
-            "Minutes of a timed code. Medicare profile: the day's timed minutes are pooled, then turned into units:\n\n",
-        )
+/// How the template's payer profile (the pack's first one when it names none the pack knows)
+/// turns minutes into units.
+fn minutes_hover(span: Span, semantics: &Semantics, pack: &RulePack) -> Hover {
+    let profile = semantics
+        .payer
+        .as_deref()
+        .and_then(|payer| pack.payer(payer))
+        .or_else(|| pack.payers.first());
+    let name = profile.map_or(String::new(), |profile| {
+        let mut chars = profile.name.chars();
+        chars.next().map_or(String::new(), |first| {
+            first.to_uppercase().chain(chars).collect::<String>()
+        })
+    });
+    let mut markdown = match profile.map(|profile| profile.unit_method) {
+        Some(UnitMethod::PerCode) => format!(
+            "Minutes of a timed code. {name} profile: each code is rounded on its own (8 minutes or more make a unit).\n\n",
+        ),
+        _ => format!(
+            "Minutes of a timed code. {name} profile: the day's timed minutes are pooled, then turned into units:\n\n",
+        ),
     };
     markdown.push_str("| Units | Minutes |\n|---|---|\n");
     for (units, first, last) in units::unit_table(6) {
@@ -167,57 +178,13 @@ fn minutes_hover(span: Span, semantics: &Semantics) -> Hover {
     Hover { markdown, span }
 }
 
-/// The longest lexicon name (up to four words) on the line that covers `offset`.
-fn technique_hover(text: &str, line: Span, offset: usize, pack: &RulePack) -> Option<Hover> {
-    let line_text = line.text(text);
-    let mut words: Vec<Span> = Vec::new();
-    let mut start = None;
-    for (index, ch) in line_text
-        .char_indices()
-        .chain(std::iter::once((line_text.len(), ' ')))
-    {
-        let part_of_word = ch.is_alphanumeric() || ch == '-';
-        match (part_of_word, start) {
-            (true, None) => start = Some(index),
-            (false, Some(begin)) => {
-                // Hyphens join words (`strain-counterstrain`) but a list marker `-` is no word.
-                let word = &line_text[begin..index];
-                let trimmed = word.trim_matches('-');
-                if !trimmed.is_empty() {
-                    let lead = word.len() - word.trim_start_matches('-').len();
-                    let from = line.start + begin + lead;
-                    words.push(Span::new(from, from + trimmed.len()));
-                }
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    let mut best: Option<(Span, usize)> = None;
-    for first in 0..words.len() {
-        for last in first..words.len().min(first + 4) {
-            // A name never runs across choice options or out of a field (`{a|b}`, `{{x}}`).
-            if last > first
-                && text[words[last - 1].end..words[last].start].contains(['{', '}', '|'])
-            {
-                break;
-            }
-            let span = Span::new(words[first].start, words[last].end);
-            if !span.touches(offset) {
-                continue;
-            }
-            if let Some(technique) = pack.technique_named(&normalize_phrase(span.text(text)))
-                && best.is_none_or(|(best_span, _)| span.len() > best_span.len())
-            {
-                let index = pack
-                    .techniques
-                    .iter()
-                    .position(|t| t.name == technique.name)?;
-                best = Some((span, index));
-            }
-        }
-    }
-    let (span, index) = best?;
+/// The technique named at `offset`, recognised as the rules recognise it
+/// ([`mentions::technique_mentions`]).
+fn technique_hover(text: &str, line: &Line, offset: usize, pack: &RulePack) -> Option<Hover> {
+    let mention = mentions::technique_mentions(text, line, pack)
+        .into_iter()
+        .find(|mention| mention.span.touches(offset))?;
+    let (span, index) = (mention.span, mention.technique);
     let technique = &pack.techniques[index];
     let mut markdown = format!(
         "**{}**: {}\n\nUsually billed as {}.",
@@ -286,6 +253,24 @@ mod tests {
         assert_eq!(choice.span.text(text), "joint mobilization");
         assert_eq!(hover_at(text, "MFR").unwrap().span.text(text), "MFR");
         assert!(hover_at(text, "oint} mob").is_none_or(|h| !h.span.text(text).contains('}')));
+    }
+
+    /// Hover recognises techniques exactly as the rules do: it used to name muscle energy
+    /// technique for "met" in "Goals met", which the rules (abbreviations need two capitals) do
+    /// not count.
+    #[test]
+    fn hover_names_only_what_the_rules_recognise() {
+        let text =
+            "## Technique\n- MET to {{region:region}}\nGoals met: {yes|no}\n- joint mobilisation\n";
+        let met = hover_at(text, "MET").unwrap();
+        assert!(
+            met.markdown.starts_with("**muscle energy technique**"),
+            "{}",
+            met.markdown
+        );
+        assert_eq!(hover_at(text, "met:"), None);
+        let british = hover_at(text, "mobilisation").unwrap();
+        assert_eq!(british.span.text(text), "joint mobilisation");
     }
 
     #[test]

@@ -7,22 +7,80 @@ use super::{SectionKind, Technique};
 
 /// Lower-cases, turns every run of punctuation and white space into one space, and trims.
 /// `"MEDICAL  NECESSITY:"` and `"medical necessity"` both become `"medical necessity"`.
+///
+/// The one normalisation of the crate: titles, labels, technique names, element words and the
+/// words of a line are all compared in this form ([`PhraseNormalizer`] is the same function over
+/// a text given in pieces).
 pub fn normalize_phrase(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for ch in text.chars() {
-        if ch.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.extend(ch.to_lowercase());
-        } else {
-            pending_space = true;
-        }
-    }
+    PhraseNormalizer::default().push(text, &mut out);
     out
 }
+
+/// [`normalize_phrase`] of a text that arrives in pieces (a document normalised only as far as a
+/// search needs): `push` each piece in order; what is written is `normalize_phrase` of their
+/// concatenation, appended to whatever `out` held before.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PhraseNormalizer {
+    /// A word was written (a separator is only written between two words).
+    wrote_word: bool,
+    /// A separator came after the last word (written only if another word follows).
+    pending_space: bool,
+}
+
+impl PhraseNormalizer {
+    pub fn push(&mut self, text: &str, out: &mut String) {
+        out.reserve(text.len());
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            if byte.is_ascii() {
+                let normal = ASCII_NORMAL[byte as usize];
+                if normal != 0 {
+                    if self.pending_space && self.wrote_word {
+                        out.push(' ');
+                    }
+                    self.pending_space = false;
+                    self.wrote_word = true;
+                    out.push(char::from(normal));
+                } else {
+                    self.pending_space = true;
+                }
+                at += 1;
+                continue;
+            }
+            let Some(ch) = text[at..].chars().next() else {
+                break;
+            };
+            if ch.is_alphanumeric() {
+                if self.pending_space && self.wrote_word {
+                    out.push(' ');
+                }
+                self.pending_space = false;
+                out.extend(ch.to_lowercase());
+                self.wrote_word = true;
+            } else {
+                self.pending_space = true;
+            }
+            at += ch.len_utf8();
+        }
+    }
+}
+
+/// For each ASCII byte: its lower case if it is a letter or digit, else 0 (a separator).
+const ASCII_NORMAL: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let ascii = byte as u8;
+        if ascii.is_ascii_alphanumeric() {
+            table[byte] = ascii.to_ascii_lowercase();
+        }
+        byte += 1;
+    }
+    table
+};
 
 /// Whether normalised `words` contain the normalised `phrase` as whole words.
 pub fn contains_phrase(words: &str, phrase: &str) -> bool {
@@ -479,7 +537,56 @@ impl Index {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_phrase;
+    use super::{PhraseNormalizer, normalize_phrase};
+
+    /// The definition, char by char: what the byte-table scan must give.
+    fn reference(text: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        for ch in text.chars() {
+            if ch.is_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.extend(ch.to_lowercase());
+            } else {
+                pending_space = true;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2_000,
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        #[test]
+        fn normalize_phrase_is_the_char_definition(text in "[a-zA-Z0-9 ,.:_\\-\t\nÉéßİΣσς°²😀\u{feff}\u{345}]{0,40}") {
+            proptest::prop_assert_eq!(normalize_phrase(&text), reference(&text));
+        }
+
+        #[test]
+        fn normalize_phrase_is_the_char_definition_on_any_text(text in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(normalize_phrase(&text), reference(&text));
+        }
+
+        #[test]
+        fn pieces_normalise_as_the_whole(text in "[a-zA-Z ,.éΣ°]{0,40}", cut in 0usize..40) {
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let mut out = String::from(" ");
+            let mut normalizer = PhraseNormalizer::default();
+            normalizer.push(&text[..cut], &mut out);
+            normalizer.push(&text[cut..], &mut out);
+            proptest::prop_assert_eq!(out, format!(" {}", normalize_phrase(&text)));
+        }
+    }
 
     #[test]
     fn normalisation_ignores_case_punctuation_and_spacing() {

@@ -6,13 +6,16 @@
 //! calling [`RulePack::extend`]; where the extra data comes from is the caller's business.
 
 mod lookup;
+mod rule_id;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use lookup::{
-    MatchConfidence, Recognition, SectionMatch, contains_any, contains_phrase, normalize_phrase,
+    MatchConfidence, PhraseNormalizer, Recognition, SectionMatch, contains_any, contains_phrase,
+    normalize_phrase,
 };
+pub use rule_id::{RuleId, UnknownRule};
 
 /// A section kind such as `necessity`, `technique` or `response`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
@@ -73,12 +76,27 @@ pub struct Code {
     /// Whether Medicare requires a therapy modifier (GP/GO/GN) on this code.
     #[serde(default)]
     pub therapy: bool,
+    /// The hands-on treatment the code bills, for the rules about it (`missing-region`,
+    /// `vague-technique`, `missing-technique`, `billed-elsewhere`).
+    #[serde(default)]
+    pub treatment: Option<Treatment>,
     /// What the note must show for this code, in one or two sentences (used by hovers).
     #[serde(default)]
     pub documentation: String,
     /// Source tags from the domain reference, e.g. `["S7", "S25"]`.
     #[serde(default)]
     pub sources: Vec<String>,
+}
+
+/// A hands-on treatment a code bills.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Treatment {
+    /// Manual therapy (97140): the note names the specific technique and the body region.
+    ManualTherapy,
+    /// Chiropractic manipulation (98940-98943): manual therapy billed beside it is payable only
+    /// for a region that was not manipulated.
+    Manipulation,
 }
 
 /// A two-character modifier written after a code (`97140-GP-XS`).
@@ -90,6 +108,10 @@ pub struct Modifier {
     pub role: ModifierRole,
     /// One line in our own words (shown by completion).
     pub summary: String,
+    /// For a therapy modifier, the discipline whose plan of care it names, as findings write it
+    /// ("physical therapy").
+    #[serde(default)]
+    pub discipline: String,
 }
 
 /// What a modifier says about the line it is on.
@@ -129,18 +151,42 @@ pub struct NoteType {
     /// Whether the plan of care must state frequency and duration (`plan-without-frequency`).
     #[serde(default)]
     pub plan_frequency: bool,
+    /// Whether a note of this type records the day's minute totals, timed and total treatment
+    /// minutes (`missing-total-minutes`): the daily treatment note. A payer profile with
+    /// `daily_note_by_default` applies it to templates that declare codes and no type.
+    #[serde(default)]
+    pub minute_totals: bool,
 }
 
 /// Words that show the basic elements of every note (`[elements]` in notes.toml), normalised.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Elements {
+    /// Words that make a field a date when its type does not ("date", "dos").
+    pub date_words: Vec<String>,
+    /// The line the `missing-date` fix inserts (verbatim).
+    pub date_of_service_line: String,
     pub date_of_service: Vec<String>,
     pub not_date_of_service: Vec<String>,
     pub signature: Vec<String>,
     pub credentials: Vec<String>,
     pub designations: Vec<String>,
+    /// Designations `signature-without-credentials` names as examples (verbatim).
+    pub designation_examples: Vec<String>,
+    /// The designations its fix offers as a choice (verbatim).
+    pub designation_choice: Vec<String>,
     pub minutes: Vec<String>,
+    /// Minute totals of a daily note: a minutes field whose words contain one of `totals` and
+    /// one of `timed_totals` (none of `not_timed_totals`) records the timed total; one of
+    /// `totals` and one of `treatment_totals`, and not timed, the total treatment minutes.
+    pub totals: Vec<String>,
+    pub timed_totals: Vec<String>,
+    pub not_timed_totals: Vec<String>,
+    pub treatment_totals: Vec<String>,
+    /// The lines the `missing-total-minutes` fix adds (verbatim); the text before the colon,
+    /// in lower case, names what is missing.
+    pub timed_total_line: String,
+    pub treatment_total_line: String,
     pub units: Vec<String>,
     pub response_measures: Vec<String>,
     pub frequency: Vec<String>,
@@ -196,7 +242,7 @@ pub struct Technique {
 #[serde(deny_unknown_fields)]
 pub struct TechniqueNeed {
     /// The rule that reports it, e.g. `technique-needs`.
-    pub rule: String,
+    pub rule: RuleId,
     /// What is missing, in words: "limb measurements before treatment".
     pub what: String,
     /// Words or phrases any of which shows the template captures it (compared after
@@ -255,12 +301,22 @@ pub struct CodePair {
     /// Acceptable modifiers, preferred first (e.g. `["XS", "59"]`).
     pub modifiers: Vec<String>,
     /// Which side carries the modifier: `"first"` or `"second"`.
-    pub modifier_on: String,
+    pub modifier_on: PairSide,
     /// When both may be billed, in our words.
     pub condition: String,
     pub confidence: Confidence,
     #[serde(default)]
     pub sources: Vec<String>,
+}
+
+/// One side of a [`CodePair`].
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PairSide {
+    /// The column-1 codes (`first`).
+    First,
+    /// The column-2 codes (`second`).
+    Second,
 }
 
 /// Default severity of a rule.
@@ -290,7 +346,7 @@ impl Severity {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RuleInfo {
-    pub id: String,
+    pub id: RuleId,
     pub severity: Severity,
     /// One line: what the rule finds.
     pub summary: String,
@@ -339,6 +395,9 @@ struct TechniquesFile {
     /// Generic wording that names no specific technique ("manual therapy", "soft tissue work").
     #[serde(default)]
     vague: Vec<String>,
+    /// Last words of names too generic to make a phrase a near miss of a technique.
+    #[serde(default)]
+    generic_head_words: Vec<String>,
     #[serde(default)]
     technique: Vec<Technique>,
 }
@@ -369,6 +428,8 @@ pub struct RulePack {
     pub techniques: Vec<Technique>,
     /// Generic technique wording, normalised.
     pub vague: Vec<String>,
+    /// Head words too generic to mark a phrase as a technique ("therapy"), normalised.
+    pub generic_head_words: Vec<String>,
     pub rules: Vec<RuleInfo>,
     pub payers: Vec<PayerProfile>,
     pub pairs: Vec<CodePair>,
@@ -377,6 +438,10 @@ pub struct RulePack {
     index: lookup::Index,
     /// Code (upper case) -> index in `codes`, rebuilt with `index`.
     code_index: rustc_hash::FxHashMap<String, usize>,
+    /// A number no other pack built in this process has (a copy keeps it), renewed whenever
+    /// the pack is rebuilt (`extend`, `add_section_aliases`): memos of what the pack says keep
+    /// it to know they are still valid.
+    generation: u64,
 }
 
 const SECTIONS_TOML: &str = include_str!("../../../../rulepack/sections.toml");
@@ -389,12 +454,22 @@ const NOTES_TOML: &str = include_str!("../../../../rulepack/notes.toml");
 fn normalised_elements(elements: Elements) -> Elements {
     let all = |words: Vec<String>| words.iter().map(|w| normalize_phrase(w)).collect();
     Elements {
+        date_words: all(elements.date_words),
+        date_of_service_line: elements.date_of_service_line,
         date_of_service: all(elements.date_of_service),
         not_date_of_service: all(elements.not_date_of_service),
         signature: all(elements.signature),
         credentials: all(elements.credentials),
         designations: all(elements.designations),
+        designation_examples: elements.designation_examples,
+        designation_choice: elements.designation_choice,
         minutes: all(elements.minutes),
+        totals: all(elements.totals),
+        timed_totals: all(elements.timed_totals),
+        not_timed_totals: all(elements.not_timed_totals),
+        treatment_totals: all(elements.treatment_totals),
+        timed_total_line: elements.timed_total_line,
+        treatment_total_line: elements.treatment_total_line,
         units: all(elements.units),
         response_measures: all(elements.response_measures),
         frequency: all(elements.frequency),
@@ -460,6 +535,11 @@ impl RulePack {
                 .iter()
                 .map(|phrase| normalize_phrase(phrase))
                 .collect(),
+            generic_head_words: techniques
+                .generic_head_words
+                .iter()
+                .map(|word| normalize_phrase(word))
+                .collect(),
             rules: rules.rule,
             payers: payers.payer,
             pairs: payers.pair,
@@ -467,6 +547,7 @@ impl RulePack {
             elements: normalised_elements(notes.elements),
             index: lookup::Index::default(),
             code_index: Default::default(),
+            generation: 0,
         };
         pack.reindex();
         Ok(pack)
@@ -514,7 +595,15 @@ impl RulePack {
         true
     }
 
+    /// See the field: equal for a pack and its copies, different for any other pack or after
+    /// the pack was extended.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     fn reindex(&mut self) {
+        static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        self.generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.index = lookup::Index::build(&self.sections, &self.techniques, &self.recognition);
         self.code_index = self
             .codes
@@ -541,6 +630,18 @@ impl RulePack {
             .filter(|found| found.code.eq_ignore_ascii_case(code))
     }
 
+    /// The modifiers with `role`, in the order of `codes.toml` (preferred first).
+    pub fn modifiers_with(&self, role: ModifierRole) -> impl Iterator<Item = &Modifier> {
+        self.modifiers.iter().filter(move |m| m.role == role)
+    }
+
+    /// The first manual therapy code of the pack (`treatment = "manual-therapy"`), for wording.
+    pub fn manual_therapy_code(&self) -> Option<&Code> {
+        self.codes
+            .iter()
+            .find(|code| code.treatment == Some(Treatment::ManualTherapy))
+    }
+
     /// Whether `modifier` (upper case) has `role`.
     pub fn modifier_is(&self, modifier: &str, role: ModifierRole) -> bool {
         self.modifiers
@@ -560,8 +661,15 @@ impl RulePack {
             .find(|t| t.id.eq_ignore_ascii_case(id))
     }
 
-    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+    /// The metadata of a rule. Every [`RuleId`] has an entry (a unit test checks).
+    pub fn rule(&self, id: RuleId) -> Option<&RuleInfo> {
         self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The default severity of a rule.
+    pub fn severity(&self, id: RuleId) -> Severity {
+        self.rule(id)
+            .map_or(Severity::Warning, |info| info.severity)
     }
 
     /// Every section kind a heading title means, best first (low-confidence guesses included).
@@ -649,7 +757,7 @@ mod tests {
         for technique in &pack.techniques {
             for need in &technique.needs {
                 assert!(
-                    pack.rule(&need.rule).is_some(),
+                    pack.rule(need.rule).is_some(),
                     "{} names unknown rule {}",
                     technique.name,
                     need.rule
@@ -657,11 +765,6 @@ mod tests {
             }
         }
         for pair in &pack.pairs {
-            assert!(
-                matches!(pair.modifier_on.as_str(), "first" | "second"),
-                "bad modifier_on {}",
-                pair.modifier_on
-            );
             assert!(!pair.modifiers.is_empty() || pair.indicator != 1);
             for modifier in &pair.modifiers {
                 assert!(
@@ -673,6 +776,31 @@ mod tests {
         for role in [ModifierRole::Therapy, ModifierRole::Distinct] {
             assert!(pack.modifiers.iter().any(|m| m.role == role));
         }
+        // `missing-therapy-modifier` names each therapy modifier's discipline.
+        for modifier in pack.modifiers_with(ModifierRole::Therapy) {
+            assert!(
+                !modifier.discipline.is_empty(),
+                "{} needs a discipline",
+                modifier.modifier
+            );
+        }
+        // The rules about manual therapy and manipulation find their codes in the pack.
+        assert_eq!(
+            pack.manual_therapy_code().map(|c| c.code.as_str()),
+            Some("97140")
+        );
+        let manipulation: Vec<&str> = pack
+            .codes
+            .iter()
+            .filter(|c| c.treatment == Some(Treatment::Manipulation))
+            .map(|c| c.code.as_str())
+            .collect();
+        assert_eq!(manipulation, ["98940", "98941", "98942", "98943"]);
+        // What the fixes insert: a date-of-service field, a choice of designations.
+        assert!(pack.elements.date_of_service_line.contains(":date}}"));
+        assert!(pack.elements.designation_choice.len() >= 2);
+        assert!(!pack.elements.designation_examples.is_empty());
+        assert!(pack.note_types.iter().any(|t| t.minute_totals));
         assert!(pack.payer("medicare").is_some() && pack.payer("commercial").is_some());
     }
 

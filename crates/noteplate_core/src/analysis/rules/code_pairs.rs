@@ -6,7 +6,8 @@
 use super::Context;
 use crate::analysis::semantics::DeclaredCode;
 use crate::analysis::{Diagnostic, Edit, Fix, Related};
-use crate::rulepack::{Confidence, ModifierRole, Severity};
+use crate::rulepack::RuleId;
+use crate::rulepack::{Confidence, ModifierRole, PairSide, Severity};
 use crate::syntax::Span;
 
 fn add_modifier_fix(code: &DeclaredCode, modifier: &str) -> Fix {
@@ -32,7 +33,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let (Some(first), Some(second)) = (first, second) else {
             continue;
         };
-        let (carrier, other) = if pair.modifier_on == "first" {
+        let (carrier, other) = if pair.modifier_on == PairSide::First {
             (first, second)
         } else {
             (second, first)
@@ -42,7 +43,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let preferred = &pair.modifiers[0];
         let mut diagnostic = context.diagnostic(
-            "missing-modifier",
+            RuleId::MissingModifier,
             carrier.span,
             format!(
                 "`{}` billed with `{}` needs {} on `{}`: {} (confidence: {:?})",
@@ -96,7 +97,7 @@ fn routine_distinct_modifier(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut diagnostic = context.diagnostic(
-        "routine-59",
+        RuleId::Routine59,
         codes[0].span,
         "every code of this template carries 59 or an X modifier; the modifier belongs only on the code that is really separate from another one that day, so leave it to the clinician per visit",
     );
@@ -122,6 +123,17 @@ fn therapy_modifiers(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !profile.therapy_modifiers {
         return;
     }
+    // "GP (physical therapy), GO (occupational) or GN (speech)", from the modifier table.
+    let therapy: Vec<String> = context
+        .pack
+        .modifiers_with(ModifierRole::Therapy)
+        .map(|m| format!("{} ({})", m.modifier, m.discipline))
+        .collect();
+    let therapy_list = match therapy.as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => therapy.concat(),
+    };
+    let preferred = context.pack.modifiers_with(ModifierRole::Therapy).next();
     for code in codes {
         let Some(known) = context.pack.code(&code.code) else {
             continue;
@@ -135,14 +147,14 @@ fn therapy_modifiers(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut diagnostic = context.diagnostic(
-            "missing-therapy-modifier",
+            RuleId::MissingTherapyModifier,
             code.span,
             format!(
-                "under the {} profile every therapy line needs GP (physical therapy), GO (occupational) or GN (speech); add one to `{}`",
-                profile.name, code.code
+                "under the {} profile every therapy line needs {}; add one to `{}`",
+                profile.name, therapy_list, code.code
             ),
         );
-        diagnostic.fix = Some(add_modifier_fix(code, "GP"));
+        diagnostic.fix = preferred.map(|modifier| add_modifier_fix(code, &modifier.modifier));
         out.push(diagnostic);
     }
 }

@@ -4,6 +4,7 @@
 use super::{Context, replace};
 use crate::analysis::lexicon::FxHashMap;
 use crate::analysis::{Diagnostic, Related, fuzzy};
+use crate::rulepack::RuleId;
 use crate::syntax::{FIELD_TYPES, Inline, Span};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -34,7 +35,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         let ty = written.to_ascii_lowercase();
                         let known = FIELD_TYPES.iter().map(|(name, _)| *name);
                         let mut diagnostic = context.diagnostic(
-                            "unknown-field-type",
+                            RuleId::UnknownFieldType,
                             ty_span,
                             format!(
                                 "unknown field type `{}`; use one of {}",
@@ -65,7 +66,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     let (first_ty, first_span) = *types.entry(name).or_insert((ty, ty_span));
                     if first_ty != ty {
                         let mut diagnostic = context.diagnostic(
-                                "conflicting-field-type",
+                                RuleId::ConflictingFieldType,
                                 ty_span,
                                 format!(
                                     "field `{name}` is `{first_ty}` elsewhere but `{ty}` here; give each meaning its own name or use one type"
@@ -81,7 +82,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Inline::Choice(choice) => {
                     if choice.options.len() < 2 {
                         let mut diagnostic = context.diagnostic(
-                            "single-option-choice",
+                            RuleId::SingleOptionChoice,
                             choice.span,
                             "a choice needs two or more options separated by `|`; for literal braces write `\\{` and `\\}`",
                         );
@@ -106,7 +107,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             Span::new(option.start - 1, option.end)
                         };
                         let mut diagnostic = context.diagnostic(
-                            "empty-choice-option",
+                            RuleId::EmptyChoiceOption,
                             if option.is_empty() { Span::new(option.start.saturating_sub(1), option.end + 1) } else { *option },
                             "this choice has an empty option; remove the extra `|` or write the option's text",
                         );

@@ -3,6 +3,7 @@
 
 use super::{Context, replace};
 use crate::analysis::{Diagnostic, Related, fuzzy};
+use crate::rulepack::RuleId;
 use crate::syntax::FRONT_MATTER_KEYS;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -16,7 +17,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !FRONT_MATTER_KEYS.iter().any(|(known, _)| *known == lower) {
             let known = FRONT_MATTER_KEYS.iter().map(|(name, _)| *name);
             let mut diagnostic = context.diagnostic(
-                "unknown-front-matter-key",
+                RuleId::UnknownFrontMatterKey,
                 entry.key,
                 format!("unknown front-matter key `{key}`"),
             );
@@ -55,7 +56,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 check_value(
                     context,
                     out,
-                    "unknown-payer",
+                    RuleId::UnknownPayer,
                     "payer profile",
                     entry.value,
                     value,
@@ -79,7 +80,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 check_value(
                     context,
                     out,
-                    "unknown-note-type",
+                    RuleId::UnknownNoteType,
                     "note type",
                     entry.value,
                     value,
@@ -95,7 +96,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn check_value(
     context: &Context<'_>,
     out: &mut Vec<Diagnostic>,
-    rule: &str,
+    rule: RuleId,
     what: &str,
     span: crate::syntax::Span,
     value: &str,
@@ -141,7 +142,7 @@ fn check_codes(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if first_index != index {
             let first = &codes[first_index];
             let mut diagnostic = context.diagnostic(
-                "duplicate-code",
+                RuleId::DuplicateCode,
                 declared.span,
                 format!(
                     "`{}` is declared twice; list each code once with all its modifiers",
@@ -167,7 +168,7 @@ fn check_codes(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if let Some(suggestion) = suggestion {
                 message.push_str(&format!(" (did you mean `{suggestion}`?)"));
             }
-            out.push(context.diagnostic("unknown-code", declared.code_span, message));
+            out.push(context.diagnostic(RuleId::UnknownCode, declared.code_span, message));
         }
     }
 }

@@ -5,21 +5,22 @@
 
 use super::Context;
 use crate::analysis::{Diagnostic, IncludeOutcome};
+use crate::rulepack::RuleId;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for item in &context.includes.items {
         let diagnostic = match &item.outcome {
             IncludeOutcome::NotFound(message) => {
-                context.diagnostic("include-not-found", item.span, message.clone())
+                context.diagnostic(RuleId::IncludeNotFound, item.span, message.clone())
             }
             IncludeOutcome::OutsideRoot(message) => {
-                context.diagnostic("include-outside-root", item.span, message.clone())
+                context.diagnostic(RuleId::IncludeOutsideRoot, item.span, message.clone())
             }
             IncludeOutcome::Cycle(message) => {
-                context.diagnostic("include-cycle", item.span, message.clone())
+                context.diagnostic(RuleId::IncludeCycle, item.span, message.clone())
             }
             IncludeOutcome::Budget(message) => {
-                context.diagnostic("include-budget", item.span, message.clone())
+                context.diagnostic(RuleId::IncludeBudget, item.span, message.clone())
             }
             IncludeOutcome::Found {
                 errors,
@@ -27,7 +28,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 first,
                 ..
             } if errors + warnings > 0 => context.diagnostic(
-                    "include-findings",
+                    RuleId::IncludeFindings,
                     item.span,
                     format!(
                         "the included fragment has {errors} error(s) and {warnings} warning(s); open it to fix them{}",

@@ -2,6 +2,7 @@
 //! diagnostics; none of them knows about the others.
 
 mod code_pairs;
+pub(super) mod environment;
 mod fields;
 mod front_matter;
 mod includes;
@@ -19,7 +20,7 @@ mod timed_minutes;
 use std::cell::OnceCell;
 use std::rc::Rc;
 
-use crate::rulepack::{RulePack, Severity};
+use crate::rulepack::{RuleId, RulePack};
 use crate::syntax::{Inline, Parse, Span};
 
 use super::lexicon;
@@ -32,8 +33,42 @@ pub(super) struct Context<'a> {
     pub pack: &'a RulePack,
     pub semantics: &'a Semantics,
     pub includes: &'a super::Includes,
+    /// The pack's lexicon tables, from the caller's memo.
+    pub lexicon: Rc<lexicon::Lexicon>,
+    /// What rules worked out per distinct line or label in earlier analyses (the caller's memo).
+    pub memo: &'a std::cell::RefCell<RuleMemo>,
+    /// For each of `parse.document.lines()`: no comment touches it, so its items follow from its
+    /// text alone and facts about them may be remembered by that text.
+    pub uncommented: Vec<bool>,
     /// The technique sections' runs, found once for the rules that read them.
     pub technique_runs: OnceCell<Vec<TechniqueRun>>,
+}
+
+/// What rules work out from a text of its own, remembered across analyses with one pack (in
+/// `analysis::Memo`), emptied when the pack changes or the memo outgrows the document.
+#[derive(Default)]
+pub(crate) struct RuleMemo {
+    generation: Option<u64>,
+    /// line (no comment in it) -> the contexts of its fields that capture minutes, in order
+    pub minutes: lexicon::FxHashMap<Box<str>, Vec<String>>,
+    /// label -> whether it says signature
+    pub signature_labels: lexicon::FxHashMap<Box<str>, bool>,
+    /// field name -> whether it says signature
+    pub signature_fields: lexicon::FxHashMap<Box<str>, bool>,
+}
+
+impl RuleMemo {
+    /// Empties the memo for another pack, or when it holds more than four entries per line of
+    /// the document (and at least 4,096).
+    pub fn prepare(&mut self, pack: &RulePack, lines: usize) {
+        let size = self.minutes.len() + self.signature_labels.len() + self.signature_fields.len();
+        if self.generation != Some(pack.generation()) || size > 4_096.max(4 * lines) {
+            *self = RuleMemo {
+                generation: Some(pack.generation()),
+                ..RuleMemo::default()
+            };
+        }
+    }
 }
 
 /// A wording run of a technique section (a text item or a choice option), in document order,
@@ -47,7 +82,7 @@ impl<'a> Context<'a> {
     /// Every technique-section run with its facts, from the lexicon's memo where it can.
     pub fn technique_runs(&self) -> &[TechniqueRun] {
         self.technique_runs.get_or_init(|| {
-            let lexicon = lexicon::for_pack(self.pack);
+            let lexicon = &self.lexicon;
             let mut runs = Vec::new();
             for line in self.technique_lines() {
                 for item in &line.items {
@@ -58,7 +93,7 @@ impl<'a> Context<'a> {
                     };
                     for &span in spans {
                         let facts = technique_runs::facts(
-                            &lexicon,
+                            lexicon,
                             self.pack,
                             span.text(self.text),
                             is_option,
@@ -72,15 +107,10 @@ impl<'a> Context<'a> {
     }
 
     /// A diagnostic for `rule` at its default severity from the pack.
-    pub fn diagnostic(&self, rule: &str, span: Span, message: impl Into<String>) -> Diagnostic {
-        let severity = self
-            .pack
-            .rule(rule)
-            .map(|info| info.severity)
-            .unwrap_or(Severity::Warning);
+    pub fn diagnostic(&self, rule: RuleId, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            rule: rule.to_string(),
-            severity,
+            rule,
+            severity: self.pack.severity(rule),
             message: message.into(),
             span,
             fix: None,
@@ -119,18 +149,10 @@ impl<'a> Context<'a> {
             .collect()
     }
 
-    /// The line break the document already uses, so inserted text matches it.
+    /// The line break the document already uses, so inserted text matches it
+    /// ([`crate::syntax::line_break`]).
     pub fn line_break(&self) -> &'static str {
-        match memchr::memchr2(b'\n', b'\r', self.text.as_bytes()) {
-            Some(index) if self.text.as_bytes()[index] == b'\r' => {
-                if self.text.as_bytes().get(index + 1) == Some(&b'\n') {
-                    "\r\n"
-                } else {
-                    "\r"
-                }
-            }
-            _ => "\n",
-        }
+        crate::syntax::line_break(self.text)
     }
 }
 

@@ -8,6 +8,7 @@ use super::Context;
 use super::required_sections::{insert_section_fix, note_anchor, note_type_phrase};
 use crate::analysis::semantics::{DATE_OF_SERVICE, field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
+use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
@@ -21,7 +22,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     if !semantics.has_kind(DATE_OF_SERVICE) {
         let mut diagnostic = context.diagnostic(
-            "missing-date",
+            RuleId::MissingDate,
             anchor,
             format!(
                 "{who} must show the date of service, and the template has no place for it; add a date-of-service line near the top"
@@ -32,7 +33,10 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             title: "Add a date-of-service field".into(),
             edits: vec![Edit {
                 span: Span::empty(at),
-                new_text: format!("{prefix}Date of service: {{{{date_of_service:date}}}}{suffix}"),
+                new_text: format!(
+                    "{prefix}{}{suffix}",
+                    context.pack.elements.date_of_service_line
+                ),
             }],
             safe: true,
         });
@@ -42,7 +46,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let signature_lines = signature_lines(context);
     if signature_lines.is_empty() && !semantics.has_kind("signature") {
         let mut diagnostic = context.diagnostic(
-            "missing-signature",
+            RuleId::MissingSignature,
             anchor,
             format!(
                 "{who} must be signed by the clinician with their credentials, and the template has no place for a signature; add a \"Signature\" section"
@@ -55,16 +59,20 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(diagnostic);
     } else if !signature_lines.is_empty() && !credentials_near(context, &signature_lines) {
         let first = signature_lines[0];
+        let elements = &context.pack.elements;
         let mut diagnostic = context.diagnostic(
-            "signature-without-credentials",
+            RuleId::SignatureWithoutCredentials,
             first.span,
-            "the signature has no place for the clinician's credentials (PT, PTA, OTR/L, CCC-SLP, DC...); payers want the professional designation beside the name",
+            format!(
+                "the signature has no place for the clinician's credentials ({}...); payers want the professional designation beside the name",
+                elements.designation_examples.join(", ")
+            ),
         );
         diagnostic.fix = Some(Fix {
             title: "Add a credentials choice to the signature".into(),
             edits: vec![Edit {
                 span: Span::empty(first.span.end),
-                new_text: ", {PT|PTA|OT|OTA|SLP|DC}".into(),
+                new_text: format!(", {{{}}}", elements.designation_choice.join("|")),
             }],
             safe: false,
         });
@@ -80,17 +88,27 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
     let mut lines = context.lines_of_kind("signature");
     let mut taken: rustc_hash::FxHashSet<usize> =
         lines.iter().map(|line| line.span.start).collect();
-    // Labels and field names repeat (form rows): each distinct one is read once.
-    let mut says: rustc_hash::FxHashMap<(bool, &str), bool> = rustc_hash::FxHashMap::default();
-    let mut says_signature = |is_field: bool, words: &'a str| {
-        *says.entry((is_field, words)).or_insert_with(|| {
-            let words = if is_field {
-                field_words(words)
-            } else {
-                normalize_phrase(words)
-            };
-            contains_any(&words, &elements.signature)
-        })
+    // Labels and field names repeat (form rows): each distinct one is read once, and remembered
+    // for later analyses (`RuleMemo`).
+    let mut memo = context.memo.borrow_mut();
+    let mut says_signature = |is_field: bool, words: &str| {
+        let memo = &mut *memo;
+        let said = if is_field {
+            &mut memo.signature_fields
+        } else {
+            &mut memo.signature_labels
+        };
+        if let Some(&says) = said.get(words) {
+            return says;
+        }
+        let normalised = if is_field {
+            field_words(words)
+        } else {
+            normalize_phrase(words)
+        };
+        let says = contains_any(&normalised, &elements.signature);
+        said.insert(words.into(), says);
+        says
     };
     for line in context.parse.document.lines() {
         let label_says =

@@ -6,6 +6,7 @@ use super::Context;
 use super::required_sections::{note_anchor, note_type_phrase};
 use crate::analysis::Diagnostic;
 use crate::analysis::semantics::{field_words, line_label};
+use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::Inline;
 
@@ -101,7 +102,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         format!("this {}", note_type.title.to_lowercase())
     };
     out.push(context.diagnostic(
-        "plan-without-frequency",
+        RuleId::PlanWithoutFrequency,
         anchor,
         format!(
             "{plan} must state how often and for how long the patient will be seen; add a place for the {what} (for example 2 times a week for 6 weeks)"

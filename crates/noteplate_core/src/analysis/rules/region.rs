@@ -1,18 +1,17 @@
 //! `missing-region` (payer-rules.md R7, R10; sources S39, S41, S42, S52): a template declaring
-//! 97140 must capture the body region treated: a `{{name:region}}` field, a field or choice
-//! labelled region, area or level, or choices, labels or headings naming body regions. A warning on its
-//! own; an error when a chiropractic manipulation code (98940-98943) is declared too, because
+//! a manual therapy code (`treatment = "manual-therapy"` in codes.toml: 97140) must capture the
+//! body region treated: a `{{name:region}}` field, a field or choice labelled region, area or
+//! level, or choices, labels or headings naming body regions. A warning on its own; an error when
+//! a manipulation code (`treatment = "manipulation"`: 98940-98943) is declared too, because
 //! manual therapy is then payable only for a different region, which the technique section must
 //! capture separately.
 
 use super::Context;
 use crate::analysis::semantics::line_label;
 use crate::analysis::{Diagnostic, Edit, Fix};
-use crate::rulepack::{Severity, contains_any, normalize_phrase};
+use crate::rulepack::RuleId;
+use crate::rulepack::{Severity, Treatment, contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
-
-const MANUAL_THERAPY: &str = "97140";
-const MANIPULATION: &[&str] = &["98940", "98941", "98942", "98943"];
 
 /// Whether the lines capture a body region: a `region` field; a field, wildcard or choice whose
 /// label says region, area, location or level; a choice option or a line label naming a region
@@ -67,32 +66,32 @@ fn heading_names_region(context: &Context<'_>) -> bool {
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let semantics = context.semantics;
-    let Some(manual) = semantics.codes.iter().find(|c| c.code == MANUAL_THERAPY) else {
+    let Some(manual) = semantics.declared_treatment(context.pack, Treatment::ManualTherapy) else {
         return;
     };
-    let manipulation = semantics
-        .codes
-        .iter()
-        .find(|c| MANIPULATION.contains(&c.code.as_str()));
+    let manipulation = semantics.declared_treatment(context.pack, Treatment::Manipulation);
     let technique_lines = context.technique_lines();
     let (found, message) = match manipulation {
         Some(cmt) => (
             captures_region(context, technique_lines.iter().copied()),
             format!(
-                "with `{}` declared, manual therapy (97140) is payable only for a body region that was not manipulated, and the technique section has no place for that region; add one",
-                cmt.code
+                "with `{}` declared, manual therapy ({}) is payable only for a body region that was not manipulated, and the technique section has no place for that region; add one",
+                cmt.code, manual.code
             ),
         ),
         None => (
             captures_region(context, context.parse.document.lines())
                 || heading_names_region(context),
-            "manual therapy (97140) notes must name the body region treated, and the template has no place for it; add a region line to the technique section".to_string(),
+            format!(
+                "manual therapy ({}) notes must name the body region treated, and the template has no place for it; add a region line to the technique section",
+                manual.code
+            ),
         ),
     };
     if found {
         return;
     }
-    let mut diagnostic = context.diagnostic("missing-region", manual.span, message);
+    let mut diagnostic = context.diagnostic(RuleId::MissingRegion, manual.span, message);
     if manipulation.is_some() {
         diagnostic.severity = Severity::Error;
     }

@@ -3,12 +3,17 @@
 
 use super::Context;
 use crate::analysis::{Diagnostic, Edit, Fix, Related};
+use crate::rulepack::RuleId;
 use crate::rulepack::{SectionKind, Severity};
 use crate::syntax::Span;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for need in context.semantics.needed_kinds(context.pack) {
         let Some(section_kind) = context.pack.section(need.kind) else {
+            continue;
+        };
+        // Configuration only lets codes require kinds with a `missing-<kind>` rule.
+        let Some(rule) = RuleId::missing_section(need.kind) else {
             continue;
         };
         // Name the codes that require the kind; those that only recommend it come second.
@@ -43,6 +48,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(if need.required && !requiring.is_empty() {
             missing(
                 context,
+                rule,
                 section_kind,
                 &requiring,
                 &recommending,
@@ -50,9 +56,17 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 need.by_note_type,
             )
         } else if need.required {
-            missing(context, section_kind, &[], &recommending, true, true)
+            missing(context, rule, section_kind, &[], &recommending, true, true)
         } else {
-            missing(context, section_kind, &recommending, &[], false, false)
+            missing(
+                context,
+                rule,
+                section_kind,
+                &recommending,
+                &[],
+                false,
+                false,
+            )
         });
     }
 }
@@ -66,7 +80,7 @@ fn uncertain_heading(
     let heading = &context.parse.document.sections[index].heading;
     let title = heading.title.text(context.text);
     let mut diagnostic = context.diagnostic(
-        "uncertain-heading",
+        RuleId::UncertainHeading,
         heading.span,
         format!(
             "\"{title}\" may be where the note records {}; if it is, mark it so noteplate counts it",
@@ -134,6 +148,7 @@ pub(super) fn note_anchor(context: &Context<'_>) -> Span {
 /// others require. `by_note_type`: the note type requires it too.
 fn missing(
     context: &Context<'_>,
+    rule: RuleId,
     section_kind: &SectionKind,
     code_indices: &[usize],
     also_recommending: &[usize],
@@ -163,11 +178,10 @@ fn missing(
         "{who} {verb} {}, and the template has no place for it; add {article} \"{}\" section",
         section_kind.what, section_kind.title,
     );
-    let rule = format!("missing-{}", section_kind.kind);
     let anchor = code_indices
         .first()
         .map_or_else(|| note_anchor(context), |&index| codes[index].span);
-    let mut diagnostic = context.diagnostic(&rule, anchor, message);
+    let mut diagnostic = context.diagnostic(rule, anchor, message);
     if !required {
         diagnostic.severity = diagnostic.severity.min(Severity::Warning);
     }
@@ -304,12 +318,8 @@ fn signature_line_start(context: &Context<'_>) -> Option<usize> {
         .elements
         .iter()
         .filter(|element| element.kind == "signature" && element.span.start > last_heading)
-        .map(|element| line_start(context.text, element.span.start))
+        .map(|element| crate::syntax::line_start(context.text, element.span.start))
         .next()
-}
-
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind(['\n', '\r']).map_or(0, |at| at + 1)
 }
 
 fn check_empty(
@@ -331,7 +341,7 @@ fn check_empty(
             continue;
         }
         let mut diagnostic = context.diagnostic(
-            "empty-section",
+            RuleId::EmptySection,
             section.heading.span,
             format!(
                 "the \"{}\" section is empty but {} {} it; write what the note must record here ({})",

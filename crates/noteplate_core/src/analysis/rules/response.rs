@@ -5,6 +5,7 @@
 
 use super::Context;
 use crate::analysis::Diagnostic;
+use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
@@ -20,12 +21,15 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .sections_of_kind("response")
         .next()
         .map(|index| document.sections[index].heading.span);
+    // Lines in document order (they never overlap), looked up by position; lines taken by start.
+    let all: Vec<&Line> = document.lines().collect();
+    let mut taken: rustc_hash::FxHashSet<usize> = lines.iter().map(|l| l.span.start).collect();
     for element in semantics.elements.iter().filter(|e| e.kind == "response") {
         anchor.get_or_insert(element.span);
-        if let Some(line) = document
-            .lines()
-            .find(|line| line.span.start <= element.span.start && element.span.end <= line.span.end)
-            && !lines.iter().any(|l| std::ptr::eq(*l, line))
+        let at = all.partition_point(|line| line.span.start <= element.span.start);
+        if let Some(line) = at.checked_sub(1).map(|at| all[at])
+            && element.span.end <= line.span.end
+            && taken.insert(line.span.start)
         {
             lines.push(line);
         }
@@ -35,7 +39,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     out.push(context.diagnostic(
-        "canned-response",
+        RuleId::CannedResponse,
         anchor,
         "the patient's response is only pre-written wording; give the clinician room to record a measure (pain, range, distance) or a comparison with the last visit",
     ));

@@ -6,6 +6,7 @@ use std::collections::hash_map::Entry;
 use super::{Context, replace};
 use crate::analysis::lexicon::FxHashMap;
 use crate::analysis::{Diagnostic, Related, fuzzy};
+use crate::rulepack::RuleId;
 use crate::rulepack::normalize_phrase;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -21,7 +22,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let kinds = context.pack.sections.iter().map(|s| s.kind.as_str());
         let mut diagnostic = context.diagnostic(
-            "unknown-section-kind",
+            RuleId::UnknownSectionKind,
             attribute.kind,
             format!(
                 "unknown section kind `{kind}`; use one of {}",
@@ -73,7 +74,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         if let Some(earlier) = first {
             let mut diagnostic = context.diagnostic(
-                "duplicate-section",
+                RuleId::DuplicateSection,
                 document.sections[index].heading.span,
                 format!(
                     "a \"{kind}\" section with this title already exists at this level; merge the two so reviewers find everything in one place",

@@ -6,6 +6,7 @@
 
 use super::Context;
 use crate::analysis::Diagnostic;
+use crate::rulepack::RuleId;
 
 /// The most syntax-error findings one line gets.
 pub(crate) const PER_LINE: usize = 8;
@@ -33,12 +34,12 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             line.len()
         };
         for error in &line[..shown] {
-            out.push(context.diagnostic("syntax-error", error.span, error.message.clone()));
+            out.push(context.diagnostic(RuleId::SyntaxError, error.span, error.message.clone()));
         }
         if let Some(first_hidden) = line.get(shown) {
             let hidden = line.len() - shown;
             out.push(context.diagnostic(
-                "syntax-error",
+                RuleId::SyntaxError,
                 first_hidden.span,
                 format!(
                     "{hidden} more syntax error{} on this line, not listed one by one; fix the ones \

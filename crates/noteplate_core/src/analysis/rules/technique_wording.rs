@@ -6,7 +6,8 @@
 use super::Context;
 use crate::analysis::mentions::{LazyNormalized, find_phrase};
 use crate::analysis::{Diagnostic, Related};
-use crate::rulepack::{Billing, normalize_phrase};
+use crate::rulepack::RuleId;
+use crate::rulepack::{Billing, Treatment, normalize_phrase};
 use crate::syntax::{Inline, Span};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -30,7 +31,10 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             })
         })
         .collect();
-    let bills_manual_therapy = context.semantics.declares("97140");
+    let manual_therapy = context
+        .semantics
+        .declared_treatment(pack, Treatment::ManualTherapy);
+    let bills_manual_therapy = manual_therapy.is_some();
 
     // vague-technique (97140 only): generic wording and no specific technique at all.
     // A `{{x:technique}}` field draws its values from the lexicon, so it is specific too.
@@ -60,21 +64,19 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .any(|element| element.kind == "technique");
     if vague && vague_phrase.is_none() && !room_to_write && !named_elsewhere {
-        let anchor = context
-            .semantics
-            .codes
-            .iter()
-            .find(|code| code.code == "97140")
-            .map_or(lines[0].span, |code| code.span);
+        let anchor = manual_therapy.map_or(lines[0].span, |code| code.span);
         out.push(context.diagnostic(
-            "missing-technique",
+            RuleId::MissingTechnique,
             anchor,
-            "manual therapy (97140) needs the specific technique used, and the technique section names none; offer named techniques such as joint mobilization or myofascial release",
+            format!(
+                "manual therapy ({}) needs the specific technique used, and the technique section names none; offer named techniques such as joint mobilization or myofascial release",
+                manual_therapy.map_or("", |code| code.code.as_str())
+            ),
         ));
     }
     if let Some(span) = vague_phrase {
         out.push(context.diagnostic(
-            "vague-technique",
+            RuleId::VagueTechnique,
             span,
             format!(
                 "`{}` does not say which technique was used; reviewers deny manual therapy without a specific technique, so offer named techniques such as joint mobilization, soft tissue mobilization or myofascial release",
@@ -91,11 +93,14 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             out.push(context.diagnostic(
-                "billed-elsewhere",
+                RuleId::BilledElsewhere,
                 span,
                 format!(
-                    "{} is usually billed as {}, not as manual therapy (97140); document it under that code or remove it from this section. {}",
-                    technique.name, technique.code, technique.note
+                    "{} is usually billed as {}, not as manual therapy ({}); document it under that code or remove it from this section. {}",
+                    technique.name,
+                    technique.code,
+                    manual_therapy.map_or("", |code| code.code.as_str()),
+                    technique.note
                 ),
             ));
         }
@@ -122,7 +127,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let mut diagnostic = context.diagnostic(
-                &need.rule,
+                need.rule,
                 span,
                 format!(
                     "{} is offered, so the template should also capture {}",

@@ -9,6 +9,7 @@
 
 use super::{Context, replace};
 use crate::analysis::Diagnostic;
+use crate::rulepack::RuleId;
 use crate::syntax::Span;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -20,7 +21,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 run.span.start + miss.span.end,
             );
             let mut diagnostic = context.diagnostic(
-                "unknown-technique",
+                RuleId::UnknownTechnique,
                 span,
                 format!(
                     "`{}` is not in the technique lexicon; did you mean `{}`?",
@@ -39,7 +40,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if run.facts.unknown_option {
             let written = run.span.text(context.text).trim();
             out.push(context.diagnostic(
-                "unknown-technique",
+                RuleId::UnknownTechnique,
                 run.span,
                 format!(
                     "`{written}` is not in the technique lexicon, so reviewers may not match it to a billing code; use a lexicon name or add it to the project's rule pack"

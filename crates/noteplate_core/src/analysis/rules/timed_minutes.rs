@@ -6,66 +6,89 @@ use super::Context;
 use super::required_sections::insert_section_fix;
 use crate::analysis::semantics::{field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
+use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Span};
 
 /// A `{{name:minutes}}` field with the words around it, for telling totals apart.
-struct MinutesField {
+struct MinutesField<'m> {
     /// Field name and the words before it on its line (back to the previous field), normalised.
-    context: String,
+    context: &'m str,
 }
 
 /// Calls `visit` with each field that captures minutes, in document order, until it returns
 /// `false`: fields typed `minutes`, and fields of other types whose label or name says minutes
 /// (`Time spent (min): {{mt_time:number}}`; the words are `minutes` in `rulepack/notes.toml`).
-fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesField) -> bool) {
+/// What a line says is remembered by its text (`RuleMemo::minutes`).
+fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesField<'_>) -> bool) {
     let text = context.text;
-    let minutes_words = &context.pack.elements.minutes;
-    for line in context.parse.document.lines() {
-        let fields: Vec<&crate::syntax::Field> = line
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                Inline::Field(field) => Some(field),
-                _ => None,
-            })
-            .collect();
-        for (index, field) in fields.iter().enumerate() {
-            // The words that label a field are those between the previous field and it; the
-            // words after it, up to the next field, may give its unit ("x {{t:number}} min").
-            let label_start = index
-                .checked_sub(1)
-                .map_or(line.span.start, |i| fields[i].span.end);
-            let next_start = fields
-                .get(index + 1)
-                .map_or(line.span.end, |next| next.span.start);
-            let label = normalize_phrase(Span::new(label_start, field.span.start).text(text));
-            let after = normalize_phrase(Span::new(field.span.end, next_start).text(text));
-            let name = field_words(field.name.text(text));
-            let typed_minutes = field
-                .ty
-                .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"));
-            let typed_other = field.ty.is_some_and(|ty| {
-                ["date", "region", "technique"]
-                    .iter()
-                    .any(|other| ty.text(text).eq_ignore_ascii_case(other))
-            });
-            let label_end: Vec<&str> = label.split(' ').rev().take(3).collect();
-            let label_end = label_end.into_iter().rev().collect::<Vec<_>>().join(" ");
-            let after_start = after.split(' ').next().unwrap_or_default();
-            let says_minutes = !typed_other
-                && (contains_any(&name, minutes_words)
-                    || contains_any(&label_end, minutes_words)
-                    || contains_any(after_start, minutes_words));
-            if (typed_minutes || says_minutes)
-                && !visit(MinutesField {
-                    context: format!("{name} {label}"),
-                })
-            {
+    let mut memo = context.memo.borrow_mut();
+    for (line, &uncommented) in context.parse.document.lines().zip(&context.uncommented) {
+        let fresh;
+        let fields = if uncommented {
+            let key = line.span.text(text);
+            if !memo.minutes.contains_key(key) {
+                let found = minutes_fields(context, line);
+                memo.minutes.insert(key.into(), found);
+            }
+            &memo.minutes[key]
+        } else {
+            fresh = minutes_fields(context, line);
+            &fresh
+        };
+        for field in fields {
+            if !visit(MinutesField { context: field }) {
                 return;
             }
         }
     }
+}
+
+/// The contexts (field name and label, normalised) of the fields of `line` that capture minutes.
+fn minutes_fields(context: &Context<'_>, line: &crate::syntax::Line) -> Vec<String> {
+    let text = context.text;
+    let minutes_words = &context.pack.elements.minutes;
+    let fields: Vec<&crate::syntax::Field> = line
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Inline::Field(field) => Some(field),
+            _ => None,
+        })
+        .collect();
+    let mut found = Vec::new();
+    for (index, field) in fields.iter().enumerate() {
+        // The words that label a field are those between the previous field and it; the
+        // words after it, up to the next field, may give its unit ("x {{t:number}} min").
+        let label_start = index
+            .checked_sub(1)
+            .map_or(line.span.start, |i| fields[i].span.end);
+        let next_start = fields
+            .get(index + 1)
+            .map_or(line.span.end, |next| next.span.start);
+        let label = normalize_phrase(Span::new(label_start, field.span.start).text(text));
+        let after = normalize_phrase(Span::new(field.span.end, next_start).text(text));
+        let name = field_words(field.name.text(text));
+        let typed_minutes = field
+            .ty
+            .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"));
+        let typed_other = field.ty.is_some_and(|ty| {
+            ["date", "region", "technique"]
+                .iter()
+                .any(|other| ty.text(text).eq_ignore_ascii_case(other))
+        });
+        let label_end: Vec<&str> = label.split(' ').rev().take(3).collect();
+        let label_end = label_end.into_iter().rev().collect::<Vec<_>>().join(" ");
+        let after_start = after.split(' ').next().unwrap_or_default();
+        let says_minutes = !typed_other
+            && (contains_any(&name, minutes_words)
+                || contains_any(&label_end, minutes_words)
+                || contains_any(after_start, minutes_words));
+        if typed_minutes || says_minutes {
+            found.push(format!("{name} {label}"));
+        }
+    }
+    found
 }
 
 /// Whether a label or field name anywhere says billed units.
@@ -147,6 +170,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // One pass over the minutes fields, stopping as soon as the outcome is known (a long
     // template has hundreds): any field at all, and for daily notes the two totals.
     let daily = semantics.is_daily_note(context.pack);
+    let elements = &context.pack.elements;
+    let says = |words: &str, any: &[String]| any.iter().any(|word| words.contains(word.as_str()));
     let mut any_field = false;
     let mut has_timed_total = false;
     let mut has_treatment_total = false;
@@ -155,20 +180,20 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !daily {
             return false;
         }
-        // "timed + untimed" labels the treatment total, not the timed one.
-        let says_timed = f.context.contains("timed") && !f.context.contains("untimed");
-        has_timed_total |= f.context.contains("total") && says_timed;
-        has_treatment_total |= f.context.contains("total")
-            && !says_timed
-            && ["treatment", "session", "visit", "time"]
-                .iter()
-                .any(|word| f.context.contains(word));
+        // "timed + untimed" labels the treatment total, not the timed one. The words are matched
+        // as text, not as whole words.
+        let says_timed = says(&f.context, &elements.timed_totals)
+            && !says(&f.context, &elements.not_timed_totals);
+        let says_total = says(&f.context, &elements.totals);
+        has_timed_total |= says_total && says_timed;
+        has_treatment_total |=
+            says_total && !says_timed && says(&f.context, &elements.treatment_totals);
         !(has_timed_total && has_treatment_total)
     });
 
     if !any_field && captures_units(context) {
         let mut diagnostic = context.diagnostic(
-            "units-without-minutes",
+            RuleId::UnitsWithoutMinutes,
             anchor,
             format!(
                 "{} {} billed per 15 minutes, and the template records units but not the minutes behind them; payers check units against documented minutes, so record the minutes",
@@ -182,7 +207,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     if !any_field {
         let mut diagnostic = context.diagnostic(
-            "missing-minutes",
+            RuleId::MissingMinutes,
             anchor,
             format!(
                 "{} {} billed per 15 minutes, and the template has no place for the minutes that support the units; add the treatment minutes",
@@ -200,19 +225,21 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut missing = Vec::new();
     let mut lines = Vec::new();
-    if !has_timed_total {
-        missing.push("total timed-code minutes");
-        lines.push("Total timed-code minutes: {{timed_minutes:minutes}}");
-    }
-    if !has_treatment_total {
-        missing.push("total treatment minutes");
-        lines.push("Total treatment minutes: {{total_minutes:minutes}}");
+    for (present, line) in [
+        (has_timed_total, &elements.timed_total_line),
+        (has_treatment_total, &elements.treatment_total_line),
+    ] {
+        if !present {
+            // "Total timed-code minutes: {{...}}" is missing "total timed-code minutes".
+            missing.push(line.split(':').next().unwrap_or(line).trim().to_lowercase());
+            lines.push(line.as_str());
+        }
     }
     if missing.is_empty() {
         return;
     }
     let mut diagnostic = context.diagnostic(
-        "missing-total-minutes",
+        RuleId::MissingTotalMinutes,
         anchor,
         format!(
             "a daily treatment note must record {}, so a reviewer can check the units billed; add a line for {}",

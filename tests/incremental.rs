@@ -1,0 +1,151 @@
+//! Incremental re-parsing (`syntax::reparse`) is exactly a full parse: random sequences of edits
+//! on the example and real-world templates (typing, deleting, line breaks of every kind, and the
+//! edits that must fall back to a full parse: comment markers, headings, includes, front matter),
+//! each re-parsed from the previous step's tree, give the tree and errors `syntax::parse` gives.
+//! And one keystroke re-parses one line, counted with `work::parsed_lines`, never timed.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use noteplate::syntax::{self, TextEdit};
+use proptest::prelude::*;
+
+/// The example and real-world templates.
+fn templates() -> &'static [String] {
+    static TEMPLATES: OnceLock<Vec<String>> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = Vec::new();
+        for folder in ["examples", "tests/realworld"] {
+            let mut paths: Vec<_> = std::fs::read_dir(root.join(folder))
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "note"))
+                .collect();
+            paths.sort();
+            texts.extend(
+                paths
+                    .iter()
+                    .map(|path| std::fs::read_to_string(path).unwrap()),
+            );
+        }
+        assert!(texts.len() > 20);
+        texts
+    })
+}
+
+/// What gets typed: ordinary text, the syntax's sharp edges, every line break, multi-byte text.
+const SNIPPETS: &[&str] = &[
+    "x",
+    "x",
+    "x",
+    " ",
+    "e",
+    "\n",
+    "\r\n",
+    "\r",
+    "# ",
+    "## Response\n",
+    "{",
+    "}",
+    "{{",
+    "}}",
+    "|",
+    "{a|b}",
+    "{{f:date}}",
+    "***",
+    "\\{",
+    ":",
+    "- ",
+    "<!--",
+    "-->",
+    "<!-- c -->",
+    "---",
+    "---\n",
+    "@include a.note\n",
+    "type: daily\n",
+    "é",
+    "😀",
+    "\u{feff}",
+    "",
+];
+
+/// `at` moved back to a char boundary of `text`.
+fn boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn reparsing_after_random_edits_is_a_full_parse(
+        template in 0usize..1000,
+        edits in prop::collection::vec((0.0f64..1.0, 0usize..12, 0usize..SNIPPETS.len()), 1..16),
+    ) {
+        let templates = templates();
+        let mut text = templates[template % templates.len()].clone();
+        let mut parse = syntax::parse(&text);
+        for (place, removed, snippet) in edits {
+            let start = boundary(&text, (place * text.len() as f64) as usize);
+            let end = boundary(&text, start + removed);
+            let inserted = SNIPPETS[snippet];
+            let mut next = text.clone();
+            next.replace_range(start..end, inserted);
+            let edit = TextEdit::replace(start..end, inserted.len());
+            parse = syntax::reparse(&text, parse, &next, edit);
+            prop_assert_eq!(&parse, &syntax::parse(&next));
+            text = next;
+        }
+    }
+
+    /// Several edits composed into one (as the server does between two analyses).
+    #[test]
+    fn reparsing_after_composed_edits_is_a_full_parse(
+        template in 0usize..1000,
+        edits in prop::collection::vec((0.0f64..1.0, 0usize..6, 0usize..SNIPPETS.len()), 1..6),
+    ) {
+        let templates = templates();
+        let text = templates[template % templates.len()].clone();
+        let mut current = text.clone();
+        let mut composed = TextEdit::NONE;
+        for (place, removed, snippet) in edits {
+            let start = boundary(&current, (place * current.len() as f64) as usize);
+            let end = boundary(&current, start + removed);
+            let inserted = SNIPPETS[snippet];
+            current.replace_range(start..end, inserted);
+            composed = composed.then(TextEdit::replace(start..end, inserted.len()));
+        }
+        let reparsed = syntax::reparse(&text, syntax::parse(&text), &current, composed);
+        prop_assert_eq!(&reparsed, &syntax::parse(&current));
+    }
+}
+
+#[test]
+fn a_keystroke_in_a_large_template_reparses_one_line() {
+    let block = "### Region\n- {joint mobilization|myofascial release} to {{region:region}}\n<!-- glide -->\n- Pain {{before:number}}/10; tolerated {well|poorly}. ***\n";
+    let text = format!(
+        "---\ntemplate: T\ncodes: 97140\n---\n## Technique\n{}## Response\nTolerated.\n",
+        block.repeat(2_000)
+    );
+    let at = text.match_indices("; tolerated").nth(1_000).unwrap().0 + 2;
+    let mut typed = text.clone();
+    typed.insert(at, 'x');
+    noteplate::work::reset();
+    let full = syntax::parse(&text);
+    let full_lines = noteplate::work::parsed_lines();
+    noteplate::work::reset();
+    let reparsed = syntax::reparse(&text, full.clone(), &typed, TextEdit::replace(at..at, 1));
+    assert_eq!(noteplate::work::parsed_lines(), 1);
+    assert!(full_lines > 8_000, "{full_lines}");
+    assert_eq!(reparsed, syntax::parse(&typed));
+    // And back.
+    noteplate::work::reset();
+    let back = syntax::reparse(&typed, reparsed, &text, TextEdit::replace(at..at + 1, 0));
+    assert_eq!(noteplate::work::parsed_lines(), 1);
+    assert_eq!(back, full);
+}
