@@ -37,20 +37,16 @@ fn start_peer(program: &str) -> Peer {
 /// Waits for the peer's next publishDiagnostics for `uri` (harper-ls sends no version, so
 /// whatever arrived before the edit was drained first).
 fn peer_diagnostics(peer: &mut Server, uri: &str) -> Value {
-    peer.expect(&format!("publishDiagnostics for {uri} from the peer"), |m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-    })["params"]
+    peer.expect(
+        &format!("publishDiagnostics for {uri} from the peer"),
+        |m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri,
+    )["params"]
         .clone()
 }
 
 /// Both servers' didChange -> publishDiagnostics for the same `edits` one-character edits at
 /// `at` in `text`, alternating noteplate and the peer. Returns (noteplate, peer) figures.
-pub fn side_by_side(
-    peer_program: &str,
-    text: &str,
-    at: usize,
-    edits: usize,
-) -> (Figures, Figures) {
+pub fn side_by_side(peer_program: &str, text: &str, at: usize, edits: usize) -> (Figures, Figures) {
     let mut ours = super::start();
     let mut doc = Doc::new("file:///bench/latency.note", text, ours.encoding);
     ours.open(&doc);

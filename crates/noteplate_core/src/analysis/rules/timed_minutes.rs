@@ -182,8 +182,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         // "timed + untimed" labels the treatment total, not the timed one. The words are matched
         // as text, not as whole words.
-        let says_timed = says(f.context, &elements.timed_totals)
-            && !says(f.context, &elements.not_timed_totals);
+        let says_timed =
+            says(f.context, &elements.timed_totals) && !says(f.context, &elements.not_timed_totals);
         let says_total = says(f.context, &elements.totals);
         has_timed_total |= says_total && says_timed;
         has_treatment_total |=
