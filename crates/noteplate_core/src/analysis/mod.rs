@@ -120,7 +120,7 @@ pub enum Unread {
 /// Everything one analysis reads besides the parse: the text the parse is of, the pack, the
 /// settings, the resolved `@include` lines and why the text was not read, if it was not. Built by
 /// the pipeline (`src/pipeline.rs`) or, in tests, by [`analyze_text`]. What a later analysis may
-/// reuse from an earlier one belongs here too, so [`analyze`] keeps one signature.
+/// reuse from an earlier one is not here but in the [`Memo`] passed to [`analyze`] beside it.
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
     pub text: &'a str,
