@@ -19,4 +19,4 @@ pub mod fragments;
 pub mod lsp;
 pub mod pipeline;
 
-pub use noteplate_core::{analysis, ide, line_index, rulepack, syntax, work};
+pub use noteplate_core::{analysis, ide, interop, line_index, rulepack, syntax, work};

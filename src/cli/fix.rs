@@ -179,7 +179,7 @@ fn hard_links(path: &Path) -> Option<u64> {
 /// where the process may set them; it is flushed to disk and then renamed over the target, which
 /// is atomic: a reader sees the old text or the new, never a mixture, and concurrent runs each
 /// rename a complete file. On any error the new file is removed and the target is untouched.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let path = std::fs::canonicalize(path)?;
     let metadata = std::fs::metadata(&path)?;
     let dir = path.parent().unwrap_or(Path::new("/"));

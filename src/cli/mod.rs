@@ -8,6 +8,7 @@
 mod check;
 mod fix;
 mod inputs;
+mod interop;
 mod output;
 mod rules;
 mod units;
@@ -52,6 +53,11 @@ enum Command {
     Units(units::UnitsArgs),
     /// Print the effective configuration for a path and where each value came from.
     Config(ConfigArgs),
+    /// Convert a template from another system (SmartPhrase, text form, FHIR Questionnaire,
+    /// Markdown) into a `.note` template, then check it.
+    Import(interop::ImportArgs),
+    /// Write a template in another format (FHIR Questionnaire, HTML form, SmartPhrase, Markdown).
+    Export(interop::ExportArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -146,5 +152,7 @@ pub fn main() -> ExitCode {
         Command::Lsp => crate::lsp::run(),
         Command::Units(args) => ExitCode::from(units::run(&args)),
         Command::Config(args) => ExitCode::from(show_config(&args)),
+        Command::Import(args) => ExitCode::from(interop::import(&args)),
+        Command::Export(args) => ExitCode::from(interop::export(&args)),
     }
 }

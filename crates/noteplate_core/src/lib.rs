@@ -5,11 +5,13 @@
 //! - [`rulepack`]: section kinds, billing codes, techniques and rule metadata, as data.
 //! - [`analysis`]: rules over the tree, producing diagnostics with byte spans and fixes.
 //! - [`ide`]: editor features in editor terms (completion, hover, outline, tokens, actions).
+//! - [`interop`]: templates in and out of other formats (FHIR, SmartPhrase, text, Markdown, HTML).
 //!
 //! See `docs/architecture.md` for what each layer may not touch.
 
 pub mod analysis;
 pub mod ide;
+pub mod interop;
 pub mod rulepack;
 
 pub use noteplate_syntax::{self as syntax, line_index, work};

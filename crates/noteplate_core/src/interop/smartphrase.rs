@@ -1,0 +1,19 @@
+//! Reader (and, where the format has one, writer) for smartphrase. Not built yet: issue 13.
+
+use super::{ExportError, ImportError, Imported, model::Template};
+
+/// Reads smartphrase text into a template.
+pub fn import(_input: &str) -> Result<Imported, ImportError> {
+    Err(ImportError {
+        line: 1,
+        column: 1,
+        message: "importing from smartphrase is not built yet".to_string(),
+    })
+}
+
+/// Writes a template as smartphrase.
+pub fn export(_template: &Template) -> Result<String, ExportError> {
+    Err(ExportError {
+        message: "exporting to smartphrase is not built yet".to_string(),
+    })
+}
