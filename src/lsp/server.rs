@@ -37,7 +37,6 @@ struct ClientCaps {
     configuration: bool,
     dynamic_configuration: bool,
     dynamic_watchers: bool,
-    diagnostic_refresh: bool,
 }
 
 /// Runs `work`, turning a panic into a JSON-RPC internal error so the server stays up.
@@ -91,97 +90,14 @@ impl Backend {
         result
     }
 
-    /// Analyses the document's current version after the debounce delay, off the protocol task,
-    /// and publishes the result with that version unless a newer version arrived meanwhile.
+    /// Analyses the document's current version after the debounce delay (see [`schedule`]).
     fn schedule(&self, uri: Uri) {
-        let revision = {
-            let mut documents = lock(&self.state.documents);
-            let Some(document) = documents.get_mut(&uri) else {
-                return;
-            };
-            if document.scheduled == Some(document.version) {
-                return;
-            }
-            document.scheduled = Some(document.version);
-            document.revision()
-        };
-        let state = self.state.clone();
-        let client = self.client.clone();
-        tokio::spawn(async move {
-            let delay = lock(&state.settings)
-                .debounce_ms
-                .min(super::settings::MAX_DEBOUNCE_MS);
-            if delay > 0 {
-                tokio::time::sleep(Duration::from_millis(delay)).await;
-            }
-            let stale = lock(&state.documents)
-                .get(&uri)
-                .is_none_or(|document| document.revision() != revision);
-            if stale {
-                return; // closed, or a newer change scheduled its own analysis
-            }
-            // On the analysis thread, in turn; a job whose revision is stale by then does nothing
-            // (a newer change scheduled its own analysis, after this one). A hover may already
-            // have analysed this revision; then that analysis is used.
-            let snapshot = match state.analyse_on_worker(&uri, Some(revision)).await {
-                Ok(Some(snapshot)) => snapshot,
-                Ok(None) => return,
-                Err(_) => {
-                    client
-                        .log_message(
-                            MessageType::ERROR,
-                            format!("noteplate: internal error analysing {}", uri.as_str()),
-                        )
-                        .await;
-                    return;
-                }
-            };
-            show_config_status(&client, &state, &snapshot).await;
-            if state.pushes() {
-                let encoding = state.encoding();
-                let diagnostics = snapshot
-                    .diagnostics
-                    .iter()
-                    .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
-                    .collect();
-                // Not held while publishing: the next analysis reuses its tree in place when
-                // nothing else holds it.
-                drop(snapshot);
-                // Publish only if this is still the document's version (not closed, not
-                // edited since), checked under the lock a close publishes under.
-                let _publishing = state.publishing.lock().await;
-                let current = lock(&state.documents)
-                    .get(&uri)
-                    .is_some_and(|document| document.revision() == revision);
-                if current {
-                    client
-                        .publish_diagnostics(uri, diagnostics, Some(revision.version))
-                        .await;
-                }
-            }
-        });
+        schedule(&self.state, &self.client, uri);
     }
 
     /// After settings or configuration changed: forget analyses and redo every open document.
     async fn reanalyse_all(&self) {
-        let uris = {
-            let mut documents = lock(&self.state.documents);
-            let uris = documents.uris();
-            for uri in &uris {
-                if let Some(document) = documents.get_mut(uri) {
-                    document.analysis = None;
-                    document.scheduled = None;
-                }
-            }
-            uris
-        };
-        if self.state.pushes() {
-            for uri in uris {
-                self.schedule(uri);
-            }
-        } else if self.caps().diagnostic_refresh {
-            let _ = self.client.workspace_diagnostic_refresh().await;
-        }
+        reanalyse(&self.state, &self.client, None).await;
     }
 
     async fn apply_settings(&self, value: &serde_json::Value) {
@@ -232,6 +148,106 @@ impl Backend {
             }
         });
         self.report(result).await
+    }
+}
+
+/// Analyses the document's current version after the debounce delay, off the protocol task,
+/// and publishes the result with that version unless a newer version arrived meanwhile.
+fn schedule(state: &Arc<State>, client: &Client, uri: Uri) {
+    let revision = {
+        let mut documents = lock(&state.documents);
+        let Some(document) = documents.get_mut(&uri) else {
+            return;
+        };
+        if document.scheduled == Some(document.version) {
+            return;
+        }
+        document.scheduled = Some(document.version);
+        document.revision()
+    };
+    let state = state.clone();
+    let client = client.clone();
+    tokio::spawn(async move {
+        let delay = lock(&state.settings)
+            .debounce_ms
+            .min(super::settings::MAX_DEBOUNCE_MS);
+        if delay > 0 {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+        }
+        let stale = lock(&state.documents)
+            .get(&uri)
+            .is_none_or(|document| document.revision() != revision);
+        if stale {
+            return; // closed, or a newer change scheduled its own analysis
+        }
+        // On the analysis thread, in turn; a job whose revision is stale by then does nothing
+        // (a newer change scheduled its own analysis, after this one). A hover may already
+        // have analysed this revision; then that analysis is used.
+        let snapshot = match state.analyse_on_worker(&uri, Some(revision)).await {
+            Ok(Some(snapshot)) => snapshot,
+            Ok(None) => return,
+            Err(_) => {
+                client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("noteplate: internal error analysing {}", uri.as_str()),
+                    )
+                    .await;
+                return;
+            }
+        };
+        show_config_status(&client, &state, &snapshot).await;
+        // This analysis found a configuration file changed (`State::restat_config`) and used
+        // the new configuration: the other open documents are checked again under it.
+        if state.config_changed.swap(false, Ordering::SeqCst) {
+            reanalyse(&state, &client, Some(&uri)).await;
+        }
+        if state.pushes() {
+            let encoding = state.encoding();
+            let diagnostics = snapshot
+                .diagnostics
+                .iter()
+                .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
+                .collect();
+            // Not held while publishing: the next analysis reuses its tree in place when
+            // nothing else holds it.
+            drop(snapshot);
+            // Publish only if this is still the document's version (not closed, not
+            // edited since), checked under the lock a close publishes under.
+            let _publishing = state.publishing.lock().await;
+            let current = lock(&state.documents)
+                .get(&uri)
+                .is_some_and(|document| document.revision() == revision);
+            if current {
+                client
+                    .publish_diagnostics(uri, diagnostics, Some(revision.version))
+                    .await;
+            }
+        }
+    });
+}
+
+/// After settings or configuration changed: forget analyses and redo every open document but
+/// `except` (which was just analysed under the new configuration).
+async fn reanalyse(state: &Arc<State>, client: &Client, except: Option<&Uri>) {
+    let uris = {
+        let mut documents = lock(&state.documents);
+        let mut uris = documents.uris();
+        uris.retain(|uri| Some(uri) != except);
+        for uri in &uris {
+            if let Some(document) = documents.get_mut(uri) {
+                document.analysis = None;
+                document.scheduled = None;
+            }
+        }
+        uris
+    };
+    if state.pushes() {
+        for uri in uris {
+            schedule(state, client, uri);
+        }
+    } else if state.diagnostic_refresh.load(Ordering::SeqCst) {
+        let _ = client.workspace_diagnostic_refresh().await;
     }
 }
 
@@ -345,6 +361,9 @@ impl LanguageServer for Backend {
             DiagnosticMode::Auto => client_pulls && diagnostic_refresh,
         };
         self.state.push_diagnostics.store(!pull, Ordering::SeqCst);
+        self.state
+            .diagnostic_refresh
+            .store(diagnostic_refresh, Ordering::SeqCst);
         *lock(&self.caps) = ClientCaps {
             configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
             dynamic_configuration: workspace
@@ -355,7 +374,6 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|c| c.dynamic_registration)
                 .unwrap_or(false),
-            diagnostic_refresh,
         };
         let pack = self.state.pack();
         Ok(InitializeResult {
@@ -582,6 +600,10 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let state = self.state.clone();
         let snapshot = self.state.current_snapshot(&uri).await;
+        if snapshot.is_some() && state.config_changed.swap(false, Ordering::SeqCst) {
+            // A configuration file changed: the other documents are pulled again.
+            reanalyse(&state, &self.client, Some(&uri)).await;
+        }
         let result = guarded("textDocument/diagnostic", || {
             let items = match snapshot {
                 Some(snapshot) => {
