@@ -177,12 +177,21 @@ pub fn folding_ranges(
         .collect()
 }
 
-/// Encodes tokens as LSP's relative integers, splitting any that cross lines.
+/// Encodes tokens as LSP's relative integers, splitting any that cross lines; with a `range`,
+/// only the pieces (one line of a token each) that overlap it: exactly the full result restricted
+/// to the range.
 pub fn semantic_tokens(
     rope: &Rope,
     encoding: Encoding,
     tokens: &[Token],
+    range: Option<lsp::Range>,
 ) -> Vec<lsp::SemanticToken> {
+    let overlaps = |line: u32, from: u32, to: u32| {
+        range.is_none_or(|range| {
+            (line, to) > (range.start.line, range.start.character)
+                && (line, from) < (range.end.line, range.end.character)
+        })
+    };
     let mut out = Vec::with_capacity(tokens.len());
     let (mut previous_line, mut previous_start) = (0u32, 0u32);
     for token in tokens {
@@ -203,7 +212,7 @@ pub fn semantic_tokens(
                 let line_end = line_content_end(rope, line as usize);
                 encoding::position(rope, line_end, encoding).character
             };
-            if to <= from {
+            if to <= from || !overlaps(line, from, to) {
                 continue;
             }
             let delta_line = line - previous_line;

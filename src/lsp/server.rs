@@ -140,6 +140,52 @@ impl Backend {
         })
     }
 
+    /// The encoded semantic tokens of a document, of those overlapping `range` when given;
+    /// `None` (no work) over max-file-size.
+    fn semantic_tokens(
+        &self,
+        snapshot: Arc<super::documents::Snapshot>,
+        range: Option<Range>,
+    ) -> Option<Vec<SemanticToken>> {
+        if snapshot.too_large {
+            return None;
+        }
+        let encoding = self.encoding();
+        let kinds: Vec<String> = snapshot
+            .config
+            .pack
+            .sections
+            .iter()
+            .map(|s| s.kind.clone())
+            .collect();
+        let tokens = match range {
+            Some(range) => ide::tokens::tokens_in(
+                &snapshot.parse,
+                &snapshot.semantics,
+                &kinds,
+                encoding::span(&snapshot.rope, range, encoding),
+            ),
+            None => ide::tokens::tokens(&snapshot.parse, &snapshot.semantics, &kinds),
+        };
+        Some(convert::semantic_tokens(
+            &snapshot.rope,
+            encoding,
+            &tokens,
+            range,
+        ))
+    }
+
+    /// Keeps `data` as the document's last semantic tokens under a new result id, returned.
+    fn remember_tokens(&self, uri: &Uri, data: &[SemanticToken]) -> String {
+        let id = self
+            .state
+            .semantic_ids
+            .fetch_add(1, Ordering::SeqCst)
+            .to_string();
+        lock(&self.state.semantic_tokens).insert(uri.clone(), (id.clone(), data.to_vec()));
+        id
+    }
+
     /// Test hook: panics inside a handler when `NOTEPLATE_TEST_PANIC=1`, to prove the guard.
     pub async fn debug_panic(&self) -> Result<()> {
         let result = guarded("noteplate/debugPanic", || {
@@ -429,8 +475,8 @@ impl LanguageServer for Backend {
                                     .map(|s| SemanticTokenModifier::from(s.kind.clone()))
                                     .collect(),
                             },
-                            full: Some(SemanticTokensFullOptions::Bool(true)),
-                            range: None,
+                            full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                            range: Some(true),
                             ..Default::default()
                         },
                     ),
@@ -503,6 +549,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        lock(&self.state.semantic_tokens).remove(&params.text_document.uri);
         if self.state.pushes() {
             // The document is already gone from `documents` (closed in arrival order), so an
             // analysis that has not published yet will not; one publishing now finishes first.
@@ -772,21 +819,64 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
+        let uri = params.text_document.uri;
+        let snapshot = self.state.current_snapshot(&uri).await;
         let result = guarded("textDocument/semanticTokens/full", || {
-            // Over max-file-size: no work at all (the one finding says why).
-            let snapshot = snapshot.filter(|s| !s.too_large)?;
-            let kinds: Vec<String> = snapshot
-                .config
-                .pack
-                .sections
-                .iter()
-                .map(|s| s.kind.clone())
-                .collect();
-            let tokens = ide::tokens::tokens(&snapshot.parse, &snapshot.semantics, &kinds);
+            let data = self.semantic_tokens(snapshot?, None)?;
             Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: Some(self.remember_tokens(&uri, &data)),
+                data,
+            }))
+        });
+        self.report(result).await
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri;
+        let snapshot = self.state.current_snapshot(&uri).await;
+        let result = guarded("textDocument/semanticTokens/full/delta", || {
+            let data = self.semantic_tokens(snapshot?, None)?;
+            let previous = lock(&self.state.semantic_tokens)
+                .get(&uri)
+                .filter(|(id, _)| *id == params.previous_result_id)
+                .map(|(_, previous)| ide::tokens::delta(previous, &data));
+            let result_id = Some(self.remember_tokens(&uri, &data));
+            // An unknown previous id (another server run, a forgotten document): everything.
+            let Some(change) = previous else {
+                return Some(SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
+                    result_id,
+                    data,
+                }));
+            };
+            // Edits count integers (five per token) in the flat array.
+            let edits = change
+                .map(|change| SemanticTokensEdit {
+                    start: (change.start * 5) as u32,
+                    delete_count: (change.delete * 5) as u32,
+                    data: Some(data[change.insert].to_vec()),
+                })
+                .into_iter()
+                .collect();
+            Some(SemanticTokensFullDeltaResult::TokensDelta(
+                SemanticTokensDelta { result_id, edits },
+            ))
+        });
+        self.report(result).await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
+        let result = guarded("textDocument/semanticTokens/range", || {
+            let data = self.semantic_tokens(snapshot?, Some(params.range))?;
+            Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
                 result_id: None,
-                data: convert::semantic_tokens(&snapshot.rope, self.encoding(), &tokens),
+                data,
             }))
         });
         self.report(result).await

@@ -59,6 +59,11 @@ pub struct State {
     /// Set when `restat_config` found a configuration file changed: the server then re-checks
     /// the other open documents (`Backend::schedule` takes it).
     pub config_changed: AtomicBool,
+    /// The last semantic tokens sent for each open document, with their result id, for
+    /// `semanticTokens/full/delta`.
+    pub semantic_tokens: Mutex<HashMap<lsp::Uri, (String, Vec<lsp::SemanticToken>)>>,
+    /// The next semantic tokens result id.
+    pub semantic_ids: std::sync::atomic::AtomicU64,
     /// The client answers `workspace/diagnostic/refresh`.
     pub diagnostic_refresh: AtomicBool,
     /// The thread every analysis runs on (`worker.rs`).
@@ -94,6 +99,8 @@ impl State {
             config_stamps: Mutex::new(HashMap::new()),
             config_changed: AtomicBool::new(false),
             diagnostic_refresh: AtomicBool::new(false),
+            semantic_tokens: Mutex::new(HashMap::new()),
+            semantic_ids: std::sync::atomic::AtomicU64::new(1),
             worker: Worker::start(),
             publishing: tokio::sync::Mutex::new(()),
         }
