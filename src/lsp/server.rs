@@ -37,6 +37,8 @@ struct ClientCaps {
     configuration: bool,
     dynamic_configuration: bool,
     dynamic_watchers: bool,
+    /// Completion edits may be `InsertReplaceEdit`s.
+    insert_replace: bool,
 }
 
 /// Runs `work`, turning a panic into a JSON-RPC internal error so the server stays up.
@@ -420,6 +422,14 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|c| c.dynamic_registration)
                 .unwrap_or(false),
+            insert_replace: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.insert_replace_support)
+                .unwrap_or(false),
         };
         let pack = self.state.pack();
         Ok(InitializeResult {
@@ -461,6 +471,11 @@ impl LanguageServer for Backend {
                     work_done_progress_options: Default::default(),
                 }),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![ide::actions::EXPLAIN_COMMAND.to_string()],
+                    work_done_progress_options: Default::default(),
+                }),
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
                         SemanticTokensOptions {
@@ -696,11 +711,20 @@ impl LanguageServer for Backend {
                 &snapshot.semantics,
                 &snapshot.config.pack,
             );
+            let insert_replace = self.caps().insert_replace;
             Some(CompletionResponse::List(CompletionList {
                 is_incomplete: true,
                 items: items
                     .iter()
-                    .map(|item| convert::completion_item(&snapshot.rope, encoding, item))
+                    .map(|item| {
+                        convert::completion_item(
+                            &snapshot.rope,
+                            encoding,
+                            item,
+                            offset,
+                            insert_replace,
+                        )
+                    })
                     .collect(),
             }))
         });
@@ -813,6 +837,63 @@ impl LanguageServer for Backend {
             ))
         });
         self.report(result).await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
+        let result = guarded("textDocument/inlayHint", || {
+            // Over max-file-size: no work at all (the one finding says why).
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
+            let encoding = self.encoding();
+            let range = encoding::span(&snapshot.rope, params.range, encoding);
+            let hints = ide::hints::inlay_hints(
+                &snapshot.text,
+                &snapshot.parse,
+                &snapshot.semantics,
+                &snapshot.config.pack,
+                range,
+            );
+            Some(
+                hints
+                    .iter()
+                    .map(|hint| convert::inlay_hint(&snapshot.rope, encoding, hint))
+                    .collect(),
+            )
+        });
+        self.report(result).await
+    }
+
+    /// `noteplate.explainRule` (the "Explain rule" action): shows the rule's documentation, as
+    /// `noteplate explain` prints it, in a message, and returns it as Markdown.
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        if params.command != ide::actions::EXPLAIN_COMMAND {
+            return Err(Error::invalid_params(format!(
+                "unknown command `{}`; this server runs `{}`",
+                params.command,
+                ide::actions::EXPLAIN_COMMAND
+            )));
+        }
+        let id = params
+            .arguments
+            .first()
+            .and_then(|argument| argument.as_str())
+            .unwrap_or_default();
+        let pack = self.state.pack();
+        let Some(rule) = id.parse().ok().and_then(|id| pack.rule(id)) else {
+            return Err(Error::invalid_params(format!(
+                "`{}` takes a rule id (e.g. \"missing-time\"); got {:?}",
+                ide::actions::EXPLAIN_COMMAND,
+                params.arguments
+            )));
+        };
+        let markdown = rule.documentation();
+        self.client
+            .show_message(MessageType::INFO, markdown.clone())
+            .await;
+        Ok(Some(serde_json::Value::String(markdown)))
     }
 
     async fn semantic_tokens_full(

@@ -4,9 +4,9 @@
 //! `{{name:`, and rule ids in suppression comments. Nothing in field names, other comments, or after
 //! a label's `:`. Every edit replaces the whole word under the cursor, not only what precedes it.
 
-use crate::analysis::semantics::Semantics;
+use crate::analysis::semantics::{Semantics, line_label};
 use crate::rulepack::{Billing, RulePack, normalize_phrase};
-use crate::syntax::{FIELD_TYPES, FRONT_MATTER_KEYS, Parse, Span, line_end};
+use crate::syntax::{FIELD_TYPES, FRONT_MATTER_KEYS, Inline, Line, Parse, Span, line_end};
 
 use super::context::{LineContext, kind_attribute, line_context, open_field, word_end};
 
@@ -67,7 +67,6 @@ pub fn complete(
         }
         return section_titles(text, &context, heading, parse, semantics, pack);
     }
-    let whole_line = &text[context.line_start..line_end(text, context.offset)];
     // A technique section as the rules see it: its kind (from the title or `{#technique}`), or a
     // kind its combined title also names, on the cursor's section or one around it.
     let in_technique_section = context.sections.iter().any(|&index| {
@@ -76,10 +75,19 @@ pub fn complete(
                 || section.also.iter().any(|kind| kind == "technique")
         })
     });
-    let technique_field_line = whole_line.contains(":technique}}");
+    let line = parse
+        .document
+        .lines()
+        .find(|line| line.span.touches(context.offset));
+    let technique_field_line = line.is_some_and(|line| {
+        line.items.iter().any(|item| {
+            matches!(item, Inline::Field(field) if field.ty.is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("technique")))
+        })
+    });
     let in_choice = choice_start(context.before).is_some();
-    // After a label (`Region: `) comes its value, not a technique; a choice lists techniques.
-    if (in_technique_section && (in_choice || !after_label(context.before)))
+    // After a label (`Region: `) comes its value, not a technique, unless the label names
+    // techniques (`Techniques used: `); a choice lists techniques.
+    if (in_technique_section && (in_choice || !after_label(text, line, semantics, context.offset)))
         || (technique_field_line && in_choice)
     {
         return techniques(text, &context, pack);
@@ -92,21 +100,30 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '-' | '_')
 }
 
-/// Whether `before` has a `:` outside fields (`Region: `, `- {{x}}: `).
-fn after_label(before: &str) -> bool {
-    let mut rest = before;
-    while let Some(colon) = rest.find(':') {
-        match (rest[..colon].rfind("{{"), rest[..colon].rfind("}}")) {
-            (Some(open), close) if close.is_none_or(|close| close < open) => {
-                let Some(end) = rest[colon..].find("}}") else {
-                    return false;
-                };
-                rest = &rest[colon + end + 2..];
-            }
-            _ => return true,
-        }
+/// Whether `offset` is in the value after a label's `:` on `line` (`Region: `, `- {{x}}: `), read
+/// from the parse tree: the line's label as the semantic model reads it ([`line_label`]), or a
+/// `:` earlier in the text item holding the cursor after a field. Not when the label names
+/// techniques (`Techniques used: `): the semantic model says so with a `technique` element there.
+fn after_label(text: &str, line: Option<&Line>, semantics: &Semantics, offset: usize) -> bool {
+    let Some(line) = line else {
+        return false; // a blank line
+    };
+    if let Some(label) = line_label(text, line)
+        && text[label.end..].starts_with(':')
+        && offset > label.end
+    {
+        return !semantics
+            .elements
+            .iter()
+            .any(|element| element.span == label && element.kind == "technique");
     }
-    false
+    line.items.iter().any(|item| {
+        matches!(item, Inline::Text(span)
+            if span.start > line.span.start
+                && span.start < offset
+                && offset <= span.end
+                && text[span.start..offset].contains(':'))
+    })
 }
 
 /// Rule ids after a suppression directive (`<!-- noteplate-disable-next-line unk`); nothing
@@ -606,6 +623,20 @@ mod tests {
         assert!(labels("## Technique\n- Grade: jo$0").is_empty());
         // A choice after a label still lists techniques.
         assert!(labels("## Technique\nTechnique: {$0").contains(&"joint mobilization".to_string()));
+        // After a field and its `:` (`- {{exercise}}: `), the value.
+        assert!(labels("## Technique\n- {{exercise}}: jo$0").is_empty());
+        // A label that names techniques is followed by technique text.
+        assert!(
+            labels("## Technique\nTechniques used: jo$0")
+                .contains(&"joint mobilization".to_string()),
+            "{:?}",
+            labels("## Technique\nTechniques used: jo$0")
+        );
+        // A `{{x:technique}}` line offers techniques in a choice outside technique sections.
+        assert!(
+            labels("## Treatment\n- {{t:technique}} or {jo$0")
+                .contains(&"joint mobilization".to_string())
+        );
     }
 
     #[test]
