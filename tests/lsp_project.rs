@@ -420,3 +420,51 @@ fn config_edits_apply_without_file_watchers() {
     assert!(rules_of(&removed).contains(&wanted), "{removed:#}");
     server.assert_no_panic();
 }
+
+/// `@include` path completion lists the `.note` files and folders next to the template, then in
+/// the folder typed so far, and the edit replaces only the path's last part.
+#[test]
+fn include_paths_are_completed_from_the_documents_folder() {
+    let dir = project();
+    std::fs::write(dir.path().join("shared/notes.txt"), "not a fragment").unwrap();
+    std::fs::write(dir.path().join("shared/plan.note"), "## Plan\n***\n").unwrap();
+    let visit = uri(&dir.path().join("visit.note"));
+    let text = TEMPLATE.replace("@include shared/response.note", "@include shared/re");
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    let doc = Doc::new(&visit, &text, server.encoding);
+    server.open(&doc);
+    server.diagnostics(&visit, Some(1));
+    let cursor = doc.find("shared/re") + "shared/re".len();
+    let result = server.result(
+        "textDocument/completion",
+        json!({"textDocument": doc.ident(), "position": doc.pos(cursor)}),
+    );
+    let items = completion_items(&result);
+    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(labels, ["plan.note", "response.note"], "{result:#}");
+    let response = items
+        .iter()
+        .find(|i| i["label"] == "response.note")
+        .unwrap();
+    assert_eq!(doc.text_of(&response["textEdit"]["range"]), "re");
+    let edited = apply_edits(&doc.text, &[response["textEdit"].clone()], doc.encoding);
+    assert!(
+        edited.contains("\n@include shared/response.note\n"),
+        "{edited}"
+    );
+
+    // Right after `@include `: the folder itself (a folder item ends with `/`).
+    let text = TEMPLATE.replace("@include shared/response.note", "@include ");
+    let doc = Doc::new(&visit, &text, server.encoding);
+    server.close(&visit);
+    server.open(&doc);
+    let cursor = doc.find("@include ") + "@include ".len();
+    let result = server.result(
+        "textDocument/completion",
+        json!({"textDocument": doc.ident(), "position": doc.pos(cursor)}),
+    );
+    let labels = labels(&result);
+    assert!(labels.contains(&"shared/".to_string()), "{labels:?}");
+    assert!(labels.contains(&"visit.note".to_string()), "{labels:?}");
+    server.assert_no_panic();
+}

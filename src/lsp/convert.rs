@@ -129,6 +129,8 @@ pub fn completion_item(
         CompletionKind::Modifier => lsp::CompletionItemKind::ENUM_MEMBER,
         CompletionKind::SectionKind => lsp::CompletionItemKind::ENUM_MEMBER,
         CompletionKind::Rule => lsp::CompletionItemKind::KEYWORD,
+        CompletionKind::File => lsp::CompletionItemKind::FILE,
+        CompletionKind::Folder => lsp::CompletionItemKind::FOLDER,
     };
     lsp::CompletionItem {
         label: item.label.clone(),

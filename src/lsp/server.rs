@@ -377,6 +377,32 @@ fn include_targets(
     snapshot.includes.clone()
 }
 
+/// Entries of the folder `typed` (a relative folder, e.g. `shared/`) under `base`, as (name, is
+/// a folder), for `@include` completion: at most [`MAX_INCLUDE_ENTRIES`] read, so a huge folder
+/// costs a bounded listing. Nothing for an absolute `typed` (includes are relative to the
+/// document) or a folder that cannot be read.
+fn include_folder_entries(base: &std::path::Path, typed: &str) -> Vec<(String, bool)> {
+    if std::path::Path::new(typed).is_absolute() {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(base.join(typed)) else {
+        return Vec::new();
+    };
+    entries
+        .take(MAX_INCLUDE_ENTRIES)
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let name = entry.file_name().into_string().ok()?;
+            // Follows links, as reading the include would.
+            let folder = std::fs::metadata(entry.path()).ok()?.is_dir();
+            Some((name, folder))
+        })
+        .collect()
+}
+
+/// How many entries of a folder `@include` completion reads at most.
+const MAX_INCLUDE_ENTRIES: usize = 500;
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let general = params.capabilities.general.as_ref();
@@ -704,13 +730,22 @@ impl LanguageServer for Backend {
             let snapshot = snapshot.filter(|s| !s.too_large)?;
             let encoding = self.encoding();
             let offset = encoding::offset(&snapshot.rope, position.position, encoding);
-            let items = ide::completion::complete(
+            let mut items = ide::completion::complete(
                 &snapshot.text,
                 offset,
                 &snapshot.parse,
                 &snapshot.semantics,
                 &snapshot.config.pack,
             );
+            // `@include` paths: the entries of the folder typed so far, next to the document.
+            if let Some(at) =
+                ide::completion::include_path_at(&snapshot.text, &snapshot.parse, offset)
+                && let Some(path) = super::state::file_path(&position.text_document.uri)
+                && let Some(folder) = path.parent()
+            {
+                let entries = include_folder_entries(folder, &at.folder);
+                items.extend(ide::completion::include_paths(&at, &entries));
+            }
             let insert_replace = self.caps().insert_replace;
             Some(CompletionResponse::List(CompletionList {
                 is_incomplete: true,
