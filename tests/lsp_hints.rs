@@ -223,3 +223,84 @@ fn completion_uses_insert_replace_edits_when_the_client_supports_them() {
     assert_eq!(doc.text_of(&item["textEdit"]["range"]), "myofascial");
     server.assert_no_panic();
 }
+
+/// Issue 11 item 5 through the protocol: kinds after `{#` (replacing only the kind typed), modifiers
+/// after a code's `-`, rule ids in suppression comments, and no technique names in field names,
+/// comments or the value after a label.
+#[test]
+fn completion_fixes_from_issue_11() {
+    let text = "---
+codes: 97140-
+---
+<!-- noteplate-disable-next-line vag -->
+## Why {#nec
+Skilled care. ***
+
+## Technique
+- {{jo
+- <!-- jo -->
+Region: jo
+Techniques used: jo
+- myofas
+";
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    let doc = Doc::new(URI, text, server.encoding);
+    server.open(&doc);
+    server.diagnostics(URI, Some(1));
+    let mut at = |needle: &str, delta: usize| -> Vec<Value> {
+        let cursor = doc.find(needle) + delta;
+        let result = server.result(
+            "textDocument/completion",
+            json!({"textDocument": doc.ident(), "position": doc.pos(cursor)}),
+        );
+        completion_items(&result)
+    };
+    let accept = |items: &[Value], label: &str| -> String {
+        let item = items
+            .iter()
+            .find(|i| i["label"] == label)
+            .unwrap_or_else(|| panic!("{label} not offered: {items:?}"));
+        apply_edits(text, &[item["textEdit"].clone()], Encoding::Utf16)
+    };
+    let names = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .filter_map(|i| i["label"].as_str().map(String::from))
+            .collect()
+    };
+
+    // `## Why {#nec` + necessity: the title stays, the kind is completed and closed.
+    let kinds = at("{#nec", 5);
+    assert!(
+        !names(&kinds).contains(&"Time".to_string()),
+        "{:?}",
+        names(&kinds)
+    );
+    assert!(accept(&kinds, "necessity").contains("\n## Why {#necessity}\n"));
+
+    // `97140-` + GP.
+    let modifiers = at("97140-", 6);
+    for modifier in [
+        "GP", "GO", "GN", "CQ", "CO", "59", "XS", "XE", "XP", "XU", "KX",
+    ] {
+        assert!(
+            names(&modifiers).contains(&modifier.to_string()),
+            "{modifier}"
+        );
+    }
+    assert!(accept(&modifiers, "GP").contains("codes: 97140-GP\n"));
+
+    // A rule id in a suppression comment.
+    let rules = at("line vag", 8);
+    assert!(accept(&rules, "vague-technique").contains("disable-next-line vague-technique -->"));
+
+    // No technique names in a field name, a comment or after `Region: `; after a label that
+    // names techniques, and at the start of a list item, yes.
+    assert!(at("{{jo", 4).is_empty());
+    assert!(at("<!-- jo", 7).is_empty());
+    assert!(at("Region: jo", 10).is_empty());
+    assert!(names(&at("used: jo", 8)).contains(&"joint mobilization".to_string()));
+    let whole = at("- myofas", 8);
+    assert!(accept(&whole, "myofascial release").contains("\n- myofascial release\n"));
+    server.assert_no_panic();
+}

@@ -440,8 +440,8 @@ fn include_paths_are_completed_from_the_documents_folder() {
         json!({"textDocument": doc.ident(), "position": doc.pos(cursor)}),
     );
     let items = completion_items(&result);
-    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
-    assert_eq!(labels, ["plan.note", "response.note"], "{result:#}");
+    let names: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(names, ["plan.note", "response.note"], "{result:#}");
     let response = items
         .iter()
         .find(|i| i["label"] == "response.note")
@@ -463,8 +463,8 @@ fn include_paths_are_completed_from_the_documents_folder() {
         "textDocument/completion",
         json!({"textDocument": doc.ident(), "position": doc.pos(cursor)}),
     );
-    let labels = labels(&result);
-    assert!(labels.contains(&"shared/".to_string()), "{labels:?}");
-    assert!(labels.contains(&"visit.note".to_string()), "{labels:?}");
+    let names = labels(&result);
+    assert!(names.contains(&"shared/".to_string()), "{names:?}");
+    assert!(names.contains(&"visit.note".to_string()), "{names:?}");
     server.assert_no_panic();
 }

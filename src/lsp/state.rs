@@ -55,7 +55,7 @@ pub struct State {
     /// files read, and the places one could appear between the folder and the project root) as
     /// they were when it was read. Re-checked before every analysis (`restat_config`), so a
     /// configuration edit is seen without the client's file watchers (Neovim on Linux has none).
-    config_stamps: Mutex<HashMap<PathBuf, Vec<(PathBuf, FileStamp)>>>,
+    config_stamps: Mutex<HashMap<PathBuf, Vec<Watched>>>,
     /// Set when `restat_config` found a configuration file changed: the server then re-checks
     /// the other open documents (`Backend::schedule` takes it).
     pub config_changed: AtomicBool,
@@ -114,16 +114,15 @@ impl State {
         lock(&self.config_stamps).clear();
     }
 
-    /// Before an analysis: stats the files `folder`'s configuration was decided by (a few
-    /// `stat` calls, no reading) and, when one appeared, disappeared or changed length or
-    /// modification time since it was read, forgets every configuration so it is read again, and
-    /// sets `config_changed`. Returns whether it did.
+    /// Before an analysis: stats what `folder`'s configuration was decided by (a few `stat`
+    /// calls, no reading: each configuration file read, and each folder where a closer one could
+    /// appear, whose own files are looked at only when the folder changed) and, when a file
+    /// appeared, disappeared or changed length or modification time since it was read, forgets
+    /// every configuration so it is read again, and sets `config_changed`. Returns whether it did.
     pub fn restat_config(&self, folder: &Path) -> bool {
-        let changed = lock(&self.config_stamps).get(folder).is_some_and(|files| {
-            files
-                .iter()
-                .any(|(path, stamp)| FileStamp::of(path) != *stamp)
-        });
+        let changed = lock(&self.config_stamps)
+            .get_mut(folder)
+            .is_some_and(|watched| watched.iter_mut().any(Watched::changed));
         if changed {
             self.forget_configurations();
             self.config_changed.store(true, Ordering::SeqCst);
@@ -141,26 +140,25 @@ impl State {
             Err(error) => (vec![error.path.clone()], Some(error.path.clone())),
         };
         let stop = closest.as_deref().and_then(Path::parent);
-        let mut files = read;
+        let mut watched: Vec<Watched> = read
+            .into_iter()
+            .map(|path| {
+                let stamp = FileStamp::of(&path);
+                Watched::File(path, stamp)
+            })
+            .collect();
         // Where a closer configuration file could appear: every folder from the document's up
         // to the closest configuration file's, or to the repository root (a folder with `.git`).
         for dir in folder.ancestors() {
             if Some(dir) == stop {
                 break;
             }
-            files.extend(crate::config::FILE_NAMES.iter().map(|name| dir.join(name)));
+            watched.push(Watched::folder(dir));
             if stop.is_none() && dir.join(".git").exists() {
                 break;
             }
         }
-        let stamped = files
-            .into_iter()
-            .map(|path| {
-                let stamp = FileStamp::of(&path);
-                (path, stamp)
-            })
-            .collect();
-        lock(&self.config_stamps).insert(folder.to_path_buf(), stamped);
+        lock(&self.config_stamps).insert(folder.to_path_buf(), watched);
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -457,6 +455,64 @@ impl FileStamp {
             Err(_) => FileStamp::Missing,
         }
     }
+}
+
+/// Something a folder's configuration depends on.
+#[derive(Debug)]
+enum Watched {
+    /// A configuration file that was read.
+    File(PathBuf, FileStamp),
+    /// A folder where a configuration file could appear, with its modification time: its
+    /// configuration file names are stat'ed only when that changed (a file was created, deleted
+    /// or renamed in it, e.g. an editor's swap file).
+    Folder {
+        dir: PathBuf,
+        modified: Option<std::time::SystemTime>,
+        files: Vec<(PathBuf, FileStamp)>,
+    },
+}
+
+impl Watched {
+    fn folder(dir: &Path) -> Watched {
+        Watched::Folder {
+            modified: modified(dir),
+            files: crate::config::FILE_NAMES
+                .iter()
+                .map(|name| {
+                    let path = dir.join(name);
+                    let stamp = FileStamp::of(&path);
+                    (path, stamp)
+                })
+                .collect(),
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Whether it changed since it was stamped (a folder that changed but whose configuration
+    /// files did not is stamped again).
+    fn changed(&mut self) -> bool {
+        match self {
+            Watched::File(path, stamp) => FileStamp::of(path) != *stamp,
+            Watched::Folder {
+                dir,
+                modified: stamp,
+                files,
+            } => {
+                let now = modified(dir);
+                if now == *stamp && now.is_some() {
+                    return false;
+                }
+                *stamp = now;
+                files
+                    .iter()
+                    .any(|(path, stamp)| FileStamp::of(path) != *stamp)
+            }
+        }
+    }
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).ok()?.modified().ok()
 }
 
 /// The path of a `file:` URI; `None` for every other scheme (`untitled:`, `vscode-vfs:`, `git:`
