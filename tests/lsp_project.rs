@@ -360,3 +360,111 @@ fn including_a_fifo_never_blocks_the_analysis_thread() {
     assert!(server.wait_exit(TIMEOUT).is_some());
     server.assert_no_panic();
 }
+
+/// Issue 11: Neovim on Linux offers no file watchers, so the server re-stats the configuration
+/// files before an analysis. A `noteplate.toml` created, then edited, with no
+/// `didChangeWatchedFiles` at all, applies at the next edit, and the other open template in the
+/// folder is checked again under it.
+#[test]
+fn config_edits_apply_without_file_watchers() {
+    let dir = project();
+    std::fs::write(dir.path().join("other.note"), TEMPLATE).unwrap();
+    let visit = uri(&dir.path().join("visit.note"));
+    let other = uri(&dir.path().join("other.note"));
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    let mut doc = Doc::new(&visit, TEMPLATE, server.encoding);
+    let other_doc = Doc::new(&other, TEMPLATE, server.encoding);
+    server.open(&doc);
+    let first = server.diagnostics(&visit, Some(1));
+    server.open(&other_doc);
+    server.diagnostics(&other, Some(1));
+    let wanted = "missing-intervention".to_string();
+    assert!(rules_of(&first).contains(&wanted), "{first:#}");
+
+    // Created: the next edit's analysis reads it; the other open template follows.
+    let config = dir.path().join("noteplate.toml");
+    std::fs::write(&config, "[rules]\ndisable = [\"missing-intervention\"]\n").unwrap();
+    let edit = |server: &mut Server, doc: &mut Doc, text: &str| {
+        let at = doc.find("Skilled");
+        let change = doc.edit(at, at, text);
+        doc.version += 1;
+        server.did_change(doc, vec![change]);
+    };
+    edit(&mut server, &mut doc, " ");
+    let after = server.diagnostics(&visit, Some(2));
+    assert!(!rules_of(&after).contains(&wanted), "{after:#}");
+    published_for(&mut server, &other, "the other template re-checked", |p| {
+        !rules_of(p).contains(&wanted)
+    });
+
+    // Edited (the rule enabled again): seen at the next edit too.
+    std::fs::write(&config, "[rules]\ndisable = []\n").unwrap();
+    edit(&mut server, &mut doc, " ");
+    let enabled = server.diagnostics(&visit, Some(3));
+    assert!(rules_of(&enabled).contains(&wanted), "{enabled:#}");
+    published_for(
+        &mut server,
+        &other,
+        "the other template re-checked again",
+        |p| rules_of(p).contains(&wanted),
+    );
+
+    // Deleted: the defaults again, whatever they say (here: the same as the empty list).
+    std::fs::write(&config, "[rules]\ndisable = [\"missing-intervention\"]\n").unwrap();
+    edit(&mut server, &mut doc, " ");
+    let disabled = server.diagnostics(&visit, Some(4));
+    assert!(!rules_of(&disabled).contains(&wanted), "{disabled:#}");
+    std::fs::remove_file(&config).unwrap();
+    edit(&mut server, &mut doc, " ");
+    let removed = server.diagnostics(&visit, Some(5));
+    assert!(rules_of(&removed).contains(&wanted), "{removed:#}");
+    server.assert_no_panic();
+}
+
+/// `@include` path completion lists the `.note` files and folders next to the template, then in
+/// the folder typed so far, and the edit replaces only the path's last part.
+#[test]
+fn include_paths_are_completed_from_the_documents_folder() {
+    let dir = project();
+    std::fs::write(dir.path().join("shared/notes.txt"), "not a fragment").unwrap();
+    std::fs::write(dir.path().join("shared/plan.note"), "## Plan\n***\n").unwrap();
+    let visit = uri(&dir.path().join("visit.note"));
+    let text = TEMPLATE.replace("@include shared/response.note", "@include shared/re");
+    let mut server = Server::start(&[], json!({"debounceMs": 0}));
+    let doc = Doc::new(&visit, &text, server.encoding);
+    server.open(&doc);
+    server.diagnostics(&visit, Some(1));
+    let cursor = doc.find("shared/re") + "shared/re".len();
+    let result = server.result(
+        "textDocument/completion",
+        json!({"textDocument": doc.ident(), "position": doc.pos(cursor)}),
+    );
+    let items = completion_items(&result);
+    let names: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(names, ["plan.note", "response.note"], "{result:#}");
+    let response = items
+        .iter()
+        .find(|i| i["label"] == "response.note")
+        .unwrap();
+    assert_eq!(doc.text_of(&response["textEdit"]["range"]), "re");
+    let edited = apply_edits(&doc.text, &[response["textEdit"].clone()], doc.encoding);
+    assert!(
+        edited.contains("\n@include shared/response.note\n"),
+        "{edited}"
+    );
+
+    // Right after `@include `: the folder itself (a folder item ends with `/`).
+    let text = TEMPLATE.replace("@include shared/response.note", "@include ");
+    let doc = Doc::new(&visit, &text, server.encoding);
+    server.close(&visit);
+    server.open(&doc);
+    let cursor = doc.find("@include ") + "@include ".len();
+    let result = server.result(
+        "textDocument/completion",
+        json!({"textDocument": doc.ident(), "position": doc.pos(cursor)}),
+    );
+    let names = labels(&result);
+    assert!(names.contains(&"shared/".to_string()), "{names:?}");
+    assert!(names.contains(&"visit.note".to_string()), "{names:?}");
+    server.assert_no_panic();
+}

@@ -36,21 +36,8 @@ pub fn explain(id: &str) -> u8 {
         eprintln!("error: no rule `{id}`.{suggestion} Run `noteplate rules` to list them.");
         return EXIT_TROUBLE;
     };
-    print!("{}", render(rule));
+    print!("{}", rule.documentation());
     EXIT_CLEAN
-}
-
-/// A rule's documentation as Markdown; also used for `docs/rules.md`.
-pub fn render(rule: &crate::rulepack::RuleInfo) -> String {
-    format!(
-        "## `{}`\n\nDefault severity: **{}**. {}\n\n{}\n\nTriggers it:\n\n```note\n{}\n```\n\nDoes not:\n\n```note\n{}\n```\n",
-        rule.id,
-        rule.severity.as_str(),
-        rule.summary.trim(),
-        rule.explanation.trim(),
-        rule.bad.trim_end(),
-        rule.good.trim_end(),
-    )
 }
 
 /// The whole of `docs/rules.md`, generated from the pack so the docs cannot drift from the rules.
@@ -60,7 +47,7 @@ pub fn rules_markdown(pack: &RulePack) -> String {
          Every finding carries one of these rule ids. Change a rule's severity or turn it off in the project configuration.\n\n",
     );
     for rule in &pack.rules {
-        out.push_str(&render(rule));
+        out.push_str(&rule.documentation());
         out.push('\n');
     }
     out

@@ -44,7 +44,9 @@ pub fn diagnostic(
         source: Some("noteplate".to_string()),
         message: diagnostic.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
-        tags: None,
+        // A suppression that suppresses nothing: editors fade it.
+        tags: (diagnostic.rule == crate::analysis::suppressions::UNUSED)
+            .then(|| vec![lsp::DiagnosticTag::UNNECESSARY]),
         data: None,
     }
 }
@@ -88,20 +90,34 @@ pub fn code_action(
         .filter_map(|&index| diagnostics.get(index))
         .map(|found| diagnostic(uri, rope, encoding, found))
         .collect();
+    // "Explain rule": no edit, a command the server carries out (`workspace/executeCommand`).
+    let command = action.explain.map(|rule| lsp::Command {
+        title: action.title.clone(),
+        command: crate::ide::actions::EXPLAIN_COMMAND.to_string(),
+        arguments: Some(vec![serde_json::Value::String(rule.to_string())]),
+    });
     lsp::CodeAction {
         title: action.title.clone(),
         kind: Some(lsp::CodeActionKind::new(action.kind.id())),
         diagnostics: (!resolved.is_empty()).then_some(resolved),
-        edit: Some(workspace_edit(uri, rope, encoding, &edits)),
+        edit: command
+            .is_none()
+            .then(|| workspace_edit(uri, rope, encoding, &edits)),
+        command,
         is_preferred: action.preferred.then_some(true),
         ..Default::default()
     }
 }
 
+/// A completion item; with `insert_replace` (the client supports `InsertReplaceEdit`) its edit
+/// says both what to replace on insert (up to the cursor at `offset`) and on replace (the whole
+/// word under the cursor), else one `TextEdit` over the whole word.
 pub fn completion_item(
     rope: &Rope,
     encoding: Encoding,
     item: &CompletionItem,
+    offset: usize,
+    insert_replace: bool,
 ) -> lsp::CompletionItem {
     let kind = match item.kind {
         CompletionKind::Technique => lsp::CompletionItemKind::VALUE,
@@ -113,6 +129,8 @@ pub fn completion_item(
         CompletionKind::Modifier => lsp::CompletionItemKind::ENUM_MEMBER,
         CompletionKind::SectionKind => lsp::CompletionItemKind::ENUM_MEMBER,
         CompletionKind::Rule => lsp::CompletionItemKind::KEYWORD,
+        CompletionKind::File => lsp::CompletionItemKind::FILE,
+        CompletionKind::Folder => lsp::CompletionItemKind::FOLDER,
     };
     lsp::CompletionItem {
         label: item.label.clone(),
@@ -124,10 +142,22 @@ pub fn completion_item(
         })),
         sort_text: Some(item.sort_text.clone()),
         filter_text: Some(item.filter_text.clone()),
-        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-            range: encoding::range(rope, item.replace, encoding),
-            new_text: item.insert_text.clone(),
-        })),
+        text_edit: Some(if insert_replace {
+            let insert = Span::new(
+                item.replace.start,
+                offset.clamp(item.replace.start, item.replace.end),
+            );
+            lsp::CompletionTextEdit::InsertAndReplace(lsp::InsertReplaceEdit {
+                new_text: item.insert_text.clone(),
+                insert: encoding::range(rope, insert, encoding),
+                replace: encoding::range(rope, item.replace, encoding),
+            })
+        } else {
+            lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+                range: encoding::range(rope, item.replace, encoding),
+                new_text: item.insert_text.clone(),
+            })
+        }),
         ..Default::default()
     }
 }
@@ -177,12 +207,21 @@ pub fn folding_ranges(
         .collect()
 }
 
-/// Encodes tokens as LSP's relative integers, splitting any that cross lines.
+/// Encodes tokens as LSP's relative integers, splitting any that cross lines; with a `range`,
+/// only the pieces (one line of a token each) that overlap it: exactly the full result restricted
+/// to the range.
 pub fn semantic_tokens(
     rope: &Rope,
     encoding: Encoding,
     tokens: &[Token],
+    range: Option<lsp::Range>,
 ) -> Vec<lsp::SemanticToken> {
+    let overlaps = |line: u32, from: u32, to: u32| {
+        range.is_none_or(|range| {
+            (line, to) > (range.start.line, range.start.character)
+                && (line, from) < (range.end.line, range.end.character)
+        })
+    };
     let mut out = Vec::with_capacity(tokens.len());
     let (mut previous_line, mut previous_start) = (0u32, 0u32);
     for token in tokens {
@@ -203,7 +242,7 @@ pub fn semantic_tokens(
                 let line_end = line_content_end(rope, line as usize);
                 encoding::position(rope, line_end, encoding).character
             };
-            if to <= from {
+            if to <= from || !overlaps(line, from, to) {
                 continue;
             }
             let delta_line = line - previous_line;
@@ -236,4 +275,27 @@ fn line_content_end(rope: &Rope, line: usize) -> usize {
         end -= 1;
     }
     end
+}
+
+pub fn inlay_hint(
+    rope: &Rope,
+    encoding: Encoding,
+    hint: &crate::ide::hints::InlayHint,
+) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: encoding::position(rope, hint.offset, encoding),
+        label: lsp::InlayHintLabel::String(hint.label.clone()),
+        kind: Some(match hint.kind {
+            crate::ide::hints::HintKind::SectionKind => lsp::InlayHintKind::TYPE,
+            crate::ide::hints::HintKind::Units => lsp::InlayHintKind::PARAMETER,
+        }),
+        text_edits: None,
+        tooltip: Some(lsp::InlayHintTooltip::MarkupContent(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: hint.tooltip.clone(),
+        })),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
 }

@@ -37,7 +37,8 @@ struct ClientCaps {
     configuration: bool,
     dynamic_configuration: bool,
     dynamic_watchers: bool,
-    diagnostic_refresh: bool,
+    /// Completion edits may be `InsertReplaceEdit`s.
+    insert_replace: bool,
 }
 
 /// Runs `work`, turning a panic into a JSON-RPC internal error so the server stays up.
@@ -91,97 +92,14 @@ impl Backend {
         result
     }
 
-    /// Analyses the document's current version after the debounce delay, off the protocol task,
-    /// and publishes the result with that version unless a newer version arrived meanwhile.
+    /// Analyses the document's current version after the debounce delay (see [`schedule`]).
     fn schedule(&self, uri: Uri) {
-        let revision = {
-            let mut documents = lock(&self.state.documents);
-            let Some(document) = documents.get_mut(&uri) else {
-                return;
-            };
-            if document.scheduled == Some(document.version) {
-                return;
-            }
-            document.scheduled = Some(document.version);
-            document.revision()
-        };
-        let state = self.state.clone();
-        let client = self.client.clone();
-        tokio::spawn(async move {
-            let delay = lock(&state.settings)
-                .debounce_ms
-                .min(super::settings::MAX_DEBOUNCE_MS);
-            if delay > 0 {
-                tokio::time::sleep(Duration::from_millis(delay)).await;
-            }
-            let stale = lock(&state.documents)
-                .get(&uri)
-                .is_none_or(|document| document.revision() != revision);
-            if stale {
-                return; // closed, or a newer change scheduled its own analysis
-            }
-            // On the analysis thread, in turn; a job whose revision is stale by then does nothing
-            // (a newer change scheduled its own analysis, after this one). A hover may already
-            // have analysed this revision; then that analysis is used.
-            let snapshot = match state.analyse_on_worker(&uri, Some(revision)).await {
-                Ok(Some(snapshot)) => snapshot,
-                Ok(None) => return,
-                Err(_) => {
-                    client
-                        .log_message(
-                            MessageType::ERROR,
-                            format!("noteplate: internal error analysing {}", uri.as_str()),
-                        )
-                        .await;
-                    return;
-                }
-            };
-            show_config_status(&client, &state, &snapshot).await;
-            if state.pushes() {
-                let encoding = state.encoding();
-                let diagnostics = snapshot
-                    .diagnostics
-                    .iter()
-                    .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
-                    .collect();
-                // Not held while publishing: the next analysis reuses its tree in place when
-                // nothing else holds it.
-                drop(snapshot);
-                // Publish only if this is still the document's version (not closed, not
-                // edited since), checked under the lock a close publishes under.
-                let _publishing = state.publishing.lock().await;
-                let current = lock(&state.documents)
-                    .get(&uri)
-                    .is_some_and(|document| document.revision() == revision);
-                if current {
-                    client
-                        .publish_diagnostics(uri, diagnostics, Some(revision.version))
-                        .await;
-                }
-            }
-        });
+        schedule(&self.state, &self.client, uri);
     }
 
     /// After settings or configuration changed: forget analyses and redo every open document.
     async fn reanalyse_all(&self) {
-        let uris = {
-            let mut documents = lock(&self.state.documents);
-            let uris = documents.uris();
-            for uri in &uris {
-                if let Some(document) = documents.get_mut(uri) {
-                    document.analysis = None;
-                    document.scheduled = None;
-                }
-            }
-            uris
-        };
-        if self.state.pushes() {
-            for uri in uris {
-                self.schedule(uri);
-            }
-        } else if self.caps().diagnostic_refresh {
-            let _ = self.client.workspace_diagnostic_refresh().await;
-        }
+        reanalyse(&self.state, &self.client, None).await;
     }
 
     async fn apply_settings(&self, value: &serde_json::Value) {
@@ -224,6 +142,52 @@ impl Backend {
         })
     }
 
+    /// The encoded semantic tokens of a document, of those overlapping `range` when given;
+    /// `None` (no work) over max-file-size.
+    fn semantic_tokens(
+        &self,
+        snapshot: Arc<super::documents::Snapshot>,
+        range: Option<Range>,
+    ) -> Option<Vec<SemanticToken>> {
+        if snapshot.too_large {
+            return None;
+        }
+        let encoding = self.encoding();
+        let kinds: Vec<String> = snapshot
+            .config
+            .pack
+            .sections
+            .iter()
+            .map(|s| s.kind.clone())
+            .collect();
+        let tokens = match range {
+            Some(range) => ide::tokens::tokens_in(
+                &snapshot.parse,
+                &snapshot.semantics,
+                &kinds,
+                encoding::span(&snapshot.rope, range, encoding),
+            ),
+            None => ide::tokens::tokens(&snapshot.parse, &snapshot.semantics, &kinds),
+        };
+        Some(convert::semantic_tokens(
+            &snapshot.rope,
+            encoding,
+            &tokens,
+            range,
+        ))
+    }
+
+    /// Keeps `data` as the document's last semantic tokens under a new result id, returned.
+    fn remember_tokens(&self, uri: &Uri, data: &[SemanticToken]) -> String {
+        let id = self
+            .state
+            .semantic_ids
+            .fetch_add(1, Ordering::SeqCst)
+            .to_string();
+        lock(&self.state.semantic_tokens).insert(uri.clone(), (id.clone(), data.to_vec()));
+        id
+    }
+
     /// Test hook: panics inside a handler when `NOTEPLATE_TEST_PANIC=1`, to prove the guard.
     pub async fn debug_panic(&self) -> Result<()> {
         let result = guarded("noteplate/debugPanic", || {
@@ -232,6 +196,106 @@ impl Backend {
             }
         });
         self.report(result).await
+    }
+}
+
+/// Analyses the document's current version after the debounce delay, off the protocol task,
+/// and publishes the result with that version unless a newer version arrived meanwhile.
+fn schedule(state: &Arc<State>, client: &Client, uri: Uri) {
+    let revision = {
+        let mut documents = lock(&state.documents);
+        let Some(document) = documents.get_mut(&uri) else {
+            return;
+        };
+        if document.scheduled == Some(document.version) {
+            return;
+        }
+        document.scheduled = Some(document.version);
+        document.revision()
+    };
+    let state = state.clone();
+    let client = client.clone();
+    tokio::spawn(async move {
+        let delay = lock(&state.settings)
+            .debounce_ms
+            .min(super::settings::MAX_DEBOUNCE_MS);
+        if delay > 0 {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+        }
+        let stale = lock(&state.documents)
+            .get(&uri)
+            .is_none_or(|document| document.revision() != revision);
+        if stale {
+            return; // closed, or a newer change scheduled its own analysis
+        }
+        // On the analysis thread, in turn; a job whose revision is stale by then does nothing
+        // (a newer change scheduled its own analysis, after this one). A hover may already
+        // have analysed this revision; then that analysis is used.
+        let snapshot = match state.analyse_on_worker(&uri, Some(revision)).await {
+            Ok(Some(snapshot)) => snapshot,
+            Ok(None) => return,
+            Err(_) => {
+                client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("noteplate: internal error analysing {}", uri.as_str()),
+                    )
+                    .await;
+                return;
+            }
+        };
+        show_config_status(&client, &state, &snapshot).await;
+        // This analysis found a configuration file changed (`State::restat_config`) and used
+        // the new configuration: the other open documents are checked again under it.
+        if state.config_changed.swap(false, Ordering::SeqCst) {
+            reanalyse(&state, &client, Some(&uri)).await;
+        }
+        if state.pushes() {
+            let encoding = state.encoding();
+            let diagnostics = snapshot
+                .diagnostics
+                .iter()
+                .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
+                .collect();
+            // Not held while publishing: the next analysis reuses its tree in place when
+            // nothing else holds it.
+            drop(snapshot);
+            // Publish only if this is still the document's version (not closed, not
+            // edited since), checked under the lock a close publishes under.
+            let _publishing = state.publishing.lock().await;
+            let current = lock(&state.documents)
+                .get(&uri)
+                .is_some_and(|document| document.revision() == revision);
+            if current {
+                client
+                    .publish_diagnostics(uri, diagnostics, Some(revision.version))
+                    .await;
+            }
+        }
+    });
+}
+
+/// After settings or configuration changed: forget analyses and redo every open document but
+/// `except` (which was just analysed under the new configuration).
+async fn reanalyse(state: &Arc<State>, client: &Client, except: Option<&Uri>) {
+    let uris = {
+        let mut documents = lock(&state.documents);
+        let mut uris = documents.uris();
+        uris.retain(|uri| Some(uri) != except);
+        for uri in &uris {
+            if let Some(document) = documents.get_mut(uri) {
+                document.analysis = None;
+                document.scheduled = None;
+            }
+        }
+        uris
+    };
+    if state.pushes() {
+        for uri in uris {
+            schedule(state, client, uri);
+        }
+    } else if state.diagnostic_refresh.load(Ordering::SeqCst) {
+        let _ = client.workspace_diagnostic_refresh().await;
     }
 }
 
@@ -313,6 +377,32 @@ fn include_targets(
     snapshot.includes.clone()
 }
 
+/// Entries of the folder `typed` (a relative folder, e.g. `shared/`) under `base`, as (name, is
+/// a folder), for `@include` completion: at most [`MAX_INCLUDE_ENTRIES`] read, so a huge folder
+/// costs a bounded listing. Nothing for an absolute `typed` (includes are relative to the
+/// document) or a folder that cannot be read.
+fn include_folder_entries(base: &std::path::Path, typed: &str) -> Vec<(String, bool)> {
+    if std::path::Path::new(typed).is_absolute() {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(base.join(typed)) else {
+        return Vec::new();
+    };
+    entries
+        .take(MAX_INCLUDE_ENTRIES)
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let name = entry.file_name().into_string().ok()?;
+            // Follows links, as reading the include would.
+            let folder = std::fs::metadata(entry.path()).ok()?.is_dir();
+            Some((name, folder))
+        })
+        .collect()
+}
+
+/// How many entries of a folder `@include` completion reads at most.
+const MAX_INCLUDE_ENTRIES: usize = 500;
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let general = params.capabilities.general.as_ref();
@@ -345,6 +435,9 @@ impl LanguageServer for Backend {
             DiagnosticMode::Auto => client_pulls && diagnostic_refresh,
         };
         self.state.push_diagnostics.store(!pull, Ordering::SeqCst);
+        self.state
+            .diagnostic_refresh
+            .store(diagnostic_refresh, Ordering::SeqCst);
         *lock(&self.caps) = ClientCaps {
             configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
             dynamic_configuration: workspace
@@ -355,7 +448,14 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|c| c.dynamic_registration)
                 .unwrap_or(false),
-            diagnostic_refresh,
+            insert_replace: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.insert_replace_support)
+                .unwrap_or(false),
         };
         let pack = self.state.pack();
         Ok(InitializeResult {
@@ -397,6 +497,11 @@ impl LanguageServer for Backend {
                     work_done_progress_options: Default::default(),
                 }),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![ide::actions::EXPLAIN_COMMAND.to_string()],
+                    work_done_progress_options: Default::default(),
+                }),
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
                         SemanticTokensOptions {
@@ -411,8 +516,8 @@ impl LanguageServer for Backend {
                                     .map(|s| SemanticTokenModifier::from(s.kind.clone()))
                                     .collect(),
                             },
-                            full: Some(SemanticTokensFullOptions::Bool(true)),
-                            range: None,
+                            full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                            range: Some(true),
                             ..Default::default()
                         },
                     ),
@@ -485,6 +590,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        lock(&self.state.semantic_tokens).remove(&params.text_document.uri);
         if self.state.pushes() {
             // The document is already gone from `documents` (closed in arrival order), so an
             // analysis that has not published yet will not; one publishing now finishes first.
@@ -582,6 +688,10 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let state = self.state.clone();
         let snapshot = self.state.current_snapshot(&uri).await;
+        if snapshot.is_some() && state.config_changed.swap(false, Ordering::SeqCst) {
+            // A configuration file changed: the other documents are pulled again.
+            reanalyse(&state, &self.client, Some(&uri)).await;
+        }
         let result = guarded("textDocument/diagnostic", || {
             let items = match snapshot {
                 Some(snapshot) => {
@@ -620,18 +730,36 @@ impl LanguageServer for Backend {
             let snapshot = snapshot.filter(|s| !s.too_large)?;
             let encoding = self.encoding();
             let offset = encoding::offset(&snapshot.rope, position.position, encoding);
-            let items = ide::completion::complete(
+            let mut items = ide::completion::complete(
                 &snapshot.text,
                 offset,
                 &snapshot.parse,
                 &snapshot.semantics,
                 &snapshot.config.pack,
             );
+            // `@include` paths: the entries of the folder typed so far, next to the document.
+            if let Some(at) =
+                ide::completion::include_path_at(&snapshot.text, &snapshot.parse, offset)
+                && let Some(path) = super::state::file_path(&position.text_document.uri)
+                && let Some(folder) = path.parent()
+            {
+                let entries = include_folder_entries(folder, &at.folder);
+                items.extend(ide::completion::include_paths(&at, &entries));
+            }
+            let insert_replace = self.caps().insert_replace;
             Some(CompletionResponse::List(CompletionList {
                 is_incomplete: true,
                 items: items
                     .iter()
-                    .map(|item| convert::completion_item(&snapshot.rope, encoding, item))
+                    .map(|item| {
+                        convert::completion_item(
+                            &snapshot.rope,
+                            encoding,
+                            item,
+                            offset,
+                            insert_replace,
+                        )
+                    })
                     .collect(),
             }))
         });
@@ -746,25 +874,125 @@ impl LanguageServer for Backend {
         self.report(result).await
     }
 
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
+        let result = guarded("textDocument/inlayHint", || {
+            // Over max-file-size: no work at all (the one finding says why).
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
+            let encoding = self.encoding();
+            let range = encoding::span(&snapshot.rope, params.range, encoding);
+            let hints = ide::hints::inlay_hints(
+                &snapshot.text,
+                &snapshot.parse,
+                &snapshot.semantics,
+                &snapshot.config.pack,
+                range,
+            );
+            Some(
+                hints
+                    .iter()
+                    .map(|hint| convert::inlay_hint(&snapshot.rope, encoding, hint))
+                    .collect(),
+            )
+        });
+        self.report(result).await
+    }
+
+    /// `noteplate.explainRule` (the "Explain rule" action): shows the rule's documentation, as
+    /// `noteplate explain` prints it, in a message, and returns it as Markdown.
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        if params.command != ide::actions::EXPLAIN_COMMAND {
+            return Err(Error::invalid_params(format!(
+                "unknown command `{}`; this server runs `{}`",
+                params.command,
+                ide::actions::EXPLAIN_COMMAND
+            )));
+        }
+        let id = params
+            .arguments
+            .first()
+            .and_then(|argument| argument.as_str())
+            .unwrap_or_default();
+        let pack = self.state.pack();
+        let Some(rule) = id.parse().ok().and_then(|id| pack.rule(id)) else {
+            return Err(Error::invalid_params(format!(
+                "`{}` takes a rule id (e.g. \"missing-time\"); got {:?}",
+                ide::actions::EXPLAIN_COMMAND,
+                params.arguments
+            )));
+        };
+        let markdown = rule.documentation();
+        self.client
+            .show_message(MessageType::INFO, markdown.clone())
+            .await;
+        Ok(Some(serde_json::Value::String(markdown)))
+    }
+
     async fn semantic_tokens_full(
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
+        let uri = params.text_document.uri;
+        let snapshot = self.state.current_snapshot(&uri).await;
         let result = guarded("textDocument/semanticTokens/full", || {
-            // Over max-file-size: no work at all (the one finding says why).
-            let snapshot = snapshot.filter(|s| !s.too_large)?;
-            let kinds: Vec<String> = snapshot
-                .config
-                .pack
-                .sections
-                .iter()
-                .map(|s| s.kind.clone())
-                .collect();
-            let tokens = ide::tokens::tokens(&snapshot.parse, &snapshot.semantics, &kinds);
+            let data = self.semantic_tokens(snapshot?, None)?;
             Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: Some(self.remember_tokens(&uri, &data)),
+                data,
+            }))
+        });
+        self.report(result).await
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri;
+        let snapshot = self.state.current_snapshot(&uri).await;
+        let result = guarded("textDocument/semanticTokens/full/delta", || {
+            let data = self.semantic_tokens(snapshot?, None)?;
+            let previous = lock(&self.state.semantic_tokens)
+                .get(&uri)
+                .filter(|(id, _)| *id == params.previous_result_id)
+                .map(|(_, previous)| ide::tokens::delta(previous, &data));
+            let result_id = Some(self.remember_tokens(&uri, &data));
+            // An unknown previous id (another server run, a forgotten document): everything.
+            let Some(change) = previous else {
+                return Some(SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
+                    result_id,
+                    data,
+                }));
+            };
+            // Edits count integers (five per token) in the flat array.
+            let edits = change
+                .map(|change| SemanticTokensEdit {
+                    start: (change.start * 5) as u32,
+                    delete_count: (change.delete * 5) as u32,
+                    data: Some(data[change.insert].to_vec()),
+                })
+                .into_iter()
+                .collect();
+            Some(SemanticTokensFullDeltaResult::TokensDelta(
+                SemanticTokensDelta { result_id, edits },
+            ))
+        });
+        self.report(result).await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
+        let result = guarded("textDocument/semanticTokens/range", || {
+            let data = self.semantic_tokens(snapshot?, Some(params.range))?;
+            Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
                 result_id: None,
-                data: convert::semantic_tokens(&snapshot.rope, self.encoding(), &tokens),
+                data,
             }))
         });
         self.report(result).await

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tower_lsp_server::ls_types as lsp;
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::documents::{Documents, Revision, Snapshot};
 use super::encoding::Encoding;
@@ -51,6 +51,21 @@ pub struct State {
     /// Fragments already analysed (by real path, content and configuration), so a fragment
     /// included many times, or by many open documents, is analysed once while it is unchanged.
     pub fragments: fragments::FragmentCache,
+    /// For each document folder, the files its configuration was decided by (the configuration
+    /// files read, and the places one could appear between the folder and the project root) as
+    /// they were when it was read. Re-checked before every analysis (`restat_config`), so a
+    /// configuration edit is seen without the client's file watchers (Neovim on Linux has none).
+    config_stamps: Mutex<HashMap<PathBuf, Vec<Watched>>>,
+    /// Set when `restat_config` found a configuration file changed: the server then re-checks
+    /// the other open documents (`Backend::schedule` takes it).
+    pub config_changed: AtomicBool,
+    /// The last semantic tokens sent for each open document, with their result id, for
+    /// `semanticTokens/full/delta`.
+    pub semantic_tokens: Mutex<HashMap<lsp::Uri, (String, Vec<lsp::SemanticToken>)>>,
+    /// The next semantic tokens result id.
+    pub semantic_ids: std::sync::atomic::AtomicU64,
+    /// The client answers `workspace/diagnostic/refresh`.
+    pub diagnostic_refresh: AtomicBool,
     /// The thread every analysis runs on (`worker.rs`).
     pub worker: Worker,
     /// Held while diagnostics for a document are checked and sent, and while a close sends its
@@ -81,6 +96,11 @@ impl State {
             untitled: Arc::new(ProjectConfig::defaults(PathBuf::from("."))),
             defaults: Mutex::new(HashMap::new()),
             fragments: fragments::FragmentCache::new(),
+            config_stamps: Mutex::new(HashMap::new()),
+            config_changed: AtomicBool::new(false),
+            diagnostic_refresh: AtomicBool::new(false),
+            semantic_tokens: Mutex::new(HashMap::new()),
+            semantic_ids: std::sync::atomic::AtomicU64::new(1),
             worker: Worker::start(),
             publishing: tokio::sync::Mutex::new(()),
         }
@@ -91,6 +111,54 @@ impl State {
         self.resolver.clear();
         lock(&self.defaults).clear();
         self.fragments.clear();
+        lock(&self.config_stamps).clear();
+    }
+
+    /// Before an analysis: stats what `folder`'s configuration was decided by (a few `stat`
+    /// calls, no reading: each configuration file read, and each folder where a closer one could
+    /// appear, whose own files are looked at only when the folder changed) and, when a file
+    /// appeared, disappeared or changed length or modification time since it was read, forgets
+    /// every configuration so it is read again, and sets `config_changed`. Returns whether it did.
+    pub fn restat_config(&self, folder: &Path) -> bool {
+        let changed = lock(&self.config_stamps)
+            .get_mut(folder)
+            .is_some_and(|watched| watched.iter_mut().any(Watched::changed));
+        if changed {
+            self.forget_configurations();
+            self.config_changed.store(true, Ordering::SeqCst);
+        }
+        changed
+    }
+
+    /// Remembers what `folder`'s configuration (or its error) was decided by, unless known.
+    fn remember_config_files(&self, folder: &Path, result: Result<&ProjectConfig, &ConfigError>) {
+        if lock(&self.config_stamps).contains_key(folder) {
+            return;
+        }
+        let (read, closest): (Vec<PathBuf>, Option<PathBuf>) = match result {
+            Ok(config) => (config.files.clone(), config.files.first().cloned()),
+            Err(error) => (vec![error.path.clone()], Some(error.path.clone())),
+        };
+        let stop = closest.as_deref().and_then(Path::parent);
+        let mut watched: Vec<Watched> = read
+            .into_iter()
+            .map(|path| {
+                let stamp = FileStamp::of(&path);
+                Watched::File(path, stamp)
+            })
+            .collect();
+        // Where a closer configuration file could appear: every folder from the document's up
+        // to the closest configuration file's, or to the repository root (a folder with `.git`).
+        for dir in folder.ancestors() {
+            if Some(dir) == stop {
+                break;
+            }
+            watched.push(Watched::folder(dir));
+            if stop.is_none() && dir.join(".git").exists() {
+                break;
+            }
+        }
+        lock(&self.config_stamps).insert(folder.to_path_buf(), watched);
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -250,10 +318,13 @@ impl State {
             return (self.untitled.clone(), None);
         };
         let folder = path.parent().map(PathBuf::from).unwrap_or_default();
+        self.restat_config(&folder);
         if let Some(config) = lock(&self.defaults).get(&folder) {
             return (config.clone(), None);
         }
-        match self.resolver.for_file(&path) {
+        let resolved = self.resolver.for_file(&path);
+        self.remember_config_files(&folder, resolved.as_deref());
+        match resolved {
             Ok(config) => {
                 if config.files.is_empty() {
                     lock(&self.defaults).insert(folder.clone(), config.clone());
@@ -358,6 +429,90 @@ impl State {
         };
         (snapshot, replaced)
     }
+}
+
+/// What `stat` says about a file, enough to notice an edit: its length and modification time,
+/// or that it does not exist. (An edit that keeps both is missed; editors' saves change the time.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStamp {
+    Missing,
+    /// Exists but cannot be followed (a broken link): reported when read.
+    Unreadable,
+    Present {
+        len: u64,
+        modified: Option<std::time::SystemTime>,
+    },
+}
+
+impl FileStamp {
+    pub fn of(path: &Path) -> FileStamp {
+        match std::fs::metadata(path) {
+            Ok(metadata) => FileStamp::Present {
+                len: metadata.len(),
+                modified: metadata.modified().ok(),
+            },
+            Err(_) if std::fs::symlink_metadata(path).is_ok() => FileStamp::Unreadable,
+            Err(_) => FileStamp::Missing,
+        }
+    }
+}
+
+/// Something a folder's configuration depends on.
+#[derive(Debug)]
+enum Watched {
+    /// A configuration file that was read.
+    File(PathBuf, FileStamp),
+    /// A folder where a configuration file could appear, with its modification time: its
+    /// configuration file names are stat'ed only when that changed (a file was created, deleted
+    /// or renamed in it, e.g. an editor's swap file).
+    Folder {
+        dir: PathBuf,
+        modified: Option<std::time::SystemTime>,
+        files: Vec<(PathBuf, FileStamp)>,
+    },
+}
+
+impl Watched {
+    fn folder(dir: &Path) -> Watched {
+        Watched::Folder {
+            modified: modified(dir),
+            files: crate::config::FILE_NAMES
+                .iter()
+                .map(|name| {
+                    let path = dir.join(name);
+                    let stamp = FileStamp::of(&path);
+                    (path, stamp)
+                })
+                .collect(),
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Whether it changed since it was stamped (a folder that changed but whose configuration
+    /// files did not is stamped again).
+    fn changed(&mut self) -> bool {
+        match self {
+            Watched::File(path, stamp) => FileStamp::of(path) != *stamp,
+            Watched::Folder {
+                dir,
+                modified: stamp,
+                files,
+            } => {
+                let now = modified(dir);
+                if now == *stamp && now.is_some() {
+                    return false;
+                }
+                *stamp = now;
+                files
+                    .iter()
+                    .any(|(path, stamp)| FileStamp::of(path) != *stamp)
+            }
+        }
+    }
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).ok()?.modified().ok()
 }
 
 /// The path of a `file:` URI; `None` for every other scheme (`untitled:`, `vscode-vfs:`, `git:`

@@ -18,7 +18,10 @@ mod tree;
 pub mod work;
 
 pub use incremental::{TextEdit, reparse};
-pub use lines::{heading_level, line_break, line_end, line_start, parse, parse_without_fast_path};
+pub use lines::{
+    heading_level, is_include_line, line_break, line_end, line_start, parse,
+    parse_without_fast_path,
+};
 pub use tree::*;
 
 /// The result of parsing: a tree and what was wrong with the text.

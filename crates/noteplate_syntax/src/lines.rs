@@ -144,7 +144,7 @@ fn parse_with(text: &str, fast_path: bool) -> Parse {
 }
 
 /// `@include` followed by white space or the end of the line.
-pub(super) fn is_include_line(line: &str) -> bool {
+pub fn is_include_line(line: &str) -> bool {
     line.strip_prefix("@include")
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
 }

@@ -44,4 +44,18 @@ return {
       client.server_capabilities.diagnosticProvider = nil
     end
   end,
+  -- Inlay hints (the kinds an alias heading was matched to, how a minutes field becomes units)
+  -- and folding by the server's folding ranges. Replacing `on_attach` through vim.lsp.config
+  -- drops these; call them from your own.
+  on_attach = function(client, bufnr)
+    if client:supports_method('textDocument/inlayHint', bufnr) then
+      vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
+    end
+    if client:supports_method('textDocument/foldingRange', bufnr) and vim.lsp.foldexpr then
+      for _, win in ipairs(vim.fn.win_findbuf(bufnr)) do
+        vim.wo[win][0].foldmethod = 'expr'
+        vim.wo[win][0].foldexpr = 'v:lua.vim.lsp.foldexpr()'
+      end
+    end
+  end,
 }

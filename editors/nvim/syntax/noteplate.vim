@@ -11,6 +11,9 @@ let s:cpo_save = &cpo
 set cpo&vim
 
 syn sync fromstart
+" `:set spell` checks the template's prose (text outside any group, headings, choices, comments),
+" not field names, keys, codes or `{#kind}` attributes (those say @NoSpell).
+syn spell toplevel
 
 " Comments may span lines and may appear anywhere, front matter included.
 syn region noteplateComment start=/<!--/ end=/-->/ contains=@Spell keepend
@@ -19,28 +22,28 @@ syn region noteplateComment start=/<!--/ end=/-->/ contains=@Spell keepend
 syn region noteplateFrontMatter start=/\%^\%(\%uFEFF\)\=---\s*$/ end=/^---\s*$/ keepend
       \ contains=noteplateFrontMatterDelimiter,noteplateComment,noteplateKey,noteplateCodesEntry
 syn match noteplateFrontMatterDelimiter /^---\s*$/ contained
-syn match noteplateKey /^\s*\a[[:alnum:]_-]*\ze\s*:/ contained nextgroup=noteplateKeySep skipwhite
+syn match noteplateKey /^\s*\a[[:alnum:]_-]*\ze\s*:/ contained nextgroup=noteplateKeySep skipwhite contains=@NoSpell
 syn match noteplateKeySep /:/ contained
 syn match noteplateCodesEntry /^\s*\ccodes\s*:.*$/ contained contains=noteplateCodesKey,noteplateCode,noteplateComment
 syn match noteplateCodesKey /^\s*\ccodes\ze\s*:/ contained
-syn match noteplateCode /\%([[:alnum:]-]\)\@<!\w\{5}\%(-\w\w\)*\%([[:alnum:]-]\)\@!/ contained contains=noteplateModifier
+syn match noteplateCode /\%([[:alnum:]-]\)\@<!\w\{5}\%(-\w\w\)*\%([[:alnum:]-]\)\@!/ contained contains=noteplateModifier,@NoSpell
 syn match noteplateModifier /-\zs\w\w/ contained
 
 " Headings: one to six # then a blank or the end of the line; an optional trailing {#kind}.
-syn match noteplateHeading /^#\{1,6}\%(\s.*\)\=$/ contains=noteplateHeadingMarker,noteplateAttribute
+syn match noteplateHeading /^#\{1,6}\%(\s.*\)\=$/ contains=noteplateHeadingMarker,noteplateAttribute,@Spell
 syn match noteplateHeadingMarker /^#\{1,6}/ contained
-syn match noteplateAttribute /{#[[:alnum:]_-]\+}\ze\s*$/ contained
+syn match noteplateAttribute /{#[[:alnum:]_-]\+}\ze\s*$/ contained contains=@NoSpell
 
 " Inline constructs, in the order the grammar tries them.
 syn match noteplateEscape /\\[{}*|\\]/
 syn match noteplateFieldError /{{\%(\%(}}\|{{\)\@!.\)*}}/
 syn match noteplateField /{{\s*[[:alpha:]_][[:alnum:]_.-]*\s*\%(:\s*\a[[:alnum:]_-]*\s*\)\=}}/
-      \ contains=noteplateFieldDelimiter,noteplateFieldType
+      \ contains=noteplateFieldDelimiter,noteplateFieldType,@NoSpell
 syn match noteplateFieldDelimiter /{{\|}}/ contained
 syn match noteplateFieldType /:\s*\zs\a[[:alnum:]_-]*/ contained
 " Options are text and escapes: `\|` and `\}` do not end an option.
 syn match noteplateChoice /{\%({\)\@!\%(\\[{}*|\\]\|\\\%([{}*|\\]\)\@!\|[^{}\\]\)*}/
-      \ contains=noteplateChoiceDelimiter,noteplateEscape
+      \ contains=noteplateChoiceDelimiter,noteplateEscape,@Spell
 syn match noteplateChoiceDelimiter /[{}|]/ contained
 syn match noteplateWildcard /\*\*\*/
 

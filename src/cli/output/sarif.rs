@@ -234,7 +234,7 @@ fn descriptor(rule: &RuleInfo) -> Descriptor<'_> {
         }),
         help: Some(Help {
             text: rule.explanation.trim(),
-            markdown: crate::cli::rules::render(rule),
+            markdown: rule.documentation(),
         }),
         default_configuration: Some(Configuration {
             level: level(rule.severity),

@@ -253,7 +253,73 @@ local function main()
   report(dropped, ('settings: disabledRules = {"%s"} reaches the server'):format(several.disableRule),
     vim.inspect(after_setting))
 
-  -- 6. Shutdown: the process must exit 0 (is_stopped() turns true before it has exited).
+  -- 6. Issue 11's Neovim features: spell in the prose, semantic token links, inlay hints, folding.
+  vim.api.nvim_set_current_buf(tbuf)
+  local spell = vim.api.nvim_buf_call(tbuf, function()
+    return vim.fn.execute('syntax spell')
+  end)
+  report(spell:find('toplevel', 1, true) ~= nil, 'syntax: `:set spell` checks the prose (syn spell toplevel)', spell)
+  local field_spell = vim.api.nvim_buf_call(tbuf, function()
+    -- Line 7 `{{functional_limitation}}`: a field, whose group says @NoSpell.
+    local col = vim.fn.getline(7):find('functional_limitation', 1, true)
+    return vim.fn.synIDattr(vim.fn.synID(7, col, 1), 'name')
+  end)
+  report(field_spell == 'noteplateField', 'syntax: field names are a group of their own (@NoSpell)', tostring(field_spell))
+  local links = {}
+  for token, group in pairs({ heading = 'Title', field = 'Identifier', number = 'Constant', comment = 'Comment' }) do
+    local link = vim.api.nvim_get_hl(0, { name = ('@lsp.type.%s.noteplate'):format(token) }).link
+    if link ~= group then
+      table.insert(links, ('%s -> %s'):format(token, tostring(link)))
+    end
+  end
+  report(#links == 0, 'semantic tokens: @lsp.type.*.noteplate link to the syntax groups', table.concat(links, ', '))
+  report(vim.lsp.inlay_hint.is_enabled({ bufnr = tbuf }), 'inlay hints: enabled for noteplate buffers')
+  local hint_labels = {}
+  local got_hints = vim.wait(TIMEOUT, function()
+    hint_labels = {}
+    for _, item in ipairs(vim.lsp.inlay_hint.get({ bufnr = tbuf })) do
+      local label = item.inlay_hint.label
+      table.insert(hint_labels, type(label) == 'string' and label or vim.inspect(label))
+    end
+    return vim.tbl_contains(hint_labels, 'pooled: 8+ min = 1 unit')
+  end, 50)
+  report(got_hints, 'inlay hints: a minutes field says how its units are counted', vim.inspect(hint_labels))
+  local win = vim.fn.bufwinid(tbuf)
+  report(vim.wo[win].foldmethod == 'expr' and vim.wo[win].foldexpr == 'v:lua.vim.lsp.foldexpr()',
+    "folding: by the server's folding ranges", vim.wo[win].foldexpr)
+  -- Line 9 is `## Technique`: a section fold starts there.
+  local folded = vim.wait(TIMEOUT, function()
+    return vim.api.nvim_win_call(win, function()
+      return vim.fn.foldlevel(9) >= 1
+    end)
+  end, 50)
+  report(folded, 'folding: a section heading opens a fold', tostring(vim.api.nvim_win_call(win, function()
+    return vim.fn.foldlevel(9)
+  end)))
+
+  -- 7. A noteplate.toml edit applies without file watchers (Neovim 0.11 on Linux registers none):
+  -- the server re-stats the configuration before analysing.
+  local project = vim.fn.tempname()
+  vim.fn.mkdir(project .. '/.git', 'p')
+  vim.fn.writefile(vim.fn.readfile(fixtures .. '/' .. several.file), project .. '/' .. several.file)
+  vim.cmd.edit(vim.fn.fnameescape(project .. '/' .. several.file))
+  local cbuf = vim.api.nvim_get_current_buf()
+  local cclient = client_for(cbuf)
+  local ok_before = wait_findings(cbuf, function(found)
+    return has(found, 'unknown-technique')
+  end)
+  report(cclient ~= nil and ok_before, 'config: unknown-technique reported before the config exists')
+  vim.fn.writefile({ '[rules]', 'disable = ["unknown-technique"]' }, project .. '/noteplate.toml')
+  vim.api.nvim_buf_set_lines(cbuf, -1, -1, false, { '' })
+  local ok_after, after_config = wait_findings(cbuf, function(found)
+    return not has(found, 'unknown-technique') and #found > 0
+  end)
+  report(ok_after, 'config: a new noteplate.toml applies at the next edit, without a restart', vim.inspect(after_config))
+  if cclient and cclient.id ~= client.id then
+    cclient:stop(true)
+  end
+
+  -- 8. Shutdown: the process must exit 0 (is_stopped() turns true before it has exited).
   client:stop()
   local exited = vim.wait(TIMEOUT, function()
     return exit_status ~= nil

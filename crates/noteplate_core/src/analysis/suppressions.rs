@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::{Diagnostic, Edit, Fix, fuzzy};
 use crate::line_index::LineIndex;
 use crate::rulepack::{RuleId, RulePack};
-use crate::syntax::{Parse, Span};
+use crate::syntax::{Comment, Parse, Span};
 use crate::work::count as count_work;
 
 pub const UNUSED: RuleId = RuleId::UnusedSuppression;
@@ -75,18 +75,7 @@ fn parse_directives(
             continue;
         };
         let rest_start = comment.body.start + leading + word_end;
-        let rest = &text[rest_start..comment.body.end];
-        let rules_text = rest.split("--").next().unwrap_or("");
-        let mut rules = Vec::new();
-        let mut offset = rest_start;
-        for piece in rules_text.split(',') {
-            let id = piece.trim();
-            let start = offset + (piece.len() - piece.trim_start().len());
-            offset += piece.len() + 1;
-            if !id.is_empty() {
-                rules.push((id.to_string(), Span::new(start, start + id.len())));
-            }
-        }
+        let rules = listed_rules(text, Span::new(rest_start, comment.body.end));
         if rules.is_empty() {
             out.push(unused(pack, comment.span, format!("`{word}` names no rule; write the rule ids after it, e.g. `{word} missing-time`")));
             continue;
@@ -98,6 +87,39 @@ fn parse_directives(
         });
     }
     directives
+}
+
+/// The rule ids a directive lists in `rest` (its comment after the directive word): comma
+/// separated, up to a `--` that starts the reason. Each id as written, with its span.
+fn listed_rules(text: &str, rest: Span) -> Vec<(String, Span)> {
+    let rules_text = rest.text(text).split("--").next().unwrap_or("");
+    let mut rules = Vec::new();
+    let mut offset = rest.start;
+    for piece in rules_text.split(',') {
+        let id = piece.trim();
+        let start = offset + (piece.len() - piece.trim_start().len());
+        offset += piece.len() + 1;
+        if !id.is_empty() {
+            rules.push((id.to_string(), Span::new(start, start + id.len())));
+        }
+    }
+    rules
+}
+
+/// The rule ids `comment` lists when it is a suppression comment (`<!-- noteplate-disable a, b
+/// -- reason -->`), each with its span; empty for any other comment.
+pub fn rules_in_comment(text: &str, comment: &Comment) -> Vec<(String, Span)> {
+    let body = comment.body.text(text);
+    let leading = body.len() - body.trim_start().len();
+    let trimmed = body.trim_start();
+    let word_end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+    if !is_directive(&trimmed[..word_end]) {
+        return Vec::new();
+    }
+    listed_rules(
+        text,
+        Span::new(comment.body.start + leading + word_end, comment.body.end),
+    )
 }
 
 fn unused(pack: &RulePack, span: Span, message: String) -> Diagnostic {

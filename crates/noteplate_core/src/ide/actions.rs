@@ -3,12 +3,15 @@
 //!
 //! For a range: each overlapping finding's own fix (preferred when safe); for each rule with an
 //! overlapping finding (but `unused-suppression`), "Disable RULE for this line" and "... for this
-//! file"; and "Fix all safe noteplate findings" with every safe fix that does not clash. Two
+//! file", and "Explain rule `RULE`" (no edit: the client runs [`EXPLAIN_COMMAND`] with the rule id,
+//! and the server shows the rule's documentation); and "Fix all safe noteplate findings" with
+//! every safe fix that does not clash. Two
 //! findings can share a fix (both ask for the Time section): an action is offered once per title.
 
 use std::collections::HashSet;
 
 use crate::analysis::{Diagnostic, Edit, safe_fix_edits, suppressions};
+use crate::rulepack::RuleId;
 use crate::syntax::{Parse, Span};
 
 /// What an action does, in the client's terms of action kinds ([`ActionKind::id`]).
@@ -43,7 +46,12 @@ pub struct Action {
     pub edits: Vec<Edit>,
     /// Safe to apply unreviewed (a safe fix); editors may apply it with one key.
     pub preferred: bool,
+    /// Instead of edits: show this rule's documentation ([`EXPLAIN_COMMAND`]).
+    pub explain: Option<RuleId>,
 }
+
+/// The command an "Explain rule" action runs, with the rule id as its one argument.
+pub const EXPLAIN_COMMAND: &str = "noteplate.explainRule";
 
 /// The actions for `range` of `text` (whose parse is `parse` and findings `diagnostics`), in
 /// the order an editor lists them, limited to the kinds `only` names (each a kind id or a prefix
@@ -84,6 +92,7 @@ pub fn code_actions(
                 diagnostics: vec![index],
                 edits: fix.edits.clone(),
                 preferred: fix.safe,
+                explain: None,
             });
         }
         let mut offered = HashSet::new();
@@ -113,6 +122,20 @@ pub fn code_actions(
                     diagnostics: vec![index],
                     edits: vec![edit],
                     preferred: false,
+                    explain: None,
+                });
+            }
+        }
+        let mut explained = HashSet::new();
+        for (index, diagnostic) in overlapping() {
+            if explained.insert(diagnostic.rule) {
+                actions.push(Action {
+                    title: format!("Explain rule `{}`", diagnostic.rule),
+                    kind: ActionKind::QuickFix,
+                    diagnostics: vec![index],
+                    edits: Vec::new(),
+                    preferred: false,
+                    explain: Some(diagnostic.rule),
                 });
             }
         }
@@ -126,6 +149,7 @@ pub fn code_actions(
                 diagnostics: Vec::new(),
                 edits,
                 preferred: false,
+                explain: None,
             });
         }
     }
@@ -162,6 +186,12 @@ mod tests {
             "{titles:?}"
         );
         assert!(titles.contains(&"Disable unknown-technique for this file"));
+        let explain = found
+            .iter()
+            .find(|action| action.title == "Explain rule `unknown-technique`")
+            .expect("an Explain action");
+        assert_eq!(explain.explain, Some(RuleId::UnknownTechnique));
+        assert!(explain.edits.is_empty());
         assert!(
             titles.iter().any(|t| t.contains("myofascial release")),
             "{titles:?}"

@@ -4,9 +4,11 @@
 //! `{{name:`, and rule ids in suppression comments. Nothing in field names, other comments, or after
 //! a label's `:`. Every edit replaces the whole word under the cursor, not only what precedes it.
 
-use crate::analysis::semantics::Semantics;
+use crate::analysis::semantics::{Semantics, line_label};
 use crate::rulepack::{Billing, RulePack, normalize_phrase};
-use crate::syntax::{FIELD_TYPES, FRONT_MATTER_KEYS, Parse, Span, line_end};
+use crate::syntax::{
+    FIELD_TYPES, FRONT_MATTER_KEYS, Inline, Line, Parse, Span, is_include_line, line_end,
+};
 
 use super::context::{LineContext, kind_attribute, line_context, open_field, word_end};
 
@@ -21,6 +23,10 @@ pub enum CompletionKind {
     FieldType,
     SectionKind,
     Rule,
+    /// A `.note` file after `@include`.
+    File,
+    /// A folder after `@include` (its items end with `/`).
+    Folder,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +64,9 @@ pub fn complete(
     if context.in_front_matter {
         return front_matter(text, &context, pack);
     }
+    if include_path_at(text, parse, offset).is_some() {
+        return Vec::new(); // paths: the language server lists the files (`include_paths`)
+    }
     if let Some(open) = open_field(context.before) {
         return field_type(text, &context, open);
     }
@@ -67,7 +76,6 @@ pub fn complete(
         }
         return section_titles(text, &context, heading, parse, semantics, pack);
     }
-    let whole_line = &text[context.line_start..line_end(text, context.offset)];
     // A technique section as the rules see it: its kind (from the title or `{#technique}`), or a
     // kind its combined title also names, on the cursor's section or one around it.
     let in_technique_section = context.sections.iter().any(|&index| {
@@ -76,10 +84,19 @@ pub fn complete(
                 || section.also.iter().any(|kind| kind == "technique")
         })
     });
-    let technique_field_line = whole_line.contains(":technique}}");
+    let line = parse
+        .document
+        .lines()
+        .find(|line| line.span.touches(context.offset));
+    let technique_field_line = line.is_some_and(|line| {
+        line.items.iter().any(|item| {
+            matches!(item, Inline::Field(field) if field.ty.is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("technique")))
+        })
+    });
     let in_choice = choice_start(context.before).is_some();
-    // After a label (`Region: `) comes its value, not a technique; a choice lists techniques.
-    if (in_technique_section && (in_choice || !after_label(context.before)))
+    // After a label (`Region: `) comes its value, not a technique, unless the label names
+    // techniques (`Techniques used: `); a choice lists techniques.
+    if (in_technique_section && (in_choice || !after_label(text, line, semantics, context.offset)))
         || (technique_field_line && in_choice)
     {
         return techniques(text, &context, pack);
@@ -87,26 +104,120 @@ pub fn complete(
     Vec::new()
 }
 
+/// Where the cursor is in an `@include` path, for completing it from the file system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncludePath {
+    /// The folder part typed before the cursor (`shared/` of `shared/resp`), relative to the
+    /// document's folder; empty for the document's folder itself.
+    pub folder: String,
+    /// What the chosen name replaces: the path's last part, up to the end of the path.
+    pub replace: Span,
+}
+
+/// The `@include` path the cursor is in (also just after `@include `, before any path): an
+/// include line of the parse (the one definition, [`is_include_line`]), outside comments and the
+/// front matter.
+pub fn include_path_at(text: &str, parse: &Parse, offset: usize) -> Option<IncludePath> {
+    let context = line_context(text, parse, offset);
+    if context.comment.is_some() || context.in_front_matter {
+        return None;
+    }
+    let line_text = &text[context.line_start..line_end(text, context.offset)];
+    if !is_include_line(line_text) {
+        return None;
+    }
+    let keyword_end = context.line_start + "@include".len();
+    let written = parse
+        .document
+        .includes
+        .iter()
+        .find(|include| include.span.touches(context.offset))
+        .map(|include| include.path);
+    let path_start = written.map_or_else(
+        || {
+            let rest = &text[keyword_end..line_end(text, context.offset)];
+            keyword_end + (rest.len() - rest.trim_start().len())
+        },
+        |path| path.start,
+    );
+    if context.offset < path_start {
+        return None; // on `@include` itself
+    }
+    let path_end = written.map_or(context.offset, |path| path.end.max(context.offset));
+    let typed = &text[path_start..context.offset];
+    let folder_length = typed.rfind('/').map_or(0, |slash| slash + 1);
+    Some(IncludePath {
+        folder: typed[..folder_length].to_string(),
+        replace: Span::new(path_start + folder_length, path_end),
+    })
+}
+
+/// Items for an `@include` path from the entries of its folder, each (name, is a folder), as
+/// the caller read them: folders (ending in `/`, to go on typing) and `.note` files, hidden ones
+/// left out, sorted by name.
+pub fn include_paths(at: &IncludePath, entries: &[(String, bool)]) -> Vec<CompletionItem> {
+    let mut items: Vec<CompletionItem> = entries
+        .iter()
+        .filter(|(name, folder)| !name.starts_with('.') && (*folder || name.ends_with(".note")))
+        .map(|(name, folder)| {
+            let label = if *folder {
+                format!("{name}/")
+            } else {
+                name.clone()
+            };
+            CompletionItem {
+                kind: if *folder {
+                    CompletionKind::Folder
+                } else {
+                    CompletionKind::File
+                },
+                detail: format!("{}{label}", at.folder),
+                documentation: if *folder {
+                    "A folder; its fragments come next.".to_string()
+                } else {
+                    "A fragment: its sections count as this template's.".to_string()
+                },
+                insert_text: label.clone(),
+                replace: at.replace,
+                filter_text: label.clone(),
+                sort_text: format!("{}{name}", if *folder { 1 } else { 0 }),
+                label,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+    items
+}
+
 /// Characters of a technique, kind, key or rule id: what "the word under the cursor" spans.
 fn is_word(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '-' | '_')
 }
 
-/// Whether `before` has a `:` outside fields (`Region: `, `- {{x}}: `).
-fn after_label(before: &str) -> bool {
-    let mut rest = before;
-    while let Some(colon) = rest.find(':') {
-        match (rest[..colon].rfind("{{"), rest[..colon].rfind("}}")) {
-            (Some(open), close) if close.is_none_or(|close| close < open) => {
-                let Some(end) = rest[colon..].find("}}") else {
-                    return false;
-                };
-                rest = &rest[colon + end + 2..];
-            }
-            _ => return true,
-        }
+/// Whether `offset` is in the value after a label's `:` on `line` (`Region: `, `- {{x}}: `), read
+/// from the parse tree: the line's label as the semantic model reads it ([`line_label`]), or a
+/// `:` earlier in the text item holding the cursor after a field. Not when the label names
+/// techniques (`Techniques used: `): the semantic model says so with a `technique` element there.
+fn after_label(text: &str, line: Option<&Line>, semantics: &Semantics, offset: usize) -> bool {
+    let Some(line) = line else {
+        return false; // a blank line
+    };
+    if let Some(label) = line_label(text, line)
+        && text[label.end..].starts_with(':')
+        && offset > label.end
+    {
+        return !semantics
+            .elements
+            .iter()
+            .any(|element| element.span == label && element.kind == "technique");
     }
-    false
+    line.items.iter().any(|item| {
+        matches!(item, Inline::Text(span)
+            if span.start > line.span.start
+                && span.start < offset
+                && offset <= span.end
+                && text[span.start..offset].contains(':'))
+    })
 }
 
 /// Rule ids after a suppression directive (`<!-- noteplate-disable-next-line unk`); nothing
@@ -606,6 +717,20 @@ mod tests {
         assert!(labels("## Technique\n- Grade: jo$0").is_empty());
         // A choice after a label still lists techniques.
         assert!(labels("## Technique\nTechnique: {$0").contains(&"joint mobilization".to_string()));
+        // After a field and its `:` (`- {{exercise}}: `), the value.
+        assert!(labels("## Technique\n- {{exercise}}: jo$0").is_empty());
+        // A label that names techniques is followed by technique text.
+        assert!(
+            labels("## Technique\nTechniques used: jo$0")
+                .contains(&"joint mobilization".to_string()),
+            "{:?}",
+            labels("## Technique\nTechniques used: jo$0")
+        );
+        // A `{{x:technique}}` line offers techniques in a choice outside technique sections.
+        assert!(
+            labels("## Treatment\n- {{t:technique}} or {jo$0")
+                .contains(&"joint mobilization".to_string())
+        );
     }
 
     #[test]
@@ -706,6 +831,46 @@ mod tests {
     #[test]
     fn no_techniques_outside_technique_sections() {
         assert!(labels("## Response\n- $0").is_empty());
+    }
+
+    #[test]
+    fn include_paths_from_the_folder_entries() {
+        let at = |text: &str| {
+            let offset = text.find("$0").expect("cursor");
+            let text = text.replacen("$0", "", 1);
+            let parse = crate::syntax::parse(&text);
+            include_path_at(&text, &parse, offset)
+                .map(|found| (found.folder, found.replace.text(&text).to_string()))
+        };
+        assert_eq!(
+            at("## T\n@include $0"),
+            Some((String::new(), String::new()))
+        );
+        assert_eq!(
+            at("## T\n@include shared/re$0sp.note\n"),
+            Some(("shared/".to_string(), "resp.note".to_string()))
+        );
+        assert_eq!(at("## T\n@incl$0ude x.note"), None, "on the keyword");
+        assert_eq!(at("<!-- @include $0 -->"), None, "in a comment");
+        assert_eq!(at("---\n@include $0\n---\n"), None, "in the front matter");
+        assert_eq!(at("## T\nsee @include $0"), None, "not at the line start");
+        // No technique names there either.
+        assert!(labels("## Technique\n@include jo$0").is_empty());
+        let found = include_paths(
+            &IncludePath {
+                folder: "shared/".into(),
+                replace: Span::empty(0),
+            },
+            &[
+                ("response.note".into(), false),
+                ("notes.txt".into(), false),
+                (".hidden.note".into(), false),
+                ("more".into(), true),
+                ("a.note".into(), false),
+            ],
+        );
+        let labels: Vec<&str> = found.iter().map(|item| item.label.as_str()).collect();
+        assert_eq!(labels, ["a.note", "response.note", "more/"]);
     }
 
     #[test]

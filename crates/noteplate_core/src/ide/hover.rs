@@ -1,10 +1,11 @@
-//! Hover: what a technique name, a billing code, a heading or a minutes field means.
+//! Hover: what a technique name, a billing code, a heading or a minutes field means, and a rule id
+//! in a suppression comment (the rule's documentation, as `noteplate explain` prints it).
 
 use crate::analysis::Semantics;
 use crate::analysis::semantics::KindReason;
-use crate::analysis::{mentions, units};
-use crate::rulepack::{Billing, RulePack, UnitMethod};
-use crate::syntax::{Inline, Line, Parse, Span};
+use crate::analysis::{mentions, suppressions, units};
+use crate::rulepack::{Billing, PayerProfile, RulePack, UnitMethod};
+use crate::syntax::{Comment, Inline, Line, Parse, Span};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hover {
@@ -20,6 +21,9 @@ pub fn hover(
     pack: &RulePack,
 ) -> Option<Hover> {
     let document = &parse.document;
+    if let Some(comment) = document.comments.iter().find(|c| c.body.touches(offset)) {
+        return rule_hover(text, comment, offset, pack);
+    }
     if let Some(declared) = semantics
         .codes
         .iter()
@@ -149,14 +153,35 @@ fn heading_hover(
     }
 }
 
-/// How the template's payer profile (the pack's first one when it names none the pack knows)
-/// turns minutes into units.
-fn minutes_hover(span: Span, semantics: &Semantics, pack: &RulePack) -> Hover {
-    let profile = semantics
+/// The documentation of the rule id at `offset` in a suppression comment.
+fn rule_hover(text: &str, comment: &Comment, offset: usize, pack: &RulePack) -> Option<Hover> {
+    let (id, span) = suppressions::rules_in_comment(text, comment)
+        .into_iter()
+        .find(|(_, span)| span.touches(offset))?;
+    let rule = pack.rule(id.parse().ok()?)?;
+    Some(Hover {
+        markdown: rule.documentation(),
+        span,
+    })
+}
+
+/// The payer profile that decides the template's units: its own (`payer:` or the settings'
+/// default), else the pack's first one.
+pub(super) fn payer_profile<'p>(
+    semantics: &Semantics,
+    pack: &'p RulePack,
+) -> Option<&'p PayerProfile> {
+    semantics
         .payer
         .as_deref()
         .and_then(|payer| pack.payer(payer))
-        .or_else(|| pack.payers.first());
+        .or_else(|| pack.payers.first())
+}
+
+/// How the template's payer profile (the pack's first one when it names none the pack knows)
+/// turns minutes into units.
+pub(super) fn minutes_hover(span: Span, semantics: &Semantics, pack: &RulePack) -> Hover {
+    let profile = payer_profile(semantics, pack);
     let name = profile.map_or(String::new(), |profile| {
         let mut chars = profile.name.chars();
         chars.next().map_or(String::new(), |first| {
@@ -253,6 +278,24 @@ mod tests {
         assert_eq!(choice.span.text(text), "joint mobilization");
         assert_eq!(hover_at(text, "MFR").unwrap().span.text(text), "MFR");
         assert!(hover_at(text, "oint} mob").is_none_or(|h| !h.span.text(text).contains('}')));
+    }
+
+    #[test]
+    fn rule_ids_in_suppression_comments_show_their_documentation() {
+        let text = "<!-- noteplate-disable-next-line missing-time, vague-technique -- why -->\n## Technique\n- massage\n";
+        let found = hover_at(text, "vague-technique").unwrap();
+        assert_eq!(found.span.text(text), "vague-technique");
+        assert!(
+            found.markdown.starts_with("## `vague-technique`"),
+            "{}",
+            found.markdown
+        );
+        let first = hover_at(text, "missing-time").unwrap();
+        assert_eq!(first.span.text(text), "missing-time");
+        // Not the reason, not another comment, not an unknown id.
+        assert_eq!(hover_at(text, "why"), None);
+        assert_eq!(hover_at("<!-- vague-technique -->", "vague"), None);
+        assert_eq!(hover_at("<!-- noteplate-disable nope -->", "nope"), None);
     }
 
     /// Hover recognises techniques exactly as the rules do: it used to name muscle energy

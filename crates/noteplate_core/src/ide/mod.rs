@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod completion;
+pub mod hints;
 pub mod hover;
 pub mod outline;
 pub mod tokens;

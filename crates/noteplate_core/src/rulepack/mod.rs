@@ -112,6 +112,9 @@ pub struct Modifier {
     /// ("physical therapy").
     #[serde(default)]
     pub discipline: String,
+    /// Tags of `docs/sources.md` that say what the modifier means.
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 /// What a modifier says about the line it is on.
@@ -360,6 +363,22 @@ pub struct RuleInfo {
     /// are shown, not run.
     #[serde(default)]
     pub examples_need_files: bool,
+}
+
+impl RuleInfo {
+    /// The rule's documentation as Markdown: what `noteplate explain` prints, each rule's part of
+    /// `docs/rules.md`, and what editors show for "Explain rule" and a hover on a rule id.
+    pub fn documentation(&self) -> String {
+        format!(
+            "## `{}`\n\nDefault severity: **{}**. {}\n\n{}\n\nTriggers it:\n\n```note\n{}\n```\n\nDoes not:\n\n```note\n{}\n```\n",
+            self.id,
+            self.severity.as_str(),
+            self.summary.trim(),
+            self.explanation.trim(),
+            self.bad.trim_end(),
+            self.good.trim_end(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
