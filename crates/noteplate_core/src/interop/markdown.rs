@@ -20,7 +20,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::model::{Block, Heading, Meta, Piece, Template, field_name};
+use super::model::{Block, Meta, Piece, Template, field_name};
 use super::plain::{self, Reader};
 use super::{ExportError, ImportError, Imported, Unmapped};
 use crate::rulepack::RulePack;
@@ -351,8 +351,12 @@ fn end(reader: &mut Reader<'_>, state: &mut State, meta: &mut Meta, tag: TagEnd,
         TagEnd::CodeBlock => {
             let code = state.code_block.take().unwrap_or_default();
             for line in code.lines() {
+                let line: String = line
+                    .chars()
+                    .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+                    .collect();
                 let mut pieces = Vec::new();
-                plain::push_text(&mut pieces, line);
+                plain::push_text(&mut pieces, &line);
                 reader.blocks.push(Block::Line(pieces));
             }
         }
@@ -388,8 +392,26 @@ fn end(reader: &mut Reader<'_>, state: &mut State, meta: &mut Meta, tag: TagEnd,
 /// Adds text to the open line (opening one if needed): blanks and check boxes as in a text
 /// form, `{{name}}`-style fields and `***` as in `.note`.
 fn text_piece(state: &mut State, number: usize, text: &str) {
-    let mut rest = text;
+    // Control characters (a form feed, a vertical tab) are spaces in a template.
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+        .collect();
+    let mut rest = text.as_str();
     while !rest.is_empty() {
+        // A `.note` choice written in the text: `{PT|PTA}`.
+        if let Some(open) = rest.find('{')
+            && !rest[open..].starts_with("{{")
+            && let Some(close) = rest[open..].find('}')
+            && let Piece::Choice(options) = code_piece(&rest[open..open + close + 1])
+            && rest[..open].find("{{").is_none()
+            && rest[..open].find("***").is_none()
+        {
+            text_piece(state, number, &rest[..open]);
+            push(state, number, Piece::Choice(options));
+            rest = &rest[open + close + 1..];
+            continue;
+        }
         let field = rest.find("{{");
         let wildcard = rest.find("***");
         let next = match (field, wildcard) {
@@ -544,8 +566,11 @@ fn flush(reader: &mut Reader<'_>, state: &mut State) {
 
 /// A comment, or an include written as a comment by the Markdown writer.
 fn comment_block(comment: String) -> Block {
-    match comment.strip_prefix("@include ") {
-        Some(path) => Block::Include(path.trim().to_string()),
+    match comment
+        .strip_prefix("@include ")
+        .and_then(plain::include_path)
+    {
+        Some(path) => Block::Include(path),
         None => Block::Comment(comment),
     }
 }
@@ -835,6 +860,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::interop::model::Heading;
 
     fn blocks(text: &str) -> Vec<Block> {
         import(text).unwrap().template.blocks

@@ -115,13 +115,13 @@ impl<'p> Reader<'p> {
     /// The pieces of one line of a text form: blanks become fields, check boxes choices.
     pub fn scan(&mut self, line: &str) -> Vec<Piece> {
         let mut pieces = Vec::new();
-        let (before, choice) = match box_choice(line) {
-            Some((before, options)) => (before, Some(options)),
-            None => (line.to_string(), None),
-        };
-        self.blanks(&before, &mut pieces);
-        if let Some(options) = choice {
-            pieces.push(Piece::Choice(options));
+        match box_choice(line) {
+            Some((before, options, after)) => {
+                self.blanks(&before, &mut pieces);
+                pieces.push(Piece::Choice(options));
+                self.blanks(&after, &mut pieces);
+            }
+            None => self.blanks(line, &mut pieces),
         }
         pieces
     }
@@ -129,14 +129,19 @@ impl<'p> Reader<'p> {
     /// Splits `text` at `____` blanks, each a field named after the words before it.
     pub fn blanks(&mut self, text: &str, pieces: &mut Vec<Piece>) {
         let mut rest = text;
+        let mut last_label: Option<String> = None;
         while let Some((start, end)) = find_blank(rest) {
             let before = &rest[..start];
             let label = label_before(before);
-            let label = if label.is_empty() {
-                self.title.clone()
-            } else {
+            let label = if !label.is_empty() {
                 label
+            } else if let Some(previous) = last_label.clone() {
+                // `Blood pressure: ____ / ____`: the second blank belongs to the same label.
+                previous
+            } else {
+                self.title.clone()
             };
+            last_label = Some(label.clone());
             let ty = field_type(self.pack, &label);
             let name = self.fresh_name(&label);
             push_text(pieces, before);
@@ -155,6 +160,13 @@ impl<'p> Reader<'p> {
             unmapped: self.unmapped,
         }
     }
+}
+
+/// The path of an `@include path` line the readers keep as an include: one `.note` can write
+/// back (not empty, opening no comment); otherwise the line stays text.
+pub(crate) fn include_path(path: &str) -> Option<String> {
+    let path = path.trim();
+    (!path.is_empty() && !path.contains("<!--")).then(|| path.to_string())
 }
 
 /// Appends text to the pieces (merged with text before it); empty text is left out.
@@ -195,14 +207,17 @@ pub(crate) fn split_lines(input: &str) -> Vec<(usize, String)> {
     lines
 }
 
-/// Undoes what a word processor does to pasted text: non-breaking and other odd spaces, tabs
-/// and runs of spaces become one space; curly quotes straight ones; a bullet (`•`, `▪`, the
+/// Undoes what a word processor does to pasted text: non-breaking and other odd spaces become
+/// spaces, and a run of white space one space, or two when it holds a tab or two or more spaces
+/// (the gap between a form's columns, which ends a check-box option); curly quotes straight ones; a bullet (`•`, `▪`, the
 /// Symbol-font bullet ``) `- `; zero-width characters are removed; the line is trimmed.
 pub(crate) fn clean(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
-    let mut space = false;
-    for c in line.chars() {
-        let c = match c {
+    // 0: no white space pending; 1: one space; 2: a wide gap (a tab or two or more spaces), the
+    // column separator of a form, kept as two spaces.
+    let mut space = 0u8;
+    for original in line.chars() {
+        let c = match original {
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{2032}' => '\'',
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{2033}' => '"',
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => continue,
@@ -211,24 +226,27 @@ pub(crate) fn clean(line: &str) -> String {
             c => c,
         };
         if c == ' ' {
-            space = true;
+            space = if space > 0 || matches!(original, '\t' | '\u{c}') {
+                2
+            } else {
+                1
+            };
             continue;
         }
-        if space && !out.is_empty() {
-            out.push(' ');
+        if space > 0 && !out.is_empty() {
+            out.push_str(if space == 2 { "  " } else { " " });
         }
-        space = false;
+        space = 0;
         out.push(c);
     }
-    // A bullet glued to its text (`•Hot pack`) reads as a list item.
+    // A bullet, glued to its text (`•Hot pack`) or after a tab, reads as a list item.
     if let Some(rest) = out.strip_prefix('-')
-        && !rest.is_empty()
-        && !rest.starts_with([' ', '-'])
+        && !rest.trim_start().is_empty()
         && line
             .trim_start()
             .starts_with(['•', '▪', '\u{f0b7}', '\u{f0a7}', '◦', '‣', '⁃'])
     {
-        return format!("- {rest}");
+        return format!("- {}", rest.trim_start());
     }
     out
 }
@@ -287,17 +305,26 @@ pub(crate) fn label_before(before: &str) -> String {
         .trim_end();
     // Only the last label of `Date: ____ Time: ____`.
     let start = trimmed
-        .rfind(['.', ';', ',', ':', ')', ']', '_'])
+        .rfind(['.', ';', ',', ':', ')', ']', '_', '–', '—'])
         .filter(|&at| {
             // `Pain (0-10)` keeps its parenthesis.
             !(trimmed[at..].starts_with(')') && trimmed[..at].contains('('))
         })
-        .map_or(0, |at| at + 1);
-    trimmed[start..]
+        .map_or(0, |at| {
+            at + trimmed[at..].chars().next().map_or(1, char::len_utf8)
+        });
+    let start = trimmed[start..]
+        .rfind("  ")
+        .map_or(start, |gap| start + gap);
+    let label = trimmed[start..]
         .trim()
         .trim_start_matches(['-', '*', '+'])
-        .trim()
-        .to_string()
+        .trim();
+    if label.chars().any(char::is_alphanumeric) {
+        label.to_string()
+    } else {
+        String::new()
+    }
 }
 
 /// The first run of three or more underscores in `text`: its byte range.
@@ -373,8 +400,8 @@ fn box_at(text: &str) -> Option<usize> {
 }
 
 /// The options of two or more boxes on one line (`Tolerated: [ ] well [ ] poorly`), with the
-/// text before the first box. Options are trimmed of separators; empty ones are left out.
-pub(crate) fn box_choice(line: &str) -> Option<(String, Vec<String>)> {
+/// text before the first box and the text after the last option (past a column gap). Options are trimmed of separators; empty ones are left out.
+pub(crate) fn box_choice(line: &str) -> Option<(String, Vec<String>, String)> {
     let mut boxes = Vec::new();
     let mut at = 0;
     while at < line.len() {
@@ -394,7 +421,18 @@ pub(crate) fn box_choice(line: &str) -> Option<(String, Vec<String>)> {
     }
     let mut options = Vec::new();
     for (index, &(_, end)) in boxes.iter().enumerate() {
-        let until = boxes.get(index + 1).map_or(line.len(), |next| next.0);
+        let until = boxes.get(index + 1).map_or_else(
+            // The last option ends at a column gap: `[ ] a  [ ] b  Other: ____`.
+            || {
+                line[end..]
+                    .trim_start()
+                    .find("  ")
+                    .map_or(line.len(), |gap| {
+                        end + (line[end..].len() - line[end..].trim_start().len()) + gap
+                    })
+            },
+            |next| next.0,
+        );
         let option = line[end..until]
             .trim()
             .trim_end_matches([',', ';', '/'])
@@ -406,7 +444,10 @@ pub(crate) fn box_choice(line: &str) -> Option<(String, Vec<String>)> {
     if options.len() < 2 {
         return None;
     }
-    Some((line[..boxes[0].0].to_string(), options))
+    let last_end = boxes.last().map_or(line.len(), |&(_, end)| end);
+    let rest = line[last_end..].trim_start();
+    let after = rest.find("  ").map_or("", |gap| &rest[gap..]);
+    Some((line[..boxes[0].0].to_string(), options, after.to_string()))
 }
 
 /// The option of a line that is one box and its text (`[ ] Hot pack`), if it is one.
@@ -441,7 +482,7 @@ mod tests {
                 Block::Line(vec![
                     Piece::Text("Date of service: ".into()),
                     field("date_of_service", Some("date")),
-                    Piece::Text(" Treatment time (min): ".into()),
+                    Piece::Text("  Treatment time (min): ".into()),
                     field("treatment_time_min", Some("minutes")),
                 ]),
                 Block::Line(vec![
@@ -535,7 +576,7 @@ mod tests {
             lines,
             vec![
                 "PT DAILY NOTE",
-                "\"Tolerated\" well \u{2013} ok",
+                "\"Tolerated\"  well \u{2013} ok",
                 "- Hot pack",
                 "Page 2",
                 "Last"

@@ -49,8 +49,8 @@ pub fn import(input: &str) -> Result<Imported, ImportError> {
             reader.blocks.push(Block::Blank);
             continue;
         }
-        if let Some(path) = line.strip_prefix("@include ") {
-            reader.blocks.push(Block::Include(path.trim().to_string()));
+        if let Some(path) = line.strip_prefix("@include ").and_then(plain::include_path) {
+            reader.blocks.push(Block::Include(path));
             continue;
         }
         if let Some(title) = plain::heading_title(&line) {
@@ -301,9 +301,15 @@ fn line(pack: &RulePack, pieces: &[Piece]) -> String {
                 out.push_str(if date_of_service { "@TODAY@" } else { "***" });
             }
             Piece::Choice(options) => {
+                // The list is named after a short label before it (`Heart {...}`), else "Choice".
                 let label = match index.checked_sub(1).map(|i| &pieces[i]) {
                     Some(Piece::Text(text)) => plain::label_before(text),
                     _ => String::new(),
+                };
+                let label = if label.split_whitespace().count() <= 3 {
+                    label
+                } else {
+                    String::new()
                 };
                 let name: String = label
                     .chars()
