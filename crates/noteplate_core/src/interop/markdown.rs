@@ -222,11 +222,9 @@ fn start(reader: &mut Reader<'_>, state: &mut State, tag: Tag<'_>, number: usize
             };
             state.heading = Some((level, String::new(), id.map(|id| id.to_string())));
         }
-        Tag::Paragraph => {
-            if state.line.is_none() {
-                state.line = Some(Vec::new());
-                state.line_number = number;
-            }
+        Tag::Paragraph if state.line.is_none() => {
+            state.line = Some(Vec::new());
+            state.line_number = number;
         }
         Tag::List(first) => {
             flush(reader, state);
