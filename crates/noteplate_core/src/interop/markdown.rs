@@ -395,52 +395,43 @@ fn text_piece(state: &mut State, number: usize, text: &str) {
         .chars()
         .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
         .collect();
-    let mut rest = text.as_str();
-    while !rest.is_empty() {
-        // A `.note` choice written in the text: `{PT|PTA}`.
-        if let Some(open) = rest.find('{')
-            && !rest[open..].starts_with("{{")
-            && let Some(close) = rest[open..].find('}')
-            && let Piece::Choice(options) = code_piece(&rest[open..open + close + 1])
-            && rest[..open].find("{{").is_none()
-            && rest[..open].find("***").is_none()
-        {
-            text_piece(state, number, &rest[..open]);
-            push(state, number, Piece::Choice(options));
-            rest = &rest[open + close + 1..];
-            continue;
-        }
-        let field = rest.find("{{");
-        let wildcard = rest.find("***");
-        let next = match (field, wildcard) {
-            (Some(f), Some(w)) => Some(f.min(w)),
-            (f, w) => f.or(w),
+    // One pass, left to right; each look-ahead stops at the next brace, so the work stays linear
+    // in the text whatever it holds (`{{{{...` included).
+    let mut plain_from = 0;
+    let mut at = 0;
+    while at < text.len() {
+        let rest = &text[at..];
+        let found: Option<(Piece, usize)> = if rest.starts_with("***") {
+            Some((Piece::Wildcard, 3))
+        } else if let Some(inside) = rest.strip_prefix("{{") {
+            // A field: `}}` before any other brace.
+            inside
+                .find(['{', '}'])
+                .filter(|&close| inside[close..].starts_with("}}"))
+                .and_then(|close| field_of(&inside[..close]).map(|field| (field, close + 4)))
+        } else if let Some(inside) = rest.strip_prefix('{') {
+            // A `.note` choice written in the text: `{PT|PTA}`.
+            inside
+                .find(['{', '}'])
+                .filter(|&close| inside[close..].starts_with('}'))
+                .and_then(|close| match code_piece(&rest[..close + 2]) {
+                    choice @ Piece::Choice(_) => Some((choice, close + 2)),
+                    _ => None,
+                })
+        } else {
+            None
         };
-        let Some(at) = next else {
-            push(state, number, Piece::Text(rest.to_string()));
-            break;
-        };
-        if rest[at..].starts_with("***") {
-            push(state, number, Piece::Text(rest[..at].to_string()));
-            push(state, number, Piece::Wildcard);
-            rest = &rest[at + 3..];
-            continue;
-        }
-        match rest[at..]
-            .find("}}")
-            .and_then(|close| field_of(&rest[at + 2..at + close]).map(|field| (close, field)))
-        {
-            Some((close, field)) => {
-                push(state, number, Piece::Text(rest[..at].to_string()));
-                push(state, number, field);
-                rest = &rest[at + close + 2..];
+        match found {
+            Some((piece, length)) => {
+                push(state, number, Piece::Text(text[plain_from..at].to_string()));
+                push(state, number, piece);
+                at += length;
+                plain_from = at;
             }
-            None => {
-                push(state, number, Piece::Text(rest[..at + 2].to_string()));
-                rest = &rest[at + 2..];
-            }
+            None => at += rest.chars().next().map_or(1, char::len_utf8),
         }
     }
+    push(state, number, Piece::Text(text[plain_from..].to_string()));
 }
 
 /// `name` or `name:type` as `.note` writes a field (the inside of `{{...}}`).

@@ -97,9 +97,11 @@ fn scan(reader: &mut Reader<'_>, line: &str, notes: &mut Vec<String>) -> Vec<Pie
             at += 3;
             continue;
         }
+        // A list runs to the first `}`, with no `{` before it (the search stops at the next
+        // brace, so a line of `{{{{...` costs linear time).
         if rest.starts_with('{')
-            && let Some(close) = rest.find('}')
-            && !rest[1..close].contains('{')
+            && let Some(close) = rest[1..].find(['{', '}']).map(|at| at + 1)
+            && rest[close..].starts_with('}')
         {
             flush(&mut pieces, &mut text);
             pieces.push(smartlist(&rest[1..close], notes));
@@ -363,6 +365,23 @@ mod tests {
             explicit: false,
             required: false,
         })
+    }
+
+    /// Long runs of what opens a construct never closed are read in linear time (the test would
+    /// hang otherwise) and kept as text.
+    #[test]
+    fn unclosed_openers_are_text() {
+        for opener in ["{", "{{", "@A", "[ ] ", "___ x"] {
+            let text = opener.repeat(50_000);
+            for reader in [
+                import,
+                crate::interop::plain::import,
+                crate::interop::markdown::import,
+            ] {
+                let imported = reader(&text).unwrap();
+                assert!(!imported.template.blocks.is_empty(), "{opener}");
+            }
+        }
     }
 
     #[test]
