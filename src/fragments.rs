@@ -165,6 +165,33 @@ pub fn target(from: &Path, written: &str) -> PathBuf {
     normalize(&std::path::absolute(base.join(written)).unwrap_or_else(|_| base.join(written)))
 }
 
+/// Where the include `written` in the file at `from` leads: the canonical path of an existing
+/// fragment inside the project root or one of the `include-roots`, or why it may not be read
+/// (`NotFound`, `OutsideRoot`). The one definition of resolving an include path: the analysis and
+/// `noteplate export` (which inlines fragments) both use it.
+pub fn locate(
+    from: &Path,
+    written: &str,
+    config: &ProjectConfig,
+) -> Result<PathBuf, IncludeOutcome> {
+    let lexical = target(from, written);
+    if !lexical.exists() {
+        return Err(IncludeOutcome::NotFound(format!(
+            "`{written}` does not exist (looked for {}); paths are relative to this file",
+            lexical.display()
+        )));
+    }
+    let real = canonical(&lexical);
+    if !inside_roots(&real, config) {
+        return Err(IncludeOutcome::OutsideRoot(format!(
+            "`{written}` resolves to {}, outside the project root {}; keep fragments inside the project (or add the folder to `include-roots`)",
+            real.display(),
+            config.root.display()
+        )));
+    }
+    Ok(real)
+}
+
 fn inside_roots(file: &Path, config: &ProjectConfig) -> bool {
     std::iter::once(&config.root)
         .chain(&config.include_roots)
@@ -188,7 +215,6 @@ fn resolve_with_stack(
     let limit = config.max_file_size;
     for include in &parse.document.includes {
         let written = include.path.text(text);
-        let lexical = target(path, written);
         let outcome = if depth > MAX_INCLUDE_DEPTH {
             cut = Some(depth);
             IncludeOutcome::Budget(format!(
@@ -198,26 +224,14 @@ fn resolve_with_stack(
             IncludeOutcome::Budget(format!(
                 "`{written}` was not read: this file with the fragments it includes comes to more than {limit} bytes (max-file-size, counting a fragment each time it is included); include fewer or smaller fragments"
             ))
-        } else if !lexical.exists() {
-            IncludeOutcome::NotFound(format!(
-                "`{written}` does not exist (looked for {}); paths are relative to this file",
-                lexical.display()
-            ))
         } else {
-            let real = canonical(&lexical);
-            if !inside_roots(&real, config) {
-                IncludeOutcome::OutsideRoot(format!(
-                    "`{written}` resolves to {}, outside the project root {}; keep fragments inside the project (or add the folder to `include-roots`)",
-                    real.display(),
-                    config.root.display()
-                ))
-            } else if stack.contains(&real) {
-                IncludeOutcome::Cycle(format!(
+            match locate(path, written, config) {
+                Err(outcome) => outcome,
+                Ok(real) if stack.contains(&real) => IncludeOutcome::Cycle(format!(
                     "`{written}` includes a file that is already being included ({}); remove one of the `@include` lines",
                     real.display()
-                ))
-            } else {
-                match fragment(&real, written, config, cache, stack) {
+                )),
+                Ok(real) => match fragment(&real, written, config, cache, stack) {
                     Ok(analysed) => {
                         bytes = bytes.saturating_add(analysed.bytes);
                         cut = cut.or(analysed.cut_at_depth.map(|_| depth));
@@ -244,7 +258,7 @@ fn resolve_with_stack(
                         }
                     }
                     Err(outcome) => outcome,
-                }
+                },
             }
         };
         includes.items.push(IncludeResult {
@@ -256,6 +270,38 @@ fn resolve_with_stack(
     (includes, bytes, cut)
 }
 
+/// The text of the fragment at `real` (a path from [`locate`]): only a regular file, at most
+/// `max-file-size` bytes, in UTF-8; otherwise why not (`NotFound` with a message saying what to do).
+pub fn read_fragment(
+    real: &Path,
+    written: &str,
+    config: &ProjectConfig,
+) -> Result<String, IncludeOutcome> {
+    // Only a regular file, and never more than max-file-size: a FIFO would block the run (or the
+    // language server's analysis thread) forever, a device or a huge file would exhaust memory.
+    match files::read_regular(real, config.max_file_size).map(String::from_utf8) {
+        Ok(Ok(text)) => Ok(text),
+        Ok(Err(_)) => Err(IncludeOutcome::NotFound(format!(
+            "`{written}` is not valid UTF-8; re-save it as UTF-8"
+        ))),
+        Err(ReadError::NotRegular(kind)) => Err(IncludeOutcome::NotFound(format!(
+            "`{written}` is {kind}, not a regular file; include a fragment file"
+        ))),
+        Err(ReadError::TooLarge { limit, size }) => {
+            let size = size.map_or_else(
+                || format!("more than {limit} bytes"),
+                |size| format!("{size} bytes"),
+            );
+            Err(IncludeOutcome::NotFound(format!(
+                "`{written}` is {size}, over the configured max-file-size of {limit} bytes, so it was not read; raise `max-file-size` in noteplate.toml to include it"
+            )))
+        }
+        Err(error) => Err(IncludeOutcome::NotFound(format!(
+            "cannot read `{written}`: {error}"
+        ))),
+    }
+}
+
 /// Reads and analyses the fragment at `real` (or takes what `cache` knows of it). `Err` is an
 /// outcome that needs no analysis (unreadable, not UTF-8, too large).
 fn fragment(
@@ -265,35 +311,7 @@ fn fragment(
     cache: &FragmentCache,
     stack: &mut Vec<PathBuf>,
 ) -> Result<Analysed, IncludeOutcome> {
-    // Only a regular file, and never more than max-file-size: a FIFO would block the run (or the
-    // language server's analysis thread) forever, a device or a huge file would exhaust memory.
-    let text = match files::read_regular(real, config.max_file_size).map(String::from_utf8) {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => {
-            return Err(IncludeOutcome::NotFound(format!(
-                "`{written}` is not valid UTF-8; re-save it as UTF-8"
-            )));
-        }
-        Err(ReadError::NotRegular(kind)) => {
-            return Err(IncludeOutcome::NotFound(format!(
-                "`{written}` is {kind}, not a regular file; include a fragment file"
-            )));
-        }
-        Err(ReadError::TooLarge { limit, size }) => {
-            let size = size.map_or_else(
-                || format!("more than {limit} bytes"),
-                |size| format!("{size} bytes"),
-            );
-            return Err(IncludeOutcome::NotFound(format!(
-                "`{written}` is {size}, over the configured max-file-size of {limit} bytes, so it was not read; raise `max-file-size` in noteplate.toml to include it"
-            )));
-        }
-        Err(error) => {
-            return Err(IncludeOutcome::NotFound(format!(
-                "cannot read `{written}`: {error}"
-            )));
-        }
-    };
+    let text = read_fragment(real, written, config)?;
     let depth = stack.len();
     if let Some(analysed) = cache.get(real, &text, config, depth) {
         return Ok(analysed);

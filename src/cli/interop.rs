@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
-use crate::config::Resolver;
+use crate::analysis::{self, IncludeOutcome};
+use crate::config::{ProjectConfig, Resolver};
 use crate::files;
-use crate::fragments::FragmentCache;
-use crate::interop::{self, ExportError, ImportError, Imported, model::Template};
+use crate::fragments::{self, FragmentCache};
+use crate::interop::model::{Block, Template};
+use crate::interop::{self, ExportError, ImportError, Imported};
 use crate::pipeline::{self, Contents, IncludeBase};
 use crate::rulepack::Severity;
 
@@ -153,7 +155,7 @@ pub fn import(args: &ImportArgs) -> u8 {
     }
     if args.report {
         for place in &imported.unmapped {
-            eprintln!("{name}:{}: kept as text: {}", place.line, place.what);
+            eprintln!("{name}:{}: {}", place.line, place.what);
         }
     }
     // What the imported template still lacks, as `check` would report it.
@@ -222,7 +224,7 @@ pub fn export(args: &ExportArgs) -> u8 {
         &FragmentCache::new(),
     );
     let template = Template::from_analysis(&analysed.text, &analysed.analysis, &config.pack);
-    let template = inline_includes(&base, template);
+    let template = inline_includes(&base, template, &config);
     let findings: Vec<String> = if args.with_findings {
         analysed
             .analysis
@@ -262,10 +264,99 @@ pub fn export(args: &ExportArgs) -> u8 {
     }
 }
 
-/// Replaces each `@include` block with the blocks of the fragment it names. Not built yet: the
-/// includes stay as they are.
-fn inline_includes(_from: &Path, template: Template) -> Template {
-    template
+/// Replaces each `@include` block with the blocks of the fragment it names, read with the rules
+/// the analysis uses ([`fragments::locate`] and [`fragments::read_fragment`]: inside the project
+/// root or an include root, regular files only, at most `max-file-size` bytes each and for the
+/// template with all it includes, at most [`fragments::MAX_INCLUDE_DEPTH`] levels, no cycles). A
+/// fragment's own includes are inlined from the fragment's folder. A fragment that cannot be read
+/// stays an include block, after a comment saying why, so every writer shows it.
+pub fn inline_includes(from: &Path, template: Template, config: &ProjectConfig) -> Template {
+    let own = from
+        .canonicalize()
+        .unwrap_or_else(|_| std::path::absolute(from).unwrap_or_else(|_| from.to_path_buf()));
+    let mut budget = Budget {
+        bytes: 0,
+        limit: config.max_file_size,
+    };
+    let blocks = inline_blocks(from, template.blocks, config, &mut vec![own], &mut budget);
+    Template {
+        meta: template.meta,
+        blocks,
+    }
+}
+
+/// Bytes of fragments read so far for one export (each time a fragment is included).
+struct Budget {
+    bytes: u64,
+    limit: u64,
+}
+
+fn inline_blocks(
+    from: &Path,
+    blocks: Vec<Block>,
+    config: &ProjectConfig,
+    stack: &mut Vec<PathBuf>,
+    budget: &mut Budget,
+) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        let Block::Include(written) = block else {
+            out.push(block);
+            continue;
+        };
+        match fragment_blocks(from, &written, config, stack, budget) {
+            Ok(blocks) => out.extend(blocks),
+            Err(reason) => {
+                out.push(Block::Comment(format!("not inlined: {reason}")));
+                out.push(Block::Include(written));
+            }
+        }
+    }
+    out
+}
+
+/// The blocks of the fragment `written` in `from`, its own includes inlined, or why it was not read.
+fn fragment_blocks(
+    from: &Path,
+    written: &str,
+    config: &ProjectConfig,
+    stack: &mut Vec<PathBuf>,
+    budget: &mut Budget,
+) -> Result<Vec<Block>, String> {
+    let message = |outcome: IncludeOutcome| match outcome {
+        IncludeOutcome::NotFound(message)
+        | IncludeOutcome::OutsideRoot(message)
+        | IncludeOutcome::Cycle(message)
+        | IncludeOutcome::Budget(message) => message,
+        IncludeOutcome::Found { .. } => format!("`{written}` could not be read"),
+    };
+    if stack.len() > fragments::MAX_INCLUDE_DEPTH {
+        return Err(format!(
+            "`{written}` is nested more than {} includes deep, so it was not read",
+            fragments::MAX_INCLUDE_DEPTH
+        ));
+    }
+    let real = fragments::locate(from, written, config).map_err(message)?;
+    if stack.contains(&real) {
+        return Err(format!(
+            "`{written}` includes a file that is already being included ({})",
+            real.display()
+        ));
+    }
+    let text = fragments::read_fragment(&real, written, config).map_err(message)?;
+    budget.bytes = budget.bytes.saturating_add(text.len() as u64);
+    if budget.bytes > budget.limit {
+        return Err(format!(
+            "`{written}` was not read: the fragments of this template come to more than {} bytes (max-file-size)",
+            budget.limit
+        ));
+    }
+    let analysis = analysis::analyze_text(&text, &config.pack, &config.settings);
+    let fragment = Template::from_analysis(&text, &analysis, &config.pack);
+    stack.push(real.clone());
+    let blocks = inline_blocks(&real, fragment.blocks, config, stack, budget);
+    stack.pop();
+    Ok(blocks)
 }
 
 /// Writes `text` to standard output, or to `path`: an existing file is replaced atomically (its

@@ -130,7 +130,11 @@ impl Template {
                 Block::Line(pieces) => {
                     let line = line_text(pieces);
                     // A content line must not read as a heading, front matter or an include.
-                    if line.starts_with('#') || line.starts_with("---") || line.starts_with('@') {
+                    // (`---` after white space too: the scanner reads it as misplaced front matter.)
+                    if line.starts_with('#')
+                        || line.trim_start().starts_with("---")
+                        || line.starts_with('@')
+                    {
                         out.push('\\');
                     }
                     out.push_str(&line);
