@@ -18,7 +18,9 @@ mod tree;
 pub mod work;
 
 pub use incremental::{TextEdit, reparse};
-pub use lines::{heading_level, line_break, line_end, line_start, parse, parse_without_fast_path};
+pub use lines::{
+    heading_level, line_break, line_end, line_spans, line_start, parse, parse_without_fast_path,
+};
 pub use tree::*;
 
 /// The result of parsing: a tree and what was wrong with the text.

@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod completion;
+pub mod format;
 pub mod hover;
 pub mod outline;
 pub mod tokens;
