@@ -7,6 +7,7 @@
 
 mod check;
 mod fix;
+mod fmt;
 mod inputs;
 mod output;
 mod rules;
@@ -52,6 +53,8 @@ enum Command {
     Units(units::UnitsArgs),
     /// Print the effective configuration for a path and where each value came from.
     Config(ConfigArgs),
+    /// Rewrite templates in the canonical layout (`--check`: only show the diff, exit 1).
+    Fmt(fmt::FmtArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -146,5 +149,6 @@ pub fn main() -> ExitCode {
         Command::Lsp => crate::lsp::run(),
         Command::Units(args) => ExitCode::from(units::run(&args)),
         Command::Config(args) => ExitCode::from(show_config(&args)),
+        Command::Fmt(args) => ExitCode::from(fmt::run(&args)),
     }
 }

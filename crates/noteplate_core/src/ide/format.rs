@@ -9,7 +9,7 @@
 //!   file) and one after it;
 //! - `{{ name : type }}` written `{{name:type}}`, `{ a | b }` written `{a|b}`;
 //! - no trailing spaces or tabs, at most one blank line in a row, no blank lines at the start or
-//!   the end, exactly one final line break, every line break the file's own ([`syntax::line_break`]).
+//!   the end, exactly one final line break, every line break the file's own (the first outside comments, read with [`syntax::line_break`]).
 //!
 //! The invariant: formatting never changes what the text means. The property test
 //! (`tests/format.rs`) checks it: the same sections, fields, choices, wildcards, includes,
@@ -21,8 +21,9 @@
 //! - a line with a syntax error is left as it is, so text the parser rejected is not rewritten
 //!   (the rest of the file is still formatted);
 //! - front matter that holds a comment, a syntax error or no closing `---` is not reordered;
-//! - blank lines before a first `---` that is not on the first line stay (removing them would
-//!   turn that block into front matter), and an unclosed comment keeps the end of the file as
+//! - blank lines before a first `---` or a byte-order mark that is not on the first line stay
+//!   (removing them would turn that block into front matter, or the mark from text into a
+//!   byte-order mark), and an unclosed comment keeps the end of the file as
 //!   it is (a final line break would become part of the comment);
 //! - choice options that are blank, or whose trailing white space follows a `\` (removing it
 //!   would make an escape), keep their white space.
@@ -32,8 +33,8 @@ use noteplate_syntax::{self as syntax, Choice, Field, Inline, Parse, Span};
 /// The canonical layout of `text`, which `parse` must be the parse of. Idempotent:
 /// `format(format(x)) == format(x)`.
 pub fn format(text: &str, parse: &Parse) -> String {
-    let lines = classify(text, parse);
-    assemble(text, &lines)
+    let (lines, newline) = classify(text, parse);
+    assemble(&lines, newline)
 }
 
 /// The smallest single edit that turns `text` into `format(text, parse)`: the span of `text`
@@ -91,7 +92,8 @@ struct Out<'a> {
     break_in_comment: bool,
     /// The line touches a suppression comment: the blank lines after it stay as they are.
     sticky: bool,
-    /// The first line with content is a `---` that is not front matter (see the module doc).
+    /// The first line with content starts with `---` or a byte-order mark: the blank lines
+    /// before it stay (see the module doc).
     dashes: bool,
 }
 
@@ -103,7 +105,10 @@ fn trim(line: &str) -> &str {
     line.trim_matches([' ', '\t'])
 }
 
-fn classify<'a>(text: &'a str, parse: &Parse) -> Vec<Out<'a>> {
+/// The lines and the file's line break: the first one outside comments (a break inside a
+/// comment is the comment's and stays, so it must not decide the others), else the first one.
+fn classify<'a>(text: &'a str, parse: &Parse) -> (Vec<Out<'a>>, &'static str) {
+    let mut newline = None;
     let document = &parse.document;
     let spans: Vec<Span> = syntax::line_spans(text).collect();
     let mut out = Vec::with_capacity(spans.len());
@@ -157,6 +162,9 @@ fn classify<'a>(text: &'a str, parse: &Parse) -> Vec<Out<'a>> {
             .iter()
             .take_while(|comment| comment.span.start < line.end.max(line.start + 1))
             .any(|comment| comment_end(comment, text) > line.end);
+        if newline.is_none() && !break_in_comment && !source_break.is_empty() {
+            newline = Some(syntax::line_break(source_break));
+        }
         while errors.get(error_at).is_some_and(|error| error.end < line.start) {
             error_at += 1;
         }
@@ -203,7 +211,9 @@ fn classify<'a>(text: &'a str, parse: &Parse) -> Vec<Out<'a>> {
         let blank = trim(source).is_empty();
         if !first_content_seen && !blank {
             first_content_seen = true;
-            item.dashes = trim(source.trim_start_matches('\u{feff}')).starts_with("---");
+            // At the start of the file a byte-order mark is no longer text, and `---` opens
+            // front matter: the blank lines before them stay.
+            item.dashes = source.starts_with('\u{feff}') || trim(source).starts_with("---");
         }
         if touches {
             if !break_in_comment {
@@ -270,7 +280,7 @@ fn classify<'a>(text: &'a str, parse: &Parse) -> Vec<Out<'a>> {
         head.extend(out);
         out = head;
     }
-    out
+    (out, newline.unwrap_or_else(|| syntax::line_break(text)))
 }
 
 /// A suppression comment (`<!-- noteplate-... -->`): its place relative to the next line matters.
@@ -391,9 +401,8 @@ fn format_choice(text: &str, choice: &Choice, out: &mut String) {
     out.push('}');
 }
 
-fn assemble(text: &str, lines: &[Out<'_>]) -> String {
-    let newline = syntax::line_break(text);
-    let mut out = String::with_capacity(text.len() + 64);
+fn assemble(lines: &[Out<'_>], newline: &str) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|line| line.text.len() + 2).sum());
     let mut previous: Option<&Out<'_>> = None;
     let mut blanks: Vec<&Out<'_>> = Vec::new();
     let push = |out: &mut String, line: &Out<'_>| {
@@ -412,7 +421,7 @@ fn assemble(text: &str, lines: &[Out<'_>]) -> String {
         match previous {
             None if line.dashes => blanks.iter().for_each(|blank| push(&mut out, blank)),
             None => {}
-            Some(before) if before.sticky => blanks.iter().for_each(|blank| push(&mut out, blank)),
+            Some(before) if before.sticky || before.break_in_comment => blanks.iter().for_each(|blank| push(&mut out, blank)),
             Some(before) => {
                 let want = if before.kind == Kind::Heading || line.kind == Kind::Heading {
                     1

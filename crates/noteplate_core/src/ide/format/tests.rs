@@ -142,3 +142,9 @@ fn edit_is_the_smallest_span() {
     assert_eq!((span, new_text.as_str()), (Span::new(4, 6), ""));
     assert_eq!(format_edit("a\n", &syntax::parse("a\n")), None);
 }
+
+#[test]
+fn the_break_is_the_first_one_outside_comments() {
+    assert_eq!(fmt("\n<!--\r\n-->"), "<!--\r\n-->\n");
+    assert_eq!(fmt("<!--\r\n-->"), "<!--\r\n-->\r\n");
+}
