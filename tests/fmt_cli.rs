@@ -28,9 +28,16 @@ fn formats_files_and_folders_in_place() {
     let output = run(dir.path(), &["fmt"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(stdout(&output), "");
-    assert!(stderr(&output).contains("2 files formatted"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("2 files formatted"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(read(&dir.path().join("a.note")), TIDY);
-    assert_eq!(read(&dir.path().join("sub/b.note")), TIDY.replace('\n', "\r\n"));
+    assert_eq!(
+        read(&dir.path().join("sub/b.note")),
+        TIDY.replace('\n', "\r\n")
+    );
     assert_eq!(read(&dir.path().join("sub/tidy.note")), TIDY);
     assert_eq!(read(&dir.path().join("ignored/c.note")), MESSY);
     assert_eq!(read(&dir.path().join("notes.txt")), MESSY);
@@ -72,12 +79,20 @@ fn standard_input_goes_to_standard_output() {
         MESSY.as_bytes(),
     );
     assert_eq!(code(&output), 1);
-    assert!(stdout(&output).starts_with("--- a/x.note\n"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("--- a/x.note\n"),
+        "{}",
+        stdout(&output)
+    );
     // Not UTF-8: exit 2, a position, nothing on stdout.
     let output = run_stdin(dir.path(), &["fmt", "-"], b"ok\nbad \xb0 here\n");
     assert_eq!(code(&output), 2);
     assert_eq!(stdout(&output), "");
-    assert!(stderr(&output).contains("<stdin>:2:5: not UTF-8"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("<stdin>:2:5: not UTF-8"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -90,7 +105,11 @@ fn usage_and_read_errors_exit_2() {
     write(dir.path(), "noteplate.toml", "max-file-size = 100\n");
     let output = run(dir.path(), &["fmt", "big.note"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("max-file-size"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("max-file-size"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[cfg(unix)]
@@ -106,7 +125,11 @@ fn a_link_is_not_written_through() {
     .unwrap();
     let output = run(dir.path(), &["fmt", "link.note"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("symbolic link"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("symbolic link"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(read(&outside.path().join("target.note")), MESSY);
     assert!(
         std::fs::symlink_metadata(dir.path().join("link.note"))
@@ -130,7 +153,11 @@ fn a_read_only_file_stays_and_exits_2() {
     std::fs::set_permissions(&path, permissions).unwrap();
     let output = run(dir.path(), &["fmt"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("a.note is read-only"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("a.note is read-only"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(read(&path), MESSY);
     assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
     // The other file was still formatted.

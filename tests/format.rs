@@ -157,7 +157,11 @@ fn meaning(text: &str) -> Meaning {
             .iter()
             .map(|comment| comment.span.text(text).to_string())
             .collect(),
-        errors: parse.errors.iter().map(|error| error.message.clone()).collect(),
+        errors: parse
+            .errors
+            .iter()
+            .map(|error| error.message.clone())
+            .collect(),
     }
 }
 
@@ -177,8 +181,18 @@ fn check_invariant(text: &str) -> Result<(), TestCaseError> {
     let formatted = format(text, &syntax::parse(text));
     let again = format(&formatted, &syntax::parse(&formatted));
     prop_assert_eq!(&again, &formatted, "not idempotent on {:?}", text);
-    prop_assert_eq!(meaning(&formatted), meaning(text), "meaning changed: {:?}", text);
-    prop_assert_eq!(findings(&formatted), findings(text), "findings changed: {:?}", text);
+    prop_assert_eq!(
+        meaning(&formatted),
+        meaning(text),
+        "meaning changed: {:?}",
+        text
+    );
+    prop_assert_eq!(
+        findings(&formatted),
+        findings(text),
+        "findings changed: {:?}",
+        text
+    );
     // The editor's single edit gives the same text.
     let edited = match format_edit(text, &syntax::parse(text)) {
         Some((span, new_text)) => {

@@ -709,7 +709,10 @@ fn formatting_gives_the_canonical_layout() {
             json!({"textDocument": doc.ident(), "options": {"tabSize": 4, "insertSpaces": true}}),
         );
         let formatted = apply_edits(&doc.text, edits.as_array().unwrap(), doc.encoding);
-        assert!(formatted.contains("😀 {{pain:number}}, {a|b}  tolerated"), "{formatted}");
+        assert!(
+            formatted.contains("😀 {{pain:number}}, {a|b}  tolerated"),
+            "{formatted}"
+        );
         server.shutdown_and_exit();
         server.assert_no_panic();
     }

@@ -127,7 +127,11 @@ pub fn run(args: &FmtArgs) -> u8 {
         };
         changed += 1;
         if args.check {
-            if write_out(&mut out, fix::unified_diff(&name, &text, &formatted).as_bytes()).is_err()
+            if write_out(
+                &mut out,
+                fix::unified_diff(&name, &text, &formatted).as_bytes(),
+            )
+            .is_err()
             {
                 return EXIT_TROUBLE;
             }
@@ -143,14 +147,7 @@ pub fn run(args: &FmtArgs) -> u8 {
             continue;
         }
         let limit = original.len() as u64;
-        match fix::replace_file(
-            path,
-            &name,
-            Some(&original),
-            &formatted,
-            limit,
-            &FORMATTING,
-        ) {
+        match fix::replace_file(path, &name, Some(&original), &formatted, limit, &FORMATTING) {
             Replaced::Written => written += 1,
             Replaced::Refused(message) | Replaced::Failed(message) => {
                 eprintln!("error: {message}");

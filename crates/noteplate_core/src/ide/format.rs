@@ -165,7 +165,10 @@ fn classify<'a>(text: &'a str, parse: &Parse) -> (Vec<Out<'a>>, &'static str) {
         if newline.is_none() && !break_in_comment && !source_break.is_empty() {
             newline = Some(syntax::line_break(source_break));
         }
-        while errors.get(error_at).is_some_and(|error| error.end < line.start) {
+        while errors
+            .get(error_at)
+            .is_some_and(|error| error.end < line.start)
+        {
             error_at += 1;
         }
         let has_error = errors[error_at..]
@@ -275,7 +278,11 @@ fn classify<'a>(text: &'a str, parse: &Parse) -> (Vec<Out<'a>>, &'static str) {
         };
         let mut head = Vec::with_capacity(entries.len() + 2 + out.len());
         head.push(made(format!("{bom}---")));
-        head.extend(entries.into_iter().map(|entry| made(format_entry(text, entry))));
+        head.extend(
+            entries
+                .into_iter()
+                .map(|entry| made(format_entry(text, entry))),
+        );
         head.push(made("---".to_string()));
         head.extend(out);
         out = head;
@@ -421,7 +428,9 @@ fn assemble(lines: &[Out<'_>], newline: &str) -> String {
         match previous {
             None if line.dashes => blanks.iter().for_each(|blank| push(&mut out, blank)),
             None => {}
-            Some(before) if before.sticky || before.break_in_comment => blanks.iter().for_each(|blank| push(&mut out, blank)),
+            Some(before) if before.sticky || before.break_in_comment => {
+                blanks.iter().for_each(|blank| push(&mut out, blank))
+            }
             Some(before) => {
                 let want = if before.kind == Kind::Heading || line.kind == Kind::Heading {
                     1

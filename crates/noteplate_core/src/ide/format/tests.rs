@@ -20,7 +20,8 @@ fn front_matter_keys_in_canonical_order_unknown_keys_last() {
 
 #[test]
 fn front_matter_spacing_and_codes_list() {
-    let text = "---\ntemplate :  Manual  therapy \ncodes:97140-gp ,97110-Gp,,  g0283\npayer:\n---\n";
+    let text =
+        "---\ntemplate :  Manual  therapy \ncodes:97140-gp ,97110-Gp,,  g0283\npayer:\n---\n";
     assert_eq!(
         fmt(text),
         "---\ntemplate: Manual  therapy\ncodes: 97140-GP, 97110-GP, G0283\npayer:\n---\n"
@@ -49,7 +50,10 @@ fn one_blank_line_around_headings_none_at_the_start() {
 
 #[test]
 fn one_space_after_the_marks() {
-    assert_eq!(fmt("##\tTechnique  {#technique}  \n"), "## Technique  {#technique}\n");
+    assert_eq!(
+        fmt("##\tTechnique  {#technique}  \n"),
+        "## Technique  {#technique}\n"
+    );
     assert_eq!(fmt("##    Response\n"), "## Response\n");
     assert_eq!(fmt("##   {#response}\n"), "## {#response}\n");
     // Not headings: left alone.
@@ -81,16 +85,25 @@ fn choice_white_space_that_matters_stays() {
 
 #[test]
 fn line_breaks_follow_the_first_one() {
-    assert_eq!(fmt("## A\r\ntext  \r\n\r\n\r\n## B\r\n"), "## A\r\n\r\ntext\r\n\r\n## B\r\n");
+    assert_eq!(
+        fmt("## A\r\ntext  \r\n\r\n\r\n## B\r\n"),
+        "## A\r\n\r\ntext\r\n\r\n## B\r\n"
+    );
     assert_eq!(fmt("a\rb\nc"), "a\rb\rc\r");
 }
 
 #[test]
 fn comments_stay_byte_for_byte() {
     let text = "a\n<!-- one  \n\n\n  two \r\n-->  \n## B <!-- {{ x }} -->  \n";
-    assert_eq!(fmt(text), "a\n<!-- one  \n\n\n  two \r\n-->\n\n## B <!-- {{ x }} -->\n");
+    assert_eq!(
+        fmt(text),
+        "a\n<!-- one  \n\n\n  two \r\n-->\n\n## B <!-- {{ x }} -->\n"
+    );
     let inline = "Tolerated <!-- { a | b } -->  { well | poorly }  \n";
-    assert_eq!(fmt(inline), "Tolerated <!-- { a | b } -->  { well | poorly }\n");
+    assert_eq!(
+        fmt(inline),
+        "Tolerated <!-- { a | b } -->  { well | poorly }\n"
+    );
 }
 
 #[test]
@@ -103,7 +116,10 @@ fn an_unclosed_comment_keeps_the_end_of_the_file() {
 #[test]
 fn blank_lines_after_a_suppression_stay() {
     let text = "a\n<!-- noteplate-disable-next-line single-option-choice -->\n\n\n## B\n{x}\n";
-    assert_eq!(fmt(text), "a\n<!-- noteplate-disable-next-line single-option-choice -->\n\n\n## B\n\n{x}\n");
+    assert_eq!(
+        fmt(text),
+        "a\n<!-- noteplate-disable-next-line single-option-choice -->\n\n\n## B\n\n{x}\n"
+    );
     let text = "a\n<!-- noteplate-disable-next-line single-option-choice -->\n## B\n";
     assert_eq!(fmt(text), text);
 }
@@ -117,7 +133,10 @@ fn lines_with_syntax_errors_stay() {
 #[test]
 fn escapes_wildcards_and_includes_stay() {
     let text = "\\{ a \\} *** \\*** C:\\notes  \n@include  shared/x.note  \n";
-    assert_eq!(fmt(text), "\\{ a \\} *** \\*** C:\\notes\n@include  shared/x.note\n");
+    assert_eq!(
+        fmt(text),
+        "\\{ a \\} *** \\*** C:\\notes\n@include  shared/x.note\n"
+    );
 }
 
 #[test]
