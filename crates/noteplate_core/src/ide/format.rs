@@ -66,8 +66,15 @@ pub fn format_edit(text: &str, parse: &Parse) -> Option<(Span, String)> {
     {
         suffix -= 1;
     }
-    // Never split a `\r\n`: an edit ending between the two would leave a lone `\r` behind for
-    // an editor that normalises breaks.
+    // Never start or end between the `\r` and the `\n` of a break: no editor position is there.
+    let splits =
+        |bytes: &[u8], at: usize| at > 0 && bytes[at - 1] == b'\r' && bytes.get(at) == Some(&b'\n');
+    if splits(old, prefix) || splits(new, prefix) {
+        prefix -= 1;
+    }
+    if splits(old, old.len() - suffix) || splits(new, new.len() - suffix) {
+        suffix -= 1;
+    }
     let span = Span::new(prefix, old.len() - suffix);
     Some((span, formatted[prefix..new.len() - suffix].to_string()))
 }

@@ -167,3 +167,20 @@ fn the_break_is_the_first_one_outside_comments() {
     assert_eq!(fmt("\n<!--\r\n-->"), "<!--\r\n-->\n");
     assert_eq!(fmt("<!--\r\n-->"), "<!--\r\n-->\r\n");
 }
+
+#[test]
+fn edit_never_splits_a_crlf() {
+    // The first break decides: `\r` then `\n` would differ right after a `\r`.
+    for text in ["a\rb\r\nc\r", "x\r\n\r\n\r\ny\r\n", "a  \r\nb"] {
+        let (span, new_text) = format_edit(text, &syntax::parse(text)).unwrap();
+        let bytes = text.as_bytes();
+        for at in [span.start, span.end] {
+            assert!(
+                !(at > 0 && bytes[at - 1] == b'\r' && bytes.get(at) == Some(&b'\n')),
+                "{text:?} {span:?}"
+            );
+        }
+        let edited = format!("{}{new_text}{}", &text[..span.start], &text[span.end..]);
+        assert_eq!(edited, fmt(text));
+    }
+}
