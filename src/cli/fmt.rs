@@ -52,11 +52,14 @@ const FORMATTING: Purpose = Purpose {
 enum Outcome {
     /// Already in the canonical layout.
     Unchanged,
+    /// Not `--check`: the bytes as read (to tell whether the file changed meanwhile) and the
+    /// formatted text to write.
     Changed {
         original: Vec<u8>,
-        text: String,
         formatted: String,
     },
+    /// `--check`: the unified diff of a file that would change, made on the worker thread.
+    Diff(String),
     /// Standard input, which is always written back (formatted) unless checking.
     Stdin { text: String, formatted: String },
     /// Not formatted; the message says why and what to do.
@@ -88,7 +91,7 @@ pub fn run(args: &FmtArgs) -> u8 {
     let outcomes: Vec<Outcome> = collected
         .inputs
         .par_iter()
-        .map(|input| format_input(input, &resolver))
+        .map(|input| format_input(input, &resolver, args.check))
         .collect();
 
     let stdout = std::io::stdout();
@@ -97,8 +100,15 @@ pub fn run(args: &FmtArgs) -> u8 {
     let mut written = 0;
     for (input, outcome) in collected.inputs.iter().zip(outcomes) {
         let name = input.display_name();
-        let (original, text, formatted) = match outcome {
+        let (original, formatted) = match outcome {
             Outcome::Unchanged => continue,
+            Outcome::Diff(diff) => {
+                changed += 1;
+                if write_out(&mut out, diff.as_bytes()).is_err() {
+                    return EXIT_TROUBLE;
+                }
+                continue;
+            }
             Outcome::Stdin { text, formatted } => {
                 let bytes = if !args.check {
                     formatted.into_bytes()
@@ -121,22 +131,10 @@ pub fn run(args: &FmtArgs) -> u8 {
             }
             Outcome::Changed {
                 original,
-                text,
                 formatted,
-            } => (original, text, formatted),
+            } => (original, formatted),
         };
         changed += 1;
-        if args.check {
-            if write_out(
-                &mut out,
-                fix::unified_diff(&name, &text, &formatted).as_bytes(),
-            )
-            .is_err()
-            {
-                return EXIT_TROUBLE;
-            }
-            continue;
-        }
         let Input::File(path) = input else {
             continue;
         };
@@ -155,7 +153,10 @@ pub fn run(args: &FmtArgs) -> u8 {
             }
         }
     }
-    if write_out(&mut out, &[]).is_err() {
+    if let Err(error) = out.flush() {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write to standard output: {error}");
+        }
         return EXIT_TROUBLE;
     }
     drop(out);
@@ -174,9 +175,10 @@ pub fn run(args: &FmtArgs) -> u8 {
     }
 }
 
-/// Writes to standard output; a closed pipe ends the output quietly, other errors are reported.
+/// Writes to standard output (buffered; flushed at the end); a closed pipe ends the output
+/// quietly, other errors are reported.
 fn write_out(out: &mut impl Write, bytes: &[u8]) -> Result<(), ()> {
-    match out.write_all(bytes).and_then(|()| out.flush()) {
+    match out.write_all(bytes) {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Err(()),
         Err(error) => {
@@ -203,7 +205,7 @@ fn refuse_link(path: &Path, name: &str) -> Result<(), String> {
     }
 }
 
-fn format_input(input: &Input, resolver: &Resolver) -> Outcome {
+fn format_input(input: &Input, resolver: &Resolver, check: bool) -> Outcome {
     let name = input.display_name();
     let location = match input {
         Input::File(path) => path.clone(),
@@ -254,8 +256,10 @@ fn format_input(input: &Input, resolver: &Resolver) -> Outcome {
     if formatted == text {
         return Outcome::Unchanged;
     }
+    if check {
+        return Outcome::Diff(fix::unified_diff(&name, text, &formatted));
+    }
     Outcome::Changed {
-        text: text.to_string(),
         original: bytes,
         formatted,
     }
