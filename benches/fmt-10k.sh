@@ -5,9 +5,9 @@
 #
 #   benches/fmt-10k.sh [COUNT] [extra hyperfine options...]
 #
-# NOTEPLATE_PROFILE=bench builds with the bench profile instead of release (the binary is then
-# in target/bench, or $CARGO_TARGET_DIR/bench). Needs hyperfine and jq. The corpus goes to a
-# temporary folder that is removed afterwards; NOTEPLATE_CORPUS=DIR keeps it in DIR (and reuses it).
+# NOTEPLATE_PROFILE=bench builds with the bench profile instead of release (its binary is in
+# target/release too). Needs hyperfine and jq. The corpus goes to a temporary folder that is
+# removed afterwards; NOTEPLATE_CORPUS=DIR keeps it in DIR instead (and reuses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +30,10 @@ else
 fi
 
 cargo build --profile "$profile" --quiet --bin noteplate
-binary="${CARGO_TARGET_DIR:-target}/$profile/noteplate"
+# The bench profile inherits release and shares its folder.
+folder=$profile
+[[ $profile == bench ]] && folder=release
+binary="${CARGO_TARGET_DIR:-target}/$folder/noteplate"
 if [[ ! -d "$dir/000" ]]; then
     cargo bench --quiet --bench gen_corpus -- "$dir" "$count"
 fi
