@@ -656,3 +656,64 @@ Tolerated treatment {well|poorly}. ***
         server.assert_no_panic();
     }
 }
+
+/// `textDocument/formatting`: the edits turn the document into what `noteplate fmt` writes, in
+/// every position encoding (non-ASCII text before and inside the changed part), nothing for a
+/// formatted document, and after a change the edits are for the new text.
+#[test]
+fn formatting_gives_the_canonical_layout() {
+    let text = "---\r\npayer:medicare\r\ntemplate: Zoë °µ± 😀\r\n---\r\n## Response  \r\nPain 😀 {{ pain : number }}, tolerated { well | poorly }\t\r\n\r\n\r\n<!-- keep  \r\n  this -->\r\n##  Signature\r\n{{clinician_name}}";
+    let expected = noteplate::ide::format::format(text, &noteplate::syntax::parse(text));
+    assert!(expected.contains("{{pain:number}}") && expected.ends_with("}}\r\n"));
+    for encodings in [&[][..], &["utf-8"][..]] {
+        let mut server = Server::start(encodings, json!({"debounceMs": 0}));
+        assert_eq!(
+            server.initialize_result["capabilities"]["documentFormattingProvider"],
+            true
+        );
+        let mut doc = Doc::new(URI, text, server.encoding);
+        server.open(&doc);
+        let edits = server.result(
+            "textDocument/formatting",
+            json!({"textDocument": doc.ident(), "options": {"tabSize": 4, "insertSpaces": true}}),
+        );
+        let edits = edits.as_array().unwrap().clone();
+        assert!(!edits.is_empty());
+        let formatted = apply_edits(&doc.text, &edits, doc.encoding);
+        assert_eq!(formatted, expected, "{encodings:?}");
+
+        // Formatted already: no edits.
+        let end = doc.text.len();
+        doc.version += 1;
+        server.did_change(
+            &doc,
+            vec![json!({"range": doc.range(0, end), "text": formatted})],
+        );
+        doc.text = formatted.clone();
+        let edits = server.result(
+            "textDocument/formatting",
+            json!({"textDocument": doc.ident(), "options": {"tabSize": 4, "insertSpaces": true}}),
+        );
+        assert_eq!(edits, json!([]));
+
+        // A change, then formatting: the edit is computed on the changed text.
+        let at = doc.find("tolerated");
+        doc.version += 1;
+        server.did_change(
+            &doc,
+            vec![json!({"range": doc.range(at, at), "text": "{ a | b }  "})],
+        );
+        doc.text.insert_str(at, "{ a | b }  ");
+        let edits = server.result(
+            "textDocument/formatting",
+            json!({"textDocument": doc.ident(), "options": {"tabSize": 4, "insertSpaces": true}}),
+        );
+        let formatted = apply_edits(&doc.text, edits.as_array().unwrap(), doc.encoding);
+        assert!(
+            formatted.contains("😀 {{pain:number}}, {a|b}  tolerated"),
+            "{formatted}"
+        );
+        server.shutdown_and_exit();
+        server.assert_no_panic();
+    }
+}

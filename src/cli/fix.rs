@@ -100,45 +100,95 @@ pub fn run(
         let Some(path) = &report.path else {
             continue;
         };
-        match crate::files::read_regular(path, report.config.max_file_size) {
-            Ok(current) if Some(&current) == report.original.as_ref() => {}
-            _ => {
-                eprintln!(
-                    "warning: {} changed while noteplate ran; not fixing it",
-                    report.name
-                );
+        match replace_file(
+            path,
+            &report.name,
+            report.original.as_deref(),
+            &text,
+            report.config.max_file_size,
+            &FIXING,
+        ) {
+            Replaced::Written => {}
+            Replaced::Refused(message) => {
+                eprintln!("warning: {message}");
                 continue;
             }
-        }
-        // The write replaces the file by renaming a new one over it, which the folder's
-        // permissions allow even when the file's do not: honour a read-only file explicitly.
-        if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
-            eprintln!(
-                "warning: {} is read-only; not fixing it (make it writable to apply the fixes)",
-                report.name
-            );
-            continue;
-        }
-        // Replacing the file would split its hard links: the other names would keep the old text
-        // and nothing would say so. Writing in place could expose a partial file instead.
-        if let Some(links) = hard_links(path) {
-            eprintln!(
-                "warning: {} has {links} hard links; noteplate fixes a file by replacing it, which would \
-                 leave the other names with the old text, so it is not fixing it (`--diff` shows the \
-                 fixes to apply by hand)",
-                report.name
-            );
-            continue;
-        }
-        if let Err(error) = write_atomically(path, &text) {
-            eprintln!("error: cannot write fixes to {}: {error}", report.name);
-            failures += 1;
-            continue;
+            Replaced::Failed(message) => {
+                eprintln!("error: {message}");
+                failures += 1;
+                continue;
+            }
         }
         report.text = text;
         report.diagnostics = diagnostics;
     }
     failures
+}
+
+/// What a rewrite is for, in the words of its messages.
+pub(super) struct Purpose {
+    /// "fixing", "formatting".
+    pub doing: &'static str,
+    /// What to do instead when a file has several hard links.
+    pub by_hand: &'static str,
+}
+
+const FIXING: Purpose = Purpose {
+    doing: "fixing",
+    by_hand: "`--diff` shows the fixes to apply by hand",
+};
+
+/// How [`replace_file`] went.
+pub(super) enum Replaced {
+    Written,
+    /// Left alone on purpose (changed meanwhile, read-only, hard-linked); says why.
+    Refused(String),
+    /// The write failed; says why. The file is untouched.
+    Failed(String),
+}
+
+/// Replaces the file at `path` with `text`, unless it changed since it was read as `original`
+/// (`None`: not compared), is read-only, or has several hard links. Writes with
+/// [`write_atomically`].
+pub(super) fn replace_file(
+    path: &Path,
+    name: &str,
+    original: Option<&[u8]>,
+    text: &str,
+    max_file_size: u64,
+    purpose: &Purpose,
+) -> Replaced {
+    let doing = purpose.doing;
+    if let Some(original) = original {
+        match crate::files::read_regular(path, max_file_size) {
+            Ok(current) if current == original => {}
+            _ => {
+                return Replaced::Refused(format!(
+                    "{name} changed while noteplate ran; not {doing} it"
+                ));
+            }
+        }
+    }
+    // The write replaces the file by renaming a new one over it, which the folder's
+    // permissions allow even when the file's do not: honour a read-only file explicitly.
+    if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        return Replaced::Refused(format!(
+            "{name} is read-only; not {doing} it (make it writable to apply the changes)"
+        ));
+    }
+    // Replacing the file would split its hard links: the other names would keep the old text
+    // and nothing would say so. Writing in place could expose a partial file instead.
+    if let Some(links) = hard_links(path) {
+        return Replaced::Refused(format!(
+            "{name} has {links} hard links; noteplate rewrites a file by replacing it, which would \
+             leave the other names with the old text, so it is not {doing} it ({})",
+            purpose.by_hand
+        ));
+    }
+    match write_atomically(path, text) {
+        Ok(()) => Replaced::Written,
+        Err(error) => Replaced::Failed(format!("cannot write {name}: {error}")),
+    }
 }
 
 /// Writes fixed standard input where the user reads it: stdout, or stderr when stdout carries a
@@ -213,13 +263,17 @@ pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-fn print_diff(name: &str, before: &str, after: &str, to_stderr: bool) {
-    let diff = similar::TextDiff::from_lines(before, after);
-    let rendered = diff
+/// A unified diff of `before` and `after`, with `a/NAME` and `b/NAME` headers.
+pub(super) fn unified_diff(name: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string();
+        .to_string()
+}
+
+fn print_diff(name: &str, before: &str, after: &str, to_stderr: bool) {
+    let rendered = unified_diff(name, before, after);
     if to_stderr {
         eprint!("{rendered}");
     } else {

@@ -7,6 +7,7 @@
 
 mod check;
 mod fix;
+mod fmt;
 mod inputs;
 mod interop;
 mod output;
@@ -58,6 +59,8 @@ enum Command {
     Import(interop::ImportArgs),
     /// Write a template in another format (FHIR Questionnaire, HTML form, SmartPhrase, Markdown).
     Export(interop::ExportArgs),
+    /// Rewrite templates in the canonical layout (`--check`: only show the diff, exit 1).
+    Fmt(fmt::FmtArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -154,5 +157,6 @@ pub fn main() -> ExitCode {
         Command::Config(args) => ExitCode::from(show_config(&args)),
         Command::Import(args) => ExitCode::from(interop::import(&args)),
         Command::Export(args) => ExitCode::from(interop::export(&args)),
+        Command::Fmt(args) => ExitCode::from(fmt::run(&args)),
     }
 }

@@ -51,19 +51,23 @@ pub fn diagnostic(
     }
 }
 
+pub fn text_edits(rope: &Rope, encoding: Encoding, edits: &[(Span, String)]) -> Vec<lsp::TextEdit> {
+    edits
+        .iter()
+        .map(|(span, new_text)| lsp::TextEdit {
+            range: encoding::range(rope, *span, encoding),
+            new_text: new_text.clone(),
+        })
+        .collect()
+}
+
 pub fn workspace_edit(
     uri: &lsp::Uri,
     rope: &Rope,
     encoding: Encoding,
     edits: &[(Span, String)],
 ) -> lsp::WorkspaceEdit {
-    let edits = edits
-        .iter()
-        .map(|(span, new_text)| lsp::TextEdit {
-            range: encoding::range(rope, *span, encoding),
-            new_text: new_text.clone(),
-        })
-        .collect();
+    let edits = text_edits(rope, encoding, edits);
     lsp::WorkspaceEdit {
         changes: Some(HashMap::from([(uri.clone(), edits)])),
         ..Default::default()

@@ -502,6 +502,7 @@ impl LanguageServer for Backend {
                     commands: vec![ide::actions::EXPLAIN_COMMAND.to_string()],
                     work_done_progress_options: Default::default(),
                 }),
+                document_formatting_provider: Some(OneOf::Left(true)),
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
                         SemanticTokensOptions {
@@ -894,6 +895,24 @@ impl LanguageServer for Backend {
                     .map(|hint| convert::inlay_hint(&snapshot.rope, encoding, hint))
                     .collect(),
             )
+        });
+        self.report(result).await
+    }
+
+    /// The whole document in the canonical layout (`ide::format`), as one edit of the part that
+    /// changes; no edits when it is formatted already. The edit is computed from, and positioned
+    /// in, the current version's own text (changes are applied before requests run).
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let snapshot = self.state.current_snapshot(&params.text_document.uri).await;
+        let result = guarded("textDocument/formatting", || {
+            // Over max-file-size: no work at all (the one finding says why).
+            let snapshot = snapshot.filter(|s| !s.too_large)?;
+            let edit = ide::format::format_edit(&snapshot.text, &snapshot.parse);
+            Some(convert::text_edits(
+                &snapshot.rope,
+                self.encoding(),
+                edit.as_slice(),
+            ))
         });
         self.report(result).await
     }

@@ -19,7 +19,7 @@ pub mod work;
 
 pub use incremental::{TextEdit, reparse};
 pub use lines::{
-    heading_level, is_include_line, line_break, line_end, line_start, parse,
+    heading_level, is_include_line, line_break, line_end, line_spans, line_start, parse,
     parse_without_fast_path,
 };
 pub use tree::*;

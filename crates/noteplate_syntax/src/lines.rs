@@ -367,6 +367,13 @@ pub fn line_break(text: &str) -> &'static str {
     }
 }
 
+/// The lines of `text` as LSP counts them (breaks `\n`, `\r\n` and a lone `\r`), each span
+/// without its line break; the break is the text between one span's end and the next span's
+/// start. No line after a final line break, and none for the empty text.
+pub fn line_spans(text: &str) -> impl Iterator<Item = Span> + '_ {
+    LineIter::new(text)
+}
+
 /// Lines as LSP counts them. Each yielded span excludes the line break.
 #[derive(Clone)]
 pub(super) struct LineIter<'a> {

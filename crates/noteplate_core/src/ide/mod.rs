@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod completion;
+pub mod format;
 pub mod hints;
 pub mod hover;
 pub mod outline;
