@@ -271,14 +271,18 @@ impl Page {
     /// no text before them.
     fn pieces(&mut self, pieces: &[Piece], context: &str) {
         let mut before = "";
-        for piece in pieces {
+        for (at, piece) in pieces.iter().enumerate() {
             match piece {
                 Piece::Text(text) => {
                     self.out.push_str(&escape(text));
                     before = text;
                 }
                 Piece::Field { name, ty } => {
-                    self.field(name, ty.as_deref());
+                    // `{{mt:minutes}} min`: the template writes the unit itself.
+                    let unit_follows = matches!(pieces.get(at + 1), Some(Piece::Text(next))
+                        if next.trim_start().split(|c: char| !c.is_alphabetic()).next()
+                            .is_some_and(|word| word.eq_ignore_ascii_case("min") || word.eq_ignore_ascii_case("minutes")));
+                    self.field(name, ty.as_deref(), unit_follows);
                     before = "";
                 }
                 Piece::Choice(options) => {
@@ -322,7 +326,8 @@ impl Page {
         }
     }
 
-    fn field(&mut self, name: &str, ty: Option<&str>) {
+    /// An input for a field; `unit_follows`: the text after it names the unit (no suffix then).
+    fn field(&mut self, name: &str, ty: Option<&str>, unit_follows: bool) {
         let key = field_name(name);
         let id = self.id(&format!("field-{key}"));
         let ty = ty.map(|ty| ty.trim().to_ascii_lowercase());
@@ -354,10 +359,17 @@ impl Page {
                 );
             }
             Some("minutes") => {
-                let _ = write!(
-                    self.out,
-                    "<span class=\"with-unit\"><input type=\"number\" id=\"{id}\" name=\"{name_attr}\" min=\"0\" step=\"1\" inputmode=\"numeric\"><span class=\"unit\" aria-hidden=\"true\">min</span></span>"
+                let input = format!(
+                    "<input type=\"number\" id=\"{id}\" name=\"{name_attr}\" min=\"0\" step=\"1\" inputmode=\"numeric\">"
                 );
+                if unit_follows {
+                    self.out.push_str(&input);
+                } else {
+                    let _ = write!(
+                        self.out,
+                        "<span class=\"with-unit\">{input}<span class=\"unit\" aria-hidden=\"true\">min</span></span>"
+                    );
+                }
             }
             Some(ty @ ("region" | "technique")) => {
                 let hint = crate::syntax::FIELD_TYPES
@@ -658,12 +670,13 @@ mod tests {
     #[test]
     fn fields_are_inputs_of_their_type() {
         let html = page(
-            "Date {{dos:date}} pain {{pain:number}} for {{mt:minutes}} at {{area:region}} by {{how:technique}}, {{who}} {{odd:nubmer}}\n",
+            "Date {{dos:date}} pain {{pain:number}} for {{mt:minutes}}, {{ex:minutes}} min at {{area:region}} by {{how:technique}}, {{who}} {{odd:nubmer}}\n",
             &[],
         );
         assert!(html.contains("<input type=\"date\" id=\"field-dos\" name=\"dos\">"));
         assert!(html.contains("<input type=\"number\" id=\"field-pain\""));
         assert!(html.contains("<input type=\"number\" id=\"field-mt\" name=\"mt\" min=\"0\" step=\"1\" inputmode=\"numeric\"><span class=\"unit\" aria-hidden=\"true\">min</span>"));
+        assert!(html.contains("<input type=\"number\" id=\"field-ex\" name=\"ex\" min=\"0\" step=\"1\" inputmode=\"numeric\"></span> min at"), "{html}");
         assert!(html.contains("<input type=\"text\" id=\"field-area\" name=\"area\" aria-describedby=\"field-area-hint\"><span class=\"hint\" id=\"field-area-hint\">a body region"));
         assert!(html.contains("aria-describedby=\"field-how-hint\""));
         assert!(html.contains("<input type=\"text\" id=\"field-who\" name=\"who\">"));
