@@ -441,11 +441,16 @@ fn words(name: &str) -> String {
     }
 }
 
-/// The accessible name of a choice or wildcard: the text just before it on its line (its last
-/// few words), else the section's title with a number, and what to do.
+/// The accessible name of a choice or wildcard: the text just before it on its line (the last
+/// few words of its last clause), else the section's title with a number, and what to do.
 fn control_label(before: &str, context: &str, number: usize, what: &str) -> String {
     let trimmed = before.trim_matches(|c: char| c.is_whitespace() || ",;:.-–(".contains(c));
-    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    // The last clause only: "(e.g. Dr. Lefèvre); medications" is "medications".
+    let clause = trimmed
+        .rsplit(|c: char| ";.!?()[]".contains(c))
+        .next()
+        .unwrap_or(trimmed);
+    let words: Vec<&str> = clause.split_whitespace().collect();
     if words.is_empty() {
         format!("{context}, {what} {number}")
     } else {
@@ -689,7 +694,7 @@ mod tests {
     #[test]
     fn choices_are_selects_and_wildcards_text_areas() {
         let html = page(
-            "## Response\nTolerated treatment {well|with mild soreness}; ***\n{none|***}\n",
+            "## Response\nTolerated treatment {well|with mild soreness}; ***\n{none|***}\nRx (e.g. Dr. Zoë); meds: ***\n",
             &[],
         );
         assert!(html.contains("<label for=\"choice-1\" class=\"visually-hidden\">Tolerated treatment (choose one)</label><select id=\"choice-1\" name=\"choice-1\"><option value=\"\">Choose…</option><option value=\"well\">well</option><option value=\"with mild soreness\">with mild soreness</option></select>"), "{html}");
@@ -702,6 +707,12 @@ mod tests {
         );
         assert!(
             html.contains("<option value=\"***\">other (free text)</option>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "<label for=\"text-2\" class=\"visually-hidden\">meds (free text)</label>"
+            ),
             "{html}"
         );
     }
