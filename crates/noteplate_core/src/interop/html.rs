@@ -444,12 +444,14 @@ fn words(name: &str) -> String {
 /// The accessible name of a choice or wildcard: the text just before it on its line (the last
 /// few words of its last clause), else the section's title with a number, and what to do.
 fn control_label(before: &str, context: &str, number: usize, what: &str) -> String {
-    let trimmed = before.trim_matches(|c: char| c.is_whitespace() || ",;:.-–(".contains(c));
+    let punctuation = |c: char| c.is_whitespace() || ",;:.-–()".contains(c);
     // The last clause only: "(e.g. Dr. Lefèvre); medications" is "medications".
+    let trimmed = before.trim_end_matches(punctuation);
     let clause = trimmed
         .rsplit(|c: char| ";.!?()[]".contains(c))
         .next()
-        .unwrap_or(trimmed);
+        .unwrap_or(trimmed)
+        .trim_matches(punctuation);
     let words: Vec<&str> = clause.split_whitespace().collect();
     if words.is_empty() {
         format!("{context}, {what} {number}")
@@ -694,7 +696,7 @@ mod tests {
     #[test]
     fn choices_are_selects_and_wildcards_text_areas() {
         let html = page(
-            "## Response\nTolerated treatment {well|with mild soreness}; ***\n{none|***}\nRx (e.g. Dr. Zoë); meds: ***\n",
+            "## Response\nTolerated treatment {well|with mild soreness}; ***\n{none|***}\nRx (e.g. Dr. Zoë); meds: ***\n- ({{w:number}} weeks): return to ***\n",
             &[],
         );
         assert!(html.contains("<label for=\"choice-1\" class=\"visually-hidden\">Tolerated treatment (choose one)</label><select id=\"choice-1\" name=\"choice-1\"><option value=\"\">Choose…</option><option value=\"well\">well</option><option value=\"with mild soreness\">with mild soreness</option></select>"), "{html}");
