@@ -177,7 +177,7 @@ impl Page {
                 Block::Include(path) => {
                     let _ = writeln!(
                         self.out,
-                        "<p class=\"note include\" role=\"note\">Included here from <code>{}</code> (not shown in this preview).</p>",
+                        "<p class=\"note include\" role=\"note\">Included here from <code>{}</code> (not inlined on this page).</p>",
                         escape(path)
                     );
                 }
