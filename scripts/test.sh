@@ -5,7 +5,7 @@
 #
 #   scripts/test.sh           everything
 #   scripts/test.sh --quick   Rust checks and tests plus the fast editor tests (no code-server,
-#                             no release build)
+#                             no headless-Chromium HTML check, no release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +40,13 @@ step "editor clients (Neovim, vscode-jsonrpc client, TextMate grammar, VS Code e
 clients=0
 NOTEPLATE_BIN="$PWD/target/debug/noteplate" tests/clients/run-all.sh $quick || clients=$?
 
+html=0
+if [[ -z "$quick" ]]; then
+  # After the clients: tests/clients/code-server/install.sh installs chromium-headless-shell.
+  step "HTML export in headless Chromium (tests/interop/html.sh: screenshot and DOM of every example)"
+  NOTEPLATE_BIN="$PWD/target/debug/noteplate" tests/interop/html.sh || html=$?
+fi
+
 if [[ -n "$dist_pid" ]]; then
   step "release path result"
   if wait "$dist_pid"; then
@@ -50,4 +57,5 @@ if [[ -n "$dist_pid" ]]; then
     exit 1
   fi
 fi
-exit "$clients"
+[[ "$clients" -ne 0 ]] && exit "$clients"
+exit "$html"

@@ -232,11 +232,7 @@ pub fn export(args: &ExportArgs) -> u8 {
             .iter()
             .map(|diagnostic| {
                 let (line, _) = interop::position(&analysed.text, diagnostic.span.start);
-                format!(
-                    "line {line}: {}: {}",
-                    diagnostic.severity.as_str(),
-                    diagnostic.message
-                )
+                interop::html::finding(line, diagnostic.severity.as_str(), &diagnostic.message)
             })
             .collect()
     } else {

@@ -4,12 +4,14 @@
 //! Files: `transport.rs` (framing in front of tower-lsp-server), `state.rs` (documents, settings,
 //! edit application in arrival order), `documents.rs` (ropes and versions), `server.rs` (one
 //! method per request), `convert.rs` (core types to protocol types), `settings.rs` (client
-//! settings), `encoding.rs` (positions), `worker.rs` (the thread every analysis runs on). Must not
-//! decide what a finding is: that is `analysis`.
+//! settings), `encoding.rs` (positions), `worker.rs` (the thread every analysis runs on),
+//! `render.rs` (`noteplate/render`: the preview page). Must not decide what a finding is: that is
+//! `analysis`.
 
 mod convert;
 mod documents;
 mod encoding;
+mod render;
 mod server;
 mod settings;
 mod state;
@@ -58,6 +60,7 @@ where
         LspService::build(move |client| Backend::new(client, backend_state.clone()))
             .custom_method("noteplate/documentText", Backend::document_text)
             .custom_method("noteplate/debugPanic", Backend::debug_panic)
+            .custom_method("noteplate/render", Backend::render)
             .finish();
 
     let (to_server, server_input) = tokio::io::duplex(1 << 16);

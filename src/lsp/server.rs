@@ -188,6 +188,19 @@ impl Backend {
         id
     }
 
+    /// `noteplate/render`: the document's current text as the preview page (`render.rs`).
+    pub async fn render(&self, params: DocumentTextParams) -> Result<super::render::Rendered> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.state.current_snapshot(&uri).await else {
+            return Err(Error::invalid_params(format!(
+                "{} is not open; open it before asking for its preview",
+                uri.as_str()
+            )));
+        };
+        let result = guarded("noteplate/render", || super::render::render(&snapshot));
+        self.report(result).await
+    }
+
     /// Test hook: panics inside a handler when `NOTEPLATE_TEST_PANIC=1`, to prove the guard.
     pub async fn debug_panic(&self) -> Result<()> {
         let result = guarded("noteplate/debugPanic", || {

@@ -3,7 +3,7 @@
 // Everything that understands templates lives in the server. This file only finds the binary, warns
 // when that binary is older than the extension, passes the `noteplate.*` settings (once as
 // initializationOptions, afterwards through workspace/configuration, which vscode-languageclient
-// answers), and offers a restart command.
+// answers), and offers a restart command and the preview (src/previewPanel.ts).
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +16,7 @@ import {
   ServerOptions,
 } from 'vscode-languageclient/node';
 import { ServerSource, VersionVerdict, judgeServerVersion, versionWarning } from './version';
+import { PreviewState, registerPreview } from './previewPanel';
 
 export type { ServerSource } from './version';
 
@@ -38,6 +39,8 @@ export interface NoteplateApi {
   restart(): Promise<void>;
   /** How the running server's version compared with the extension's, once it has started. */
   versionCheck(): VersionCheck | undefined;
+  /** What the preview (`noteplate.openPreview`) shows. */
+  preview(): PreviewState;
 }
 
 /** The server's version against the extension's, and the warning shown for it (if any). */
@@ -94,6 +97,8 @@ export function activate(context: vscode.ExtensionContext): NoteplateApi {
 
   context.subscriptions.push({ dispose: () => void stop() });
 
+  const preview = registerPreview(context, () => client);
+
   void serialized(() => start(context));
 
   return {
@@ -101,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): NoteplateApi {
     client: () => client,
     restart: () => restart(context),
     versionCheck: () => versionCheck,
+    preview: () => preview.state(),
   };
 }
 

@@ -319,7 +319,46 @@ local function main()
     cclient:stop(true)
   end
 
-  -- 8. Shutdown: the process must exit 0 (is_stopped() turns true before it has exited).
+  -- 8. :NoteplatePreview: noteplate/render's page written to a file and handed to vim.ui.open
+  -- (stubbed: nothing is launched), with every section of the buffer, including unsaved text.
+  vim.api.nvim_set_current_buf(tbuf)
+  vim.api.nvim_buf_set_lines(tbuf, -1, -1, false, { '', '## Unsaved <b>plan</b>', 'Next visit {{next_visit:date}}' })
+  local headings = {}
+  for _, line in ipairs(vim.api.nvim_buf_get_lines(tbuf, 0, -1, false)) do
+    local title = line:match('^#+%s+(.-)%s*$')
+    if title then
+      table.insert(headings, (title:gsub('&', '&amp;'):gsub('<', '&lt;'):gsub('>', '&gt;')))
+    end
+  end
+  local real_open = vim.ui.open
+  local opened = {}
+  vim.ui.open = function(path)
+    table.insert(opened, path)
+    return nil, nil
+  end
+  local command_ok, command_error = pcall(vim.cmd, 'NoteplatePreview')
+  local called = vim.wait(TIMEOUT, function()
+    return #opened > 0
+  end, 20)
+  vim.ui.open = real_open
+  report(command_ok and called and #opened == 1, ':NoteplatePreview calls vim.ui.open once',
+    vim.inspect({ command_error, opened }))
+  local page = opened[1] and vim.fn.filereadable(opened[1]) == 1 and read(opened[1]) or ''
+  local missing_headings = {}
+  for _, title in ipairs(headings) do
+    if not page:find('>' .. title, 1, true) then
+      table.insert(missing_headings, title)
+    end
+  end
+  report(#headings >= 5 and #missing_headings == 0 and page:find('^<!DOCTYPE html>') ~= nil
+      and tostring(opened[1]):match('%.html$') ~= nil,
+    ':NoteplatePreview writes an .html page with every section of the buffer (unsaved ones too)',
+    ('missing=%s, headings=%s, path=%s'):format(vim.inspect(missing_headings), vim.inspect(headings),
+      tostring(opened[1])))
+  report(page:find('id="field-next_visit"', 1, true) ~= nil and page:find('<b>', 1, true) == nil,
+    ':NoteplatePreview: fields as inputs, template text escaped', page:sub(1, 200))
+
+  -- 9. Shutdown: the process must exit 0 (is_stopped() turns true before it has exited).
   client:stop()
   local exited = vim.wait(TIMEOUT, function()
     return exit_status ~= nil

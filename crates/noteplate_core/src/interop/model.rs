@@ -4,9 +4,9 @@
 //! `.note` into the model, with each section's kind from the semantic model and whether the
 //! template's codes and note type require it.
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Semantics};
 use crate::rulepack::RulePack;
-use crate::syntax::{Inline, Line};
+use crate::syntax::{Inline, Line, Parse};
 
 /// A template: what a clinician's form holds, independent of any format.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -159,8 +159,18 @@ impl Template {
     /// semantic model gave them (and whether the template's codes or note type require it), lines
     /// with their fields, choices and wildcards, comments left out, `@include` lines kept.
     pub fn from_analysis(text: &str, analysis: &Analysis, pack: &RulePack) -> Template {
-        let document = &analysis.parse.document;
-        let semantics = &analysis.semantics;
+        Template::from_parts(text, &analysis.parse, &analysis.semantics, pack)
+    }
+
+    /// [`Template::from_analysis`] from the parse and the semantic model alone (what the language
+    /// server keeps of an analysis).
+    pub fn from_parts(
+        text: &str,
+        parse: &Parse,
+        semantics: &Semantics,
+        pack: &RulePack,
+    ) -> Template {
+        let document = &parse.document;
         let mut meta = Meta::default();
         if let Some(front) = &document.front_matter {
             for entry in &front.entries {

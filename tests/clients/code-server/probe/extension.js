@@ -325,6 +325,44 @@ async function run(root, expectations, check, results, context) {
   const restored = await settled(severalDocument.uri, (list) => has(list, several.disableRule));
   check('settings: removing the setting brings the rule back', restored.ok, restored.list);
 
+  // 7b. The preview: noteplate.openPreview opens a webview beside the editor, rendered by the
+  // server; it follows the active .note editor and renders again after an edit.
+  await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+  await vscode.commands.executeCommand('noteplate.openPreview');
+  const previewTab = await waitFor(() =>
+    vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .find((tab) => tab.input instanceof vscode.TabInputWebview && String(tab.input.viewType).includes('noteplate.preview')),
+  );
+  check('preview: noteplate.openPreview opens a webview', previewTab,
+    vscode.window.tabGroups.all.flatMap((group) => group.tabs).map((tab) => tab.label));
+  check('preview: the webview is beside the editor', previewTab && previewTab.group.viewColumn !== vscode.ViewColumn.One,
+    previewTab && previewTab.group.viewColumn);
+  const shown = await waitFor(() => {
+    const state = api.preview();
+    return state.renders > 0 && state.version !== undefined && state.document === document.uri.toString() ? state : undefined;
+  });
+  check('preview: the server rendered the active template', shown, api.preview());
+  await vscode.window.showTextDocument(severalDocument, vscode.ViewColumn.One);
+  const followed = await waitFor(() => {
+    const state = api.preview();
+    return state.document === severalDocument.uri.toString() && state.version === severalDocument.version ? state : undefined;
+  });
+  check('preview: follows the active .note editor', followed, api.preview());
+  const rendersBefore = api.preview().renders;
+  const end = severalDocument.lineAt(severalDocument.lineCount - 1).range.end;
+  const added = new vscode.WorkspaceEdit();
+  added.insert(severalDocument.uri, end, '\n## Preview probe\n');
+  await vscode.workspace.applyEdit(added);
+  const rerendered = await waitFor(() => {
+    const state = api.preview();
+    return state.renders > rendersBefore && state.version === severalDocument.version ? state : undefined;
+  });
+  check('preview: renders again after an edit', rerendered, { before: rendersBefore, now: api.preview() });
+  const removed = new vscode.WorkspaceEdit();
+  removed.delete(severalDocument.uri, new vscode.Range(end, severalDocument.lineAt(severalDocument.lineCount - 1).range.end));
+  await vscode.workspace.applyEdit(removed);
+
   // 8. The restart command brings up a new server that analyses again.
   const oldClient = api.client();
   await vscode.commands.executeCommand('noteplate.restartServer');
