@@ -85,10 +85,11 @@ local function duplicates(counts)
   return repeated
 end
 
-local exit_status
+-- How each client's server exited, by client id (section 7 stops a second client by force).
+local exits = {}
 vim.lsp.config('noteplate', {
-  on_exit = function(code, signal)
-    exit_status = { code = code, signal = signal }
+  on_exit = function(code, signal, client_id)
+    exits[client_id] = { code = code, signal = signal }
   end,
 })
 vim.lsp.enable('noteplate')
@@ -361,8 +362,9 @@ local function main()
   -- 9. Shutdown: the process must exit 0 (is_stopped() turns true before it has exited).
   client:stop()
   local exited = vim.wait(TIMEOUT, function()
-    return exit_status ~= nil
+    return exits[client.id] ~= nil
   end, 20)
+  local exit_status = exits[client.id]
   report(exited and exit_status.code == 0 and exit_status.signal == 0, 'shutdown: server exited with code 0',
     vim.inspect(exit_status))
 end
