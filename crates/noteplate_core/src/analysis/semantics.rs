@@ -461,17 +461,21 @@ impl Recognition {
     }
 }
 
-/// Looks `key` up in `memo`, computing and remembering it when missing.
-fn remembered<'m, V>(
-    memo: &'m mut FxHashMap<Box<str>, V>,
+/// Looks `key` up in `memo`, computing and remembering it when missing, and hands it to `then`.
+/// A remembered key (the usual case: every unchanged line, every keystroke) costs one lookup.
+fn remembered<V, R>(
+    memo: &mut FxHashMap<Box<str>, V>,
     key: &str,
     compute: impl FnOnce() -> V,
-) -> &'m V {
-    if !memo.contains_key(key) {
-        let value = compute();
-        memo.insert(key.into(), value);
+    then: impl FnOnce(&V) -> R,
+) -> R {
+    if let Some(value) = memo.get(key) {
+        return then(value);
     }
-    &memo[key]
+    let value = compute();
+    let result = then(&value);
+    memo.insert(key.into(), value);
+    result
 }
 
 /// For each content line in document order (preamble, then each section's own lines), whether
@@ -530,55 +534,70 @@ fn elements(
     let mut elements = Vec::new();
     for ((section, line), &uncommented) in lines_with_sections(document).zip(uncommented) {
         if let Some(label) = line_label(text, line) {
-            let kinds = remembered(&mut memo.labels, label.text(text), || {
-                pack.classify_label(label.text(text))
-                    .into_iter()
-                    .map(|found| found.section.kind.clone())
-                    .collect()
-            });
-            for kind in kinds {
-                elements.push(Element {
-                    kind: kind.clone(),
-                    span: label,
-                    section,
-                });
-            }
+            remembered(
+                &mut memo.labels,
+                label.text(text),
+                || {
+                    pack.classify_label(label.text(text))
+                        .into_iter()
+                        .map(|found| found.section.kind.clone())
+                        .collect()
+                },
+                |kinds: &Vec<String>| {
+                    for kind in kinds {
+                        elements.push(Element {
+                            kind: kind.clone(),
+                            span: label,
+                            section,
+                        });
+                    }
+                },
+            );
         }
         // What a line's wording shows depends only on the line's text (when no comment cuts
         // it): worked out once per distinct line (templates repeat rows, options and blocks).
-        let fresh;
-        let shown = if uncommented {
-            remembered(&mut memo.wordings, line.span.text(text), || {
-                wording_kinds(text, line, pack)
-            })
-        } else {
-            fresh = wording_kinds(text, line, pack);
-            &fresh
+        let mut push_shown = |shown: &Vec<String>| {
+            for kind in shown {
+                elements.push(Element {
+                    kind: kind.clone(),
+                    span: line.span,
+                    section,
+                });
+            }
         };
-        for kind in shown {
-            elements.push(Element {
-                kind: kind.clone(),
-                span: line.span,
-                section,
-            });
+        if uncommented {
+            remembered(
+                &mut memo.wordings,
+                line.span.text(text),
+                || wording_kinds(text, line, pack),
+                push_shown,
+            );
+        } else {
+            push_shown(&wording_kinds(text, line, pack));
         }
         for item in &line.items {
             let Inline::Field(field) = item else { continue };
             let name = field.name.text(text);
-            let kinds = remembered(&mut memo.names, name, || {
-                pack.classify_label(&field_words(name))
-                    .into_iter()
-                    .filter(|found| found.confidence == MatchConfidence::High)
-                    .map(|found| found.section.kind.clone())
-                    .collect()
-            });
-            for kind in kinds {
-                elements.push(Element {
-                    kind: kind.clone(),
-                    span: field.name,
-                    section,
-                });
-            }
+            remembered(
+                &mut memo.names,
+                name,
+                || {
+                    pack.classify_label(&field_words(name))
+                        .into_iter()
+                        .filter(|found| found.confidence == MatchConfidence::High)
+                        .map(|found| found.section.kind.clone())
+                        .collect()
+                },
+                |kinds: &Vec<String>| {
+                    for kind in kinds {
+                        elements.push(Element {
+                            kind: kind.clone(),
+                            span: field.name,
+                            section,
+                        });
+                    }
+                },
+            );
         }
     }
     elements
@@ -604,13 +623,25 @@ fn dates_of_service(
             document.sections[index].heading.title.text(text)
         });
         let found = if uncommented {
-            let by_line = remembered(&mut memo.dates, title, FxHashMap::default);
-            match by_line.get(line.span.text(text)) {
-                Some(&found) => found,
+            let line_text = line.span.text(text);
+            let known = memo
+                .dates
+                .get(title)
+                .and_then(|by_line| by_line.get(line_text))
+                .copied();
+            match known {
+                Some(found) => found,
                 None => {
                     let found = date_of_service_in(text, title, line, pack);
-                    if let Some(by_line) = memo.dates.get_mut(title) {
-                        by_line.insert(line.span.text(text).into(), found);
+                    match memo.dates.get_mut(title) {
+                        Some(by_line) => {
+                            by_line.insert(line_text.into(), found);
+                        }
+                        None => {
+                            let mut by_line = FxHashMap::default();
+                            by_line.insert(line_text.into(), found);
+                            memo.dates.insert(title.into(), by_line);
+                        }
                     }
                     found
                 }
