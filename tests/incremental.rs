@@ -53,6 +53,7 @@ const SNIPPETS: &[&str] = &[
     "|",
     "{a|b}",
     "{{f:date}}",
+    "{{f:number}}",
     "***",
     "\\{",
     ":",

@@ -77,6 +77,8 @@ pub struct Memo {
     pub(crate) rules: super::rules::RuleMemo,
     /// What each distinct part of a document (the preamble, a section's own lines) shows.
     pub(crate) parts: super::parts::PartMemo,
+    /// The conflicting field types the last analysis found, by part (`rules/fields.rs`).
+    pub(crate) conflicts: super::rules::fields::Conflicts,
 }
 
 impl std::fmt::Debug for Memo {
@@ -112,6 +114,7 @@ impl Memo {
         self.recognition = Default::default();
         self.rules = Default::default();
         self.parts = Default::default();
+        self.conflicts = Default::default();
         for lexicon in &self.lexicons {
             lexicon.text_runs.borrow_mut().clear();
             lexicon.option_runs.borrow_mut().clear();

@@ -198,6 +198,7 @@ pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
     // Many includes of the same fragments name the same kinds many times.
     semantics.included_kinds.sort_unstable();
     semantics.included_kinds.dedup();
+    let conflicts = std::cell::RefCell::new(std::mem::take(&mut memo.conflicts));
     let context = rules::Context {
         text,
         parse: &parse,
@@ -206,6 +207,7 @@ pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
         includes,
         lexicon,
         parts: &parts,
+        conflicts: &conflicts,
     };
     let mut diagnostics = Vec::new();
     match unread {
@@ -215,6 +217,7 @@ pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
     }
     drop(context);
     drop(parts);
+    memo.conflicts = conflicts.into_inner();
     if unread.is_none() {
         suppressions::apply(text, &parse, pack, &mut diagnostics);
     }

@@ -226,7 +226,30 @@ impl<'d> Parts<'d> {
 
     /// The last content line that starts at or before `offset`.
     pub fn line_at(&self, offset: usize) -> Option<&'d Line> {
-        let mut part = self.part_at(offset);
+        self.line_from(self.part_at(offset), offset)
+    }
+
+    /// [`Parts::line_at`] for an offset known to be in `section`'s part (`None`: the preamble),
+    /// as an element's is: no search for the part.
+    pub fn line_in(&self, section: Option<usize>, offset: usize) -> Option<&'d Line> {
+        let part = section.map_or(0, |index| index + 1);
+        match self.parts.get(part) {
+            Some(found)
+                if found.start <= offset
+                    && self
+                        .parts
+                        .get(part + 1)
+                        .is_none_or(|next| next.start > offset) =>
+            {
+                self.line_from(part, offset)
+            }
+            _ => self.line_at(offset),
+        }
+    }
+
+    /// The last content line that starts at or before `offset`, looking in `part` and the parts
+    /// before it.
+    fn line_from(&self, mut part: usize, offset: usize) -> Option<&'d Line> {
         loop {
             let lines = self.parts[part].lines;
             let at = lines.partition_point(|line| line.span.start <= offset);

@@ -37,6 +37,8 @@ pub(super) struct Context<'a> {
     /// The document's parts and what each shows (`parts.rs`): rules read these instead of
     /// walking every line.
     pub parts: &'a Parts<'a>,
+    /// The conflicting field types of the last analysis (the caller's memo).
+    pub conflicts: &'a std::cell::RefCell<fields::Conflicts>,
 }
 
 use crate::syntax::Parse;
