@@ -180,8 +180,11 @@ impl<'d> Parts<'d> {
                 ))
             };
             let facts = if comments_inside(&document.comments, start, end) {
+                // A section's facts have its kind, the preamble's none: the same text never
+                // stands for both, but a remembered part must be the same kind of part.
                 match memo.facts.get(key) {
-                    Some(facts) => facts.clone(),
+                    Some(facts) if facts.info.is_some() == section.is_some() => facts.clone(),
+                    Some(_) => compute(recognition, rules),
                     None => {
                         let facts = compute(recognition, rules);
                         memo.facts.insert(key.into(), facts.clone());
