@@ -53,6 +53,7 @@ const SNIPPETS: &[&str] = &[
     "|",
     "{a|b}",
     "{{f:date}}",
+    "{{f:number}}",
     "***",
     "\\{",
     ":",
@@ -148,4 +149,95 @@ fn a_keystroke_in_a_large_template_reparses_one_line() {
     let back = syntax::reparse(&typed, reparsed, &text, TextEdit::replace(at..at + 1, 0));
     assert_eq!(noteplate::work::parsed_lines(), 1);
     assert_eq!(back, full);
+}
+
+/// One memo kept across the analyses of successive versions (as the language server's analysis
+/// thread keeps one) never changes what an analysis finds: random edits of the example and
+/// real-world templates, each version analysed with the kept memo and with a fresh one, give the
+/// same semantic model and diagnostics. The memo remembers facts per line and per part of the
+/// document (`analysis/parts.rs`).
+mod analysis_memo {
+    use super::*;
+    use noteplate::analysis::{Input, Memo, Settings, analyze};
+    use noteplate::rulepack::RulePack;
+
+    fn pack() -> &'static RulePack {
+        static PACK: OnceLock<RulePack> = OnceLock::new();
+        PACK.get_or_init(RulePack::embedded)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn an_analysis_with_a_kept_memo_is_a_fresh_analysis(
+            template in 0usize..1000,
+            edits in prop::collection::vec((0.0f64..1.0, 0usize..12, 0usize..SNIPPETS.len()), 1..12),
+        ) {
+            let templates = templates();
+            let settings = Settings::default();
+            let mut text = templates[template % templates.len()].clone();
+            let mut kept = Memo::new();
+            analyze(Input::new(&text, pack(), &settings), syntax::parse(&text), &mut kept);
+            for (place, removed, snippet) in edits {
+                let start = boundary(&text, (place * text.len() as f64) as usize);
+                let end = boundary(&text, start + removed);
+                text.replace_range(start..end, SNIPPETS[snippet]);
+                let input = Input::new(&text, pack(), &settings);
+                let remembered = analyze(input, syntax::parse(&text), &mut kept);
+                let fresh = analyze(input, syntax::parse(&text), &mut Memo::new());
+                prop_assert_eq!(&remembered.semantics, &fresh.semantics);
+                prop_assert_eq!(&remembered.diagnostics, &fresh.diagnostics);
+            }
+        }
+    }
+
+    /// A keystroke in a section of a large template works out that section's lines again and
+    /// no other (the rest is remembered per part): counted with `work::analysed_lines`.
+    #[test]
+    fn a_keystroke_analyses_the_edited_section_only() {
+        let block = "### Region\n- {joint mobilization|myofascial release} to {{region:region}}\n<!-- glide -->\n- Pain {{before:number}}/10; tolerated {well|poorly}. ***\n";
+        let text = format!(
+            "---\ntemplate: T\ncodes: 97140\n---\n## Technique\n{}## Response\nTolerated.\n",
+            block.repeat(2_000)
+        );
+        let settings = Settings::default();
+        let mut memo = Memo::new();
+        noteplate::work::reset();
+        let first = analyze(
+            Input::new(&text, pack(), &settings),
+            syntax::parse(&text),
+            &mut memo,
+        );
+        // Every part is worked out once (the 2,000 regions are one part text, remembered).
+        let cold = noteplate::work::analysed_lines();
+        assert_eq!(cold, 3);
+        let at = text.match_indices("; tolerated").nth(1_000).unwrap().0 + 2;
+        let mut typed = text.clone();
+        typed.insert(at, 'x');
+        noteplate::work::reset();
+        let after = analyze(
+            Input::new(&typed, pack(), &settings),
+            syntax::parse(&typed),
+            &mut memo,
+        );
+        // The edited region's two content lines, nothing else.
+        assert_eq!(noteplate::work::analysed_lines(), 2);
+        let fresh = analyze(
+            Input::new(&typed, pack(), &settings),
+            syntax::parse(&typed),
+            &mut Memo::new(),
+        );
+        assert_eq!(after.diagnostics, fresh.diagnostics);
+        assert_eq!(after.semantics, fresh.semantics);
+        // And back: every part is remembered.
+        noteplate::work::reset();
+        let back = analyze(
+            Input::new(&text, pack(), &settings),
+            syntax::parse(&text),
+            &mut memo,
+        );
+        assert_eq!(noteplate::work::analysed_lines(), 0);
+        assert_eq!(back.diagnostics, first.diagnostics);
+    }
 }

@@ -7,6 +7,21 @@ use std::cell::Cell;
 thread_local! {
     static STEPS: Cell<u64> = const { Cell::new(0) };
     static PARSED_LINES: Cell<u64> = const { Cell::new(0) };
+    static ANALYSED_LINES: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Records that the analysis worked out what one content line shows (a line of a part of the
+/// document it did not remember, `noteplate_core`'s `analysis/parts.rs`).
+#[inline]
+#[doc(hidden)]
+pub fn count_analysed_line() {
+    ANALYSED_LINES.with(|cell| cell.set(cell.get().saturating_add(1)));
+}
+
+/// Lines analysed on this thread since the last [`reset`].
+#[doc(hidden)]
+pub fn analysed_lines() -> u64 {
+    ANALYSED_LINES.with(Cell::get)
 }
 
 /// Records that the line scanner parsed one line (a full parse counts every line, an
@@ -40,4 +55,5 @@ pub fn steps() -> u64 {
 pub fn reset() {
     STEPS.with(|cell| cell.set(0));
     PARSED_LINES.with(|cell| cell.set(0));
+    ANALYSED_LINES.with(|cell| cell.set(0));
 }

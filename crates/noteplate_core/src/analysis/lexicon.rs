@@ -75,6 +75,10 @@ pub struct Memo {
     pub(crate) recognition: super::semantics::Recognition,
     /// What rules worked out per distinct line and label.
     pub(crate) rules: super::rules::RuleMemo,
+    /// What each distinct part of a document (the preamble, a section's own lines) shows.
+    pub(crate) parts: super::parts::PartMemo,
+    /// The conflicting field types the last analysis found, by part (`rules/fields.rs`).
+    pub(crate) conflicts: super::rules::fields::Conflicts,
 }
 
 impl std::fmt::Debug for Memo {
@@ -109,6 +113,8 @@ impl Memo {
     pub fn forget_remembered_runs(&mut self) {
         self.recognition = Default::default();
         self.rules = Default::default();
+        self.parts = Default::default();
+        self.conflicts = Default::default();
         for lexicon in &self.lexicons {
             lexicon.text_runs.borrow_mut().clear();
             lexicon.option_runs.borrow_mut().clear();

@@ -9,6 +9,7 @@
 pub mod fuzzy;
 mod lexicon;
 pub mod mentions;
+mod parts;
 pub(crate) mod rules;
 pub mod semantics;
 pub mod suppressions;
@@ -176,8 +177,19 @@ pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
         includes,
         unread,
     } = input;
-    let mut semantics =
-        Semantics::with_memo(text, &parse.document, pack, settings, &mut memo.recognition);
+    let lexicon = memo.lexicon(pack);
+    let parts = parts::Parts::build(
+        text,
+        &parse.document,
+        pack,
+        Some(&lexicon),
+        parts::Memos {
+            parts: &mut memo.parts,
+            recognition: &mut memo.recognition,
+            rules: &mut memo.rules,
+        },
+    );
+    let mut semantics = Semantics::from_parts(text, &parse.document, pack, settings, &parts);
     for item in &includes.items {
         if let IncludeOutcome::Found { kinds, .. } = &item.outcome {
             semantics.included_kinds.extend(kinds.iter().cloned());
@@ -186,10 +198,7 @@ pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
     // Many includes of the same fragments name the same kinds many times.
     semantics.included_kinds.sort_unstable();
     semantics.included_kinds.dedup();
-    let lexicon = memo.lexicon(pack);
-    let uncommented = semantics::uncommented_lines(&parse.document);
-    memo.rules.prepare(pack, uncommented.len());
-    let rule_memo = std::cell::RefCell::new(std::mem::take(&mut memo.rules));
+    let conflicts = std::cell::RefCell::new(std::mem::take(&mut memo.conflicts));
     let context = rules::Context {
         text,
         parse: &parse,
@@ -197,9 +206,8 @@ pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
         semantics: &semantics,
         includes,
         lexicon,
-        memo: &rule_memo,
-        uncommented,
-        technique_runs: std::cell::OnceCell::new(),
+        parts: &parts,
+        conflicts: &conflicts,
     };
     let mut diagnostics = Vec::new();
     match unread {
@@ -208,7 +216,8 @@ pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
         None => rules::run_all(&context, &mut diagnostics),
     }
     drop(context);
-    memo.rules = rule_memo.into_inner();
+    drop(parts);
+    memo.conflicts = conflicts.into_inner();
     if unread.is_none() {
         suppressions::apply(text, &parse, pack, &mut diagnostics);
     }

@@ -128,44 +128,51 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
 
 impl Semantics {
     pub fn new(text: &str, document: &Document, pack: &RulePack, settings: &Settings) -> Semantics {
-        Semantics::with_memo(text, document, pack, settings, &mut Recognition::default())
+        let parts = super::parts::Parts::fresh(text, document, pack);
+        Semantics::from_parts(text, document, pack, settings, &parts)
     }
 
-    /// [`Semantics::new`], with what earlier analyses with the same pack recognised (the result
-    /// never depends on it).
-    pub(crate) fn with_memo(
+    /// [`Semantics::new`] from what each part of the document shows (`parts.rs`: remembered per
+    /// part text by the caller's memo; the result never depends on it). Besides the front matter,
+    /// only the parts' facts are read: the work is linear in the document's sections and elements,
+    /// not in its lines.
+    pub(crate) fn from_parts(
         text: &str,
         document: &Document,
         pack: &RulePack,
         settings: &Settings,
-        memo: &mut Recognition,
+        parts: &super::parts::Parts,
     ) -> Semantics {
-        memo.prepare(pack, document);
-        let sections: Vec<SectionInfo> = document
-            .sections
-            .iter()
-            .map(|section| {
-                let heading = section.heading.span.text(text);
-                match memo.sections.get(heading) {
-                    Some(info) => info.clone(),
-                    None => {
-                        let info = section_info(text, section, pack);
-                        memo.sections.insert(heading.into(), info.clone());
-                        info
-                    }
-                }
+        let sections: Vec<SectionInfo> = parts
+            .sections()
+            .map(|part| {
+                part.facts
+                    .info
+                    .clone()
+                    .unwrap_or_else(SectionInfo::unrecognised)
             })
             .collect();
-        let uncommented = uncommented_lines(document);
-        let mut elements = elements(text, document, pack, memo, &uncommented);
-        elements.extend(dates_of_service(
-            text,
-            document,
-            pack,
-            &sections,
-            memo,
-            &uncommented,
-        ));
+        let mut elements = Vec::new();
+        for part in parts.iter() {
+            for (kind, span) in &part.facts.elements {
+                elements.push(Element {
+                    kind: kind.clone(),
+                    span: span.shifted(part.start),
+                    section: part.section,
+                });
+            }
+        }
+        // The first date of service in the document (none in signature sections).
+        if let Some((part, span)) = parts
+            .iter()
+            .find_map(|part| Some((part, part.facts.date_of_service?)))
+        {
+            elements.push(Element {
+                kind: DATE_OF_SERVICE.to_string(),
+                span: span.shifted(part.start),
+                section: part.section,
+            });
+        }
 
         let mut codes = Vec::new();
         let mut payer = None;
@@ -357,13 +364,26 @@ impl Semantics {
 }
 
 impl SectionInfo {
+    fn unrecognised() -> SectionInfo {
+        SectionInfo {
+            kind: None,
+            also: Vec::new(),
+            reason: KindReason::Unrecognised,
+            guess: None,
+        }
+    }
+
     /// Whether the section has this kind, as its own or as one its title also names.
     pub fn is(&self, kind: &str) -> bool {
         self.kind.as_deref() == Some(kind) || self.also.iter().any(|also| also == kind)
     }
 }
 
-fn section_info(text: &str, section: &crate::syntax::Section, pack: &RulePack) -> SectionInfo {
+pub(super) fn section_info(
+    text: &str,
+    section: &crate::syntax::Section,
+    pack: &RulePack,
+) -> SectionInfo {
     if let Some(attribute) = &section.heading.attribute {
         let kind = attribute.kind.text(text).to_ascii_lowercase();
         let known = pack.section(&kind);
@@ -422,7 +442,7 @@ fn section_info(text: &str, section: &crate::syntax::Section, pack: &RulePack) -
 pub(crate) struct Recognition {
     generation: Option<u64>,
     /// heading line -> its section info
-    sections: FxHashMap<Box<str>, SectionInfo>,
+    pub(super) sections: FxHashMap<Box<str>, SectionInfo>,
     /// label -> the kinds it names
     labels: FxHashMap<Box<str>, Vec<String>>,
     /// field name -> the kinds it names (high confidence only)
@@ -440,7 +460,7 @@ const RECOGNITION_MINIMUM: usize = 4_096;
 impl Recognition {
     /// Empties the memo if it was filled with another pack or has grown past a multiple of the
     /// document's size (a long session edits many lines).
-    fn prepare(&mut self, pack: &RulePack, document: &Document) {
+    pub(super) fn prepare(&mut self, pack: &RulePack, document: &Document) {
         let lines = document.sections.len() + document.lines().count();
         let limit = RECOGNITION_MINIMUM.max(RECOGNITION_PER_LINE * lines);
         let size = self.sections.len()
@@ -461,47 +481,21 @@ impl Recognition {
     }
 }
 
-/// Looks `key` up in `memo`, computing and remembering it when missing.
-fn remembered<'m, V>(
-    memo: &'m mut FxHashMap<Box<str>, V>,
+/// Looks `key` up in `memo`, computing and remembering it when missing, and hands it to `then`.
+/// A remembered key (the usual case: every unchanged line, every keystroke) costs one lookup.
+fn remembered<V, R>(
+    memo: &mut FxHashMap<Box<str>, V>,
     key: &str,
     compute: impl FnOnce() -> V,
-) -> &'m V {
-    if !memo.contains_key(key) {
-        let value = compute();
-        memo.insert(key.into(), value);
+    then: impl FnOnce(&V) -> R,
+) -> R {
+    if let Some(value) = memo.get(key) {
+        return then(value);
     }
-    &memo[key]
-}
-
-/// For each content line in document order (preamble, then each section's own lines), whether
-/// no comment touches it: only then do its items follow from its text alone, so that what is
-/// recognised in them may be remembered by its text.
-pub(crate) fn uncommented_lines(document: &Document) -> Vec<bool> {
-    let comments = &document.comments;
-    let mut cursor = 0;
-    document
-        .lines()
-        .map(|line| {
-            while cursor < comments.len() && comments[cursor].span.end <= line.span.start {
-                cursor += 1;
-            }
-            comments
-                .get(cursor)
-                .is_none_or(|comment| comment.span.start >= line.span.end)
-        })
-        .collect()
-}
-
-/// The content lines in document order, with their section (`None` for the preamble).
-fn lines_with_sections(document: &Document) -> impl Iterator<Item = (Option<usize>, &Line)> {
-    document.preamble.iter().map(|line| (None, line)).chain(
-        document
-            .sections
-            .iter()
-            .enumerate()
-            .flat_map(|(index, section)| section.lines.iter().map(move |line| (Some(index), line))),
-    )
+    let value = compute();
+    let result = then(&value);
+    memo.insert(key.into(), value);
+    result
 }
 
 /// The kinds a line's wording shows.
@@ -519,118 +513,103 @@ fn wording_kinds(text: &str, line: &Line, pack: &RulePack) -> Vec<String> {
         .collect()
 }
 
-/// Labelled lines and fields whose words mean a section kind.
-fn elements(
+/// The elements one content line shows: its label's kinds, its wording's, its field names'
+/// (high confidence only), in that order, each handed to `push` with the span that shows it.
+/// `uncommented`: no comment touches the line, so what its wording shows may be remembered by
+/// its text.
+pub(super) fn line_elements(
     text: &str,
-    document: &Document,
+    line: &Line,
+    uncommented: bool,
     pack: &RulePack,
     memo: &mut Recognition,
-    uncommented: &[bool],
-) -> Vec<Element> {
-    let mut elements = Vec::new();
-    for ((section, line), &uncommented) in lines_with_sections(document).zip(uncommented) {
-        if let Some(label) = line_label(text, line) {
-            let kinds = remembered(&mut memo.labels, label.text(text), || {
+    mut push: impl FnMut(&str, Span),
+) {
+    if let Some(label) = line_label(text, line) {
+        remembered(
+            &mut memo.labels,
+            label.text(text),
+            || {
                 pack.classify_label(label.text(text))
                     .into_iter()
                     .map(|found| found.section.kind.clone())
                     .collect()
-            });
-            for kind in kinds {
-                elements.push(Element {
-                    kind: kind.clone(),
-                    span: label,
-                    section,
-                });
-            }
+            },
+            |kinds: &Vec<String>| kinds.iter().for_each(|kind| push(kind, label)),
+        );
+    }
+    // What a line's wording shows depends only on the line's text (when no comment cuts
+    // it): worked out once per distinct line (templates repeat rows, options and blocks).
+    if uncommented {
+        remembered(
+            &mut memo.wordings,
+            line.span.text(text),
+            || wording_kinds(text, line, pack),
+            |shown: &Vec<String>| shown.iter().for_each(|kind| push(kind, line.span)),
+        );
+    } else {
+        for kind in wording_kinds(text, line, pack) {
+            push(&kind, line.span);
         }
-        // What a line's wording shows depends only on the line's text (when no comment cuts
-        // it): worked out once per distinct line (templates repeat rows, options and blocks).
-        let fresh;
-        let shown = if uncommented {
-            remembered(&mut memo.wordings, line.span.text(text), || {
-                wording_kinds(text, line, pack)
-            })
-        } else {
-            fresh = wording_kinds(text, line, pack);
-            &fresh
-        };
-        for kind in shown {
-            elements.push(Element {
-                kind: kind.clone(),
-                span: line.span,
-                section,
-            });
-        }
-        for item in &line.items {
-            let Inline::Field(field) = item else { continue };
-            let name = field.name.text(text);
-            let kinds = remembered(&mut memo.names, name, || {
+    }
+    for item in &line.items {
+        let Inline::Field(field) = item else { continue };
+        let name = field.name.text(text);
+        remembered(
+            &mut memo.names,
+            name,
+            || {
                 pack.classify_label(&field_words(name))
                     .into_iter()
                     .filter(|found| found.confidence == MatchConfidence::High)
                     .map(|found| found.section.kind.clone())
                     .collect()
-            });
-            for kind in kinds {
-                elements.push(Element {
-                    kind: kind.clone(),
-                    span: field.name,
-                    section,
-                });
-            }
+            },
+            |kinds: &Vec<String>| kinds.iter().for_each(|kind| push(kind, field.name)),
+        );
+    }
+}
+
+/// The index of the first item of `line` (under a section titled `title`) that is a date of
+/// service (see [`date_of_service_in`]), remembered by title and line text when `uncommented`.
+pub(super) fn line_date_of_service(
+    text: &str,
+    title: &str,
+    line: &Line,
+    uncommented: bool,
+    pack: &RulePack,
+    memo: &mut Recognition,
+) -> Option<usize> {
+    if !uncommented {
+        return date_of_service_in(text, title, line, pack);
+    }
+    let line_text = line.span.text(text);
+    if let Some(&found) = memo
+        .dates
+        .get(title)
+        .and_then(|by_line| by_line.get(line_text))
+    {
+        return found;
+    }
+    let found = date_of_service_in(text, title, line, pack);
+    match memo.dates.get_mut(title) {
+        Some(by_line) => {
+            by_line.insert(line_text.into(), found);
+        }
+        None => {
+            let mut by_line = FxHashMap::default();
+            by_line.insert(line_text.into(), found);
+            memo.dates.insert(title.into(), by_line);
         }
     }
-    elements
+    found
 }
 
 /// A date field, or a field or wildcard labelled as a date, whose label (the words before it on
 /// its line, else its section's title) or name says date of service and nothing that makes it
 /// another date (onset, next visit, target); a field that is not typed `date` must say "date" or
-/// "DOS" in so many words. Dates in the signature section are the signature's.
-fn dates_of_service(
-    text: &str,
-    document: &Document,
-    pack: &RulePack,
-    sections: &[SectionInfo],
-    memo: &mut Recognition,
-    uncommented: &[bool],
-) -> Vec<Element> {
-    for ((section, line), &uncommented) in lines_with_sections(document).zip(uncommented) {
-        if section.is_some_and(|index| sections[index].is("signature")) {
-            continue;
-        }
-        let title = section.map_or("", |index| {
-            document.sections[index].heading.title.text(text)
-        });
-        let found = if uncommented {
-            let by_line = remembered(&mut memo.dates, title, FxHashMap::default);
-            match by_line.get(line.span.text(text)) {
-                Some(&found) => found,
-                None => {
-                    let found = date_of_service_in(text, title, line, pack);
-                    if let Some(by_line) = memo.dates.get_mut(title) {
-                        by_line.insert(line.span.text(text).into(), found);
-                    }
-                    found
-                }
-            }
-        } else {
-            date_of_service_in(text, title, line, pack)
-        };
-        if let Some(index) = found {
-            return vec![Element {
-                kind: DATE_OF_SERVICE.to_string(),
-                span: line.items[index].span(),
-                section,
-            }];
-        }
-    }
-    Vec::new()
-}
-
-/// The index of the first item of `line` (under a section titled `title`) that is a date of
-/// service, as [`dates_of_service`] describes.
+/// "DOS" in so many words. Dates in the signature section are the signature's (`parts.rs` does
+/// not look for them there), and the first one in the document counts.
 fn date_of_service_in(text: &str, title: &str, line: &Line, pack: &RulePack) -> Option<usize> {
     let elements = &pack.elements;
     let title = normalize_phrase(title);

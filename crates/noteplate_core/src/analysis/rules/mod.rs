@@ -3,10 +3,10 @@
 
 mod code_pairs;
 pub(super) mod environment;
-mod fields;
+pub(super) mod fields;
 mod front_matter;
 mod includes;
-mod note_elements;
+pub(super) mod note_elements;
 mod plan_of_care;
 mod region;
 mod required_sections;
@@ -15,16 +15,15 @@ mod structure;
 mod syntax_errors;
 mod technique_wording;
 mod techniques;
-mod timed_minutes;
+pub(super) mod timed_minutes;
 
-use std::cell::OnceCell;
 use std::rc::Rc;
 
 use crate::rulepack::{RuleId, RulePack};
-use crate::syntax::{Inline, Parse, Span};
+use crate::syntax::Span;
 
 use super::lexicon;
-use super::technique_runs::{self, RunFacts};
+use super::parts::{Part, Parts};
 use super::{Diagnostic, Fix, Semantics};
 
 pub(super) struct Context<'a> {
@@ -35,17 +34,18 @@ pub(super) struct Context<'a> {
     pub includes: &'a super::Includes,
     /// The pack's lexicon tables, from the caller's memo.
     pub lexicon: Rc<lexicon::Lexicon>,
-    /// What rules worked out per distinct line or label in earlier analyses (the caller's memo).
-    pub memo: &'a std::cell::RefCell<RuleMemo>,
-    /// For each of `parse.document.lines()`: no comment touches it, so its items follow from its
-    /// text alone and facts about them may be remembered by that text.
-    pub uncommented: Vec<bool>,
-    /// The technique sections' runs, found once for the rules that read them.
-    pub technique_runs: OnceCell<Vec<TechniqueRun>>,
+    /// The document's parts and what each shows (`parts.rs`): rules read these instead of
+    /// walking every line.
+    pub parts: &'a Parts<'a>,
+    /// The conflicting field types of the last analysis (the caller's memo).
+    pub conflicts: &'a std::cell::RefCell<fields::Conflicts>,
 }
 
+use crate::syntax::Parse;
+
 /// What rules work out from a text of its own, remembered across analyses with one pack (in
-/// `analysis::Memo`), emptied when the pack changes or the memo outgrows the document.
+/// `analysis::Memo`), emptied when the pack changes or the memo outgrows the document. Read
+/// while a part's facts are worked out (`parts.rs`).
 #[derive(Default)]
 pub(crate) struct RuleMemo {
     generation: Option<u64>,
@@ -71,51 +71,42 @@ impl RuleMemo {
     }
 }
 
-/// A wording run of a technique section (a text item or a choice option), in document order,
-/// with what it says (`technique_runs.rs`; spans in the facts are relative to `span.start`).
-pub(super) struct TechniqueRun {
-    pub span: Span,
-    pub facts: Rc<RunFacts>,
+/// A diagnostic for `rule` at its default severity from the pack.
+pub(super) fn diagnostic(
+    pack: &RulePack,
+    rule: RuleId,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic {
+        rule,
+        severity: pack.severity(rule),
+        message: message.into(),
+        span,
+        fix: None,
+        related: Vec::new(),
+    }
+}
+
+/// A finding a part remembered (spans relative to the part), placed in the document at the
+/// severity the pack gives its rule now.
+pub(super) fn placed(part: &Part<'_>, pack: &RulePack, finding: &Diagnostic) -> Diagnostic {
+    let mut placed = super::parts::moved(finding, 0, part.start);
+    placed.severity = pack.severity(placed.rule);
+    placed
 }
 
 impl<'a> Context<'a> {
-    /// Every technique-section run with its facts, from the lexicon's memo where it can.
-    pub fn technique_runs(&self) -> &[TechniqueRun] {
-        self.technique_runs.get_or_init(|| {
-            let lexicon = &self.lexicon;
-            let mut runs = Vec::new();
-            for line in self.technique_lines() {
-                for item in &line.items {
-                    let (spans, is_option) = match item {
-                        Inline::Text(span) => (std::slice::from_ref(span), false),
-                        Inline::Choice(choice) => (choice.options.as_slice(), true),
-                        _ => continue,
-                    };
-                    for &span in spans {
-                        let facts = technique_runs::facts(
-                            lexicon,
-                            self.pack,
-                            span.text(self.text),
-                            is_option,
-                        );
-                        runs.push(TechniqueRun { span, facts });
-                    }
-                }
-            }
-            runs
-        })
+    /// The parts of every technique section and its subsections, in document order.
+    pub fn technique_parts(&self) -> impl Iterator<Item = &Part<'a>> + '_ {
+        self.sections_of_kind_nested("technique")
+            .into_iter()
+            .map(|index| self.parts.section(index))
     }
 
     /// A diagnostic for `rule` at its default severity from the pack.
     pub fn diagnostic(&self, rule: RuleId, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            rule,
-            severity: self.pack.severity(rule),
-            message: message.into(),
-            span,
-            fix: None,
-            related: Vec::new(),
-        }
+        diagnostic(self.pack, rule, span, message)
     }
 
     /// Content lines of every technique section, including its subsections.
@@ -125,6 +116,15 @@ impl<'a> Context<'a> {
 
     /// Content lines of every section of `kind`, including subsections.
     pub fn lines_of_kind(&self, kind: &str) -> Vec<&'a crate::syntax::Line> {
+        let document = &self.parse.document;
+        self.sections_of_kind_nested(kind)
+            .iter()
+            .flat_map(|&index| document.sections[index].lines.iter())
+            .collect()
+    }
+
+    /// Indices of every section of `kind` and of the sections nested in them, in order.
+    pub fn sections_of_kind_nested(&self, kind: &str) -> Vec<usize> {
         let document = &self.parse.document;
         let mut indices: Vec<usize> = self.semantics.sections_of_kind(kind).collect();
         // Which sections are already in `indices`, so a long template's scan stays linear.
@@ -144,9 +144,6 @@ impl<'a> Context<'a> {
         }
         indices.sort_unstable();
         indices
-            .iter()
-            .flat_map(|&index| document.sections[index].lines.iter())
-            .collect()
     }
 
     /// The line break the document already uses, so inserted text matches it

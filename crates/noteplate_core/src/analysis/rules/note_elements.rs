@@ -4,11 +4,11 @@
 //! template that declares codes or whose note type is declared or recognised (`Semantics::is_note`).
 //! The words that show each element are data (`[elements]` in `rulepack/notes.toml`).
 
-use super::Context;
 use super::required_sections::{insert_section_fix, note_anchor, note_type_phrase};
+use super::{Context, RuleMemo};
 use crate::analysis::semantics::{DATE_OF_SERVICE, field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
-use crate::rulepack::RuleId;
+use crate::rulepack::{RuleId, RulePack};
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
@@ -81,18 +81,36 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The lines that hold the clinician's signature: lines of signature sections and lines whose
-/// label or field names say signature.
+/// label or field names say signature (each part found its own with [`says_signature`]).
 fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
-    let text = context.text;
-    let elements = &context.pack.elements;
     let mut lines = context.lines_of_kind("signature");
     let mut taken: rustc_hash::FxHashSet<usize> =
         lines.iter().map(|line| line.span.start).collect();
-    // Labels and field names repeat (form rows): each distinct one is read once, and remembered
-    // for later analyses (`RuleMemo`).
-    let mut memo = context.memo.borrow_mut();
+    for part in context.parts.iter() {
+        for &start in &part.facts.signature_lines {
+            let start = part.start + start;
+            let at = part.lines.partition_point(|line| line.span.start < start);
+            if let Some(line) = part.lines.get(at)
+                && taken.insert(start)
+            {
+                lines.push(line);
+            }
+        }
+    }
+    lines.sort_by_key(|line| line.span.start);
+    lines
+}
+
+/// Whether the label or a field name of `line` says signature. Labels and field names repeat
+/// (form rows): each distinct one is read once, and remembered for later analyses (`RuleMemo`).
+pub(crate) fn says_signature(
+    text: &str,
+    line: &Line,
+    pack: &RulePack,
+    memo: &mut RuleMemo,
+) -> bool {
+    let elements = &pack.elements;
     let mut says_signature = |is_field: bool, words: &str| {
-        let memo = &mut *memo;
         let said = if is_field {
             &mut memo.signature_fields
         } else {
@@ -110,28 +128,18 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
         said.insert(words.into(), says);
         says
     };
-    for line in context.parse.document.lines() {
-        let label_says =
-            line_label(text, line).is_some_and(|label| says_signature(false, label.text(text)));
-        let line_says = label_says
-            || line.items.iter().any(|item| {
-                matches!(item, Inline::Field(field) if says_signature(true, field.name.text(text)))
-            });
-        if line_says && taken.insert(line.span.start) {
-            lines.push(line);
-        }
-    }
-    lines.sort_by_key(|line| line.span.start);
-    lines
+    line_label(text, line).is_some_and(|label| says_signature(false, label.text(text)))
+        || line.items.iter().any(|item| {
+            matches!(item, Inline::Field(field) if says_signature(true, field.name.text(text)))
+        })
 }
 
 /// Whether a signature line or one of the two lines after it captures credentials.
 fn credentials_near(context: &Context<'_>, signature_lines: &[&Line]) -> bool {
-    let all: Vec<&Line> = context.parse.document.lines().collect();
     signature_lines.iter().any(|line| {
-        let at = all.partition_point(|other| other.span.start < line.span.start);
-        all[at.min(all.len())..]
-            .iter()
+        context
+            .parts
+            .lines_from(line.span.start)
             .take(3)
             .any(|near| shows_credentials(context, near))
     })

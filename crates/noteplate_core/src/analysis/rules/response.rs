@@ -21,13 +21,11 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .sections_of_kind("response")
         .next()
         .map(|index| document.sections[index].heading.span);
-    // Lines in document order (they never overlap), looked up by position; lines taken by start.
-    let all: Vec<&Line> = document.lines().collect();
+    // Lines looked up by position in the element's part (`Parts::line_in`); lines taken by start.
     let mut taken: rustc_hash::FxHashSet<usize> = lines.iter().map(|l| l.span.start).collect();
     for element in semantics.elements.iter().filter(|e| e.kind == "response") {
         anchor.get_or_insert(element.span);
-        let at = all.partition_point(|line| line.span.start <= element.span.start);
-        if let Some(line) = at.checked_sub(1).map(|at| all[at])
+        if let Some(line) = context.parts.line_in(element.section, element.span.start)
             && element.span.end <= line.span.end
             && taken.insert(line.span.start)
         {

@@ -18,29 +18,25 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let pack = context.pack;
     let text = context.text;
     // Every technique named, in document order: (technique index, span, generic wording).
-    let mentions: Vec<(usize, Span, bool)> = context
-        .technique_runs()
-        .iter()
-        .flat_map(|run| {
-            run.facts.mentions.iter().map(|mention| {
-                let span = Span::new(
-                    run.span.start + mention.span.start,
-                    run.span.start + mention.span.end,
-                );
-                (mention.technique, span, mention.vague)
-            })
-        })
-        .collect();
+    let mut mentions: Vec<(usize, Span, bool)> = Vec::new();
+    // A `{{x:technique}}` field draws its values from the lexicon, so it is specific too.
+    let mut technique_field = false;
+    for part in context.technique_parts() {
+        let facts = part.technique(text, pack, &context.lexicon);
+        technique_field |= facts.technique_field;
+        mentions.extend(
+            facts
+                .mentions
+                .iter()
+                .map(|&(technique, span, vague)| (technique, span.shifted(part.start), vague)),
+        );
+    }
     let manual_therapy = context
         .semantics
         .declared_treatment(pack, Treatment::ManualTherapy);
     let bills_manual_therapy = manual_therapy.is_some();
 
     // vague-technique (97140 only): generic wording and no specific technique at all.
-    // A `{{x:technique}}` field draws its values from the lexicon, so it is specific too.
-    let technique_field = lines.iter().flat_map(|line| &line.items).any(|item| {
-        matches!(item, Inline::Field(field) if field.ty.is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("technique")))
-    });
     // A named technique is specific even if billed elsewhere (that has its own rule), unless the
     // name written is itself generic ("massage" names Swedish massage, but says nothing).
     let specific = technique_field || mentions.iter().any(|&(_, _, vague)| !vague);

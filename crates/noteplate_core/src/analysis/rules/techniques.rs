@@ -7,45 +7,19 @@
 //! same length; an exact match is fine, a near miss is reported with the suggestion. A choice
 //! option that contains a head word but matches nothing is reported without a suggestion.
 
-use super::{Context, replace};
+use super::{Context, placed};
 use crate::analysis::Diagnostic;
-use crate::rulepack::RuleId;
-use crate::syntax::Span;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    // What each run says was worked out (or remembered) in `technique_runs.rs`.
-    for run in context.technique_runs() {
-        for miss in &run.facts.misses {
-            let span = Span::new(
-                run.span.start + miss.span.start,
-                run.span.start + miss.span.end,
-            );
-            let mut diagnostic = context.diagnostic(
-                RuleId::UnknownTechnique,
-                span,
-                format!(
-                    "`{}` is not in the technique lexicon; did you mean `{}`?",
-                    span.text(context.text),
-                    miss.suggestion
-                ),
-            );
-            diagnostic.fix = Some(replace(
-                format!("Replace with `{}`", miss.suggestion),
-                span,
-                miss.suggestion.as_str(),
-                false,
-            ));
-            out.push(diagnostic);
-        }
-        if run.facts.unknown_option {
-            let written = run.span.text(context.text).trim();
-            out.push(context.diagnostic(
-                RuleId::UnknownTechnique,
-                run.span,
-                format!(
-                    "`{written}` is not in the technique lexicon, so reviewers may not match it to a billing code; use a lexicon name or add it to the project's rule pack"
-                ),
-            ));
-        }
+    // What each run says was worked out (or remembered) in `technique_runs.rs`, and the findings
+    // per part in `parts.rs`.
+    for part in context.technique_parts() {
+        let facts = part.technique(context.text, context.pack, &context.lexicon);
+        out.extend(
+            facts
+                .findings
+                .iter()
+                .map(|finding| placed(part, context.pack, finding)),
+        );
     }
 }

@@ -2,13 +2,13 @@
 //! captures no minutes at all) and, for daily notes, `missing-total-minutes` (total timed-code
 //! minutes and total treatment minutes, payer-rules.md R3, sources S7, S15).
 
-use super::Context;
 use super::required_sections::insert_section_fix;
+use super::{Context, RuleMemo};
 use crate::analysis::semantics::{field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
-use crate::rulepack::RuleId;
+use crate::rulepack::{RuleId, RulePack};
 use crate::rulepack::{contains_any, normalize_phrase};
-use crate::syntax::{Inline, Span};
+use crate::syntax::{Inline, Line, Span};
 
 /// A `{{name:minutes}}` field with the words around it, for telling totals apart.
 struct MinutesField<'m> {
@@ -19,24 +19,10 @@ struct MinutesField<'m> {
 /// Calls `visit` with each field that captures minutes, in document order, until it returns
 /// `false`: fields typed `minutes`, and fields of other types whose label or name says minutes
 /// (`Time spent (min): {{mt_time:number}}`; the words are `minutes` in `rulepack/notes.toml`).
-/// What a line says is remembered by its text (`RuleMemo::minutes`).
+/// Each part found its own (`parts.rs`, with [`line_minutes`]).
 fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesField<'_>) -> bool) {
-    let text = context.text;
-    let mut memo = context.memo.borrow_mut();
-    for (line, &uncommented) in context.parse.document.lines().zip(&context.uncommented) {
-        let fresh;
-        let fields = if uncommented {
-            let key = line.span.text(text);
-            if !memo.minutes.contains_key(key) {
-                let found = minutes_fields(context, line);
-                memo.minutes.insert(key.into(), found);
-            }
-            &memo.minutes[key]
-        } else {
-            fresh = minutes_fields(context, line);
-            &fresh
-        };
-        for field in fields {
+    for part in context.parts.iter() {
+        for field in &part.facts.minutes {
             if !visit(MinutesField { context: field }) {
                 return;
             }
@@ -44,10 +30,35 @@ fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesFiel
     }
 }
 
+/// Calls `found` with the context of each field of `line` that captures minutes, in order;
+/// what a line says is remembered by its text when no comment touches it (`RuleMemo::minutes`).
+pub(crate) fn line_minutes(
+    text: &str,
+    line: &Line,
+    uncommented: bool,
+    pack: &RulePack,
+    memo: &mut RuleMemo,
+    mut found: impl FnMut(&str),
+) {
+    if !uncommented {
+        minutes_fields(text, pack, line)
+            .iter()
+            .for_each(|field| found(field));
+        return;
+    }
+    let key = line.span.text(text);
+    if let Some(fields) = memo.minutes.get(key) {
+        fields.iter().for_each(|field| found(field));
+        return;
+    }
+    let fields = minutes_fields(text, pack, line);
+    fields.iter().for_each(|field| found(field));
+    memo.minutes.insert(key.into(), fields);
+}
+
 /// The contexts (field name and label, normalised) of the fields of `line` that capture minutes.
-fn minutes_fields(context: &Context<'_>, line: &crate::syntax::Line) -> Vec<String> {
-    let text = context.text;
-    let minutes_words = &context.pack.elements.minutes;
+fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
+    let minutes_words = &pack.elements.minutes;
     let fields: Vec<&crate::syntax::Field> = line
         .items
         .iter()

@@ -1,0 +1,466 @@
+//! A document in parts: the preamble (everything before the first heading, front matter
+//! included) and each section's own part (its heading line up to the next heading). The grammar
+//! is line based and no comment crosses a heading, so what a part shows follows from the part's
+//! text alone: its section's kind, the elements its lines show (labels, wording, field names),
+//! its first date of service, the findings about its fields and choices, its typed fields, its
+//! signature lines, its minutes fields and, for technique sections, what its wording runs say.
+//!
+//! These facts are remembered per part text ([`PartMemo`], in `analysis::Memo`), with spans
+//! relative to the part's start, so that after a keystroke only the edited part is worked out
+//! again; the semantic model and the rules read the parts' facts and combine them (work linear
+//! in the number of sections and findings, not in the number of lines). A part a comment crosses
+//! into or out of (which the grammar does not allow across a heading, but the check is cheap) is
+//! worked out each time and not remembered. Findings never depend on the memo: a part's facts
+//! are the same whether remembered or worked out (the property tests compare with fresh
+//! analyses).
+
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+use super::lexicon::{FxHashMap, Lexicon};
+use super::rules::{self, RuleMemo};
+use super::semantics::{self, Recognition, SectionInfo};
+use super::{Diagnostic, technique_runs};
+use crate::rulepack::{RuleId, RulePack};
+use crate::syntax::{Comment, Document, Inline, Line, Span};
+
+/// What one part shows, spans relative to the part's start.
+#[derive(Debug)]
+pub(crate) struct PartFacts {
+    /// The section's kind (`None` for the preamble).
+    pub info: Option<SectionInfo>,
+    /// (kind, span) of each element its lines show, in order (`semantics::line_elements`).
+    pub elements: Vec<(String, Span)>,
+    /// The first date of service in its lines (never in a signature section).
+    pub date_of_service: Option<Span>,
+    /// Findings about single fields and choices (`rules/fields.rs`), in order.
+    pub field_findings: Vec<Diagnostic>,
+    /// Each typed field of a known type: (name, type in lower case, span of the type).
+    pub typed_fields: Vec<(Box<str>, &'static str, Span)>,
+    /// Starts of the lines whose label or field name says signature.
+    pub signature_lines: Vec<usize>,
+    /// The contexts of the fields that capture minutes, in order (`rules/timed_minutes.rs`).
+    pub minutes: Vec<String>,
+    /// What its wording runs say, worked out the first time a technique rule asks.
+    technique: OnceCell<TechniqueFacts>,
+}
+
+/// What a part's wording runs say, when it is (in) a technique section.
+#[derive(Debug)]
+pub(crate) struct TechniqueFacts {
+    /// `unknown-technique` findings, in order.
+    pub findings: Vec<Diagnostic>,
+    /// Every technique named: (index into `RulePack::techniques`, span, generic wording).
+    pub mentions: Vec<(usize, Span, bool)>,
+    /// A `{{x:technique}}` field.
+    pub technique_field: bool,
+}
+
+/// One part of the analysed document and its facts.
+pub(crate) struct Part<'d> {
+    /// Where the part starts: 0 for the preamble, else its heading's start.
+    pub start: usize,
+    /// Its section (`None` for the preamble).
+    pub section: Option<usize>,
+    /// Its own content lines.
+    pub lines: &'d [Line],
+    pub facts: Rc<PartFacts>,
+}
+
+/// The parts of a document in order: the preamble, then one per section.
+pub(crate) struct Parts<'d> {
+    parts: Vec<Part<'d>>,
+}
+
+/// What analyses remember per part text, for one pack and lexicon.
+#[derive(Default)]
+pub(crate) struct PartMemo {
+    generation: Option<u64>,
+    lexicon: Option<Rc<Lexicon>>,
+    facts: FxHashMap<Box<str>, Rc<PartFacts>>,
+}
+
+/// Parts remembered per part of the document (and at least this many) before the memo is
+/// emptied: a long session edits many parts.
+const PARTS_PER_PART: usize = 4;
+const PARTS_MINIMUM: usize = 4_096;
+
+impl PartMemo {
+    fn prepare(&mut self, pack: &RulePack, lexicon: Option<&Rc<Lexicon>>, parts: usize) {
+        let same_lexicon = match (&self.lexicon, lexicon) {
+            (Some(known), Some(lexicon)) => Rc::ptr_eq(known, lexicon),
+            (known, lexicon) => known.is_none() && lexicon.is_none(),
+        };
+        if self.generation != Some(pack.generation())
+            || !same_lexicon
+            || self.facts.len() > PARTS_MINIMUM.max(PARTS_PER_PART * parts)
+        {
+            *self = PartMemo {
+                generation: Some(pack.generation()),
+                lexicon: lexicon.cloned(),
+                facts: FxHashMap::default(),
+            };
+        }
+    }
+}
+
+/// The memos a part's facts are worked out with.
+pub(crate) struct Memos<'m> {
+    pub parts: &'m mut PartMemo,
+    pub recognition: &'m mut Recognition,
+    pub rules: &'m mut RuleMemo,
+}
+
+impl<'d> Parts<'d> {
+    /// The parts of `document` (a parse of `text`), worked out without any memo.
+    pub fn fresh(text: &str, document: &'d Document, pack: &RulePack) -> Parts<'d> {
+        Parts::build(
+            text,
+            document,
+            pack,
+            None,
+            Memos {
+                parts: &mut PartMemo::default(),
+                recognition: &mut Recognition::default(),
+                rules: &mut RuleMemo::default(),
+            },
+        )
+    }
+
+    /// The parts of `document` (a parse of `text`), each from the memo when its text was seen
+    /// with this pack (and `lexicon`, the one technique facts will be worked out with), else
+    /// worked out (and remembered).
+    pub fn build(
+        text: &str,
+        document: &'d Document,
+        pack: &RulePack,
+        lexicon: Option<&Rc<Lexicon>>,
+        memos: Memos<'_>,
+    ) -> Parts<'d> {
+        let Memos {
+            parts: memo,
+            recognition,
+            rules,
+        } = memos;
+        let sections = &document.sections;
+        memo.prepare(pack, lexicon, sections.len() + 1);
+        recognition.prepare(pack, document);
+        let lines = document.preamble.len()
+            + sections
+                .iter()
+                .map(|section| section.lines.len())
+                .sum::<usize>();
+        rules.prepare(pack, lines);
+        let end_of = |index: usize| {
+            sections
+                .get(index)
+                .map_or(text.len(), |section| section.heading.span.start)
+        };
+        let mut parts = Vec::with_capacity(sections.len() + 1);
+        for section in std::iter::once(None).chain((0..sections.len()).map(Some)) {
+            let (start, end, lines) = match section {
+                None => (0, end_of(0), document.preamble.as_slice()),
+                Some(index) => (
+                    sections[index].heading.span.start,
+                    end_of(index + 1),
+                    sections[index].lines.as_slice(),
+                ),
+            };
+            let key = text.get(start..end.max(start)).unwrap_or("");
+            let compute = |recognition: &mut Recognition, rules: &mut RuleMemo| {
+                Rc::new(compute(
+                    text,
+                    document,
+                    section,
+                    start,
+                    lines,
+                    pack,
+                    recognition,
+                    rules,
+                ))
+            };
+            let facts = if comments_inside(&document.comments, start, end) {
+                // A section's facts have its kind, the preamble's none: the same text never
+                // stands for both, but a remembered part must be the same kind of part.
+                match memo.facts.get(key) {
+                    Some(facts) if facts.info.is_some() == section.is_some() => facts.clone(),
+                    Some(_) => compute(recognition, rules),
+                    None => {
+                        let facts = compute(recognition, rules);
+                        memo.facts.insert(key.into(), facts.clone());
+                        facts
+                    }
+                }
+            } else {
+                compute(recognition, rules)
+            };
+            parts.push(Part {
+                start,
+                section,
+                lines,
+                facts,
+            });
+        }
+        Parts { parts }
+    }
+
+    /// Every part in document order, the preamble first.
+    pub fn iter(&self) -> std::slice::Iter<'_, Part<'d>> {
+        self.parts.iter()
+    }
+
+    /// The sections' parts, in the order of `Document::sections`.
+    pub fn sections(&self) -> std::slice::Iter<'_, Part<'d>> {
+        self.parts[1..].iter()
+    }
+
+    /// The part of section `index`.
+    pub fn section(&self, index: usize) -> &Part<'d> {
+        &self.parts[index + 1]
+    }
+
+    /// The position of the part a content line starting at `offset` belongs to.
+    fn part_at(&self, offset: usize) -> usize {
+        // The preamble starts at 0 too, and comes first.
+        self.parts
+            .partition_point(|part| part.start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The last content line that starts at or before `offset`.
+    pub fn line_at(&self, offset: usize) -> Option<&'d Line> {
+        self.line_from(self.part_at(offset), offset)
+    }
+
+    /// [`Parts::line_at`] for an offset known to be in `section`'s part (`None`: the preamble),
+    /// as an element's is: no search for the part.
+    pub fn line_in(&self, section: Option<usize>, offset: usize) -> Option<&'d Line> {
+        let part = section.map_or(0, |index| index + 1);
+        match self.parts.get(part) {
+            Some(found)
+                if found.start <= offset
+                    && self
+                        .parts
+                        .get(part + 1)
+                        .is_none_or(|next| next.start > offset) =>
+            {
+                self.line_from(part, offset)
+            }
+            _ => self.line_at(offset),
+        }
+    }
+
+    /// The last content line that starts at or before `offset`, looking in `part` and the parts
+    /// before it.
+    fn line_from(&self, mut part: usize, offset: usize) -> Option<&'d Line> {
+        loop {
+            let lines = self.parts[part].lines;
+            let at = lines.partition_point(|line| line.span.start <= offset);
+            if let Some(at) = at.checked_sub(1) {
+                return Some(&lines[at]);
+            }
+            part = part.checked_sub(1)?;
+        }
+    }
+
+    /// The content lines from the one starting at `offset` (or the first after it) to the end of
+    /// the document.
+    pub fn lines_from(&self, offset: usize) -> impl Iterator<Item = &'d Line> + '_ {
+        let part = self.part_at(offset);
+        self.parts[part..].iter().flat_map(move |part| {
+            let at = part.lines.partition_point(|line| line.span.start < offset);
+            part.lines[at..].iter()
+        })
+    }
+}
+
+impl Part<'_> {
+    /// What this part's wording runs say (worked out once per remembered part).
+    pub fn technique(&self, text: &str, pack: &RulePack, lexicon: &Lexicon) -> &TechniqueFacts {
+        self.facts
+            .technique
+            .get_or_init(|| technique_facts(text, self.start, self.lines, pack, lexicon))
+    }
+}
+
+/// Whether every comment that overlaps `start..end` lies inside it.
+fn comments_inside(comments: &[Comment], start: usize, end: usize) -> bool {
+    let first = comments.partition_point(|comment| comment.span.end <= start);
+    let last = comments.partition_point(|comment| comment.span.start < end);
+    if first >= last {
+        return true;
+    }
+    comments[first].span.start >= start && comments[last - 1].span.end <= end
+}
+
+/// Moves every span of `diagnostic` from offset `from` to offset `to`.
+pub(crate) fn moved(diagnostic: &Diagnostic, from: usize, to: usize) -> Diagnostic {
+    let shift = |span: Span| Span::new(span.start - from + to, span.end - from + to);
+    let mut moved = diagnostic.clone();
+    moved.span = shift(moved.span);
+    if let Some(fix) = &mut moved.fix {
+        for edit in &mut fix.edits {
+            edit.span = shift(edit.span);
+        }
+    }
+    for related in &mut moved.related {
+        related.span = shift(related.span);
+    }
+    moved
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compute(
+    text: &str,
+    document: &Document,
+    section: Option<usize>,
+    start: usize,
+    lines: &[Line],
+    pack: &RulePack,
+    recognition: &mut Recognition,
+    rules_memo: &mut RuleMemo,
+) -> PartFacts {
+    let relative = |span: Span| Span::new(span.start - start, span.end - start);
+    let info = section.map(|index| {
+        let section = &document.sections[index];
+        let heading = section.heading.span.text(text);
+        match recognition.sections.get(heading) {
+            Some(info) => info.clone(),
+            None => {
+                let info = semantics::section_info(text, section, pack);
+                recognition.sections.insert(heading.into(), info.clone());
+                info
+            }
+        }
+    });
+    let signature_section = info.as_ref().is_some_and(|info| info.is("signature"));
+    let title = section.map_or("", |index| {
+        document.sections[index].heading.title.text(text)
+    });
+    let comments = &document.comments;
+    let mut cursor = comments.partition_point(|comment| comment.span.end <= start);
+    let mut facts = PartFacts {
+        info,
+        elements: Vec::new(),
+        date_of_service: None,
+        field_findings: Vec::new(),
+        typed_fields: Vec::new(),
+        signature_lines: Vec::new(),
+        minutes: Vec::new(),
+        technique: OnceCell::new(),
+    };
+    for line in lines {
+        crate::work::count_analysed_line();
+        while cursor < comments.len() && comments[cursor].span.end <= line.span.start {
+            cursor += 1;
+        }
+        let uncommented = comments
+            .get(cursor)
+            .is_none_or(|comment| comment.span.start >= line.span.end);
+        semantics::line_elements(text, line, uncommented, pack, recognition, |kind, span| {
+            facts.elements.push((kind.to_string(), relative(span)))
+        });
+        if facts.date_of_service.is_none()
+            && !signature_section
+            && let Some(index) =
+                semantics::line_date_of_service(text, title, line, uncommented, pack, recognition)
+        {
+            facts.date_of_service = Some(relative(line.items[index].span()));
+        }
+        rules::fields::line_findings(
+            pack,
+            text,
+            line,
+            &mut facts.field_findings,
+            &mut facts.typed_fields,
+        );
+        if rules::note_elements::says_signature(text, line, pack, rules_memo) {
+            facts.signature_lines.push(line.span.start - start);
+        }
+        rules::timed_minutes::line_minutes(text, line, uncommented, pack, rules_memo, |found| {
+            facts.minutes.push(found.to_string())
+        });
+    }
+    for finding in &mut facts.field_findings {
+        *finding = moved(finding, start, 0);
+    }
+    for (_, _, span) in &mut facts.typed_fields {
+        *span = relative(*span);
+    }
+    facts
+}
+
+fn technique_facts(
+    text: &str,
+    start: usize,
+    lines: &[Line],
+    pack: &RulePack,
+    lexicon: &Lexicon,
+) -> TechniqueFacts {
+    let relative = |span: Span| Span::new(span.start - start, span.end - start);
+    let mut facts = TechniqueFacts {
+        findings: Vec::new(),
+        mentions: Vec::new(),
+        technique_field: false,
+    };
+    for line in lines {
+        for item in &line.items {
+            let (spans, is_option) = match item {
+                Inline::Text(span) => (std::slice::from_ref(span), false),
+                Inline::Choice(choice) => (choice.options.as_slice(), true),
+                Inline::Field(field) => {
+                    facts.technique_field |= field
+                        .ty
+                        .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("technique"));
+                    continue;
+                }
+                _ => continue,
+            };
+            for &span in spans {
+                let run = technique_runs::facts(lexicon, pack, span.text(text), is_option);
+                for miss in &run.misses {
+                    let at = Span::new(span.start + miss.span.start, span.start + miss.span.end);
+                    let mut diagnostic = rules::diagnostic(
+                        pack,
+                        RuleId::UnknownTechnique,
+                        at,
+                        format!(
+                            "`{}` is not in the technique lexicon; did you mean `{}`?",
+                            at.text(text),
+                            miss.suggestion
+                        ),
+                    );
+                    diagnostic.fix = Some(rules::replace(
+                        format!("Replace with `{}`", miss.suggestion),
+                        at,
+                        miss.suggestion.as_str(),
+                        false,
+                    ));
+                    facts.findings.push(moved(&diagnostic, start, 0));
+                }
+                if run.unknown_option {
+                    let written = span.text(text).trim();
+                    let diagnostic = rules::diagnostic(
+                        pack,
+                        RuleId::UnknownTechnique,
+                        span,
+                        format!(
+                            "`{written}` is not in the technique lexicon, so reviewers may not match it to a billing code; use a lexicon name or add it to the project's rule pack"
+                        ),
+                    );
+                    facts.findings.push(moved(&diagnostic, start, 0));
+                }
+                for mention in &run.mentions {
+                    let at = Span::new(
+                        span.start + mention.span.start,
+                        span.start + mention.span.end,
+                    );
+                    facts
+                        .mentions
+                        .push((mention.technique, relative(at), mention.vague));
+                }
+            }
+        }
+    }
+    facts
+}
