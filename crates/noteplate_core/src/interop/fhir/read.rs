@@ -175,22 +175,19 @@ fn check_r4(input: &str, root: &Map<String, Value>) -> Result<(), ImportError> {
             );
         }
         let link = string(item, "linkId").unwrap_or("?");
-        match string(item, "type") {
-            Some(kind @ ("coding" | "question")) => {
-                return refuse(
-                    type_position(input, kind),
-                    format!(
-                        "this Questionnaire is FHIR R5, not R4: item \"{link}\" has type \
+        if let Some(kind @ ("coding" | "question")) = string(item, "type") {
+            return refuse(
+                type_position(input, kind),
+                format!(
+                    "this Questionnaire is FHIR R5, not R4: item \"{link}\" has type \
                          \"{kind}\"{}; export it from its tool as R4",
-                        if kind == "coding" {
-                            " (R4 spells it \"choice\")"
-                        } else {
-                            ""
-                        }
-                    ),
-                );
-            }
-            _ => {}
+                    if kind == "coding" {
+                        " (R4 spells it \"choice\")"
+                    } else {
+                        ""
+                    }
+                ),
+            );
         }
         for key in ["answerConstraint", "disabledDisplay"] {
             if item.contains_key(key) {
@@ -455,7 +452,7 @@ impl Reader<'_> {
             let kind = string(item, "type").unwrap_or("");
             let children = array(item, "item");
             let notes = notes(item);
-            let deeper = depth + 1 <= MAX_ITEM_DEPTH;
+            let deeper = depth < MAX_ITEM_DEPTH;
             match kind {
                 "group" => {
                     let kind = array(item, "code").iter().find_map(|coding| {
