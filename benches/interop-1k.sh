@@ -29,7 +29,14 @@ trap 'rm -rf "$dir"' EXIT
 
 cargo build --profile "$profile" --quiet --bin noteplate
 target=${CARGO_TARGET_DIR:-target}
-binary="$target/$([[ $profile == dev ]] && echo debug || echo "$profile")/noteplate"
+# Cargo's built-in profiles write to debug/ (dev, test) and release/ (release, bench).
+case $profile in
+    dev | test) out=debug ;;
+    release | bench) out=release ;;
+    *) out=$profile ;;
+esac
+binary="$target/$out/noteplate"
+[[ -x "$binary" ]] || { echo "error: $binary was not built" >&2; exit 2; }
 python3 benches/gen_questionnaires.py tests/interop/fhir "$dir/in" "$count"
 bytes=$(du -cb "$dir"/in/*.json | tail -1 | cut -f1)
 
