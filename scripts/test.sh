@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it. Installs what the editor tests need on first use
-# (Neovim in a Python venv, npm packages, code-server and headless Chromium), and builds and checks
+# The whole test suite, as CI runs it. Installs what the editor and interop tests need on first use
+# (Neovim and fhir.resources in Python venvs, npm packages, code-server and headless Chromium), and builds and checks
 # the release artefacts (scripts/dist.sh) while the editor tests run.
 #
 #   scripts/test.sh           everything
@@ -25,6 +25,10 @@ step "benchmarks compile"
 cargo build --benches --locked
 
 cargo build --locked
+
+step "FHIR export checked by outside tools (fhir.resources R4 validation, LHC-Forms in headless Chromium)"
+NOTEPLATE_BIN="$PWD/target/debug/noteplate" tests/interop/run.sh
+
 dist_pid=""
 if [[ -z "$quick" ]]; then
   step "release path: scripts/dist.sh (in the background while the editor clients run; log in target/dist.log)"
