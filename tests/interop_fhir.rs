@@ -246,8 +246,7 @@ fn the_documented_pipeline_runs() {
     // A LOINC panel is no visit note: check finds the date and signature missing (exit 1).
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("kept as text: \"BMI\": calculatedExpression"),
+        run.stderr.contains(":194: \"BMI\": calculatedExpression"),
         "{}",
         run.stderr
     );
