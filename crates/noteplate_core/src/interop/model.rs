@@ -225,7 +225,7 @@ impl Template {
                 .and_then(|info| info.kind.clone());
             blocks.push(Block::Heading(Heading {
                 level: heading.level,
-                title: heading.title.text(text).to_string(),
+                title: unescape(heading.title.text(text)),
                 required: kind.as_ref().is_some_and(|kind| required.contains(kind)),
                 explicit: heading.attribute.is_some(),
                 kind,
@@ -432,6 +432,17 @@ mod tests {
             };
             assert!(matches!(pieces.as_slice(), [Piece::Text(_)]), "{pieces:?}");
         }
+    }
+
+    #[test]
+    fn escaped_heading_titles_read_back_as_written() {
+        let text = "## Plan \\{a\\|b\\} \\*\\*\\*\nText.\n";
+        let template = round_trip(text);
+        let Block::Heading(heading) = &template.blocks[0] else {
+            panic!("{:?}", template.blocks)
+        };
+        assert_eq!(heading.title, "Plan {a|b} ***");
+        assert_eq!(template.to_note(), text);
     }
 
     #[test]
