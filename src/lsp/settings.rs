@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::analysis::Settings;
-use crate::rulepack::{RuleId, Severity};
+use crate::rulepack::{RuleId, RulePack, Severity};
 
 /// How diagnostics reach the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -90,8 +90,21 @@ impl ClientSettings {
         for (key, value) in object {
             match key.as_str() {
                 "payer" => {
-                    if let Some(payer) = read(key, value, "\"medicare\", \"commercial\" or null", &mut problems) {
-                        settings.payer = payer;
+                    if let Some(payer) = read::<Option<String>>(key, value, "\"medicare\", \"commercial\" or null", &mut problems) {
+                        // Payer profiles come from the built-in pack only (a project's pack adds
+                        // sections, codes and techniques, not payers), as `noteplate.toml`'s `payer`.
+                        let pack = RulePack::embedded_shared();
+                        match payer {
+                            Some(name) if pack.payer(&name).is_none() => {
+                                let names: Vec<&str> = pack.payers.iter().map(|p| p.name.as_str()).collect();
+                                problems.push(format!(
+                                    "noteplate setting `payer` names an unknown payer profile `{}`; use one of: {} (or null); using the default",
+                                    short(value),
+                                    names.join(", ")
+                                ));
+                            }
+                            payer => settings.payer = payer.map(|name| name.to_ascii_lowercase()),
+                        }
                     }
                 }
                 "disabledRules" => {
@@ -174,6 +187,23 @@ fn short(value: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_payer_is_reported_and_not_used() {
+        let (settings, problems) =
+            ClientSettings::from_json(&serde_json::json!({"noteplate": {"payer": "medicre"}}));
+        assert_eq!(settings.payer, None);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("unknown payer profile `\"medicre\"`")
+                && problems[0].contains("medicare, commercial"),
+            "{problems:?}"
+        );
+        let (settings, problems) =
+            ClientSettings::from_json(&serde_json::json!({"noteplate": {"payer": "Medicare"}}));
+        assert_eq!(settings.payer.as_deref(), Some("medicare"));
+        assert!(problems.is_empty(), "{problems:?}");
+    }
 
     #[test]
     fn reads_settings_and_reports_problems() {
