@@ -112,24 +112,28 @@ fn display_name(input: Option<&Path>) -> String {
     }
 }
 
+/// The configuration that applies at `probe` and the input read under its `max-file-size`, as
+/// UTF-8; an error says what went wrong and where.
+fn configured_input(
+    probe: &Path,
+    input: Option<&Path>,
+    name: &str,
+) -> Result<(std::sync::Arc<crate::config::ProjectConfig>, String), String> {
+    let config = Resolver::new(None, false)
+        .for_file(probe)
+        .map_err(|error| error.to_string())?;
+    let text = read_input(input, config.max_file_size).and_then(|bytes| decode(bytes, name))?;
+    Ok((config, text))
+}
+
 pub fn import(args: &ImportArgs) -> u8 {
     let name = display_name(args.input.as_deref());
-    let resolver = Resolver::new(None, false);
     let probe = args
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("imported.note"));
-    let config = match resolver.for_file(&probe) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return EXIT_TROUBLE;
-        }
-    };
-    let text = match read_input(args.input.as_deref(), config.max_file_size)
-        .and_then(|bytes| decode(bytes, &name))
-    {
-        Ok(text) => text,
+    let (config, text) = match configured_input(&probe, args.input.as_deref(), &name) {
+        Ok(found) => found,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_TROUBLE;
@@ -195,22 +199,12 @@ pub fn import(args: &ImportArgs) -> u8 {
 
 pub fn export(args: &ExportArgs) -> u8 {
     let name = display_name(args.input.as_deref());
-    let resolver = Resolver::new(None, false);
     let base = match args.input.as_deref() {
         Some(path) if path != Path::new("-") => path.to_path_buf(),
         _ => PathBuf::from("template.note"),
     };
-    let config = match resolver.for_file(&base) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return EXIT_TROUBLE;
-        }
-    };
-    let text = match read_input(args.input.as_deref(), config.max_file_size)
-        .and_then(|bytes| decode(bytes, &name))
-    {
-        Ok(text) => text,
+    let (config, text) = match configured_input(&base, args.input.as_deref(), &name) {
+        Ok(found) => found,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_TROUBLE;
