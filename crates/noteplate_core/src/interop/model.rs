@@ -130,9 +130,12 @@ impl Template {
                 Block::Line(pieces) => {
                     let line = line_text(pieces);
                     // A content line must not read as a heading, front matter or an include.
-                    // (`---` after white space too: the scanner reads it as misplaced front matter.)
+                    // (`---` after white space or a byte-order mark too: the scanner reads it as
+                    // front matter.)
                     if line.starts_with('#')
-                        || line.trim_start().starts_with("---")
+                        || line
+                            .trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace())
+                            .starts_with("---")
                         || line.starts_with('@')
                     {
                         out.push('\\');
@@ -425,7 +428,12 @@ mod tests {
         assert_eq!(round_trip(&exact.to_note()).blocks, exact.blocks);
         // `.note` has no exact spelling for these; they stay one line of text, never a heading,
         // an include or a comment (the language keeps the backslash of `\#`).
-        for text in ["# not a heading", "@include x.note", "a <!-- b --> c"] {
+        for text in [
+            "# not a heading",
+            "@include x.note",
+            "a <!-- b --> c",
+            "\u{feff}---",
+        ] {
             let back = round_trip(&line(text).to_note());
             let [Block::Line(pieces)] = back.blocks.as_slice() else {
                 panic!("{text:?} read back as {:?}", back.blocks)
