@@ -3,7 +3,8 @@
 //! file that grows, a `/proc` file that claims to be empty or an endless stream cannot exhaust
 //! memory. A FIFO, device, socket or folder is refused before it is opened (and a name swapped
 //! for one in between is opened without blocking and refused after), so nothing waits forever
-//! for a writer. Used by `config`, `fragments` and the CLI; depends on nothing in the crate.
+//! for a writer. Also the one way templates are found in a folder (`find_templates`). Used by
+//! `config`, `fragments`, the CLI and the language server; depends on nothing in the crate.
 
 use std::fmt;
 use std::fs::{File, FileType, OpenOptions};
@@ -121,6 +122,37 @@ fn open_without_blocking(path: &Path) -> io::Result<File> {
         options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
     }
     options.open(path)
+}
+
+/// The `*.note` files under `root`, honouring `.gitignore` and `.ignore` files (also outside a
+/// Git repository), in walk order. Only regular files are taken (links, FIFOs and devices are
+/// skipped); what cannot be read (an unreadable subfolder, a broken ignore file) is added to
+/// `problems`, one message each, and the walk goes on. The one template discovery: `check`, `fmt`
+/// and the language server's workspace all use it.
+pub fn find_templates(root: &Path, problems: &mut Vec<String>) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(root).require_git(false).build() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                problems.push(format!(
+                    "cannot read part of `{}`: {error}; the templates there were not checked (make the folder readable, or run noteplate on the other folders)",
+                    root.display()
+                ));
+                continue;
+            }
+        };
+        let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+        if is_file
+            && entry
+                .path()
+                .extension()
+                .is_some_and(|extension| extension == "note")
+        {
+            files.push(entry.into_path());
+        }
+    }
+    files
 }
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ pub fn collect(paths: &[PathBuf], stdin_filename: Option<&Path>) -> Result<Colle
             )
         })?;
         if metadata.is_dir() {
-            let mut found = walk(path, &mut collected.problems);
+            let mut found = crate::files::find_templates(path, &mut collected.problems);
             found.sort();
             inputs.extend(found.into_iter().map(Input::File));
         } else {
@@ -63,30 +63,4 @@ pub fn collect(paths: &[PathBuf], stdin_filename: Option<&Path>) -> Result<Colle
         }
     }
     Ok(collected)
-}
-
-fn walk(root: &Path, problems: &mut Vec<String>) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(root).require_git(false).build() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                problems.push(format!(
-                    "cannot read part of `{}`: {error}; the templates there were not checked (make the folder readable, or run noteplate on the other folders)",
-                    root.display()
-                ));
-                continue;
-            }
-        };
-        let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-        if is_file
-            && entry
-                .path()
-                .extension()
-                .is_some_and(|extension| extension == "note")
-        {
-            files.push(entry.into_path());
-        }
-    }
-    files
 }

@@ -5,7 +5,8 @@
 //! edit application in arrival order), `documents.rs` (ropes and versions), `server.rs` (one
 //! method per request), `convert.rs` (core types to protocol types), `settings.rs` (client
 //! settings), `encoding.rs` (positions), `worker.rs` (the thread every analysis runs on),
-//! `render.rs` (`noteplate/render`: the preview page). Must not decide what a finding is: that is
+//! `render.rs` (`noteplate/render`: the preview page), `workspace.rs` (the workspace folders'
+//! templates, open buffers winning over disk). Must not decide what a finding is: that is
 //! `analysis`.
 
 mod convert;
@@ -17,6 +18,7 @@ mod settings;
 mod state;
 pub mod transport;
 mod worker;
+mod workspace;
 
 use std::process::ExitCode;
 use std::sync::Arc;

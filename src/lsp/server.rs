@@ -429,6 +429,19 @@ impl LanguageServer for Backend {
                 .map(|problem| format!("{problem} (in initializationOptions)"))
                 .collect();
         }
+        #[allow(deprecated)]
+        let roots: Vec<std::path::PathBuf> = match &params.workspace_folders {
+            Some(folders) => folders
+                .iter()
+                .filter_map(|folder| super::state::file_path(&folder.uri))
+                .collect(),
+            None => params
+                .root_uri
+                .iter()
+                .filter_map(super::state::file_path)
+                .collect(),
+        };
+        *lock(&self.state.roots) = roots;
         let workspace = params.capabilities.workspace.as_ref();
         let client_pulls = params
             .capabilities

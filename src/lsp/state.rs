@@ -72,6 +72,8 @@ pub struct State {
     /// empty list, so an analysis that finishes as the document closes can never publish after
     /// the close cleared its diagnostics.
     pub publishing: tokio::sync::Mutex<()>,
+    /// The workspace folders' roots (`initialize`'s `workspaceFolders`, else its `rootUri`).
+    pub roots: Mutex<Vec<PathBuf>>,
 }
 
 /// Locks a mutex even if a panicking handler poisoned it: the data is plain and still usable.
@@ -103,6 +105,7 @@ impl State {
             semantic_ids: std::sync::atomic::AtomicU64::new(1),
             worker: Worker::start(),
             publishing: tokio::sync::Mutex::new(()),
+            roots: Mutex::new(Vec::new()),
         }
     }
 
