@@ -464,3 +464,12 @@ fn pick_list_options_are_not_the_label_of_the_next_field() {
     let timed = text.replace("Other: {{other}}", "Ther ex x {{t:number}} min");
     assert!(!rules(&timed).contains(&"missing-minutes".to_string()));
 }
+
+#[test]
+fn a_label_stands_for_what_its_kind_stands_for() {
+    // `Objective:` holds the examination findings, as `## Objective` does.
+    let text = "---\ntype: progress\n---\nDate: {{d:date}}\nObjective: ***\nAssessment: ***\nGoals: ***\nPlan: Continue {{per_week:number}} times a week for {{weeks:number}} weeks.\nReason for skilled services: ***\nSignature: {{s}}, {PT|PTA}\n";
+    let semantics = semantics(text);
+    assert!(semantics.has_kind("findings"));
+    assert!(semantics.has_kind("necessity"));
+}

@@ -547,10 +547,18 @@ pub(super) fn line_elements(
             &mut memo.labels,
             label.text(text),
             || {
-                pack.classify_label(label.text(text))
-                    .into_iter()
-                    .map(|found| found.section.kind.clone())
-                    .collect()
+                // A label stands for what its kind stands for, as a heading does (`Objective:`
+                // holds the examination findings).
+                let mut kinds: Vec<String> = Vec::new();
+                for found in pack.classify_label(label.text(text)) {
+                    let stands_for = found.section.counts_as.iter();
+                    for kind in std::iter::once(&found.section.kind).chain(stands_for) {
+                        if !kinds.contains(kind) {
+                            kinds.push(kind.clone());
+                        }
+                    }
+                }
+                kinds
             },
             |kinds: &Vec<String>| kinds.iter().for_each(|kind| push(kind, label)),
         );
