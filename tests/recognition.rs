@@ -372,3 +372,104 @@ fn messages_name_the_note_type_when_no_code_needs_the_section() {
         frequency.message
     );
 }
+
+#[test]
+fn titles_clinics_use_for_each_section_get_their_kind() {
+    // From the accuracy pass (tests/realworld part d) and common PT/OT/SLP forms.
+    for (title, kind) in [
+        ("Occupational Profile", "history"),
+        ("Home Environment", "history"),
+        ("Reason for Evaluation", "history"),
+        ("Standardized Assessment", "findings"),
+        ("Oral Mechanism Examination", "findings"),
+        ("Receptive Language", "findings"),
+        ("Bed Mobility", "findings"),
+        ("Gait", "findings"),
+        ("Summary of Therapy", "assessment"),
+        ("Summary of Progress", "assessment"),
+        ("Clinical Summary", "assessment"),
+        ("Problem List", "assessment"),
+        ("Rehab Potential", "assessment"),
+        ("Long-term treatment goals", "goals"),
+        ("Follow-up", "plan"),
+        ("Planned Interventions", "plan"),
+        ("Ther Act", "intervention"),
+        ("Activity, progress & carryover", "intervention"),
+        ("Joint Mobilization", "technique"),
+        ("Reason for continued therapy", "necessity"),
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some(kind),
+            "{title}: {kinds:?}"
+        );
+    }
+    // An assessment *of* something is the examination, not the clinician's assessment.
+    assert!(!heading_kinds("Formal Assessment").contains(&"assessment".to_string()));
+    // "Gait training" is an intervention, not a finding.
+    assert_eq!(heading_kinds("Gait training"), ["intervention"]);
+}
+
+#[test]
+fn a_label_of_four_words_is_recognised_by_its_alias() {
+    let text = "---\ntemplate: Plan of care\n---\nDate: {{d:date}}\nLong term treatment goals: Should be developed for the entire episode. ***\nFrequency of therapy services: ***\nDuration: ***\nSignature: {{s}}, {PT|OT}\n";
+    let found = rules(text);
+    assert!(!found.contains(&"missing-goals".to_string()), "{found:?}");
+}
+
+#[test]
+fn a_heading_about_a_date_is_not_a_guess() {
+    let info = &semantics("## 6. Date of initial treatment\n{{d:date}}\n").sections[0];
+    assert_eq!(info.kind, None);
+    assert_eq!(info.guess, None);
+    // So a chiropractic visit without a treatment section is told so.
+    let text = "---\ntemplate: Visit\ncodes: 98940\n---\n## 6. Date of initial treatment\n{{d:date}}\n## Signature\n{{s}}, DC\n";
+    let found = rules(text);
+    assert!(
+        found.contains(&"missing-intervention".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&"uncertain-heading".to_string()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_untyped_note_with_history_findings_and_goals_is_an_evaluation() {
+    let report = "---\ntemplate: Occupational Therapy Report\n---\nDate: {{d:date}}\n## Relevant History\n***\n## Observations\n***\n## Clinical Reasoning\n***\n## Goals\n***\n## Plan\n***\n## Signature\n{{s}}, {OT|OTA}\n";
+    let typed = semantics(report);
+    assert_eq!(typed.note_type.as_deref(), Some("evaluation"));
+    assert_eq!(
+        typed.note_type_reason,
+        noteplate::analysis::semantics::NoteTypeReason::Sections
+    );
+    // As an evaluation, its plan must say how often and how long.
+    assert!(rules(report).contains(&"plan-without-frequency".to_string()));
+    // A name or a code still decides first, and without goals there is no type.
+    let of = |text: &str| semantics(text).note_type;
+    assert_eq!(
+        of(&report.replace("Occupational Therapy Report", "OT daily note")).as_deref(),
+        Some("daily")
+    );
+    assert_eq!(of(&report.replace("## Goals\n", "## Notes\n")), None);
+}
+
+#[test]
+fn pick_list_options_are_not_the_label_of_the_next_field() {
+    let text = "---\ntemplate: Exercise visit\ncodes: 97110\n---\nDate of service: {{dos:date}}\n## Medical necessity\n***\n## Interventions\nTx Intervention: {Ther Ex|Ice x 10 min|Heat x 10 min} Other: {{other}}\n## Signature\n{{s}}, PT\n";
+    assert!(rules(text).contains(&"missing-minutes".to_string()));
+    // A unit after the field still makes it a minutes field.
+    let timed = text.replace("Other: {{other}}", "Ther ex x {{t:number}} min");
+    assert!(!rules(&timed).contains(&"missing-minutes".to_string()));
+}
+
+#[test]
+fn a_label_stands_for_what_its_kind_stands_for() {
+    // `Objective:` holds the examination findings, as `## Objective` does.
+    let text = "---\ntype: progress\n---\nDate: {{d:date}}\nObjective: ***\nAssessment: ***\nGoals: ***\nPlan: Continue {{per_week:number}} times a week for {{weeks:number}} weeks.\nReason for skilled services: ***\nSignature: {{s}}, {PT|PTA}\n";
+    let semantics = semantics(text);
+    assert!(semantics.has_kind("findings"));
+    assert!(semantics.has_kind("necessity"));
+}

@@ -41,6 +41,9 @@ pub enum NoteTypeReason {
     Code(String),
     /// The template's name contains this phrase ("initial evaluation").
     Name(String),
+    /// Nothing declares or names a type, and the template's sections show all the kinds the type
+    /// lists in `shows` (history, examination findings and goals: an evaluation).
+    Sections,
     /// Nothing says.
     Unknown,
 }
@@ -229,7 +232,7 @@ impl Semantics {
                 infer_note_type(pack, &codes, template_name.into_iter().chain(first_title))
             }
         };
-        Semantics {
+        let mut semantics = Semantics {
             sections,
             elements,
             codes,
@@ -238,7 +241,21 @@ impl Semantics {
             note_type_reason,
             included_kinds: Vec::new(),
             named,
+        };
+        // A note that nothing types (no `type:`, no typed code, no type in its name) is of the
+        // first type whose `shows` kinds its sections all show: a "Report" with history,
+        // examination findings and goals is an evaluation.
+        if semantics.note_type.is_none()
+            && semantics.is_note()
+            && let Some(shown) = pack.note_types.iter().find(|note_type| {
+                !note_type.shows.is_empty()
+                    && note_type.shows.iter().all(|kind| semantics.has_kind(kind))
+            })
+        {
+            semantics.note_type = Some(shown.id.clone());
+            semantics.note_type_reason = NoteTypeReason::Sections;
         }
+        semantics
     }
 
     /// Whether the template is a note of its own (it has a note type, bills codes or names itself
@@ -530,10 +547,18 @@ pub(super) fn line_elements(
             &mut memo.labels,
             label.text(text),
             || {
-                pack.classify_label(label.text(text))
-                    .into_iter()
-                    .map(|found| found.section.kind.clone())
-                    .collect()
+                // A label stands for what its kind stands for, as a heading does (`Objective:`
+                // holds the examination findings).
+                let mut kinds: Vec<String> = Vec::new();
+                for found in pack.classify_label(label.text(text)) {
+                    let stands_for = found.section.counts_as.iter();
+                    for kind in std::iter::once(&found.section.kind).chain(stands_for) {
+                        if !kinds.contains(kind) {
+                            kinds.push(kind.clone());
+                        }
+                    }
+                }
+                kinds
             },
             |kinds: &Vec<String>| kinds.iter().for_each(|kind| push(kind, label)),
         );

@@ -182,6 +182,10 @@ pub struct Recognition {
     pub past_words: Vec<String>,
     #[serde(default)]
     pub past_kind: String,
+    /// Heads that make a heading about something else than a section's content ("Date of
+    /// initial treatment" is a date): no low-confidence guess is made from its other words.
+    #[serde(default)]
+    pub no_guess_heads: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -194,6 +198,7 @@ pub(super) struct Index {
     abbreviations: HashMap<String, String>,
     head_before: HashSet<String>,
     past_words: HashSet<String>,
+    no_guess_heads: HashSet<String>,
     /// Index of `Recognition::past_kind` in the sections.
     past_kind: Option<usize>,
     /// normalised technique name/synonym/abbreviation -> technique index
@@ -336,6 +341,11 @@ impl Index {
             .collect();
         index.past_words = recognition
             .past_words
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
+        index.no_guess_heads = recognition
+            .no_guess_heads
             .iter()
             .map(|w| normalize_phrase(w))
             .collect();
@@ -487,7 +497,7 @@ impl Index {
             if any_head {
                 continue;
             }
-            if mode == Mode::Heading {
+            if mode == Mode::Heading && !self.no_guess_heads.contains(head) {
                 for word in &core {
                     if let Some(hit) = self.word(word, sections) {
                         add(&mut found, hit, MatchConfidence::Low);

@@ -145,6 +145,9 @@ pub struct NoteType {
     /// Codes whose presence makes a template a note of this type.
     #[serde(default)]
     pub codes: Vec<String>,
+    /// Section kinds that, all present, make a note nothing else types a note of this type.
+    #[serde(default)]
+    pub shows: Vec<String>,
     /// Section kinds every note of this type must have (`missing-<kind>` errors).
     #[serde(default)]
     pub requires: Vec<String>,
@@ -751,6 +754,20 @@ mod tests {
                     pack.section(kind).is_some(),
                     "code {} names unknown section kind {kind}",
                     code.code
+                );
+            }
+        }
+        for note_type in &pack.note_types {
+            for kind in note_type
+                .requires
+                .iter()
+                .chain(&note_type.recommends)
+                .chain(&note_type.shows)
+            {
+                assert!(
+                    pack.section(kind).is_some(),
+                    "note type {} names unknown section kind {kind}",
+                    note_type.id
                 );
             }
         }

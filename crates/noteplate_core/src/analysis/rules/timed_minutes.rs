@@ -59,24 +59,27 @@ pub(crate) fn line_minutes(
 /// The contexts (field name and label, normalised) of the fields of `line` that capture minutes.
 fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
     let minutes_words = &pack.elements.minutes;
-    let fields: Vec<&crate::syntax::Field> = line
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Inline::Field(field) => Some(field),
-            _ => None,
-        })
-        .collect();
+    // Each field with where its label starts: after the previous field or choice, whose options
+    // are not the field's label ("{Ice x 10 min|Heat} Other: {{other}}" labels it "Other").
+    let mut fields: Vec<(&crate::syntax::Field, usize)> = Vec::new();
+    let mut input_end = line.span.start;
+    for item in &line.items {
+        match item {
+            Inline::Field(field) => {
+                fields.push((field, input_end));
+                input_end = field.span.end;
+            }
+            Inline::Choice(choice) => input_end = choice.span.end,
+            _ => {}
+        }
+    }
     let mut found = Vec::new();
-    for (index, field) in fields.iter().enumerate() {
-        // The words that label a field are those between the previous field and it; the
-        // words after it, up to the next field, may give its unit ("x {{t:number}} min").
-        let label_start = index
-            .checked_sub(1)
-            .map_or(line.span.start, |i| fields[i].span.end);
+    for (index, &(field, label_start)) in fields.iter().enumerate() {
+        // The words that label a field are those between the previous field or choice and it;
+        // the words after it, up to the next field, may give its unit ("x {{t:number}} min").
         let next_start = fields
             .get(index + 1)
-            .map_or(line.span.end, |next| next.span.start);
+            .map_or(line.span.end, |next| next.0.span.start);
         let label = normalize_phrase(Span::new(label_start, field.span.start).text(text));
         let after = normalize_phrase(Span::new(field.span.end, next_start).text(text));
         let name = field_words(field.name.text(text));
