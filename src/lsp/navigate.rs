@@ -427,7 +427,7 @@ pub fn will_rename_filters() -> FileOperationRegistrationOptions {
     FileOperationRegistrationOptions {
         filters: vec![
             filter("**/*.note", FileOperationPatternKind::File),
-            filter("**/*", FileOperationPatternKind::Folder),
+            filter("**", FileOperationPatternKind::Folder),
         ],
     }
 }
