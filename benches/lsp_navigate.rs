@@ -114,7 +114,12 @@ fn main() {
         let edit = server.result("textDocument/rename", params);
         rename.push(started.elapsed());
         let changed = edit["documentChanges"].as_array().map_or(0, Vec::len);
-        assert_eq!(changed, files, "every file is edited: {}", &edit.to_string()[..200.min(edit.to_string().len())]);
+        assert_eq!(
+            changed,
+            files,
+            "every file is edited: {}",
+            &edit.to_string()[..200.min(edit.to_string().len())]
+        );
     }
     let mut references = Vec::new();
     for _ in 0..samples {
@@ -132,7 +137,11 @@ fn main() {
         "| rename, {files} files | {:.1} ms | {:.1} ms | < 200 ms: {} |",
         ms(rename_median),
         ms(rename_max),
-        if ms(rename_median) < 200.0 { "met" } else { "missed" }
+        if ms(rename_median) < 200.0 {
+            "met"
+        } else {
+            "missed"
+        }
     );
     println!(
         "| references, {files} files | {:.1} ms | {:.1} ms | |",

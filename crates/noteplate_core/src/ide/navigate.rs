@@ -93,7 +93,8 @@ pub fn rename_field(
     let mut edits = Vec::with_capacity(files.len());
     for (index, &(text, parse)) in files.iter().enumerate() {
         let mut spans = Vec::new();
-        let mut renamed: Option<&'static str> = None;
+        // The known types the renamed field has in this file, and the first one `new` has.
+        let mut renamed: Vec<&'static str> = Vec::new();
         let mut existing: Option<&'static str> = None;
         for field in fields(parse) {
             let name = field.name.text(text);
@@ -102,34 +103,18 @@ pub fn rename_field(
                 .and_then(|ty| syntax::known_field_type(ty.text(text)));
             if name == old {
                 spans.push(field.name);
-                renamed = renamed.or(ty);
+                renamed.extend(ty);
             } else if name == new {
                 existing = existing.or(ty);
             }
-            if let (Some(renamed), Some(existing)) = (renamed, existing)
-                && renamed != existing
-                && old != new
-            {
-                return Err(RenameError::Collision {
-                    file: index,
-                    existing,
-                    renamed,
-                });
-            }
         }
-        // Every typed `old` field must agree with the first typed `new` one, not just the first.
         if let Some(existing) = existing
-            && old != new
-            && let Some(renamed) = fields(parse)
-                .filter(|field| field.name.text(text) == old)
-                .filter_map(|field| field.ty)
-                .filter_map(|ty| syntax::known_field_type(ty.text(text)))
-                .find(|&ty| ty != existing)
+            && let Some(&other) = renamed.iter().find(|&&ty| ty != existing)
         {
             return Err(RenameError::Collision {
                 file: index,
                 existing,
-                renamed,
+                renamed: other,
             });
         }
         edits.push(spans);
