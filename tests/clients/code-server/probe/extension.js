@@ -345,6 +345,8 @@ async function run(root, expectations, check, results, context) {
       renamedB === 'Pain after: {{pain_score:number}}',
     { renamedA, renamedB, files: renameEdit && renameEdit.entries().map(([uri, edits]) => [uri.fsPath, edits.length]) });
   const sigUri = vscode.Uri.file(path.join(nav, 'shared', 'sig.note'));
+  // The code lens command needs a text model of the fragment: open it as an author would.
+  await open(root, 'nav/shared/sig.note');
   const includers = (await vscode.commands.executeCommand(
     'vscode.executeReferenceProvider', sigUri, new vscode.Position(0, 4))) || [];
   const includerFiles = includers.map((location) => path.relative(nav, location.uri.fsPath)).sort();
