@@ -6,12 +6,14 @@
 //! method per request), `convert.rs` (core types to protocol types), `settings.rs` (client
 //! settings), `encoding.rs` (positions), `worker.rs` (the thread every analysis runs on),
 //! `render.rs` (`noteplate/render`: the preview page), `workspace.rs` (the workspace folders'
-//! templates, open buffers winning over disk). Must not decide what a finding is: that is
+//! templates, open buffers winning over disk), `navigate.rs` (references, rename, the
+//! "included by" lens, `willRenameFiles`, workspace symbols). Must not decide what a finding is: that is
 //! `analysis`.
 
 mod convert;
 mod documents;
 mod encoding;
+mod navigate;
 mod render;
 mod server;
 mod settings;

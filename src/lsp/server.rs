@@ -15,6 +15,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert;
 use super::encoding::{self, Encoding};
+use super::navigate;
 use super::settings::{ClientSettings, DiagnosticMode};
 use super::state::{State, lock};
 use crate::ide;
@@ -39,10 +40,12 @@ struct ClientCaps {
     dynamic_watchers: bool,
     /// Completion edits may be `InsertReplaceEdit`s.
     insert_replace: bool,
+    /// Workspace edits may be `documentChanges` (with versions).
+    document_changes: bool,
 }
 
 /// Runs `work`, turning a panic into a JSON-RPC internal error so the server stays up.
-fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T> {
+pub(super) fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T> {
     catch_unwind(AssertUnwindSafe(work)).map_err(|panic| {
         let detail = panic
             .downcast_ref::<&str>()
@@ -112,18 +115,53 @@ impl Backend {
         }
     }
 
+    /// Asks for the settings: the global ones, then each workspace folder's (`scopeUri`), used
+    /// for the documents in that folder; a folder's invalid settings are reported like the
+    /// global ones, naming the folder.
     async fn pull_settings(&self) {
         if !self.caps().configuration {
             return;
         }
-        let items = vec![ConfigurationItem {
-            scope_uri: None,
-            section: Some("noteplate".to_string()),
-        }];
-        if let Ok(values) = self.client.configuration(items).await
-            && let Some(value) = values.into_iter().next()
-        {
-            self.apply_settings(&value).await;
+        let roots = self.state.roots();
+        let folders: Vec<(std::path::PathBuf, Uri)> = roots
+            .into_iter()
+            .filter_map(|root| {
+                let uri = Uri::from_file_path(&root)?;
+                Some((root, uri))
+            })
+            .collect();
+        let items = std::iter::once(None)
+            .chain(folders.iter().map(|(_, uri)| Some(uri.clone())))
+            .map(|scope_uri| ConfigurationItem {
+                scope_uri,
+                section: Some("noteplate".to_string()),
+            })
+            .collect();
+        let Ok(values) = self.client.configuration(items).await else {
+            return;
+        };
+        let mut values = values.into_iter();
+        let Some(global) = values.next() else {
+            return;
+        };
+        let (settings, global_problems) = ClientSettings::from_json(&global);
+        *lock(&self.state.settings) = settings;
+        let mut problems = global_problems.clone();
+        let mut per_folder = Vec::new();
+        for ((root, _), value) in folders.into_iter().zip(values) {
+            let (settings, found) = ClientSettings::from_json(&value);
+            problems.extend(super::settings::folder_problems(
+                &root,
+                found,
+                &global_problems,
+            ));
+            per_folder.push((root, settings));
+        }
+        *lock(&self.state.folder_settings) = super::settings::FolderSettings::new(per_folder);
+        for problem in problems {
+            self.client
+                .show_message(MessageType::WARNING, problem)
+                .await;
         }
     }
 
@@ -482,6 +520,10 @@ impl LanguageServer for Backend {
                 .and_then(|c| c.completion_item.as_ref())
                 .and_then(|i| i.insert_replace_support)
                 .unwrap_or(false),
+            document_changes: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                .unwrap_or(false),
         };
         let pack = self.state.pack();
         Ok(InitializeResult {
@@ -529,6 +571,23 @@ impl LanguageServer for Backend {
                     work_done_progress_options: Default::default(),
                 }),
                 document_formatting_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: None,
+                    file_operations: Some(WorkspaceFileOperationsServerCapabilities {
+                        will_rename: Some(super::navigate::will_rename_filters()),
+                        ..Default::default()
+                    }),
+                }),
                 semantic_tokens_provider: Some(
                     SemanticTokensServerCapabilities::SemanticTokensOptions(
                         SemanticTokensOptions {
@@ -974,6 +1033,52 @@ impl LanguageServer for Backend {
             .show_message(MessageType::INFO, markdown.clone())
             .await;
         Ok(Some(serde_json::Value::String(markdown)))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.report(navigate::references(&self.state, params).await)
+            .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        self.report(navigate::document_highlight(&self.state, params).await)
+            .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.report(navigate::prepare_rename(&self.state, params).await)
+            .await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let document_changes = self.caps().document_changes;
+        self.report(navigate::rename(&self.state, params, document_changes).await)
+            .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.report(navigate::code_lens(&self.state, params).await)
+            .await
+    }
+
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        let document_changes = self.caps().document_changes;
+        self.report(navigate::will_rename_files(&self.state, params, document_changes).await)
+            .await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.report(navigate::symbols(&self.state, params).await)
+            .await
     }
 
     async fn semantic_tokens_full(

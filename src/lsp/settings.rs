@@ -175,6 +175,43 @@ impl ClientSettings {
     }
 }
 
+/// Client settings for each workspace folder of a multi-root workspace, as the client answered
+/// `workspace/configuration` with the folder's `scopeUri`.
+#[derive(Debug, Default)]
+pub struct FolderSettings {
+    folders: Vec<(std::path::PathBuf, ClientSettings)>,
+}
+
+impl FolderSettings {
+    pub fn new(folders: Vec<(std::path::PathBuf, ClientSettings)>) -> FolderSettings {
+        FolderSettings { folders }
+    }
+
+    /// The analysis settings of the innermost folder holding `path`, if one does.
+    pub fn for_path(&self, path: &std::path::Path) -> Option<Settings> {
+        self.folders
+            .iter()
+            .filter(|(folder, _)| path.starts_with(folder))
+            .max_by_key(|(folder, _)| folder.components().count())
+            .map(|(_, settings)| settings.analysis_settings())
+    }
+}
+
+/// The problems of a workspace folder's settings worth showing: those not already shown for the
+/// global settings (a client answers each folder with the global settings merged in), each
+/// naming the folder.
+pub fn folder_problems(
+    folder: &std::path::Path,
+    problems: Vec<String>,
+    global: &[String],
+) -> Vec<String> {
+    problems
+        .into_iter()
+        .filter(|problem| !global.contains(problem))
+        .map(|problem| format!("{problem} (workspace folder {})", folder.display()))
+        .collect()
+}
+
 /// A setting's value for a message, cut short.
 fn short(value: &serde_json::Value) -> String {
     let text = value.to_string();
@@ -187,6 +224,30 @@ fn short(value: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_folder_gets_its_own_settings_and_problems_name_the_folder() {
+        let (a, _) = ClientSettings::from_json(&serde_json::json!({"payer": "commercial"}));
+        let (b, _) =
+            ClientSettings::from_json(&serde_json::json!({"disabledRules": ["missing-response"]}));
+        let folders = FolderSettings::new(vec![("/w/a".into(), a), ("/w/a/b".into(), b)]);
+        let at = |path: &str| folders.for_path(std::path::Path::new(path));
+        assert_eq!(
+            at("/w/a/x.note").unwrap().default_payer.as_deref(),
+            Some("commercial")
+        );
+        // The innermost folder wins.
+        let inner = at("/w/a/b/x.note").unwrap();
+        assert_eq!(inner.default_payer, None);
+        assert!(inner.disabled_rules.contains(&RuleId::MissingResponse));
+        assert!(at("/w/c/x.note").is_none());
+        let shown = folder_problems(
+            std::path::Path::new("/w/a"),
+            vec!["global problem".into(), "own problem".into()],
+            &["global problem".into()],
+        );
+        assert_eq!(shown, ["own problem (workspace folder /w/a)"]);
+    }
 
     #[test]
     fn an_unknown_payer_is_reported_and_not_used() {

@@ -74,6 +74,9 @@ pub struct State {
     pub publishing: tokio::sync::Mutex<()>,
     /// The workspace folders' roots (`initialize`'s `workspaceFolders`, else its `rootUri`).
     pub roots: Mutex<Vec<PathBuf>>,
+    /// Client settings per workspace folder (`workspace/configuration` with its `scopeUri`); a
+    /// document in none of them gets `settings`.
+    pub folder_settings: Mutex<super::settings::FolderSettings>,
 }
 
 /// Locks a mutex even if a panicking handler poisoned it: the data is plain and still usable.
@@ -106,6 +109,7 @@ impl State {
             worker: Worker::start(),
             publishing: tokio::sync::Mutex::new(()),
             roots: Mutex::new(Vec::new()),
+            folder_settings: Mutex::new(Default::default()),
         }
     }
 
@@ -345,9 +349,12 @@ impl State {
         }
     }
 
-    /// Project settings with the editor's settings on top (editor wins).
-    fn merged_settings(&self, project: &Settings) -> Settings {
-        let client = lock(&self.settings).analysis_settings();
+    /// Project settings with the editor's settings on top (editor wins): those of the workspace
+    /// folder holding `path`, else the global ones.
+    fn merged_settings(&self, path: Option<&Path>, project: &Settings) -> Settings {
+        let client = path
+            .and_then(|path| lock(&self.folder_settings).for_path(path))
+            .unwrap_or_else(|| lock(&self.settings).analysis_settings());
         let mut settings = project.clone();
         settings.disabled_rules.extend(client.disabled_rules);
         settings
@@ -376,8 +383,8 @@ impl State {
         memo: &mut analysis::Memo,
     ) -> (Snapshot, Option<Box<dyn Send>>) {
         let (config, config_error) = self.project_config(uri);
-        let settings = self.merged_settings(&config.settings);
         let path = file_path(uri);
+        let settings = self.merged_settings(path.as_deref(), &config.settings);
         let base = match &path {
             Some(path) => IncludeBase::File(path),
             None => IncludeBase::NotAFile {

@@ -11,7 +11,6 @@ use tower_lsp_server::ls_types::Uri;
 use super::state::{State, file_path, lock};
 
 /// One template of the workspace.
-#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct WorkspaceFile {
     pub uri: Uri,
@@ -21,9 +20,6 @@ pub struct WorkspaceFile {
     pub open: bool,
 }
 
-// Used by the cross-file features that are being built on it (references, rename, workspace
-// diagnostics); the allowance goes with their first caller.
-#[allow(dead_code)]
 impl State {
     /// The workspace folders' roots, as given in `initialize` (`workspaceFolders`, else `rootUri`).
     pub fn roots(&self) -> Vec<PathBuf> {

@@ -99,6 +99,9 @@ pub struct Server {
     stderr: Arc<Mutex<String>>,
     /// The answer to `workspace/configuration` for section `noteplate`.
     pub configuration: Arc<Mutex<Value>>,
+    /// Answers for items with a `scopeUri` (a workspace folder's settings), by that URI; an
+    /// item whose scope is not here gets `configuration`.
+    pub scoped_configuration: Arc<Mutex<std::collections::HashMap<String, Value>>>,
     pub encoding: Encoding,
     pub initialize_result: Value,
 }
@@ -130,6 +133,7 @@ impl Server {
         let mut stderr_pipe = child.stderr.take().expect("stderr");
         let stderr = Arc::new(Mutex::new(String::new()));
         let configuration = Arc::new(Mutex::new(Value::Null));
+        let scoped_configuration = Arc::new(Mutex::new(std::collections::HashMap::new()));
 
         let collected = stderr.clone();
         std::thread::spawn(move || {
@@ -148,6 +152,7 @@ impl Server {
         let (sender, incoming) = mpsc::channel();
         let writer = stdin.clone();
         let answers = configuration.clone();
+        let scoped_answers = scoped_configuration.clone();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
             while let Some(message) = read_message(&mut reader) {
@@ -159,12 +164,18 @@ impl Server {
                                 .cloned()
                                 .unwrap_or_default();
                             let answer = answers.lock().unwrap().clone();
+                            let scoped: std::collections::HashMap<String, Value> =
+                                scoped_answers.lock().unwrap().clone();
                             Value::Array(
                                 items
                                     .iter()
                                     .map(|item| {
+                                        let scope = item["scopeUri"].as_str();
                                         if item["section"] == "noteplate" {
-                                            answer.clone()
+                                            scope
+                                                .and_then(|scope| scoped.get(scope))
+                                                .unwrap_or(&answer)
+                                                .clone()
                                         } else {
                                             Value::Null
                                         }
@@ -191,6 +202,7 @@ impl Server {
             next_id: 1,
             stderr,
             configuration,
+            scoped_configuration,
             encoding: Encoding::Utf16,
             initialize_result: Value::Null,
         }

@@ -106,14 +106,14 @@ fn field(bytes: &[u8], at: usize, base: usize) -> Option<(Inline, usize)> {
     let name_start = cursor;
     if !bytes
         .get(cursor)
-        .is_some_and(|&byte| byte.is_ascii_alphabetic() || byte == b'_')
+        .is_some_and(|&byte| crate::is_field_name_start(byte))
     {
         return None;
     }
     cursor += 1;
     while bytes
         .get(cursor)
-        .is_some_and(|&byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.'))
+        .is_some_and(|&byte| crate::is_field_name_byte(byte))
     {
         cursor += 1;
     }

@@ -44,6 +44,36 @@ pub const FIELD_TYPES: &[(&str, &str)] = &[
     ("technique", "a manual-therapy technique from the lexicon"),
 ];
 
+/// Whether `byte` may start a field name (`field_name` in `grammar/note.pest`: an ASCII letter
+/// or `_`).
+pub fn is_field_name_start(byte: u8) -> bool {
+    byte.is_ascii_alphabetic() || byte == b'_'
+}
+
+/// Whether `byte` may continue a field name (`field_name`: ASCII letters, digits, `_`, `-`, `.`).
+pub fn is_field_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.')
+}
+
+/// Whether `name` is a whole field name as the grammar reads one (`field_name`): the one rule
+/// the fast path reads fields with and a rename checks a new name against.
+pub fn is_field_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes
+        .first()
+        .is_some_and(|&first| is_field_name_start(first))
+        && bytes[1..].iter().all(|&byte| is_field_name_byte(byte))
+}
+
+/// The known field type `written` names (case-insensitively), as listed in [`FIELD_TYPES`];
+/// `None` for a type the language does not know.
+pub fn known_field_type(written: &str) -> Option<&'static str> {
+    FIELD_TYPES
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(written))
+        .map(|(known, _)| *known)
+}
+
 /// Front-matter keys the language knows, with what each means.
 pub const FRONT_MATTER_KEYS: &[(&str, &str)] = &[
     ("template", "the template's name, shown to authors"),
@@ -61,3 +91,45 @@ pub const FRONT_MATTER_KEYS: &[(&str, &str)] = &[
         "note type: `daily`, `evaluation`, `progress`, `discharge` or `plan-of-care`",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `is_field_name` says yes exactly when the grammar (pest, without the fast path) reads
+    /// `{{name}}` as a field with that whole name.
+    #[test]
+    fn is_field_name_agrees_with_the_grammar() {
+        for name in [
+            "pain",
+            "_x",
+            "a.b-c_9",
+            "Pain2",
+            "9pain",
+            "-x",
+            ".x",
+            "pain level",
+            "päin",
+            "",
+            "a:b",
+            "a}",
+            "a{",
+            "x\u{301}",
+        ] {
+            let text = format!("{{{{{name}}}}}\n");
+            let parse = parse_without_fast_path(&text);
+            let grammar = parse.errors.is_empty()
+                && parse.document.preamble.first().is_some_and(|line| {
+                    matches!(&line.items[..], [Inline::Field(field)]
+                        if field.name.text(&text) == name && field.ty.is_none())
+                });
+            assert_eq!(is_field_name(name), grammar, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn known_field_types_are_case_insensitive() {
+        assert_eq!(known_field_type("Minutes"), Some("minutes"));
+        assert_eq!(known_field_type("minute"), None);
+    }
+}

@@ -39,17 +39,40 @@ return {
       config.noteplate_push_only = true
     end
   end,
+  -- The "included by N templates" code lens on a fragment runs this client-side command with
+  -- (uri, position, locations): the includers go to the quickfix list.
+  commands = {
+    ['noteplate.showReferences'] = function(command, ctx)
+      local client = vim.lsp.get_client_by_id(ctx.client_id)
+      local locations = (command.arguments or {})[3] or {}
+      local items = vim.lsp.util.locations_to_items(locations, client and client.offset_encoding or 'utf-16')
+      vim.fn.setqflist({}, ' ', { title = command.title, items = items })
+      if #items > 0 then
+        vim.cmd('botright copen')
+      end
+    end,
+  },
   on_init = function(client)
     if client.config.noteplate_push_only then
       client.server_capabilities.diagnosticProvider = nil
     end
   end,
-  -- Inlay hints (the kinds an alias heading was matched to, how a minutes field becomes units)
-  -- and folding by the server's folding ranges. Replacing `on_attach` through vim.lsp.config
+  -- Inlay hints (the kinds an alias heading was matched to, how a minutes field becomes units),
+  -- code lenses ("included by N templates", run with `vim.lsp.codelens.run()`) and folding by the
+  -- server's folding ranges. Replacing `on_attach` through vim.lsp.config
   -- drops these; call them from your own.
   on_attach = function(client, bufnr)
     if client:supports_method('textDocument/inlayHint', bufnr) then
       vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
+    end
+    if client:supports_method('textDocument/codeLens', bufnr) then
+      vim.lsp.codelens.refresh({ bufnr = bufnr })
+      vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost' }, {
+        buffer = bufnr,
+        callback = function()
+          vim.lsp.codelens.refresh({ bufnr = bufnr })
+        end,
+      })
     end
     if client:supports_method('textDocument/foldingRange', bufnr) and vim.lsp.foldexpr then
       for _, win in ipairs(vim.fn.win_findbuf(bufnr)) do

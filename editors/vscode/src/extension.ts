@@ -13,6 +13,8 @@ import {
   DiagnosticCollectionProvider,
   LanguageClient,
   LanguageClientOptions,
+  Location,
+  Position,
   ServerOptions,
 } from 'vscode-languageclient/node';
 import { ServerSource, VersionVerdict, judgeServerVersion, versionWarning } from './version';
@@ -79,6 +81,27 @@ export function activate(context: vscode.ExtensionContext): NoteplateApi {
         vscode.window.setStatusBarMessage('Noteplate: language server restarted', 3000);
       }
     }),
+  );
+
+  // The "included by N templates" lens on a fragment runs this with the fragment's URI, the lens's
+  // position and the includers' locations, in protocol shapes; VS Code's references peek shows them.
+  context.subscriptions.push(
+    vscode.commands.registerCommand(
+      'noteplate.showReferences',
+      async (uri: string, position: Position, locations: Location[]) => {
+        const running = client;
+        if (!running) {
+          return;
+        }
+        const convert = running.protocol2CodeConverter;
+        await vscode.commands.executeCommand(
+          'editor.action.showReferences',
+          convert.asUri(uri),
+          convert.asPosition(position),
+          await convert.asReferences(locations ?? []),
+        );
+      },
+    ),
   );
 
   // Most settings reach the running server through workspace/didChangeConfiguration, which the

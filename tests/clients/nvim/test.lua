@@ -359,6 +359,74 @@ local function main()
   report(page:find('id="field-next_visit"', 1, true) ~= nil and page:find('<b>', 1, true) == nil,
     ':NoteplatePreview: fields as inputs, template text escaped', page:sub(1, 200))
 
+  -- 8b. Across files: references to a field and to a fragment, and a field renamed in two files
+  -- through vim.lsp.buf.rename with the prompt answered (vim.ui.input stubbed).
+  local nav = vim.fn.tempname()
+  vim.fn.mkdir(nav .. '/.git', 'p')
+  vim.fn.mkdir(nav .. '/shared', 'p')
+  vim.fn.writefile({ '## Response', 'Pain {{pain:number}}/10, again {{pain}}', '@include shared/sig.note' },
+    nav .. '/a.note')
+  vim.fn.writefile({ '## Response', 'Pain after: {{pain:number}}' }, nav .. '/b.note')
+  vim.fn.writefile({ '## Signature', '{{clinician_name}}, {PT|PTA}' }, nav .. '/shared/sig.note')
+  vim.cmd.edit(vim.fn.fnameescape(nav .. '/a.note'))
+  local abuf = vim.api.nvim_get_current_buf()
+  local aclient = client_for(abuf)
+  wait_findings(abuf, function()
+    return true
+  end)
+  local function references_at(row, col)
+    vim.api.nvim_win_set_cursor(0, { row, col })
+    local items
+    vim.lsp.buf.references(nil, {
+      on_list = function(list)
+        items = list.items
+      end,
+    })
+    vim.wait(TIMEOUT, function()
+      return items ~= nil
+    end, 20)
+    local found = {}
+    for _, item in ipairs(items or {}) do
+      table.insert(found, ('%s:%d:%d'):format(vim.fn.fnamemodify(item.filename, ':t'), item.lnum, item.col))
+    end
+    table.sort(found)
+    return found
+  end
+  local field_refs = references_at(2, 8)
+  report(aclient ~= nil and vim.deep_equal(field_refs, { 'a.note:2:34', 'a.note:2:8', 'b.note:2:15' }),
+    'references: {{pain}} in both files', vim.inspect(field_refs))
+  local fragment_refs = references_at(3, 12)
+  report(vim.deep_equal(fragment_refs, { 'a.note:3:10' }), 'references: the includers of a fragment',
+    vim.inspect(fragment_refs))
+  vim.api.nvim_win_set_cursor(0, { 2, 8 })
+  local real_input = vim.ui.input
+  local prompted
+  vim.ui.input = function(opts, on_confirm)
+    prompted = opts.default
+    on_confirm('pain_score')
+  end
+  vim.lsp.buf.rename()
+  local bpath = nav .. '/b.note'
+  local renamed = vim.wait(TIMEOUT, function()
+    local bbuf = vim.fn.bufnr(bpath)
+    return bbuf ~= -1 and vim.fn.bufloaded(bbuf) == 1
+      and vim.api.nvim_buf_get_lines(bbuf, 1, 2, false)[1] == 'Pain after: {{pain_score:number}}'
+  end, 20)
+  vim.ui.input = real_input
+  local aline = vim.api.nvim_buf_get_lines(abuf, 1, 2, false)[1]
+  report(renamed and prompted == 'pain' and aline == 'Pain {{pain_score:number}}/10, again {{pain_score}}',
+    'rename: vim.lsp.buf.rename renames {{pain}} in both files, types kept',
+    vim.inspect({ prompted = prompted, a = aline, b = vim.fn.bufnr(bpath) ~= -1
+      and vim.api.nvim_buf_get_lines(vim.fn.bufnr(bpath), 0, -1, false) }))
+  for _, path in ipairs({ nav .. '/a.note', bpath }) do
+    if vim.fn.bufnr(path) ~= -1 then
+      vim.cmd('silent! bwipeout! ' .. vim.fn.bufnr(path))
+    end
+  end
+  if aclient and aclient.id ~= client.id then
+    aclient:stop(true)
+  end
+
   -- 9. Shutdown: the process must exit 0 (is_stopped() turns true before it has exited).
   client:stop()
   local exited = vim.wait(TIMEOUT, function()

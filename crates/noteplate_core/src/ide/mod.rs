@@ -12,6 +12,7 @@ pub mod completion;
 pub mod format;
 pub mod hints;
 pub mod hover;
+pub mod navigate;
 pub mod outline;
 pub mod tokens;
 

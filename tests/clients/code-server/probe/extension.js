@@ -325,6 +325,48 @@ async function run(root, expectations, check, results, context) {
   const restored = await settled(severalDocument.uri, (list) => has(list, several.disableRule));
   check('settings: removing the setting brings the rule back', restored.ok, restored.list);
 
+  // 7a. Across files (issue 11): rename a field across two files, and find a fragment's includers
+  // (references from its first line, and the "included by" lens), through VS Code's own providers.
+  const nav = path.join(root, 'nav');
+  fs.mkdirSync(path.join(nav, 'shared'), { recursive: true });
+  fs.writeFileSync(path.join(nav, 'a.note'), '## Response\nPain {{pain:number}}/10, again {{pain}}\n@include shared/sig.note\n');
+  fs.writeFileSync(path.join(nav, 'b.note'), '## Response\nPain after: {{pain:number}}\n@include shared/sig.note\n');
+  fs.writeFileSync(path.join(nav, 'shared', 'sig.note'), '## Signature\n{{clinician_name}}, {PT|PTA}\n');
+  const navA = await open(root, 'nav/a.note');
+  await settled(navA.uri, () => true);
+  const renameEdit = await vscode.commands.executeCommand(
+    'vscode.executeDocumentRenameProvider', navA.uri, new vscode.Position(1, 8), 'pain_score');
+  const renameApplied = renameEdit ? await vscode.workspace.applyEdit(renameEdit) : false;
+  const navB = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(nav, 'b.note')));
+  const renamedA = navA.getText().split('\n')[1];
+  const renamedB = navB.getText().split('\n')[1];
+  check('rename a field across two files: both files edited, types kept',
+    renameApplied && renamedA === 'Pain {{pain_score:number}}/10, again {{pain_score}}' &&
+      renamedB === 'Pain after: {{pain_score:number}}',
+    { renamedA, renamedB, files: renameEdit && renameEdit.entries().map(([uri, edits]) => [uri.fsPath, edits.length]) });
+  const sigUri = vscode.Uri.file(path.join(nav, 'shared', 'sig.note'));
+  // The code lens command needs a text model of the fragment: open it as an author would.
+  await open(root, 'nav/shared/sig.note');
+  const includers = (await vscode.commands.executeCommand(
+    'vscode.executeReferenceProvider', sigUri, new vscode.Position(0, 4))) || [];
+  const includerFiles = includers.map((location) => path.relative(nav, location.uri.fsPath)).sort();
+  check('find a fragment\'s includers: references from its first line',
+    includerFiles.length === 2 && includerFiles[0] === 'a.note' && includerFiles[1] === 'b.note', includerFiles);
+  const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', sigUri)) || [];
+  const lens = lenses.find((item) => item.command && item.command.command === 'noteplate.showReferences');
+  check('find a fragment\'s includers: the lens says "included by 2 templates"',
+    lens && lens.command.title === 'included by 2 templates', lenses.map((item) => item.command && item.command.title));
+  if (lens) {
+    let shown;
+    try {
+      await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments || []));
+      shown = true;
+    } catch (error) {
+      shown = String(error);
+    }
+    check('find a fragment\'s includers: the lens command opens the references peek', shown === true, shown);
+  }
+
   // 7b. The preview: noteplate.openPreview opens a webview beside the editor, rendered by the
   // server; it follows the active .note editor and renders again after an edit.
   await vscode.window.showTextDocument(document, vscode.ViewColumn.One);

@@ -126,10 +126,7 @@ pub(crate) fn line_findings(
                     let Some(ty_span) = field.ty else { continue };
                     // The known type it names, in lower case (what `to_ascii_lowercase` gives).
                     let written = ty_span.text(text);
-                    let Some(&(ty, _)) = FIELD_TYPES
-                        .iter()
-                        .find(|(known, _)| known.eq_ignore_ascii_case(written))
-                    else {
+                    let Some(ty) = crate::syntax::known_field_type(written) else {
                         let ty = written.to_ascii_lowercase();
                         let known = FIELD_TYPES.iter().map(|(name, _)| *name);
                         let mut diagnostic = new_diagnostic(
