@@ -74,6 +74,11 @@ pub struct State {
     pub publishing: tokio::sync::Mutex<()>,
     /// The workspace folders' roots (`initialize`'s `workspaceFolders`, else its `rootUri`).
     pub roots: Mutex<Vec<PathBuf>>,
+    /// The workspace index: files, include graph, closed files' findings (`workspace.rs`).
+    pub index: Mutex<super::workspace::Index>,
+    /// Open documents whose re-check (a fragment they include changed) is waiting for the
+    /// debounce delay, so a burst of fragment edits re-checks each includer once.
+    pub recheck_pending: Mutex<HashSet<lsp::Uri>>,
 }
 
 /// Locks a mutex even if a panicking handler poisoned it: the data is plain and still usable.
@@ -106,6 +111,8 @@ impl State {
             worker: Worker::start(),
             publishing: tokio::sync::Mutex::new(()),
             roots: Mutex::new(Vec::new()),
+            index: Mutex::new(Default::default()),
+            recheck_pending: Mutex::new(HashSet::new()),
         }
     }
 
@@ -189,7 +196,10 @@ impl State {
             "textDocument/didOpen" => {
                 if let Ok(params) = lsp::DidOpenTextDocumentParams::deserialize(params) {
                     let document = params.text_document;
+                    let uri = document.uri.clone();
                     lock(&self.documents).open(document.uri, &document.text, document.version);
+                    self.index_opened(&uri);
+                    self.overlay(&uri);
                 }
             }
             "textDocument/didChange" => {
@@ -201,11 +211,13 @@ impl State {
                         &params.content_changes,
                         encoding,
                     );
+                    self.overlay(&params.text_document.uri);
                 }
             }
             "textDocument/didClose" => {
                 if let Ok(params) = lsp::DidCloseTextDocumentParams::deserialize(params) {
                     lock(&self.documents).close(&params.text_document.uri);
+                    self.index_closed(&params.text_document.uri);
                 }
             }
             _ => {}
@@ -215,6 +227,19 @@ impl State {
                 "noteplate: internal error while applying `{method}`; the document may need reopening"
             );
         }
+    }
+
+    /// Fragment reads of the open document's path give its buffer (a rope clone: no copy until
+    /// a fragment read asks for the text).
+    fn overlay(&self, uri: &lsp::Uri) {
+        let Some(path) = self.open_path(uri) else {
+            return;
+        };
+        let Some(rope) = lock(&self.documents).get(uri).map(|d| d.rope.clone()) else {
+            return;
+        };
+        self.fragments
+            .set_overlay(path, Arc::new(move || rope.to_string()));
     }
 
     /// The analysis of the document's current revision: the last one if it is current, else
@@ -346,7 +371,7 @@ impl State {
     }
 
     /// Project settings with the editor's settings on top (editor wins).
-    fn merged_settings(&self, project: &Settings) -> Settings {
+    pub(super) fn merged_settings(&self, project: &Settings) -> Settings {
         let client = lock(&self.settings).analysis_settings();
         let mut settings = project.clone();
         settings.disabled_rules.extend(client.disabled_rules);
