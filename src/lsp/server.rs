@@ -682,6 +682,8 @@ impl LanguageServer for Backend {
                 .and_then(|i| i.insert_replace_support)
                 .unwrap_or(false),
         };
+        let workspace_pull =
+            lock(&self.state.settings).workspace_diagnostics == WorkspaceDiagnostics::Workspace;
         let pack = self.state.pack();
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
@@ -752,7 +754,10 @@ impl LanguageServer for Backend {
                     DiagnosticServerCapabilities::Options(DiagnosticOptions {
                         identifier: Some("noteplate".into()),
                         inter_file_dependencies: true,
-                        workspace_diagnostics: true,
+                        // Only when asked for at start-up: VS Code keeps a closed document's
+                        // findings when the server pulls workspace diagnostics, expecting the
+                        // workspace report to carry them.
+                        workspace_diagnostics: workspace_pull,
                         ..Default::default()
                     })
                 }),
@@ -838,8 +843,11 @@ impl LanguageServer for Backend {
         // It reads from disk again (`State::inspect`), maybe without its unsaved edits: what
         // includes it is checked again, and with workspace diagnostics the file itself.
         if let Some(path) = super::state::file_path(&params.text_document.uri) {
-            let key = crate::fragments::canonical(&path);
-            if self.state.is_indexed(&key) || !self.state.includers(&key).is_empty() {
+            let state = self.state.clone();
+            let key = tokio::task::spawn_blocking(move || state.reindex_file(&path)).await;
+            if let Ok(key) = key
+                && (self.state.is_indexed(&key) || !self.state.includers(&key).is_empty())
+            {
                 dependents_changed(&self.state, &self.client, vec![key]);
             }
         }

@@ -260,11 +260,12 @@ impl State {
         }
     }
 
-    /// As an open document closes: it reads from disk again (index entry and edges).
+    /// As an open document closes (in arrival order, before its handler runs): fragment reads
+    /// see the disk again. Its index entry is read again by the handler (`reindex_file`), off the
+    /// input task.
     pub fn index_closed(&self, uri: &Uri) -> Option<PathBuf> {
         let path = lock(&self.index).open.remove(uri)?;
         self.fragments.remove_overlay(&path);
-        self.reindex_file(&path);
         Some(path)
     }
 
