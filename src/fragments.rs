@@ -62,10 +62,25 @@ impl Entry {
 /// Fragments already analysed, keyed by canonical real path (then content and configuration).
 /// Owned by the caller: one per CLI run, one per language-server state. Safe to share between
 /// threads; a fragment two threads analyse at once may be analysed twice, never wrongly.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct FragmentCache {
     entries: Mutex<HashMap<PathBuf, Vec<Entry>>>,
     analyses: AtomicU64,
+    /// Texts that win over the file on disk, by canonical real path: the language server's open
+    /// buffers (unsaved edits included). Each gives its current text when called.
+    overlay: Mutex<HashMap<PathBuf, Overlay>>,
+}
+
+/// The current text of a file held elsewhere (an editor's buffer), produced only when read.
+pub type Overlay = Arc<dyn Fn() -> String + Send + Sync>;
+
+impl std::fmt::Debug for FragmentCache {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("FragmentCache")
+            .field("analyses", &self.analyses)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FragmentCache {
@@ -91,6 +106,42 @@ impl FragmentCache {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+    }
+
+    /// From now on the fragment at `real` (a canonical path) reads as `text` gives it, not as
+    /// the file on disk: an open editor buffer.
+    pub fn set_overlay(&self, real: PathBuf, text: Overlay) {
+        self.overlay
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(real, text);
+    }
+
+    /// The fragment at `real` reads from disk again (its buffer was closed).
+    pub fn remove_overlay(&self, real: &Path) {
+        self.overlay
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(real);
+    }
+
+    fn overlay_text(&self, real: &Path) -> Option<String> {
+        let text = self
+            .overlay
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(real)
+            .cloned()?;
+        Some(text())
+    }
+
+    /// Forgets what the fragment at `real` gave: a fragment it includes changed (an entry is
+    /// keyed by the fragment's own text, not by the texts of what it includes).
+    pub fn forget(&self, real: &Path) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(real);
     }
 
     fn get(
@@ -139,7 +190,9 @@ pub fn resolve(
     resolve_with_stack(path, text, parse, config, cache, &mut vec![own]).0
 }
 
-fn canonical(path: &Path) -> PathBuf {
+/// The canonical real path of `path` (links resolved), else its absolute lexical form: the key
+/// fragments are known by.
+pub fn canonical(path: &Path) -> PathBuf {
     path.canonicalize()
         .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
@@ -287,19 +340,21 @@ pub fn read_fragment(
         Err(ReadError::NotRegular(kind)) => Err(IncludeOutcome::NotFound(format!(
             "`{written}` is {kind}, not a regular file; include a fragment file"
         ))),
-        Err(ReadError::TooLarge { limit, size }) => {
-            let size = size.map_or_else(
-                || format!("more than {limit} bytes"),
-                |size| format!("{size} bytes"),
-            );
-            Err(IncludeOutcome::NotFound(format!(
-                "`{written}` is {size}, over the configured max-file-size of {limit} bytes, so it was not read; raise `max-file-size` in noteplate.toml to include it"
-            )))
-        }
+        Err(ReadError::TooLarge { limit, size }) => Err(too_large(written, limit, size)),
         Err(error) => Err(IncludeOutcome::NotFound(format!(
             "cannot read `{written}`: {error}"
         ))),
     }
+}
+
+fn too_large(written: &str, limit: u64, size: Option<u64>) -> IncludeOutcome {
+    let size = size.map_or_else(
+        || format!("more than {limit} bytes"),
+        |size| format!("{size} bytes"),
+    );
+    IncludeOutcome::NotFound(format!(
+        "`{written}` is {size}, over the configured max-file-size of {limit} bytes, so it was not read; raise `max-file-size` in noteplate.toml to include it"
+    ))
 }
 
 /// Reads and analyses the fragment at `real` (or takes what `cache` knows of it). `Err` is an
@@ -311,7 +366,18 @@ fn fragment(
     cache: &FragmentCache,
     stack: &mut Vec<PathBuf>,
 ) -> Result<Analysed, IncludeOutcome> {
-    let text = read_fragment(real, written, config)?;
+    // An open editor buffer wins over the file on disk (under the same size limit).
+    let text = match cache.overlay_text(real) {
+        Some(text) if text.len() as u64 > config.max_file_size => {
+            return Err(too_large(
+                written,
+                config.max_file_size,
+                Some(text.len() as u64),
+            ));
+        }
+        Some(text) => text,
+        None => read_fragment(real, written, config)?,
+    };
     let depth = stack.len();
     if let Some(analysed) = cache.get(real, &text, config, depth) {
         return Ok(analysed);

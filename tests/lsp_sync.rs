@@ -177,7 +177,9 @@ fn pull_clients_get_a_diagnostic_provider_and_no_pushes() {
     let mut server = Server::spawn(&[]);
     let result = server.initialize(pull_capabilities(), json!({"debounceMs": 0}));
     let provider = &result["capabilities"]["diagnosticProvider"];
-    assert_eq!(provider["interFileDependencies"], false, "{result:#}");
+    // A template's findings depend on its fragments; workspace diagnostics only when asked for
+    // (`workspaceDiagnostics: "workspace"`, tests/lsp_workspace.rs).
+    assert_eq!(provider["interFileDependencies"], true, "{result:#}");
     assert_eq!(provider["workspaceDiagnostics"], false);
 
     let mut doc = Doc::new(URI, MISSING_RESPONSE, server.encoding);

@@ -164,9 +164,18 @@ pub async fn references(
 
 /// Every `@include` in the workspace that resolves (with [`fragments::locate`], under its own
 /// file's configuration) to the fragment at `target` (a real path).
+/// Once the workspace index is built, only the files its include graph names are parsed.
 pub fn includers(state: &State, target: &Path, encoding: Encoding) -> Vec<Location> {
+    let ready = lock(&state.index).ready;
+    let indexed: Option<std::collections::HashSet<PathBuf>> =
+        ready.then(|| state.includers(target).into_iter().collect());
     let mut found = Vec::new();
     for file in state.workspace_files() {
+        if let Some(indexed) = &indexed
+            && !indexed.contains(&fragments::canonical(&file.path))
+        {
+            continue;
+        }
         for_each_include(state, &file, |_, span, real| {
             if real == target {
                 found.extend(locations(&file.uri, &file.text, &[span], encoding));

@@ -16,7 +16,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert;
 use super::encoding::{self, Encoding};
 use super::navigate;
-use super::settings::{ClientSettings, DiagnosticMode};
+use super::settings::{ClientSettings, DiagnosticMode, WorkspaceDiagnostics};
 use super::state::{State, lock};
 use crate::ide;
 
@@ -42,6 +42,8 @@ struct ClientCaps {
     insert_replace: bool,
     /// Workspace edits may be `documentChanges` (with versions).
     document_changes: bool,
+    /// The client shows `$/progress` for tokens the server creates.
+    work_done_progress: bool,
 }
 
 /// Runs `work`, turning a panic into a JSON-RPC internal error so the server stays up.
@@ -295,6 +297,7 @@ fn schedule(state: &Arc<State>, client: &Client, uri: Uri) {
                 return;
             }
         };
+        state.index_analysed(&uri, &snapshot);
         show_config_status(&client, &state, &snapshot).await;
         // This analysis found a configuration file changed (`State::restat_config`) and used
         // the new configuration: the other open documents are checked again under it.
@@ -329,6 +332,7 @@ fn schedule(state: &Arc<State>, client: &Client, uri: Uri) {
 /// After settings or configuration changed: forget analyses and redo every open document but
 /// `except` (which was just analysed under the new configuration).
 async fn reanalyse(state: &Arc<State>, client: &Client, except: Option<&Uri>) {
+    state.invalidate_all_findings();
     let uris = {
         let mut documents = lock(&state.documents);
         let mut uris = documents.uris();
@@ -345,10 +349,199 @@ async fn reanalyse(state: &Arc<State>, client: &Client, except: Option<&Uri>) {
         for uri in uris {
             schedule(state, client, uri);
         }
+        // The files that are not open: published again under the new settings, or cleared when
+        // workspace diagnostics were turned off.
+        if workspace_mode(state) {
+            let keys = state
+                .closed_files()
+                .into_iter()
+                .map(|(key, _)| key)
+                .collect();
+            tokio::spawn(publish_closed(state.clone(), client.clone(), keys));
+        } else {
+            let published = std::mem::take(&mut lock(&state.index).published);
+            let _publishing = state.publishing.lock().await;
+            for uri in published {
+                if lock(&state.documents).get(&uri).is_none() {
+                    client.publish_diagnostics(uri, Vec::new(), None).await;
+                }
+            }
+        }
     } else if state.diagnostic_refresh.load(Ordering::SeqCst) {
         let _ = client.workspace_diagnostic_refresh().await;
     }
 }
+
+/// Whether every template of the workspace gets diagnostics (`noteplate.workspaceDiagnostics`).
+fn workspace_mode(state: &State) -> bool {
+    lock(&state.settings).workspace_diagnostics == WorkspaceDiagnostics::Workspace
+}
+
+/// The text of the files `changed` (canonical paths) changed (an edit, a close, a file changed on
+/// disk): every file that includes one of them, directly or through other fragments, is checked
+/// again. Open ones after the debounce delay (a burst of edits re-checks each once), pushed or,
+/// for clients that pull, refreshed; closed ones (and closed `changed` files) with workspace
+/// diagnostics on, computed on the analysis thread and pushed, or refreshed for pull clients.
+fn dependents_changed(state: &Arc<State>, client: &Client, changed: Vec<std::path::PathBuf>) {
+    if changed.is_empty() {
+        return;
+    }
+    let (open, closed) = state.invalidate_dependents(&changed);
+    let open: Vec<Uri> = {
+        let mut pending = lock(&state.recheck_pending);
+        open.into_iter()
+            .filter(|uri| pending.insert(uri.clone()))
+            .collect()
+    };
+    let workspace = workspace_mode(state);
+    if open.is_empty() && (closed.is_empty() || !workspace) {
+        return;
+    }
+    let state = state.clone();
+    let client = client.clone();
+    tokio::spawn(async move {
+        let delay = lock(&state.settings)
+            .debounce_ms
+            .min(super::settings::MAX_DEBOUNCE_MS);
+        if delay > 0 && !open.is_empty() {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+        }
+        {
+            let mut pending = lock(&state.recheck_pending);
+            for uri in &open {
+                pending.remove(uri);
+            }
+        }
+        {
+            let mut documents = lock(&state.documents);
+            for uri in &open {
+                if let Some(document) = documents.get_mut(uri) {
+                    document.analysis = None;
+                    document.scheduled = None;
+                }
+            }
+        }
+        if state.pushes() {
+            for uri in open {
+                schedule(&state, &client, uri);
+            }
+            if workspace && !closed.is_empty() {
+                publish_closed(state.clone(), client.clone(), closed).await;
+            }
+        } else if state.diagnostic_refresh.load(Ordering::SeqCst) {
+            let _ = client.workspace_diagnostic_refresh().await;
+        }
+    });
+}
+
+/// Workspace diagnostics for clients that take pushes: computes the findings of the closed files
+/// `keys` (on the analysis thread) and publishes each that has findings or had some published.
+async fn publish_closed(state: Arc<State>, client: Client, keys: Vec<std::path::PathBuf>) {
+    if state.compute_findings(&keys).await.is_none() {
+        client
+            .log_message(
+                MessageType::ERROR,
+                "noteplate: internal error computing workspace diagnostics",
+            )
+            .await;
+        return;
+    }
+    for key in keys {
+        let _publishing = state.publishing.lock().await;
+        // Checked under the lock a close publishes under: a file opened meanwhile gets its own.
+        let Some((uri, cached)) = state.closed_findings(&key) else {
+            continue;
+        };
+        let was_published = lock(&state.index).published.contains(&uri);
+        if cached.items.is_empty() && !was_published {
+            continue;
+        }
+        if !workspace_mode(&state) {
+            return;
+        }
+        lock(&state.index).published.insert(uri.clone());
+        client.publish_diagnostics(uri, cached.items, None).await;
+    }
+}
+
+/// Indexes the workspace folders in the background (`$/progress` when the client shows it),
+/// then publishes (or refreshes) workspace diagnostics; afterwards, for clients without file
+/// watchers, re-stats the indexed files now and then so edits made outside the editor are seen.
+fn start_indexing(state: &Arc<State>, client: &Client, progress: bool, restat: bool) {
+    let state = state.clone();
+    let client = client.clone();
+    tokio::spawn(async move {
+        let token = ProgressToken::String("noteplate/index".into());
+        let ongoing = if progress
+            && client
+                .create_work_done_progress(token.clone())
+                .await
+                .is_ok()
+        {
+            Some(
+                client
+                    .progress(token, "noteplate: indexing templates")
+                    .with_percentage(0)
+                    .begin()
+                    .await,
+            )
+        } else {
+            None
+        };
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+        let indexer = state.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            indexer.index_folders(|done, total| {
+                let _ = sender.send((done, total));
+            })
+        });
+        let mut total = 0;
+        while let Some((done, all)) = receiver.recv().await {
+            total = all;
+            if let Some(ongoing) = &ongoing {
+                let percent = (done * 100).checked_div(all).unwrap_or(100) as u32;
+                ongoing
+                    .report_with_message(format!("{done}/{all} files"), percent)
+                    .await;
+            }
+        }
+        let _ = job.await;
+        if let Some(ongoing) = ongoing {
+            ongoing
+                .finish_with_message(format!("{total} files indexed"))
+                .await;
+        }
+        if workspace_mode(&state) {
+            if state.pushes() {
+                let keys = state
+                    .closed_files()
+                    .into_iter()
+                    .map(|(key, _)| key)
+                    .collect();
+                publish_closed(state.clone(), client.clone(), keys).await;
+            } else if state.diagnostic_refresh.load(Ordering::SeqCst) {
+                let _ = client.workspace_diagnostic_refresh().await;
+            }
+        }
+        if !restat {
+            return;
+        }
+        loop {
+            tokio::time::sleep(RESTAT_INTERVAL).await;
+            if state.shutdown_requested.load(Ordering::SeqCst) {
+                return;
+            }
+            let restater = state.clone();
+            if let Ok(changed) = tokio::task::spawn_blocking(move || restater.restat_index()).await
+            {
+                dependents_changed(&state, &client, changed);
+            }
+        }
+    });
+}
+
+/// How often the indexed files are re-stat'ed when the client has no file watchers.
+const RESTAT_INTERVAL: Duration = Duration::from_secs(3);
 
 /// Shows a broken configuration file as a diagnostic in that file (and a message), or clears it
 /// once the configuration loads again.
@@ -512,6 +705,12 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|c| c.dynamic_registration)
                 .unwrap_or(false),
+            work_done_progress: params
+                .capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
             insert_replace: params
                 .capabilities
                 .text_document
@@ -525,6 +724,8 @@ impl LanguageServer for Backend {
                 .and_then(|e| e.document_changes)
                 .unwrap_or(false),
         };
+        let workspace_pull =
+            lock(&self.state.settings).workspace_diagnostics == WorkspaceDiagnostics::Workspace;
         let pack = self.state.pack();
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
@@ -611,8 +812,11 @@ impl LanguageServer for Backend {
                 diagnostic_provider: pull.then(|| {
                     DiagnosticServerCapabilities::Options(DiagnosticOptions {
                         identifier: Some("noteplate".into()),
-                        inter_file_dependencies: false,
-                        workspace_diagnostics: false,
+                        inter_file_dependencies: true,
+                        // Only when asked for at start-up: VS Code keeps a closed document's
+                        // findings when the server pulls workspace diagnostics, expecting the
+                        // workspace report to carry them.
+                        workspace_diagnostics: workspace_pull,
                         ..Default::default()
                     })
                 }),
@@ -639,13 +843,14 @@ impl LanguageServer for Backend {
             });
         }
         if caps.dynamic_watchers {
-            let watchers: Vec<FileSystemWatcher> = ["**/noteplate.toml", "**/.noteplate.toml"]
-                .iter()
-                .map(|glob| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(glob.to_string()),
-                    kind: None,
-                })
-                .collect();
+            let watchers: Vec<FileSystemWatcher> =
+                ["**/noteplate.toml", "**/.noteplate.toml", "**/*.note"]
+                    .iter()
+                    .map(|glob| FileSystemWatcher {
+                        glob_pattern: GlobPattern::String(glob.to_string()),
+                        kind: None,
+                    })
+                    .collect();
             registrations.push(Registration {
                 id: "noteplate-config-files".into(),
                 method: "workspace/didChangeWatchedFiles".into(),
@@ -660,6 +865,12 @@ impl LanguageServer for Backend {
         }
         self.pull_settings().await;
         self.reanalyse_all().await;
+        start_indexing(
+            &self.state,
+            &self.client,
+            caps.work_done_progress,
+            !caps.dynamic_watchers,
+        );
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -672,7 +883,10 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Its buffer is what fragment reads see now (`State::inspect`): what includes it, too.
+        let path = self.state.open_path(&params.text_document.uri);
         self.schedule(params.text_document.uri);
+        dependents_changed(&self.state, &self.client, path.into_iter().collect());
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -682,8 +896,19 @@ impl LanguageServer for Backend {
             // analysis that has not published yet will not; one publishing now finishes first.
             let _publishing = self.state.publishing.lock().await;
             self.client
-                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
+                .publish_diagnostics(params.text_document.uri.clone(), Vec::new(), None)
                 .await;
+        }
+        // It reads from disk again (`State::inspect`), maybe without its unsaved edits: what
+        // includes it is checked again, and with workspace diagnostics the file itself.
+        if let Some(path) = super::state::file_path(&params.text_document.uri) {
+            let state = self.state.clone();
+            let key = tokio::task::spawn_blocking(move || state.reindex_file(&path)).await;
+            if let Ok(key) = key
+                && (self.state.is_indexed(&key) || !self.state.includers(&key).is_empty())
+            {
+                dependents_changed(&self.state, &self.client, vec![key]);
+            }
         }
     }
 
@@ -699,8 +924,48 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let is_template = |uri: &Uri| {
+            super::state::file_path(uri)
+                .is_some_and(|path| path.extension().is_some_and(|e| e == "note"))
+        };
+        let (templates, configs): (Vec<_>, Vec<_>) = params
+            .changes
+            .into_iter()
+            .partition(|change| is_template(&change.uri));
+        if !templates.is_empty() {
+            let state = self.state.clone();
+            let paths: Vec<std::path::PathBuf> = templates
+                .iter()
+                .filter_map(|change| super::state::file_path(&change.uri))
+                .collect();
+            // Read on a blocking thread: a file may be slow to read.
+            let changed = tokio::task::spawn_blocking(move || {
+                paths
+                    .iter()
+                    .map(|path| state.reindex_file(path))
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .unwrap_or_default();
+            // A deleted file's pushed workspace findings are cleared.
+            for change in &templates {
+                let key = super::state::file_path(&change.uri)
+                    .map(|path| crate::fragments::canonical(&path));
+                if key.is_some_and(|key| !self.state.is_indexed(&key))
+                    && lock(&self.state.index).published.remove(&change.uri)
+                {
+                    self.client
+                        .publish_diagnostics(change.uri.clone(), Vec::new(), None)
+                        .await;
+                }
+            }
+            dependents_changed(&self.state, &self.client, changed);
+        }
+        if configs.is_empty() {
+            return;
+        }
         self.state.forget_configurations();
-        for change in &params.changes {
+        for change in &configs {
             let Some(path) = super::state::file_path(&change.uri) else {
                 continue;
             };
@@ -718,7 +983,95 @@ impl LanguageServer for Backend {
                 }
             }
         }
+        // Include targets may resolve differently (`include-roots`, the project root): indexed
+        // again, in the background.
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || state.index_folders(|_, _| {}));
         self.reanalyse_all().await;
+    }
+
+    /// Workspace diagnostics for clients that pull: the findings of every indexed template that
+    /// is not open (open ones come from `textDocument/diagnostic`), `unchanged` for each file
+    /// whose result id the client already has. Nothing with `workspaceDiagnostics: "openFiles"`
+    /// or before the index is built (the client is asked to pull again once it is).
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let empty = WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport {
+            items: Vec::new(),
+        });
+        if !workspace_mode(&self.state) || !self.state.index_ready() {
+            return Ok(empty);
+        }
+        let state = self.state.clone();
+        let changed = tokio::task::spawn_blocking(move || state.restat_index())
+            .await
+            .unwrap_or_default();
+        dependents_changed(&self.state, &self.client, changed);
+        let files = self.state.closed_files();
+        let keys: Vec<_> = files.iter().map(|(key, _)| key.clone()).collect();
+        if self.state.compute_findings(&keys).await.is_none() {
+            return self
+                .report(Err(Error::internal_error()))
+                .await
+                .map(|_: ()| empty);
+        }
+        let previous: std::collections::HashMap<Uri, String> = params
+            .previous_result_ids
+            .into_iter()
+            .map(|previous| (previous.uri, previous.value))
+            .collect();
+        let mut reported = std::collections::HashSet::new();
+        let mut items = Vec::new();
+        for (key, _) in files {
+            let Some((uri, cached)) = self.state.closed_findings(&key) else {
+                continue;
+            };
+            reported.insert(uri.clone());
+            if previous.get(&uri) == Some(&cached.id) {
+                items.push(WorkspaceDocumentDiagnosticReport::Unchanged(
+                    WorkspaceUnchangedDocumentDiagnosticReport {
+                        uri,
+                        version: None,
+                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                            result_id: cached.id,
+                        },
+                    },
+                ));
+            } else {
+                items.push(WorkspaceDocumentDiagnosticReport::Full(
+                    WorkspaceFullDocumentDiagnosticReport {
+                        uri,
+                        version: None,
+                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                            result_id: Some(cached.id),
+                            items: cached.items,
+                        },
+                    },
+                ));
+            }
+        }
+        // Files the client has findings for that are gone (deleted, no longer a template): none.
+        let open: std::collections::HashSet<Uri> =
+            lock(&self.state.documents).uris().into_iter().collect();
+        for uri in previous.into_keys() {
+            if !reported.contains(&uri) && !open.contains(&uri) {
+                items.push(WorkspaceDocumentDiagnosticReport::Full(
+                    WorkspaceFullDocumentDiagnosticReport {
+                        uri,
+                        version: None,
+                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                            result_id: None,
+                            items: Vec::new(),
+                        },
+                    },
+                ));
+            }
+        }
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items },
+        ))
     }
 
     async fn goto_definition(

@@ -20,6 +20,19 @@ pub enum DiagnosticMode {
     Pull,
 }
 
+/// Which files get diagnostics (`noteplate.workspaceDiagnostics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+pub enum WorkspaceDiagnostics {
+    /// Only the open documents.
+    #[default]
+    #[serde(rename = "openFiles")]
+    OpenFiles,
+    /// Every template of the workspace folders: `workspace/diagnostic` for clients that pull,
+    /// `publishDiagnostics` for the files that are not open for clients that take pushes.
+    #[serde(rename = "workspace")]
+    Workspace,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientSettings {
     pub payer: Option<String>,
@@ -29,6 +42,7 @@ pub struct ClientSettings {
     /// once. At most [`MAX_DEBOUNCE_MS`].
     pub debounce_ms: u64,
     pub diagnostic_mode: DiagnosticMode,
+    pub workspace_diagnostics: WorkspaceDiagnostics,
 }
 
 impl Default for ClientSettings {
@@ -39,6 +53,7 @@ impl Default for ClientSettings {
             severity: HashMap::new(),
             debounce_ms: 100,
             diagnostic_mode: DiagnosticMode::Auto,
+            workspace_diagnostics: WorkspaceDiagnostics::OpenFiles,
         }
     }
 }
@@ -139,9 +154,14 @@ impl ClientSettings {
                         settings.diagnostic_mode = mode;
                     }
                 }
+                "workspaceDiagnostics" => {
+                    if let Some(scope) = read(key, value, "\"openFiles\" or \"workspace\"", &mut problems) {
+                        settings.workspace_diagnostics = scope;
+                    }
+                }
                 key if CLIENT_SIDE_KEYS.contains(&key) => {}
                 key => problems.push(format!(
-                    "noteplate settings have an unknown key `{key}`; known keys: payer, disabledRules, severity, debounceMs, diagnosticMode"
+                    "noteplate settings have an unknown key `{key}`; known keys: payer, disabledRules, severity, debounceMs, diagnosticMode, workspaceDiagnostics"
                 )),
             }
         }
@@ -303,5 +323,22 @@ mod tests {
         let (settings, _) =
             ClientSettings::from_json(&serde_json::json!({"debounceMs": 100_000_000_000u64}));
         assert_eq!(settings.debounce_ms, MAX_DEBOUNCE_MS);
+        let (settings, problems) =
+            ClientSettings::from_json(&serde_json::json!({"workspaceDiagnostics": "workspace"}));
+        assert_eq!(
+            settings.workspace_diagnostics,
+            WorkspaceDiagnostics::Workspace
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let (settings, problems) =
+            ClientSettings::from_json(&serde_json::json!({"workspaceDiagnostics": "all"}));
+        assert_eq!(
+            settings.workspace_diagnostics,
+            WorkspaceDiagnostics::OpenFiles
+        );
+        assert!(
+            problems[0].contains("\"openFiles\" or \"workspace\""),
+            "{problems:?}"
+        );
     }
 }

@@ -77,6 +77,11 @@ pub struct State {
     /// Client settings per workspace folder (`workspace/configuration` with its `scopeUri`); a
     /// document in none of them gets `settings`.
     pub folder_settings: Mutex<super::settings::FolderSettings>,
+    /// The workspace index: files, include graph, closed files' findings (`workspace.rs`).
+    pub index: Mutex<super::workspace::Index>,
+    /// Open documents whose re-check (a fragment they include changed) is waiting for the
+    /// debounce delay, so a burst of fragment edits re-checks each includer once.
+    pub recheck_pending: Mutex<HashSet<lsp::Uri>>,
 }
 
 /// Locks a mutex even if a panicking handler poisoned it: the data is plain and still usable.
@@ -110,6 +115,8 @@ impl State {
             publishing: tokio::sync::Mutex::new(()),
             roots: Mutex::new(Vec::new()),
             folder_settings: Mutex::new(Default::default()),
+            index: Mutex::new(Default::default()),
+            recheck_pending: Mutex::new(HashSet::new()),
         }
     }
 
@@ -193,7 +200,10 @@ impl State {
             "textDocument/didOpen" => {
                 if let Ok(params) = lsp::DidOpenTextDocumentParams::deserialize(params) {
                     let document = params.text_document;
+                    let uri = document.uri.clone();
                     lock(&self.documents).open(document.uri, &document.text, document.version);
+                    self.index_opened(&uri);
+                    self.overlay(&uri);
                 }
             }
             "textDocument/didChange" => {
@@ -205,11 +215,13 @@ impl State {
                         &params.content_changes,
                         encoding,
                     );
+                    self.overlay(&params.text_document.uri);
                 }
             }
             "textDocument/didClose" => {
                 if let Ok(params) = lsp::DidCloseTextDocumentParams::deserialize(params) {
                     lock(&self.documents).close(&params.text_document.uri);
+                    self.index_closed(&params.text_document.uri);
                 }
             }
             _ => {}
@@ -219,6 +231,19 @@ impl State {
                 "noteplate: internal error while applying `{method}`; the document may need reopening"
             );
         }
+    }
+
+    /// Fragment reads of the open document's path give its buffer (a rope clone: no copy until
+    /// a fragment read asks for the text).
+    fn overlay(&self, uri: &lsp::Uri) {
+        let Some(path) = self.open_path(uri) else {
+            return;
+        };
+        let Some(rope) = lock(&self.documents).get(uri).map(|d| d.rope.clone()) else {
+            return;
+        };
+        self.fragments
+            .set_overlay(path, Arc::new(move || rope.to_string()));
     }
 
     /// The analysis of the document's current revision: the last one if it is current, else
@@ -351,7 +376,7 @@ impl State {
 
     /// Project settings with the editor's settings on top (editor wins): those of the workspace
     /// folder holding `path`, else the global ones.
-    fn merged_settings(&self, path: Option<&Path>, project: &Settings) -> Settings {
+    pub(super) fn merged_settings(&self, path: Option<&Path>, project: &Settings) -> Settings {
         let client = path
             .and_then(|path| lock(&self.folder_settings).for_path(path))
             .unwrap_or_else(|| lock(&self.settings).analysis_settings());

@@ -1,14 +1,31 @@
-//! The workspace: the templates of the client's workspace folders, as the server sees them (an
-//! open document's unsaved text wins over the file on disk). Cross-file features (references,
-//! rename, symbols, workspace diagnostics) read files only through [`State::workspace_files`].
+//! The workspace index: the templates of the client's workspace folders as the server sees them
+//! (an open document's unsaved text wins over the file on disk), with the include graph between
+//! them and, for workspace diagnostics, the findings of the files that are not open.
+//!
+//! Invariants:
+//! - Every path is canonical (`fragments::canonical`), as `fragments::locate` resolves includes,
+//!   so an `@include` edge and the file it points at always meet.
+//! - The forward edges of a file are those of its current text: the open buffer's while it is
+//!   open (set after each analysis), the disk file's otherwise. An include that does not resolve
+//!   is kept as the path it names, so a fragment created there later finds its includers.
+//! - `includers` is exactly the reverse of the forward edges.
+//! - A closed file's cached findings (`Cached`) are dropped whenever its text, anything it
+//!   includes (transitively), the configuration or the editor's settings change; its result id is
+//!   new each time they are computed, and stable while they are not.
+//!
+//! Cross-file features (references, rename, symbols, workspace diagnostics) read files only
+//! through [`State::workspace_files`] and [`State::includers`].
 
-use std::collections::HashSet;
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use super::state::{State, file_path, lock};
+use super::state::{FileStamp, State, file_path, lock};
+use crate::config::ProjectConfig;
+use crate::fragments;
+use crate::pipeline::{self, Contents, IncludeBase};
 
 /// One template of the workspace.
 #[derive(Debug, Clone)]
@@ -20,17 +37,449 @@ pub struct WorkspaceFile {
     pub open: bool,
 }
 
+/// A closed file's findings, as last computed, with their result id.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    pub id: String,
+    pub items: Vec<lsp::Diagnostic>,
+}
+
+/// What the index keeps of one file on disk: its text (a few KB per template: 5,000 templates
+/// stay far below the memory goal, and cross-file features need no disk read), what `stat` said
+/// when it was read, and its include targets.
+#[derive(Debug)]
+struct Indexed {
+    uri: Uri,
+    /// The path as found under the workspace folder (the URI's); the key is the canonical one.
+    path: PathBuf,
+    stamp: FileStamp,
+    text: Arc<str>,
+    includes: Vec<PathBuf>,
+    diagnostics: Option<Cached>,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    files: HashMap<PathBuf, Indexed>,
+    /// Forward edges of the current text of each file (open or not).
+    edges: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Fragment -> the files that include it directly.
+    includers: HashMap<PathBuf, BTreeSet<PathBuf>>,
+    /// The open `file:` documents' canonical paths.
+    open: HashMap<Uri, PathBuf>,
+    /// Set once the first indexing run finished.
+    pub ready: bool,
+    /// Counts indexing runs: a run that a newer one replaced drops its result.
+    run: u64,
+    next_id: u64,
+    /// Closed files the server pushed findings for (to clear them when the setting goes back to
+    /// `openFiles`).
+    pub published: HashSet<Uri>,
+}
+
+impl Index {
+    fn set_edges(&mut self, file: &Path, includes: Vec<PathBuf>) {
+        if let Some(old) = self.edges.remove(file) {
+            for target in old {
+                if let Some(set) = self.includers.get_mut(&target) {
+                    set.remove(file);
+                    if set.is_empty() {
+                        self.includers.remove(&target);
+                    }
+                }
+            }
+        }
+        for target in &includes {
+            self.includers
+                .entry(target.clone())
+                .or_default()
+                .insert(file.to_path_buf());
+        }
+        self.edges.insert(file.to_path_buf(), includes);
+    }
+
+    fn is_open(&self, path: &Path) -> bool {
+        self.open.values().any(|open| open == path)
+    }
+
+    fn insert(&mut self, key: PathBuf, indexed: Indexed) {
+        if !self.is_open(&key) {
+            self.set_edges(&key, indexed.includes.clone());
+        }
+        self.files.insert(key, indexed);
+    }
+
+    fn remove(&mut self, key: &Path) {
+        self.files.remove(key);
+        if !self.is_open(key) {
+            self.set_edges(key, Vec::new());
+            self.edges.remove(key);
+        }
+    }
+
+    fn transitive_includers(&self, fragment: &Path) -> Vec<PathBuf> {
+        let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut queue = vec![fragment.to_path_buf()];
+        while let Some(next) = queue.pop() {
+            for includer in self.includers.get(&next).into_iter().flatten() {
+                if includer != fragment && seen.insert(includer.clone()) {
+                    queue.push(includer.clone());
+                }
+            }
+        }
+        seen.into_iter().collect()
+    }
+}
+
+/// The include targets of a text at `path`: where each `@include` resolves (`fragments::locate`,
+/// the one resolution), or the path it names when it does not.
+pub fn include_targets(
+    path: &Path,
+    text: &str,
+    parse: &crate::syntax::Parse,
+    config: &ProjectConfig,
+) -> Vec<PathBuf> {
+    parse
+        .document
+        .includes
+        .iter()
+        .map(|include| {
+            let written = include.path.text(text);
+            fragments::locate(path, written, config)
+                .unwrap_or_else(|_| fragments::target(path, written))
+        })
+        .collect()
+}
+
+/// A file read for the index, or `None` when it is left out: not a regular file, over its
+/// project's `max-file-size`, not UTF-8, gone.
+fn read_indexed(state: &State, path: &Path) -> Option<(PathBuf, Indexed)> {
+    let uri = Uri::from_file_path(path)?;
+    let stamp = FileStamp::of(path);
+    let (config, _) = state.project_config(&uri);
+    let bytes = crate::files::read_regular(path, config.max_file_size).ok()?;
+    let text: Arc<str> = String::from_utf8(bytes).ok()?.into();
+    let key = fragments::canonical(path);
+    let parse = crate::syntax::parse(&text);
+    let includes = include_targets(&key, &text, &parse, &config);
+    Some((
+        key,
+        Indexed {
+            uri,
+            path: path.to_path_buf(),
+            stamp,
+            text,
+            includes,
+            diagnostics: None,
+        },
+    ))
+}
+
 impl State {
     /// The workspace folders' roots, as given in `initialize` (`workspaceFolders`, else `rootUri`).
     pub fn roots(&self) -> Vec<PathBuf> {
         lock(&self.roots).clone()
     }
 
-    /// Every `.note` file under the workspace folders (ignore files honoured, files over the
-    /// default `max-file-size` or not UTF-8 left out) and every open `file:` document, each once,
-    /// the open buffer's text winning over the file on disk. Sorted by path.
+    /// Indexes the workspace folders' `.note` files (ignore files honoured; files over their
+    /// project's `max-file-size` or not UTF-8 left out), replacing what was indexed. Blocking:
+    /// run it off the protocol task. `progress(done, total)` is called now and then.
+    pub fn index_folders(&self, mut progress: impl FnMut(usize, usize)) {
+        let run = {
+            let mut index = lock(&self.index);
+            index.run += 1;
+            index.run
+        };
+        let mut paths = Vec::new();
+        for root in self.roots() {
+            let mut problems = Vec::new();
+            paths.extend(crate::files::find_templates(&root, &mut problems));
+            for problem in problems {
+                eprintln!("noteplate: {problem}");
+            }
+        }
+        let total = paths.len();
+        let mut files = Vec::with_capacity(total);
+        let mut seen = HashSet::new();
+        for (done, path) in paths.iter().enumerate() {
+            if done % 250 == 0 {
+                progress(done, total);
+            }
+            if let Some((key, indexed)) = read_indexed(self, path)
+                && seen.insert(key.clone())
+            {
+                files.push((key, indexed));
+            }
+        }
+        progress(total, total);
+        let mut index = lock(&self.index);
+        if index.run != run {
+            return; // a newer run replaces this one
+        }
+        let old: Vec<PathBuf> = index.files.keys().cloned().collect();
+        for key in old {
+            index.remove(&key);
+        }
+        for (key, indexed) in files {
+            index.insert(key, indexed);
+        }
+        index.ready = true;
+    }
+
+    /// Whether the first indexing run finished.
+    pub fn index_ready(&self) -> bool {
+        lock(&self.index).ready
+    }
+
+    /// Notes where an open document is (by its canonical path), for the include graph and the
+    /// fragment overlay; called as it opens.
+    pub fn index_opened(&self, uri: &Uri) -> Option<PathBuf> {
+        let path = fragments::canonical(&file_path(uri)?);
+        lock(&self.index).open.insert(uri.clone(), path.clone());
+        Some(path)
+    }
+
+    /// The canonical path of an open `file:` document.
+    pub fn open_path(&self, uri: &Uri) -> Option<PathBuf> {
+        lock(&self.index).open.get(uri).cloned()
+    }
+
+    /// After an analysis of an open document: its include edges are those of the analysed text.
+    pub fn index_analysed(&self, uri: &Uri, snapshot: &super::documents::Snapshot) {
+        let Some(path) = self.open_path(uri) else {
+            return;
+        };
+        if snapshot.too_large {
+            return;
+        }
+        let includes = include_targets(&path, &snapshot.text, &snapshot.parse, &snapshot.config);
+        let mut index = lock(&self.index);
+        if index.open.contains_key(uri) {
+            index.set_edges(&path, includes);
+        }
+    }
+
+    /// As an open document closes (in arrival order, before its handler runs): fragment reads
+    /// see the disk again. Its index entry is read again by the handler (`reindex_file`), off the
+    /// input task.
+    pub fn index_closed(&self, uri: &Uri) -> Option<PathBuf> {
+        let path = lock(&self.index).open.remove(uri)?;
+        self.fragments.remove_overlay(&path);
+        Some(path)
+    }
+
+    /// Reads one file again (a watched-file event, a close, a re-stat that saw it change): its
+    /// entry, edges and cached findings follow the disk. Returns its canonical path.
+    pub fn reindex_file(&self, path: &Path) -> PathBuf {
+        let key = fragments::canonical(path);
+        let inside = self.roots().iter().any(|root| path.starts_with(root))
+            || lock(&self.index).files.contains_key(&key);
+        let read = if inside && path.extension().is_some_and(|e| e == "note") {
+            read_indexed(self, path)
+        } else {
+            None
+        };
+        let mut index = lock(&self.index);
+        match read {
+            Some((key, indexed)) => index.insert(key, indexed),
+            None => index.remove(&key),
+        }
+        key
+    }
+
+    /// Stats every indexed file that is not open (no reading unless it changed) and reads the
+    /// changed ones again: how files edited outside the editor are seen when the client has no
+    /// file watchers. Returns the canonical paths that changed.
+    pub fn restat_index(&self) -> Vec<PathBuf> {
+        let candidates: Vec<(PathBuf, PathBuf, FileStamp)> = {
+            let index = lock(&self.index);
+            index
+                .files
+                .iter()
+                .map(|(key, file)| (key.clone(), file.path.clone(), file.stamp))
+                .collect()
+        };
+        let changed: Vec<PathBuf> = candidates
+            .into_iter()
+            .filter(|(_, path, stamp)| FileStamp::of(path) != *stamp)
+            .map(|(_, path, _)| self.reindex_file(&path))
+            .collect();
+        changed
+    }
+
+    /// The files that include `fragment` directly (canonical paths, sorted): templates and
+    /// fragments, open or not.
+    pub fn includers(&self, fragment: &Path) -> Vec<PathBuf> {
+        let key = fragments::canonical(fragment);
+        lock(&self.index)
+            .includers
+            .get(&key)
+            .map(|set| set.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Everything that depends on `changed` (canonical): the files that include it, directly or
+    /// through other fragments. Their cached fragment analyses and findings are forgotten; returns
+    /// the open ones' URIs and the closed ones' canonical paths.
+    pub fn invalidate_dependents(&self, changed: &[PathBuf]) -> (Vec<Uri>, Vec<PathBuf>) {
+        let mut index = lock(&self.index);
+        let mut dependents: BTreeSet<PathBuf> = BTreeSet::new();
+        for path in changed {
+            self.fragments.forget(path);
+            dependents.extend(index.transitive_includers(path));
+        }
+        let mut open = Vec::new();
+        let mut closed = Vec::new();
+        for path in dependents {
+            self.fragments.forget(&path);
+            if let Some(file) = index.files.get_mut(&path) {
+                file.diagnostics = None;
+            }
+            let uris: Vec<Uri> = index
+                .open
+                .iter()
+                .filter(|(_, open)| **open == path)
+                .map(|(uri, _)| uri.clone())
+                .collect();
+            if uris.is_empty() {
+                if index.files.contains_key(&path) {
+                    closed.push(path);
+                }
+            } else {
+                open.extend(uris);
+            }
+        }
+        for path in changed {
+            if let Some(file) = index.files.get_mut(path) {
+                file.diagnostics = None;
+                if !index.is_open(path) && !closed.contains(path) {
+                    closed.push(path.clone());
+                }
+            }
+        }
+        (open, closed)
+    }
+
+    /// Forgets every closed file's findings (the configuration or the settings changed).
+    pub fn invalidate_all_findings(&self) {
+        for file in lock(&self.index).files.values_mut() {
+            file.diagnostics = None;
+        }
+    }
+
+    /// The closed indexed files (canonical path, URI), sorted by path.
+    pub fn closed_files(&self) -> Vec<(PathBuf, Uri)> {
+        let index = lock(&self.index);
+        let open: HashSet<&PathBuf> = index.open.values().collect();
+        let mut files: Vec<(PathBuf, Uri)> = index
+            .files
+            .iter()
+            .filter(|(key, _)| !open.contains(key))
+            .map(|(key, file)| (key.clone(), file.uri.clone()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// The URI and cached findings of a file, if it is closed and they are current.
+    pub fn closed_findings(&self, key: &Path) -> Option<(Uri, Cached)> {
+        let index = lock(&self.index);
+        if index.is_open(key) {
+            return None;
+        }
+        let file = index.files.get(key)?;
+        Some((file.uri.clone(), file.diagnostics.clone()?))
+    }
+
+    /// Whether the file (canonical path) is indexed.
+    pub fn is_indexed(&self, key: &Path) -> bool {
+        lock(&self.index).files.contains_key(key)
+    }
+
+    /// Computes and caches the findings of the closed files among `keys` that have none cached,
+    /// on the analysis thread, a few files per job so keystroke analyses queued meanwhile run in
+    /// between. Returns how many were computed, `None` if the analysis thread failed.
+    pub async fn compute_findings(self: &Arc<Self>, keys: &[PathBuf]) -> Option<usize> {
+        let mut computed = 0;
+        for chunk in keys.chunks(16) {
+            let state = self.clone();
+            let chunk = chunk.to_vec();
+            computed += self
+                .worker
+                .run(move |memo| {
+                    let mut computed = 0;
+                    for key in chunk {
+                        let todo = {
+                            let index = lock(&state.index);
+                            if index.is_open(&key) {
+                                continue;
+                            }
+                            match index.files.get(&key) {
+                                Some(file) if file.diagnostics.is_none() => {
+                                    (file.uri.clone(), file.path.clone(), file.text.clone())
+                                }
+                                _ => continue,
+                            }
+                        };
+                        let (uri, path, text) = todo;
+                        let items = state.analyse_closed(&uri, &path, &text, memo);
+                        let mut index = lock(&state.index);
+                        index.next_id += 1;
+                        let id = format!("w{}", index.next_id);
+                        if let Some(file) = index.files.get_mut(&key)
+                            && Arc::ptr_eq(&file.text, &text)
+                        {
+                            file.diagnostics = Some(Cached { id, items });
+                            computed += 1;
+                        }
+                    }
+                    computed
+                })
+                .await?;
+        }
+        Some(computed)
+    }
+
+    /// The findings of a closed file's text, as the protocol's diagnostics.
+    fn analyse_closed(
+        &self,
+        uri: &Uri,
+        path: &Path,
+        text: &str,
+        memo: &mut crate::analysis::Memo,
+    ) -> Vec<lsp::Diagnostic> {
+        let (config, _) = self.project_config(uri);
+        let settings = self.merged_settings(Some(path), &config.settings);
+        let owned = || text.to_string();
+        let analysed = pipeline::analyse_with(
+            Contents::Held {
+                len: text.len() as u64,
+                text: &owned,
+            },
+            IncludeBase::File(path),
+            &config,
+            &settings,
+            &self.fragments,
+            crate::syntax::parse,
+            Some(memo),
+        );
+        let rope = ropey::Rope::from_str(&analysed.text);
+        let encoding = self.encoding();
+        analysed
+            .analysis
+            .diagnostics
+            .iter()
+            .map(|d| super::convert::diagnostic(uri, &rope, encoding, d))
+            .collect()
+    }
+
+    /// Every `.note` file under the workspace folders (ignore files honoured, files over their
+    /// project's `max-file-size` or not UTF-8 left out) and every open `file:` document, each
+    /// once, the open buffer's text winning over the file on disk. Sorted by path.
     ///
-    /// Reads the folders on every call: a first version that the workspace index replaces.
+    /// From the index once it is built (files changed on disk since are read again first, found
+    /// by `stat`); before that, by walking the folders.
+    #[allow(dead_code)]
     pub fn workspace_files(&self) -> Vec<WorkspaceFile> {
         let mut files: Vec<WorkspaceFile> = {
             let documents = lock(&self.documents);
@@ -49,29 +498,38 @@ impl State {
                 })
                 .collect()
         };
-        let mut seen: HashSet<PathBuf> = files.iter().map(|file| file.path.clone()).collect();
-        let limit = crate::config::DEFAULT_MAX_FILE_SIZE;
-        for root in self.roots() {
-            let mut problems = Vec::new();
-            for path in crate::files::find_templates(&root, &mut problems) {
-                if !seen.insert(path.clone()) {
-                    continue;
+        let mut seen: HashSet<PathBuf> = files
+            .iter()
+            .map(|file| fragments::canonical(&file.path))
+            .collect();
+        if self.index_ready() {
+            self.restat_index();
+            let index = lock(&self.index);
+            for (key, file) in &index.files {
+                if seen.insert(key.clone()) {
+                    files.push(WorkspaceFile {
+                        uri: file.uri.clone(),
+                        path: file.path.clone(),
+                        text: file.text.clone(),
+                        open: false,
+                    });
                 }
-                let Ok(bytes) = crate::files::read_regular(&path, limit) else {
-                    continue;
-                };
-                let Ok(text) = String::from_utf8(bytes) else {
-                    continue;
-                };
-                let Some(uri) = Uri::from_file_path(&path) else {
-                    continue;
-                };
-                files.push(WorkspaceFile {
-                    uri,
-                    path,
-                    text: text.into(),
-                    open: false,
-                });
+            }
+        } else {
+            for root in self.roots() {
+                let mut problems = Vec::new();
+                for path in crate::files::find_templates(&root, &mut problems) {
+                    if let Some((key, file)) = read_indexed(self, &path)
+                        && seen.insert(key)
+                    {
+                        files.push(WorkspaceFile {
+                            uri: file.uri,
+                            path: file.path,
+                            text: file.text,
+                            open: false,
+                        });
+                    }
+                }
             }
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -82,6 +540,21 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn names(files: &[WorkspaceFile]) -> Vec<(String, String, bool)> {
+        files
+            .iter()
+            .map(|file| {
+                let name = file
+                    .path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (name, file.text.to_string(), file.open)
+            })
+            .collect()
+    }
 
     #[test]
     fn an_open_buffer_wins_over_the_file_on_disk_and_each_file_comes_once() {
@@ -94,25 +567,56 @@ mod tests {
         *lock(&state.roots) = vec![root.clone()];
         let uri = Uri::from_file_path(root.join("a.note")).unwrap();
         lock(&state.documents).open(uri, "## Unsaved\n", 1);
-        let files = state.workspace_files();
-        let seen: Vec<(String, &str, bool)> = files
-            .iter()
-            .map(|file| {
-                let name = file
-                    .path
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                (name, &*file.text, file.open)
-            })
-            .collect();
+        let expected = [
+            ("a.note".to_string(), "## Unsaved\n".to_string(), true),
+            ("b.note".to_string(), "## Other\n".to_string(), false),
+        ];
+        // Before the index is built (a walk), and from the index.
+        assert_eq!(names(&state.workspace_files()), expected);
+        state.index_folders(|_, _| {});
+        assert!(state.index_ready());
+        assert_eq!(names(&state.workspace_files()), expected);
+    }
+
+    #[test]
+    fn the_include_graph_follows_the_disk_and_reports_transitive_includers() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join(".git")).unwrap();
+        std::fs::create_dir(root.join("shared")).unwrap();
+        std::fs::write(root.join("visit.note"), "# V\n@include shared/outer.note\n").unwrap();
+        std::fs::write(root.join("shared/outer.note"), "@include inner.note\n").unwrap();
+        std::fs::write(root.join("shared/inner.note"), "## Response\nok\n").unwrap();
+        std::fs::write(root.join("later.note"), "@include shared/missing.note\n").unwrap();
+        let state = State::new();
+        *lock(&state.roots) = vec![root.clone()];
+        state.index_folders(|_, _| {});
         assert_eq!(
-            seen,
+            state.includers(&root.join("shared/inner.note")),
+            [root.join("shared/outer.note")]
+        );
+        let (open, closed) = state.invalidate_dependents(&[root.join("shared/inner.note")]);
+        assert!(open.is_empty());
+        // The closed dependents, then the changed file itself (closed: its findings are stale too).
+        assert_eq!(
+            closed,
             [
-                ("a.note".to_string(), "## Unsaved\n", true),
-                ("b.note".to_string(), "## Other\n", false)
+                root.join("shared/outer.note"),
+                root.join("visit.note"),
+                root.join("shared/inner.note")
             ]
+        );
+        // A fragment that does not exist yet still knows who names it.
+        assert_eq!(
+            state.includers(&root.join("shared/missing.note")),
+            [root.join("later.note")]
+        );
+        // An edit on disk is seen by the re-stat.
+        std::fs::write(root.join("visit.note"), "# V, longer, no includes\n").unwrap();
+        assert_eq!(state.restat_index(), [root.join("visit.note")]);
+        assert_eq!(
+            state.includers(&root.join("shared/outer.note")),
+            Vec::<PathBuf>::new()
         );
     }
 }

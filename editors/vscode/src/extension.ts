@@ -61,6 +61,7 @@ export interface ServerSettings {
   severity: Record<string, string>;
   debounceMs: number;
   diagnosticMode: 'auto' | 'push' | 'pull';
+  workspaceDiagnostics: 'openFiles' | 'workspace';
 }
 
 let client: LanguageClient | undefined;
@@ -111,7 +112,8 @@ export function activate(context: vscode.ExtensionContext): NoteplateApi {
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (
         event.affectsConfiguration('noteplate.server.path') ||
-        event.affectsConfiguration('noteplate.diagnosticMode')
+        event.affectsConfiguration('noteplate.diagnosticMode') ||
+        event.affectsConfiguration('noteplate.workspaceDiagnostics')
       ) {
         await restart(context);
       }
@@ -281,6 +283,10 @@ export function readSettings(): ServerSettings {
     severity: configuration.get<Record<string, string>>('severity', {}),
     debounceMs: configuration.get<number>('debounceMs', 100),
     diagnosticMode: configuration.get<'auto' | 'push' | 'pull'>('diagnosticMode', 'auto'),
+    workspaceDiagnostics: configuration.get<'openFiles' | 'workspace'>(
+      'workspaceDiagnostics',
+      'openFiles',
+    ),
   };
 }
 

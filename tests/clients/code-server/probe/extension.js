@@ -366,6 +366,55 @@ async function run(root, expectations, check, results, context) {
     }
     check('find a fragment\'s includers: the lens command opens the references peek', shown === true, shown);
   }
+  // 7b. Across files: an unsaved edit of a fragment re-checks the template that includes it, and a
+  //     noteplate.toml written on disk takes effect (issue 11). In a folder of their own, so the
+  //     configuration touches nothing else.
+  const project = path.join(root, 'project');
+  fs.mkdirSync(path.join(project, 'shared'), { recursive: true });
+  fs.writeFileSync(path.join(project, 'shared', 'response.note'), '## Response\nSee chart. ***\n');
+  fs.writeFileSync(
+    path.join(project, 'visit.note'),
+    [
+      '---',
+      'codes: 97140',
+      '---',
+      'Date of service: {{date_of_service:date}}',
+      '',
+      '## Medical necessity',
+      'Skilled care is needed for {{impairment}}.',
+      '',
+      '## Technique',
+      '- {soft tissue mobilization|myofascial release} to {{region:region}}, {{minutes:minutes}} min',
+      '',
+      '@include shared/response.note',
+      '',
+      '## Signature',
+      '{{clinician_name}}, {PT|PTA}, {{signed_on:date}}',
+      '',
+    ].join('\n'),
+  );
+  const includer = await open(project, 'visit.note');
+  await sleep(1500);
+  const includerBefore = findings(includer.uri).list;
+  check('fragments: the includer is clean while its fragment has a Response section',
+    !has(includerBefore, 'missing-response'), includerBefore);
+  const fragment = await open(project, path.join('shared', 'response.note'));
+  const heading = new vscode.Range(0, 3, 0, 3 + 'Response'.length);
+  const renamed = new vscode.WorkspaceEdit();
+  renamed.replace(fragment.uri, heading, 'Notes');
+  await vscode.workspace.applyEdit(renamed);
+  await vscode.window.showTextDocument(includer, { preview: false });
+  const rechecked = await settled(includer.uri, (list) => has(list, 'missing-response'));
+  check('fragments: an unsaved fragment edit re-checks its includer', rechecked.ok && fragment.isDirty,
+    { findings: rechecked.list, dirty: fragment.isDirty });
+  fs.writeFileSync(path.join(project, 'noteplate.toml'), '[rules]\ndisable = ["missing-response"]\n');
+  const configured = await settled(includer.uri, (list) => !has(list, 'missing-response'));
+  check('config: a noteplate.toml edit takes effect', configured.ok, configured.list);
+  fs.unlinkSync(path.join(project, 'noteplate.toml'));
+  const restoredRule = new vscode.WorkspaceEdit();
+  restoredRule.replace(fragment.uri, new vscode.Range(0, 3, 0, 3 + 'Notes'.length), 'Response');
+  await vscode.workspace.applyEdit(restoredRule);
+  await fragment.save();
 
   // 7b. The preview: noteplate.openPreview opens a webview beside the editor, rendered by the
   // server; it follows the active .note editor and renders again after an edit.
