@@ -15,6 +15,7 @@
 //! `completion` or `memory` runs one part;
 //! `NOTEPLATE_BENCH_WRITE_TEMPLATES=<folder>` only writes the two generated templates there (to
 //! profile `noteplate check` on them).
+//! `NOTEPLATE_BENCH_LINES=20000` runs the diagnostics rows of that size only (to profile one).
 //! `NOTEPLATE_LSP_BINARY=<path>` measures another server binary with the same client (e.g. the
 //! previous release, side by side in one session).
 
@@ -280,7 +281,15 @@ fn main() {
             format!(" [goal < {goal} ms: {}]", verdict(ms(figure) < goal))
         })
     };
-    for (lines, median_goal, p99_goal) in sizes.into_iter().filter(|_| runs("diagnostics")) {
+    // `NOTEPLATE_BENCH_LINES=<n>`: only the diagnostics rows of that size.
+    let only_lines: Option<usize> = std::env::var("NOTEPLATE_BENCH_LINES")
+        .ok()
+        .and_then(|lines| lines.parse().ok());
+    let size_runs = |lines: usize| only_lines.is_none_or(|only| only == lines);
+    for (lines, median_goal, p99_goal) in sizes
+        .into_iter()
+        .filter(|&(lines, _, _)| runs("diagnostics") && size_runs(lines))
+    {
         let (figures, bytes, findings) = diagnostics_latency(lines, edits);
         println!(
             "didChange -> publishDiagnostics, {lines:>6} lines ({:>5} KB, {findings} findings): median {:>7.2} ms{}  p99 {:>7.2} ms{}  max {:>7.2} ms",
@@ -297,7 +306,10 @@ fn main() {
     if let Some(peer) = std::env::var_os("NOTEPLATE_BENCH_PEER").filter(|_| runs("diagnostics")) {
         let peer = peer.to_string_lossy();
         println!("\nside by side with {peer} (the same text as Markdown, full sync), alternating:");
-        for (lines, median_goal, p99_factor) in [(2_000, 0.5, 3.0), (20_000, 3.0, 3.0)] {
+        for (lines, median_goal, p99_factor) in [(2_000, 0.5, 3.0), (20_000, 3.0, 3.0)]
+            .into_iter()
+            .filter(|&(lines, _, _)| size_runs(lines))
+        {
             let text = template(lines, 0);
             let (ours, theirs) = peer::side_by_side(&peer, &text, edit_point(&text, lines), edits);
             let ratio = ms(ours.median) / ms(theirs.median);

@@ -192,6 +192,62 @@ mod analysis_memo {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// The language server's path: the memo is told which text each analysis is of and the
+        /// edits since the last one analysed (`Memo::expect_text`; several edits composed when
+        /// versions were skipped), so parts outside the edit are taken from the last analysis by
+        /// position. The same semantic model and diagnostics as a fresh analysis; and a wrong
+        /// previous name (another document's text analysed in between) is ignored.
+        #[test]
+        fn parts_taken_by_position_after_an_edit_are_a_fresh_analysis(
+            template in 0usize..1000,
+            edits in prop::collection::vec(
+                (0.0f64..1.0, 0usize..12, 0usize..SNIPPETS.len(), any::<bool>(), 0u8..8),
+                1..12,
+            ),
+        ) {
+            let templates = templates();
+            let settings = Settings::default();
+            let mut text = templates[template % templates.len()].clone();
+            let mut kept = Memo::new();
+            let mut name = 1u64;
+            kept.expect_text(name, None);
+            analyze(Input::new(&text, pack(), &settings), syntax::parse(&text), &mut kept);
+            let mut analysed = name;
+            let mut since = TextEdit::NONE;
+            for (place, removed, snippet, analyse, other) in edits {
+                let start = boundary(&text, (place * text.len() as f64) as usize);
+                let end = boundary(&text, start + removed);
+                text.replace_range(start..end, SNIPPETS[snippet]);
+                since = since.then(TextEdit::replace(start..end, SNIPPETS[snippet].len()));
+                name += 1;
+                if !analyse {
+                    continue;
+                }
+                if other == 0 {
+                    // Another text analysed with the memo in between, under its own name.
+                    let other_text = &templates[(template + 1) % templates.len()];
+                    kept.expect_text(u64::MAX - name, None);
+                    analyze(
+                        Input::new(other_text, pack(), &settings),
+                        syntax::parse(other_text),
+                        &mut kept,
+                    );
+                }
+                kept.expect_text(name, Some((analysed, since)));
+                let input = Input::new(&text, pack(), &settings);
+                let remembered = analyze(input, syntax::parse(&text), &mut kept);
+                let fresh = analyze(input, syntax::parse(&text), &mut Memo::new());
+                prop_assert_eq!(&remembered.semantics, &fresh.semantics);
+                prop_assert_eq!(&remembered.diagnostics, &fresh.diagnostics);
+                analysed = name;
+                since = TextEdit::NONE;
+            }
+        }
+    }
+
     /// A keystroke in a section of a large template works out that section's lines again and
     /// no other (the rest is remembered per part): counted with `work::analysed_lines`.
     #[test]
@@ -230,6 +286,8 @@ mod analysis_memo {
         );
         assert_eq!(after.diagnostics, fresh.diagnostics);
         assert_eq!(after.semantics, fresh.semantics);
+        // Every part was looked up by its text (the memo was not told what changed).
+        assert!(noteplate::work::part_lookups() > 2_000);
         // And back: every part is remembered.
         noteplate::work::reset();
         let back = analyze(
@@ -239,5 +297,63 @@ mod analysis_memo {
         );
         assert_eq!(noteplate::work::analysed_lines(), 0);
         assert_eq!(back.diagnostics, first.diagnostics);
+    }
+
+    /// Told the edit since the last text analysed (as the language server tells it), the memo
+    /// takes every part outside the edit from the last analysis by position: only the edited
+    /// part is looked up by its text, and its two lines are worked out again.
+    #[test]
+    fn a_keystroke_after_a_named_text_looks_up_the_edited_part_only() {
+        let block = "### Region\n- {joint mobilization|myofascial release} to {{region:region}}\n<!-- glide -->\n- Pain {{before:number}}/10; tolerated {well|poorly}. ***\n";
+        let text = format!(
+            "---\ntemplate: T\ncodes: 97140\n---\n## Technique\n{}## Response\nTolerated.\n",
+            block.repeat(2_000)
+        );
+        let settings = Settings::default();
+        let mut memo = Memo::new();
+        memo.expect_text(1, None);
+        analyze(
+            Input::new(&text, pack(), &settings),
+            syntax::parse(&text),
+            &mut memo,
+        );
+        let at = text.match_indices("; tolerated").nth(1_000).unwrap().0 + 2;
+        let mut typed = text.clone();
+        typed.insert(at, 'x');
+        noteplate::work::reset();
+        memo.expect_text(2, Some((1, TextEdit::replace(at..at, 1))));
+        let after = analyze(
+            Input::new(&typed, pack(), &settings),
+            syntax::parse(&typed),
+            &mut memo,
+        );
+        assert_eq!(noteplate::work::part_lookups(), 1);
+        assert_eq!(noteplate::work::analysed_lines(), 2);
+        let fresh = analyze(
+            Input::new(&typed, pack(), &settings),
+            syntax::parse(&typed),
+            &mut Memo::new(),
+        );
+        assert_eq!(after.diagnostics, fresh.diagnostics);
+        assert_eq!(after.semantics, fresh.semantics);
+        // A name the memo does not know (another text was analysed last): every part by text.
+        noteplate::work::reset();
+        memo.expect_text(4, Some((3, TextEdit::replace(at..at + 1, 0))));
+        let back = analyze(
+            Input::new(&text, pack(), &settings),
+            syntax::parse(&text),
+            &mut memo,
+        );
+        assert!(noteplate::work::part_lookups() > 2_000);
+        assert_eq!(back.semantics, fresh_semantics(&text, &settings));
+    }
+
+    fn fresh_semantics(text: &str, settings: &Settings) -> noteplate::analysis::Semantics {
+        analyze(
+            Input::new(text, pack(), settings),
+            syntax::parse(text),
+            &mut Memo::new(),
+        )
+        .semantics
     }
 }

@@ -57,6 +57,14 @@ pub struct Document {
     pub edits: Option<(Revision, TextEdit)>,
 }
 
+impl Revision {
+    /// One number per revision (its opening and version), the name the analysis memo remembers
+    /// its parts by (`analysis::Memo::expect_text`).
+    pub fn name(self) -> u64 {
+        (self.opened << 32) ^ u64::from(self.version as u32)
+    }
+}
+
 impl Document {
     pub fn revision(&self) -> Revision {
         Revision {

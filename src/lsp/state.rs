@@ -416,11 +416,26 @@ impl State {
                 scheme: uri.scheme().as_str(),
             },
         };
-        let text = || rope.to_string();
+        // One allocation of the right size, chunk by chunk (`to_string` goes through the
+        // formatter and grows the string step by step: twice the copying on a large document).
+        let text = || {
+            let mut text = String::with_capacity(rope.len_bytes());
+            rope.chunks().for_each(|chunk| text.push_str(chunk));
+            text
+        };
         let contents = Contents::Held {
             len: rope.len_bytes() as u64,
             text: &text,
         };
+        // The memo's parts are named by revision: parts outside the edit since the previous
+        // analysis are taken from it by position (as the tree is re-parsed from its tree).
+        let since = match (&previous, edit) {
+            (Some(previous), Some(edit)) if !previous.too_large => {
+                Some((previous.revision.name(), edit))
+            }
+            _ => None,
+        };
+        memo.expect_text(revision.name(), since);
         let mut replaced = None;
         let parse = |text: &str| {
             let (parse, leftover) = super::documents::parse_after(text, previous, edit);
@@ -434,8 +449,10 @@ impl State {
             &settings,
             &self.fragments,
             parse,
-            Some(memo),
+            Some(&mut *memo),
         );
+        // Read by the analysis; withdrawn in case the pipeline did not run one.
+        memo.forget_edit();
         let too_large = matches!(
             analysed.analysis.unread,
             Some(analysis::Unread::TooLarge { .. })

@@ -8,6 +8,22 @@ thread_local! {
     static STEPS: Cell<u64> = const { Cell::new(0) };
     static PARSED_LINES: Cell<u64> = const { Cell::new(0) };
     static ANALYSED_LINES: Cell<u64> = const { Cell::new(0) };
+    static PART_LOOKUPS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Records that the analysis looked a part of the document up by its text (hashing it) in its
+/// memo (`noteplate_core`'s `analysis/parts.rs`), rather than taking it from the last analysis by
+/// position.
+#[inline]
+#[doc(hidden)]
+pub fn count_part_lookup() {
+    PART_LOOKUPS.with(|cell| cell.set(cell.get().saturating_add(1)));
+}
+
+/// Part lookups by text on this thread since the last [`reset`].
+#[doc(hidden)]
+pub fn part_lookups() -> u64 {
+    PART_LOOKUPS.with(Cell::get)
 }
 
 /// Records that the analysis worked out what one content line shows (a line of a part of the
@@ -56,4 +72,5 @@ pub fn reset() {
     STEPS.with(|cell| cell.set(0));
     PARSED_LINES.with(|cell| cell.set(0));
     ANALYSED_LINES.with(|cell| cell.set(0));
+    PART_LOOKUPS.with(|cell| cell.set(0));
 }

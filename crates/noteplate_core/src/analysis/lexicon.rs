@@ -108,6 +108,24 @@ impl Memo {
         lexicon
     }
 
+    /// Names the text of the next analysis with this memo `current`, and says, when `since` is
+    /// `Some((previous, edit))`, that it is the text named `previous` with `edit` applied. Names
+    /// are the caller's (the language server uses a document's opening and version) and must
+    /// never name two different texts. When `previous` names the last text analysed with this
+    /// memo, the next analysis takes what each part outside the edit shows from that analysis by
+    /// position, instead of looking the part's text up (hashing the whole document). The caller
+    /// must be right: findings depend on it (`tests/incremental.rs` checks the server's path
+    /// against fresh analyses). Only the next analysis reads it; [`Memo::forget_edit`] withdraws
+    /// it.
+    pub fn expect_text(&mut self, current: u64, since: Option<(u64, crate::syntax::TextEdit)>) {
+        self.parts.since = Some(super::parts::Since { current, since });
+    }
+
+    /// Withdraws what [`Memo::expect_edit`] said, if no analysis read it.
+    pub fn forget_edit(&mut self) {
+        self.parts.since = None;
+    }
+
     /// Forgets what was remembered about technique-section runs, as if nothing had been
     /// analysed with this memo yet. For benchmarks that measure a first analysis.
     pub fn forget_remembered_runs(&mut self) {

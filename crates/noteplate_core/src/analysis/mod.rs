@@ -208,6 +208,7 @@ pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
         lexicon,
         parts: &parts,
         conflicts: &conflicts,
+        nested: Default::default(),
     };
     let mut diagnostics = Vec::new();
     match unread {

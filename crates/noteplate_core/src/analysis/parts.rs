@@ -22,7 +22,7 @@ use super::rules::{self, RuleMemo};
 use super::semantics::{self, Recognition, SectionInfo};
 use super::{Diagnostic, technique_runs};
 use crate::rulepack::{RuleId, RulePack};
-use crate::syntax::{Comment, Document, Inline, Line, Span};
+use crate::syntax::{Comment, Document, Inline, Line, Span, TextEdit};
 
 /// What one part shows, spans relative to the part's start.
 #[derive(Debug)]
@@ -30,7 +30,7 @@ pub(crate) struct PartFacts {
     /// The section's kind (`None` for the preamble).
     pub info: Option<SectionInfo>,
     /// (kind, span) of each element its lines show, in order (`semantics::line_elements`).
-    pub elements: Vec<(String, Span)>,
+    pub elements: Vec<(std::sync::Arc<str>, Span)>,
     /// The first date of service in its lines (never in a signature section).
     pub date_of_service: Option<Span>,
     /// Findings about single fields and choices (`rules/fields.rs`), in order.
@@ -78,6 +78,53 @@ pub(crate) struct PartMemo {
     generation: Option<u64>,
     lexicon: Option<Rc<Lexicon>>,
     facts: FxHashMap<Box<str>, Rc<PartFacts>>,
+    /// The parts of the last analysis, when its caller named its text ([`Since`]).
+    last: Option<LastParts>,
+    /// What the caller says about the next analysis's text (`Memo::expect_edit`).
+    pub(crate) since: Option<Since>,
+}
+
+/// The caller's word about the next analysis's text (`Memo::expect_text`): its name, and that
+/// it is the text named `since.0` (the last one analysed with this memo, if the memo remembers
+/// it by that name) with the edit `since.1` applied. Parts outside the edit are then taken from
+/// the last analysis by position, with no hashing of their text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Since {
+    pub current: u64,
+    pub since: Option<(u64, TextEdit)>,
+}
+
+/// The parts of the last analysis and the name and length of its text.
+struct LastParts {
+    name: u64,
+    len: usize,
+    /// (start, end, whether it is a section's part, facts) in document order. Only parts whose
+    /// facts may be remembered (no comment crosses their bounds).
+    parts: Vec<(usize, usize, bool, Rc<PartFacts>)>,
+}
+
+impl LastParts {
+    /// The facts of the old part `start..end` (a section's or the preamble), if it was one.
+    /// `cursor` is where the last search stopped: parts are looked for in document order.
+    fn find(
+        &self,
+        cursor: &mut usize,
+        start: usize,
+        end: usize,
+        section: bool,
+    ) -> Option<&Rc<PartFacts>> {
+        while self.parts.get(*cursor).is_some_and(|part| part.0 < start) {
+            *cursor += 1;
+        }
+        match self.parts.get(*cursor) {
+            Some((found, found_end, is_section, facts))
+                if *found == start && *found_end == end && *is_section == section =>
+            {
+                Some(facts)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Parts remembered per part of the document (and at least this many) before the memo is
@@ -99,6 +146,8 @@ impl PartMemo {
                 generation: Some(pack.generation()),
                 lexicon: lexicon.cloned(),
                 facts: FxHashMap::default(),
+                last: None,
+                since: None,
             };
         }
     }
@@ -143,7 +192,28 @@ impl<'d> Parts<'d> {
             rules,
         } = memos;
         let sections = &document.sections;
+        let since = memo.since.take();
         memo.prepare(pack, lexicon, sections.len() + 1);
+        // The last analysis's parts, when the caller says this text is its text after `edit`.
+        let last = memo.last.take();
+        let reuse = match (since.and_then(|since| since.since), last) {
+            (Some((previous, edit)), Some(last))
+                if previous == last.name
+                    && edit.start <= edit.old_end
+                    && edit.start <= edit.new_end
+                    && edit.old_end <= last.len
+                    && last.len - edit.old_end + edit.new_end == text.len() =>
+            {
+                Some((edit, last))
+            }
+            _ => None,
+        };
+        let mut remembered = Vec::with_capacity(if since.is_some() {
+            sections.len() + 1
+        } else {
+            0
+        });
+        let mut cursor = 0;
         recognition.prepare(pack, document);
         let lines = document.preamble.len()
             + sections
@@ -179,9 +249,27 @@ impl<'d> Parts<'d> {
                     rules,
                 ))
             };
-            let facts = if comments_inside(&document.comments, start, end) {
+            // A part wholly before or after the edit has the text it had in the last analysis
+            // (at the same place, or shifted by the edit's length), so it shows what it showed.
+            let unchanged = reuse.as_ref().and_then(|(edit, last)| {
+                if end <= edit.start {
+                    last.find(&mut cursor, start, end, section.is_some())
+                } else if start >= edit.new_end {
+                    let old = |offset: usize| offset - edit.new_end + edit.old_end;
+                    last.find(&mut cursor, old(start), old(end), section.is_some())
+                } else {
+                    None
+                }
+            });
+            let rememberable = comments_inside(&document.comments, start, end);
+            let facts = if !rememberable {
+                compute(recognition, rules)
+            } else if let Some(facts) = unchanged {
+                facts.clone()
+            } else {
                 // A section's facts have its kind, the preamble's none: the same text never
                 // stands for both, but a remembered part must be the same kind of part.
+                crate::work::count_part_lookup();
                 match memo.facts.get(key) {
                     Some(facts) if facts.info.is_some() == section.is_some() => facts.clone(),
                     Some(_) => compute(recognition, rules),
@@ -191,9 +279,10 @@ impl<'d> Parts<'d> {
                         facts
                     }
                 }
-            } else {
-                compute(recognition, rules)
             };
+            if since.is_some() && rememberable {
+                remembered.push((start, end, section.is_some(), facts.clone()));
+            }
             parts.push(Part {
                 start,
                 section,
@@ -201,6 +290,11 @@ impl<'d> Parts<'d> {
                 facts,
             });
         }
+        memo.last = since.map(|since| LastParts {
+            name: since.current,
+            len: text.len(),
+            parts: remembered,
+        });
         Parts { parts }
     }
 
@@ -358,7 +452,7 @@ fn compute(
             .get(cursor)
             .is_none_or(|comment| comment.span.start >= line.span.end);
         semantics::line_elements(text, line, uncommented, pack, recognition, |kind, span| {
-            facts.elements.push((kind.to_string(), relative(span)))
+            facts.elements.push((kind.into(), relative(span)))
         });
         if facts.date_of_service.is_none()
             && !signature_section

@@ -75,7 +75,8 @@ pub enum KindReason {
 /// A labelled line or a field that shows a section kind outside a section of that kind.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element {
-    pub kind: String,
+    /// Shared with the part it was found in (one allocation per distinct part, not per analysis).
+    pub kind: std::sync::Arc<str>,
     /// The label (or field name) that says so.
     pub span: Span,
     /// The section the line is in (`None` for the preamble).
@@ -155,7 +156,13 @@ impl Semantics {
                     .unwrap_or_else(SectionInfo::unrecognised)
             })
             .collect();
-        let mut elements = Vec::new();
+        let mut elements = Vec::with_capacity(
+            parts
+                .iter()
+                .map(|part| part.facts.elements.len())
+                .sum::<usize>()
+                + 1,
+        );
         for part in parts.iter() {
             for (kind, span) in &part.facts.elements {
                 elements.push(Element {
@@ -171,7 +178,7 @@ impl Semantics {
             .find_map(|part| Some((part, part.facts.date_of_service?)))
         {
             elements.push(Element {
-                kind: DATE_OF_SERVICE.to_string(),
+                kind: DATE_OF_SERVICE.into(),
                 span: span.shifted(part.start),
                 section: part.section,
             });
@@ -268,7 +275,7 @@ impl Semantics {
     /// Whether any section (at any level), labelled line, or `@include`d fragment has this kind.
     pub fn has_kind(&self, kind: &str) -> bool {
         self.sections.iter().any(|section| section.is(kind))
-            || self.elements.iter().any(|element| element.kind == kind)
+            || self.elements.iter().any(|element| &*element.kind == kind)
             || self.included_kinds.iter().any(|included| included == kind)
     }
 
@@ -279,7 +286,7 @@ impl Semantics {
             .sections
             .iter()
             .flat_map(|section| section.kind.iter().chain(&section.also).cloned())
-            .chain(self.elements.iter().map(|element| element.kind.clone()))
+            .chain(self.elements.iter().map(|element| element.kind.to_string()))
             .chain(self.included_kinds.iter().cloned())
             .collect();
         kinds.sort();

@@ -209,7 +209,7 @@ fn after_label(text: &str, line: Option<&Line>, semantics: &Semantics, offset: u
         return !semantics
             .elements
             .iter()
-            .any(|element| element.span == label && element.kind == "technique");
+            .any(|element| element.span == label && &*element.kind == "technique");
     }
     line.items.iter().any(|item| {
         matches!(item, Inline::Text(span)

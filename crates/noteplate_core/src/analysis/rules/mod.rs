@@ -39,6 +39,8 @@ pub(super) struct Context<'a> {
     pub parts: &'a Parts<'a>,
     /// The conflicting field types of the last analysis (the caller's memo).
     pub conflicts: &'a std::cell::RefCell<fields::Conflicts>,
+    /// [`Context::sections_of_kind_nested`] per kind asked for, worked out once per analysis.
+    pub nested: std::cell::RefCell<Vec<(String, Rc<[usize]>)>>,
 }
 
 use crate::syntax::Parse;
@@ -99,9 +101,8 @@ pub(super) fn placed(part: &Part<'_>, pack: &RulePack, finding: &Diagnostic) -> 
 impl<'a> Context<'a> {
     /// The parts of every technique section and its subsections, in document order.
     pub fn technique_parts(&self) -> impl Iterator<Item = &Part<'a>> + '_ {
-        self.sections_of_kind_nested("technique")
-            .into_iter()
-            .map(|index| self.parts.section(index))
+        let indices = self.sections_of_kind_nested("technique");
+        (0..indices.len()).map(move |at| self.parts.section(indices[at]))
     }
 
     /// A diagnostic for `rule` at its default severity from the pack.
@@ -123,8 +124,20 @@ impl<'a> Context<'a> {
             .collect()
     }
 
-    /// Indices of every section of `kind` and of the sections nested in them, in order.
-    pub fn sections_of_kind_nested(&self, kind: &str) -> Vec<usize> {
+    /// Indices of every section of `kind` and of the sections nested in them, in order. Several
+    /// rules ask for the same kinds: each is worked out once per analysis.
+    pub fn sections_of_kind_nested(&self, kind: &str) -> Rc<[usize]> {
+        if let Some((_, known)) = self.nested.borrow().iter().find(|(known, _)| known == kind) {
+            return known.clone();
+        }
+        let indices: Rc<[usize]> = self.find_sections_of_kind_nested(kind).into();
+        self.nested
+            .borrow_mut()
+            .push((kind.to_string(), indices.clone()));
+        indices
+    }
+
+    fn find_sections_of_kind_nested(&self, kind: &str) -> Vec<usize> {
         let document = &self.parse.document;
         let mut indices: Vec<usize> = self.semantics.sections_of_kind(kind).collect();
         // Which sections are already in `indices`, so a long template's scan stays linear.

@@ -34,7 +34,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             semantics
                 .elements
                 .iter()
-                .find(|element| element.kind == "plan")
+                .find(|element| &*element.kind == "plan")
                 .map(|element| element.span)
         })
         .or_else(|| {
@@ -51,7 +51,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .into_iter()
         .chain(document.lines().filter(|line| {
             semantics.elements.iter().any(|element| {
-                element.kind == "plan"
+                &*element.kind == "plan"
                     && line.span.start <= element.span.start
                     && element.span.end <= line.span.end
             })

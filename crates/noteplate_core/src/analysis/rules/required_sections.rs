@@ -317,7 +317,7 @@ fn signature_line_start(context: &Context<'_>) -> Option<usize> {
     semantics
         .elements
         .iter()
-        .filter(|element| element.kind == "signature" && element.span.start > last_heading)
+        .filter(|element| &*element.kind == "signature" && element.span.start > last_heading)
         .map(|element| crate::syntax::line_start(context.text, element.span.start))
         .next()
 }

@@ -14,26 +14,41 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !semantics.is_note() {
         return;
     }
-    let mut lines = context.lines_of_kind("response");
     let document = &context.parse.document;
-    // A labelled response line inside another section counts with the line itself.
-    let mut anchor = semantics
+    let responses = semantics
+        .elements
+        .iter()
+        .filter(|element| &*element.kind == "response");
+    // The first response section's heading, else the first labelled response line.
+    let Some(anchor) = semantics
         .sections_of_kind("response")
         .next()
-        .map(|index| document.sections[index].heading.span);
-    // Lines looked up by position in the element's part (`Parts::line_in`); lines taken by start.
-    let mut taken: rustc_hash::FxHashSet<usize> = lines.iter().map(|l| l.span.start).collect();
-    for element in semantics.elements.iter().filter(|e| e.kind == "response") {
-        anchor.get_or_insert(element.span);
+        .map(|index| document.sections[index].heading.span)
+        .or_else(|| responses.clone().next().map(|element| element.span))
+    else {
+        return;
+    };
+    // The response's lines: those of its sections, then each labelled response line inside
+    // another section (looked up by position in the element's part, `Parts::line_in`). One that
+    // is open-ended is enough; none at all is no finding either.
+    let mut any = false;
+    for line in context.lines_of_kind("response") {
+        if open_ended(context, line) {
+            return;
+        }
+        any = true;
+    }
+    for element in responses {
         if let Some(line) = context.parts.line_in(element.section, element.span.start)
             && element.span.end <= line.span.end
-            && taken.insert(line.span.start)
         {
-            lines.push(line);
+            if open_ended(context, line) {
+                return;
+            }
+            any = true;
         }
     }
-    let Some(anchor) = anchor else { return };
-    if lines.is_empty() || lines.iter().any(|line| open_ended(context, line)) {
+    if !any {
         return;
     }
     out.push(context.diagnostic(

@@ -5,32 +5,46 @@
 
 use super::Context;
 use crate::analysis::mentions::{LazyNormalized, find_phrase};
+use crate::analysis::parts::TechniqueFacts;
 use crate::analysis::{Diagnostic, Related};
 use crate::rulepack::RuleId;
 use crate::rulepack::{Billing, Treatment, normalize_phrase};
-use crate::syntax::{Inline, Span};
+use crate::syntax::Inline;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let lines = context.technique_lines();
-    if lines.is_empty() {
+    let document = &context.parse.document;
+    let sections = context.sections_of_kind_nested("technique");
+    // The content lines of the technique sections, in order (not collected: a long template has
+    // tens of thousands).
+    let lines = || {
+        sections
+            .iter()
+            .flat_map(|&index| document.sections[index].lines.iter())
+    };
+    let Some(first_line) = lines().next() else {
         return;
-    }
+    };
     let pack = context.pack;
     let text = context.text;
+    // What each technique part's wording says, in document order.
+    let facts: Vec<(usize, &TechniqueFacts)> = sections
+        .iter()
+        .map(|&index| {
+            let part = context.parts.section(index);
+            (part.start, part.technique(text, pack, &context.lexicon))
+        })
+        .collect();
     // Every technique named, in document order: (technique index, span, generic wording).
-    let mut mentions: Vec<(usize, Span, bool)> = Vec::new();
-    // A `{{x:technique}}` field draws its values from the lexicon, so it is specific too.
-    let mut technique_field = false;
-    for part in context.technique_parts() {
-        let facts = part.technique(text, pack, &context.lexicon);
-        technique_field |= facts.technique_field;
-        mentions.extend(
+    let mentions = || {
+        facts.iter().flat_map(|&(start, facts)| {
             facts
                 .mentions
                 .iter()
-                .map(|&(technique, span, vague)| (technique, span.shifted(part.start), vague)),
-        );
-    }
+                .map(move |&(technique, span, vague)| (technique, span.shifted(start), vague))
+        })
+    };
+    // A `{{x:technique}}` field draws its values from the lexicon, so it is specific too.
+    let technique_field = facts.iter().any(|(_, facts)| facts.technique_field);
     let manual_therapy = context
         .semantics
         .declared_treatment(pack, Treatment::ManualTherapy);
@@ -39,10 +53,10 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // vague-technique (97140 only): generic wording and no specific technique at all.
     // A named technique is specific even if billed elsewhere (that has its own rule), unless the
     // name written is itself generic ("massage" names Swedish massage, but says nothing).
-    let specific = technique_field || mentions.iter().any(|&(_, _, vague)| !vague);
+    let specific = technique_field || mentions().any(|(_, _, vague)| !vague);
     let vague = bills_manual_therapy && !specific;
     let vague_phrase = if vague {
-        find_phrase(text, lines.iter().copied(), &pack.vague)
+        find_phrase(text, lines(), &pack.vague)
     } else {
         None
     };
@@ -50,17 +64,16 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // generic wording either and leaves no room to write one (a `***` or a field), while no line
     // of the template names one: the section is there in name only ("## Manual therapy" over a
     // minutes line).
-    let room_to_write = lines
-        .iter()
+    let room_to_write = lines()
         .flat_map(|line| &line.items)
         .any(|item| matches!(item, Inline::Wildcard(_) | Inline::Field(_)));
     let named_elsewhere = context
         .semantics
         .elements
         .iter()
-        .any(|element| element.kind == "technique");
+        .any(|element| &*element.kind == "technique");
     if vague && vague_phrase.is_none() && !room_to_write && !named_elsewhere {
-        let anchor = manual_therapy.map_or(lines[0].span, |code| code.span);
+        let anchor = manual_therapy.map_or(first_line.span, |code| code.span);
         out.push(context.diagnostic(
             RuleId::MissingTechnique,
             anchor,
@@ -83,7 +96,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     // billed-elsewhere: only meaningful when the template bills manual therapy.
     if bills_manual_therapy {
-        for &(technique_index, span, _) in &mentions {
+        for (technique_index, span, _) in mentions() {
             let technique = &pack.techniques[technique_index];
             if technique.billing != Billing::Elsewhere {
                 continue;
@@ -107,7 +120,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // The text is normalised lazily, only as far as a search needs (`LazyNormalized`).
     let mut whole_text = LazyNormalized::new(text);
     let mut reported: Vec<(usize, usize)> = Vec::new();
-    for &(technique_index, span, _) in &mentions {
+    for (technique_index, span, _) in mentions() {
         let technique = &pack.techniques[technique_index];
         for (need_index, need) in technique.needs.iter().enumerate() {
             if reported.contains(&(technique_index, need_index)) {
