@@ -108,11 +108,24 @@ impl Memo {
         lexicon
     }
 
+    /// Keeps at least `entries` remembered lines, labels and field names (what the semantic model
+    /// recognised and what the rules worked out per line) before the memo is emptied, whatever
+    /// the size of the document analysed. By default the memo keeps a few entries per line of the
+    /// document (at least 4,096), which suits an editor analysing one document again and again;
+    /// a face that analyses many small documents one after the other (`noteplate check`) keeps
+    /// more, so a line repeated across templates is recognised once. Findings never depend on it.
+    pub fn remember_at_least(&mut self, entries: usize) {
+        self.recognition.floor = entries;
+        self.rules.floor = entries;
+    }
+
     /// Forgets what was remembered about technique-section runs, as if nothing had been
     /// analysed with this memo yet. For benchmarks that measure a first analysis.
     pub fn forget_remembered_runs(&mut self) {
+        let floor = (self.recognition.floor, self.rules.floor);
         self.recognition = Default::default();
         self.rules = Default::default();
+        (self.recognition.floor, self.rules.floor) = floor;
         self.parts = Default::default();
         self.conflicts = Default::default();
         for lexicon in &self.lexicons {
