@@ -309,8 +309,9 @@ impl<'a> FileIdentity<'a> {
     }
 }
 
-/// Lines, labels and field names each worker remembers across templates (a few MB per worker).
-const BATCH_MEMO_ENTRIES: usize = 65_536;
+/// Lines, labels and field names each worker remembers across templates (at most about 20 MB per
+/// worker; 10,000 generated templates need about 80,000).
+const BATCH_MEMO_ENTRIES: usize = 131_072;
 
 fn check_input(
     input: &Input,
