@@ -345,6 +345,45 @@ pub(crate) use rustc_hash::{FxHashMap, FxHashSet};
 mod tests {
     use super::*;
 
+    /// 6,000 distinct lines in 200 templates, analysed one after the other with one memo: by
+    /// default the memo is emptied past 4,096 entries; told to keep 20,000 it keeps them all, also
+    /// after forgetting, and the findings are those of a fresh memo either way.
+    #[test]
+    fn a_memo_told_to_remember_more_keeps_lines_across_templates() {
+        use crate::analysis::{Input, Settings, analyze};
+        let pack = RulePack::embedded();
+        let settings = Settings::default();
+        let templates: Vec<String> = (0..200)
+            .map(|n| {
+                let mut text = format!("## Plan of care {n}\n");
+                for line in 0..30 {
+                    text.push_str(&format!(
+                        "Visit {n}.{line}: {{{{minutes_{n}_{line}:minutes}}}} minutes\n"
+                    ));
+                }
+                text
+            })
+            .collect();
+        let run = |memo: &mut Memo| {
+            for text in &templates {
+                let parse = crate::syntax::parse(text);
+                let remembered = analyze(Input::new(text, &pack, &settings), parse, memo);
+                let parse = crate::syntax::parse(text);
+                let fresh = analyze(Input::new(text, &pack, &settings), parse, &mut Memo::new());
+                assert_eq!(remembered.diagnostics, fresh.diagnostics);
+            }
+            memo.rules.minutes.len()
+        };
+        let mut default = Memo::new();
+        assert!(run(&mut default) <= 4_096);
+        let mut more = Memo::new();
+        more.remember_at_least(20_000);
+        assert_eq!(run(&mut more), 6_000);
+        more.forget_remembered_runs();
+        assert_eq!(more.rules.minutes.len(), 0);
+        assert_eq!(run(&mut more), 6_000);
+    }
+
     #[test]
     fn cache_follows_the_pack() {
         let mut memo = Memo::new();
