@@ -94,13 +94,21 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if !metadata.is_file() {
         return Err(ReadError::NotRegular(describe(&metadata.file_type())));
     }
-    read_capped(file, limit)
+    // Room for the whole file and the byte that tells a file grown past the limit: one read
+    // instead of a growing buffer and several.
+    let expected = metadata.len().min(limit).saturating_add(1);
+    read_capped_into(file, limit, usize::try_from(expected).unwrap_or(0))
 }
 
 /// Reads `reader` to its end, but never more than `limit + 1` bytes: more than `limit` is
 /// [`ReadError::TooLarge`].
 pub fn read_capped(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+    read_capped_into(reader, limit, 0)
+}
+
+/// [`read_capped`] into a buffer made with room for `capacity` bytes.
+fn read_capped_into(reader: impl Read, limit: u64, capacity: usize) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(capacity);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;

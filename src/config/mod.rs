@@ -516,8 +516,15 @@ impl Resolver {
             .unwrap_or(Path::new("."));
         let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         if self.isolated {
-            let root = git_root(&dir).unwrap_or(dir);
-            return Ok(Arc::new(ProjectConfig::defaults(root)));
+            // The defaults with the folder's repository root, looked up once per folder.
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(found) = cache.get(&dir) {
+                return found.clone();
+            }
+            let root = git_root(&dir).unwrap_or_else(|| dir.clone());
+            let defaults = Ok(Arc::new(ProjectConfig::defaults(root)));
+            cache.insert(dir, defaults.clone());
+            return defaults;
         }
         if let Some(explicit) = &self.explicit {
             let mut slot = self

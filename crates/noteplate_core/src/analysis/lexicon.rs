@@ -121,16 +121,29 @@ impl Memo {
         self.parts.since = Some(super::parts::Since { current, since });
     }
 
-    /// Withdraws what [`Memo::expect_edit`] said, if no analysis read it.
+    /// Withdraws what [`Memo::expect_text`] said, if no analysis read it.
     pub fn forget_edit(&mut self) {
         self.parts.since = None;
+    }
+
+    /// Keeps at least `entries` remembered lines, labels and field names (what the semantic model
+    /// recognised and what the rules worked out per line) before the memo is emptied, whatever
+    /// the size of the document analysed. By default the memo keeps a few entries per line of the
+    /// document (at least 4,096), which suits an editor analysing one document again and again;
+    /// a face that analyses many small documents one after the other (`noteplate check`) keeps
+    /// more, so a line repeated across templates is recognised once. Findings never depend on it.
+    pub fn remember_at_least(&mut self, entries: usize) {
+        self.recognition.floor = entries;
+        self.rules.floor = entries;
     }
 
     /// Forgets what was remembered about technique-section runs, as if nothing had been
     /// analysed with this memo yet. For benchmarks that measure a first analysis.
     pub fn forget_remembered_runs(&mut self) {
+        let floor = (self.recognition.floor, self.rules.floor);
         self.recognition = Default::default();
         self.rules = Default::default();
+        (self.recognition.floor, self.rules.floor) = floor;
         self.parts = Default::default();
         self.conflicts = Default::default();
         for lexicon in &self.lexicons {
@@ -349,6 +362,45 @@ pub(crate) use rustc_hash::{FxHashMap, FxHashSet};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 6,000 distinct lines in 200 templates, analysed one after the other with one memo: by
+    /// default the memo is emptied past 4,096 entries; told to keep 20,000 it keeps them all, also
+    /// after forgetting, and the findings are those of a fresh memo either way.
+    #[test]
+    fn a_memo_told_to_remember_more_keeps_lines_across_templates() {
+        use crate::analysis::{Input, Settings, analyze};
+        let pack = RulePack::embedded();
+        let settings = Settings::default();
+        let templates: Vec<String> = (0..200)
+            .map(|n| {
+                let mut text = format!("## Plan of care {n}\n");
+                for line in 0..30 {
+                    text.push_str(&format!(
+                        "Visit {n}.{line}: {{{{minutes_{n}_{line}:minutes}}}} minutes\n"
+                    ));
+                }
+                text
+            })
+            .collect();
+        let run = |memo: &mut Memo| {
+            for text in &templates {
+                let parse = crate::syntax::parse(text);
+                let remembered = analyze(Input::new(text, &pack, &settings), parse, memo);
+                let parse = crate::syntax::parse(text);
+                let fresh = analyze(Input::new(text, &pack, &settings), parse, &mut Memo::new());
+                assert_eq!(remembered.diagnostics, fresh.diagnostics);
+            }
+            memo.rules.minutes.len()
+        };
+        let mut default = Memo::new();
+        assert!(run(&mut default) <= 4_096);
+        let mut more = Memo::new();
+        more.remember_at_least(20_000);
+        assert_eq!(run(&mut more), 6_000);
+        more.forget_remembered_runs();
+        assert_eq!(more.rules.minutes.len(), 0);
+        assert_eq!(run(&mut more), 6_000);
+    }
 
     #[test]
     fn cache_follows_the_pack() {

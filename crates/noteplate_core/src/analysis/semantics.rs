@@ -465,6 +465,8 @@ pub(super) fn section_info(
 #[derive(Default)]
 pub(crate) struct Recognition {
     generation: Option<u64>,
+    /// Entries kept whatever the document's size (`Memo::remember_at_least`).
+    pub(super) floor: usize,
     /// heading line -> its section info
     pub(super) sections: FxHashMap<Box<str>, SectionInfo>,
     /// label -> the kinds it names
@@ -486,7 +488,9 @@ impl Recognition {
     /// document's size (a long session edits many lines).
     pub(super) fn prepare(&mut self, pack: &RulePack, document: &Document) {
         let lines = document.sections.len() + document.lines().count();
-        let limit = RECOGNITION_MINIMUM.max(RECOGNITION_PER_LINE * lines);
+        let limit = RECOGNITION_MINIMUM
+            .max(self.floor)
+            .max(RECOGNITION_PER_LINE * lines);
         let size = self.sections.len()
             + self.labels.len()
             + self.names.len()
@@ -499,6 +503,7 @@ impl Recognition {
         if self.generation != Some(pack.generation()) || size > limit {
             *self = Recognition {
                 generation: Some(pack.generation()),
+                floor: self.floor,
                 ..Recognition::default()
             };
         }

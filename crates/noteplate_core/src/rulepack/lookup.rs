@@ -90,11 +90,15 @@ pub fn contains_phrase(words: &str, phrase: &str) -> bool {
     // Words start at 0 and after each space; comparing there is cheaper than building a substring
     // searcher for the short texts this is used on.
     let bytes = words.as_bytes();
+    let phrase = phrase.as_bytes();
+    let first = phrase[0];
     let starts = std::iter::once(0).chain(memchr::memchr_iter(b' ', bytes).map(|at| at + 1));
     starts.into_iter().any(|at| {
         let end = at + phrase.len();
+        // The first byte before the whole comparison: most words start otherwise.
         end <= bytes.len()
-            && &bytes[at..end] == phrase.as_bytes()
+            && bytes[at] == first
+            && &bytes[at..end] == phrase
             && (end == bytes.len() || bytes[end] == b' ')
     })
 }

@@ -8,7 +8,7 @@ use crate::analysis::Diagnostic;
 use crate::analysis::semantics::{field_words, line_label};
 use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
-use crate::syntax::Inline;
+use crate::syntax::{Inline, Span};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let semantics = context.semantics;
@@ -46,19 +46,31 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // `Frequency & Duration:` under the goals or in a header).
     let elements = &context.pack.elements;
     let mut plan_words = String::new();
+    // The plan elements once, not every element for every line.
+    let plan_elements: Vec<Span> = semantics
+        .elements
+        .iter()
+        .filter(|element| &*element.kind == "plan")
+        .map(|element| element.span)
+        .collect();
     let plan_lines = context
         .lines_of_kind("plan")
         .into_iter()
         .chain(document.lines().filter(|line| {
-            semantics.elements.iter().any(|element| {
-                &*element.kind == "plan"
-                    && line.span.start <= element.span.start
-                    && element.span.end <= line.span.end
-            })
+            plan_elements
+                .iter()
+                .any(|span| line.span.start <= span.start && span.end <= line.span.end)
         }));
     for line in plan_lines {
         plan_words.push(' ');
         plan_words.push_str(&normalize_phrase(line.span.text(text)));
+    }
+    // Words are only ever added after these, and a phrase found stays found: a plan that already
+    // states both needs no look at the labels.
+    if contains_any(&plan_words, &elements.frequency)
+        && contains_any(&plan_words, &elements.duration)
+    {
+        return;
     }
     let mut label_words = String::new();
     for line in document.lines() {
