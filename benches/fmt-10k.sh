@@ -13,31 +13,11 @@ cd "$(dirname "$0")/.."
 
 count=${1:-10000}
 shift || true
-profile=${NOTEPLATE_PROFILE:-release}
-
-for tool in hyperfine jq; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "error: $tool is missing; install it with: apt-get install -y $tool" >&2
-        exit 2
-    fi
-done
-
-if [[ -n "${NOTEPLATE_CORPUS:-}" ]]; then
-    dir=$NOTEPLATE_CORPUS
-else
-    dir=$(mktemp -d)
-    trap 'rm -rf "$dir"' EXIT
-fi
-
-cargo build --profile "$profile" --quiet --bin noteplate
-# The bench profile inherits release and shares its folder.
-folder=$profile
-[[ $profile == bench ]] && folder=release
-binary="${CARGO_TARGET_DIR:-target}/$folder/noteplate"
-if [[ ! -d "$dir/000" ]]; then
-    cargo bench --quiet --bench gen_corpus -- "$dir" "$count"
-fi
-files=$(find "$dir" -name '*.note' | wc -l)
+# The corpus, the binary and the tool checks are check-10k.sh's (benches/setup.sh).
+# shellcheck source=benches/setup.sh
+source benches/setup.sh
+need_tools hyperfine jq
+corpus_setup "$count"
 
 # Both exit 1 on this corpus (findings; files not in the canonical layout): -i ignores the status.
 hyperfine --warmup 3 --runs 20 -i --export-json "$dir/hyperfine-fmt.json" "$@" \

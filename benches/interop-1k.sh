@@ -15,28 +15,15 @@ cd "$(dirname "$0")/.."
 
 count=${1:-1000}
 shift || true
-profile=${NOTEPLATE_PROFILE:-release}
 
-for tool in hyperfine jq python3; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "error: $tool is missing; install it with: apt-get install -y $tool" >&2
-        exit 2
-    fi
-done
+# shellcheck source=benches/setup.sh
+source benches/setup.sh
+need_tools hyperfine jq python3
 
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-cargo build --profile "$profile" --quiet --bin noteplate
-target=${CARGO_TARGET_DIR:-target}
-# Cargo's built-in profiles write to debug/ (dev, test) and release/ (release, bench).
-case $profile in
-    dev | test) out=debug ;;
-    release | bench) out=release ;;
-    *) out=$profile ;;
-esac
-binary="$target/$out/noteplate"
-[[ -x "$binary" ]] || { echo "error: $binary was not built" >&2; exit 2; }
+build_noteplate
 python3 benches/gen_questionnaires.py tests/interop/fhir "$dir/in" "$count"
 bytes=$(du -cb "$dir"/in/*.json | tail -1 | cut -f1)
 

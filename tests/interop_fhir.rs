@@ -227,6 +227,9 @@ fn bad_input_exits_2_with_a_position_and_writes_nothing() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// What docs/interop.md ("The pipeline") and tests/interop/run.sh append to the imported panel.
+const PIPELINE_ADDITIONS: &str = "\nDate of service: {{date_of_service:date}}\n\n## Signature\nSigned: {{clinician}}, {{credentials}}\n";
+
 #[test]
 fn the_documented_pipeline_runs() {
     let dir = scratch("pipeline");
@@ -251,6 +254,14 @@ fn the_documented_pipeline_runs() {
         run.stderr
     );
     assert!(run.stderr.contains("missing-date"), "{}", run.stderr);
+    assert!(run.stderr.contains("missing-signature"), "{}", run.stderr);
+    // What docs/interop.md tells the author to add (a date of service, a signature) makes
+    // `check` clean.
+    let mut note = std::fs::read_to_string(dir.join("t.note")).unwrap();
+    note.push_str(PIPELINE_ADDITIONS);
+    std::fs::write(dir.join("t.note"), note).unwrap();
+    let run = noteplate(&["check", "t.note"], &dir);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
     let run = noteplate(
         &["export", "--to", "fhir", "t.note", "-o", "out.json"],
         &dir,
@@ -259,6 +270,11 @@ fn the_documented_pipeline_runs() {
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("out.json")).unwrap()).unwrap();
     assert_eq!(json["title"], "Weight & Height tracking panel");
-    assert_eq!(questions(&json).len(), 5);
+    // The panel's five questions, in order, then the three fields the author added.
+    let original: Value = serde_json::from_str(&std::fs::read_to_string(&source).unwrap()).unwrap();
+    let mut expected = questions(&original);
+    assert_eq!(expected.len(), 5, "{expected:?}");
+    expected.extend(["Date of service", "Clinician", "Credentials"].map(String::from));
+    assert_eq!(questions(&json), expected);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -656,24 +656,7 @@ fn keep_yaml(reader: &mut Reader<'_>, entry: &str, line: usize) {
 /// Writes a template as Markdown (see the module documentation for the choices made).
 pub fn export(template: &Template) -> Result<String, ExportError> {
     let mut out = String::new();
-    let meta = &template.meta;
-    let entries = [
-        ("template", meta.title.clone()),
-        (
-            "codes",
-            (!meta.codes.is_empty()).then(|| meta.codes.join(", ")),
-        ),
-        ("payer", meta.payer.clone()),
-        ("type", meta.note_type.clone()),
-        ("version", meta.version.clone()),
-    ];
-    let entries: Vec<(&str, String)> = entries
-        .into_iter()
-        .filter_map(|(key, value)| {
-            let value = value?.replace(['\n', '\r'], " ").trim().to_string();
-            (!value.is_empty()).then_some((key, value))
-        })
-        .collect();
+    let entries = template.meta.entries();
     if !entries.is_empty() {
         out.push_str("---\n");
         for (key, value) in entries {

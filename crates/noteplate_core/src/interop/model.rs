@@ -69,29 +69,63 @@ pub enum Piece {
     Wildcard,
 }
 
+impl Meta {
+    /// The front matter entries to write, in the canonical key order (`template`, `codes`,
+    /// `payer`, `type`, `version`): each value on one line, empty ones left out. Every writer of a
+    /// front matter block (`.note`, Markdown) takes its entries from here.
+    pub fn entries(&self) -> Vec<(&'static str, String)> {
+        let codes = (!self.codes.is_empty()).then(|| self.codes.join(", "));
+        [
+            ("template", self.title.as_deref()),
+            ("codes", codes.as_deref()),
+            ("payer", self.payer.as_deref()),
+            ("type", self.note_type.as_deref()),
+            ("version", self.version.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| {
+            let value = one_line(value?);
+            (!value.is_empty()).then_some((key, value))
+        })
+        .collect()
+    }
+}
+
+/// Writes `blocks` one per line, the spacing every line-based writer shares: a run of
+/// [`Block::Blank`]s is one blank line, and a heading gets a blank line before it unless it
+/// starts the output or follows one. `write` writes one block without its line break and
+/// returns `false` for a block the format leaves out (nothing is written for it then).
+pub(crate) fn write_lines(
+    blocks: &[Block],
+    out: &mut String,
+    mut write: impl FnMut(&Block, &mut String) -> bool,
+) {
+    let mut blank = true;
+    for block in blocks {
+        match block {
+            Block::Blank => {
+                if !blank {
+                    out.push('\n');
+                    blank = true;
+                }
+                continue;
+            }
+            Block::Heading(_) if !blank && !out.is_empty() => out.push('\n'),
+            _ => {}
+        }
+        if write(block, out) {
+            out.push('\n');
+            blank = false;
+        }
+    }
+}
+
 impl Template {
     /// The template as `.note` text, `\n` line breaks, ending with one. Text is escaped so that it
     /// parses back as the same text; field names are made valid with [`field_name`].
     pub fn to_note(&self) -> String {
         let mut out = String::new();
-        let meta = &self.meta;
-        let entries = [
-            ("template", meta.title.clone()),
-            (
-                "codes",
-                (!meta.codes.is_empty()).then(|| meta.codes.join(", ")),
-            ),
-            ("payer", meta.payer.clone()),
-            ("type", meta.note_type.clone()),
-            ("version", meta.version.clone()),
-        ];
-        let entries: Vec<(&str, String)> = entries
-            .into_iter()
-            .filter_map(|(key, value)| {
-                let value = one_line(&value?);
-                (!value.is_empty()).then_some((key, value))
-            })
-            .collect();
+        let entries = self.meta.entries();
         if !entries.is_empty() {
             out.push_str("---\n");
             for (key, value) in entries {
@@ -102,20 +136,10 @@ impl Template {
             }
             out.push_str("---\n");
         }
-        let mut blank = true;
-        for block in &self.blocks {
+        write_lines(&self.blocks, &mut out, |block, out| {
             match block {
-                Block::Blank => {
-                    if !blank {
-                        out.push('\n');
-                        blank = true;
-                    }
-                    continue;
-                }
+                Block::Blank => {}
                 Block::Heading(heading) => {
-                    if !blank && !out.is_empty() {
-                        out.push('\n');
-                    }
                     out.push_str(&"#".repeat(heading.level.clamp(1, 6) as usize));
                     out.push(' ');
                     let title = escape_text(&one_line(&heading.title));
@@ -152,9 +176,8 @@ impl Template {
                     out.push_str(&one_line(path));
                 }
             }
-            out.push('\n');
-            blank = false;
-        }
+            true
+        });
         out
     }
 

@@ -17,7 +17,7 @@
 //! and each choice as `{Name:ID:: a|b}`. The ID is made up (see [`list_id`]): an author builds the
 //! SmartList in Epic and replaces it. What does not survive the trip is in docs/interop.md.
 
-use super::model::{Block, Piece, Template, field_name};
+use super::model::{Block, Piece, Template, field_name, write_lines};
 use super::plain::{self, Reader};
 use super::{ExportError, ImportError, Imported, Unmapped};
 use crate::rulepack::{RulePack, contains_any, normalize_phrase};
@@ -251,34 +251,23 @@ pub fn list_id(options: &[String]) -> u64 {
 pub fn export(template: &Template) -> Result<String, ExportError> {
     let pack = RulePack::embedded_shared();
     let mut out = String::new();
-    let mut blank = true;
-    for block in &template.blocks {
+    write_lines(&template.blocks, &mut out, |block, out| {
         match block {
-            Block::Blank => {
-                if !blank {
-                    out.push('\n');
-                    blank = true;
-                }
-                continue;
-            }
+            Block::Blank => {}
             Block::Heading(heading) => {
-                if !blank && !out.is_empty() {
-                    out.push('\n');
-                }
                 let title = heading.title.trim().trim_end_matches(':').to_uppercase();
                 out.push_str(if title.is_empty() { "SECTION" } else { &title });
                 out.push(':');
             }
             Block::Line(pieces) => out.push_str(&line(&pack, pieces)),
-            Block::Comment(_) => continue,
+            Block::Comment(_) => return false,
             Block::Include(path) => {
                 out.push_str("@include ");
                 out.push_str(path);
             }
         }
-        out.push('\n');
-        blank = false;
-    }
+        true
+    });
     Ok(out)
 }
 
