@@ -20,7 +20,9 @@
 //!   `noteplate-disable-next-line` comment silences the line right after it;
 //! - a line with a syntax error is left as it is, so text the parser rejected is not rewritten
 //!   (the rest of the file is still formatted);
-//! - front matter that holds a comment, a syntax error or no closing `---` is not reordered;
+//! - front matter that holds a comment, a syntax error or no closing `---` is not reordered,
+//!   and in front matter without its closing `---` a line of white space keeps it (an empty
+//!   line would end the block);
 //! - blank lines before a first `---` or a byte-order mark that is not on the first line stay
 //!   (removing them would turn that block into front matter, or the mark from text into a
 //!   byte-order mark), and an unclosed comment keeps the end of the file as
@@ -201,7 +203,11 @@ fn classify<'a>(text: &'a str, parse: &Parse) -> (Vec<Out<'a>>, &'static str) {
                 continue;
             }
             if trim(source).is_empty() && !touches {
-                item.text = "".into();
+                // In front matter without its closing `---`, a line of spaces is still part of
+                // the block but an empty line ends it: such a line stays as it is.
+                if front_matter.is_some_and(|block| block.close.is_some()) {
+                    item.text = "".into();
+                }
             } else if !touches && !has_error {
                 if let Some(entry) = front_matter.and_then(|block| {
                     block
