@@ -312,6 +312,34 @@ fn references_and_lens_for_a_fragment() {
     assert_eq!(none, Value::Null);
 }
 
+/// Once the workspace index is built, references to a fragment parse only the includers its
+/// include graph names: the same answer as the walk before it (and no lock held twice).
+#[test]
+fn references_to_a_fragment_after_indexing_come_from_the_include_graph() {
+    let (_dir, root) = workspace();
+    let mut server = start(&[&root], json!({"window": {"workDoneProgress": true}}));
+    server.expect("the end of the indexing progress", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let sig = open(&mut server, &root.join("shared/sig.note"), SIG, 1);
+    let mut params = at(&sig, "Signature", 2);
+    params["context"] = json!({"includeDeclaration": true});
+    let found = server.result("textDocument/references", params);
+    let expected = [
+        (
+            "sub/third.note".to_string(),
+            "../shared/sig.note".to_string(),
+        ),
+        ("visit.note".to_string(), "shared/sig.note".to_string()),
+    ];
+    assert_eq!(covered(&found, TEXTS), expected, "{found:#}");
+    let lenses = server.result(
+        "textDocument/codeLens",
+        json!({"textDocument": sig.ident()}),
+    );
+    assert_eq!(lenses[0]["command"]["title"], "included by 2 templates");
+}
+
 #[test]
 fn will_rename_files_rewrites_include_paths() {
     let (_dir, root) = workspace();
