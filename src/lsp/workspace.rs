@@ -75,6 +75,9 @@ pub struct Index {
     /// Closed files the server pushed findings for (to clear them when the setting goes back to
     /// `openFiles`).
     pub published: HashSet<Uri>,
+    /// Files found under the workspace folders but left out (over `max-file-size`, not UTF-8,
+    /// not regular), by the path found, with their stamp then: read again only once it changes.
+    skipped: HashMap<PathBuf, FileStamp>,
 }
 
 impl Index {
@@ -299,12 +302,63 @@ impl State {
                 .map(|(key, file)| (key.clone(), file.path.clone(), file.stamp))
                 .collect()
         };
-        let changed: Vec<PathBuf> = candidates
+        let mut changed: Vec<PathBuf> = candidates
             .into_iter()
             .filter(|(_, path, stamp)| FileStamp::of(path) != *stamp)
             .map(|(_, path, _)| self.reindex_file(&path))
             .collect();
+        changed.extend(self.index_new_files());
         changed
+    }
+
+    /// Reads the templates that appeared under the workspace folders since they were indexed (a
+    /// file written by another program, whose watcher event has not come yet or never will: a
+    /// rename must not miss it). Walks the folders (names only) and reads only files the index
+    /// does not know, and a left-out file again only when its stamp changed. Returns their
+    /// canonical paths.
+    fn index_new_files(&self) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        for root in self.roots() {
+            let mut problems = Vec::new();
+            found.extend(crate::files::find_templates(&root, &mut problems));
+        }
+        let new: Vec<PathBuf> = {
+            let index = lock(&self.index);
+            let known: HashSet<&Path> = index
+                .files
+                .values()
+                .map(|file| file.path.as_path())
+                .chain(index.open.values().map(PathBuf::as_path))
+                .collect();
+            found
+                .into_iter()
+                .filter(|path| {
+                    !known.contains(path.as_path())
+                        && index
+                            .skipped
+                            .get(path)
+                            .is_none_or(|stamp| FileStamp::of(path) != *stamp)
+                })
+                .collect()
+        };
+        let mut added = Vec::new();
+        for path in new {
+            let stamp = FileStamp::of(&path);
+            match read_indexed(self, &path) {
+                Some((key, indexed)) => {
+                    let mut index = lock(&self.index);
+                    index.skipped.remove(&path);
+                    if !index.files.contains_key(&key) {
+                        index.insert(key.clone(), indexed);
+                        added.push(key);
+                    }
+                }
+                None => {
+                    lock(&self.index).skipped.insert(path, stamp);
+                }
+            }
+        }
+        added
     }
 
     /// The files that include `fragment` directly (canonical paths, sorted): templates and
@@ -617,6 +671,41 @@ mod tests {
         assert_eq!(
             state.includers(&root.join("shared/outer.note")),
             Vec::<PathBuf>::new()
+        );
+    }
+
+    #[test]
+    fn a_file_written_after_indexing_is_seen_without_a_watcher_event() {
+        // A rename in code-server missed a file the test wrote just before it: the index was
+        // built and the watcher event had not come yet.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join(".git")).unwrap();
+        std::fs::write(root.join("a.note"), "Pain {{pain:number}}\n").unwrap();
+        let state = State::new();
+        *lock(&state.roots) = vec![root.clone()];
+        state.index_folders(|_, _| {});
+        std::fs::write(root.join("b.note"), "Pain after: {{pain:number}}\n").unwrap();
+        std::fs::write(root.join("bytes.note"), b"\xff\xfe not UTF-8\n").unwrap();
+        let files: Vec<String> = state
+            .workspace_files()
+            .iter()
+            .map(|file| {
+                file.path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(files, ["a.note", "b.note"]);
+        // Found once: the next re-stat reports nothing new, and the file left out is not read
+        // again while it is unchanged.
+        assert_eq!(state.restat_index(), Vec::<PathBuf>::new());
+        assert!(
+            lock(&state.index)
+                .skipped
+                .contains_key(&root.join("bytes.note"))
         );
     }
 }
