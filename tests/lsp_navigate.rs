@@ -269,6 +269,14 @@ fn rename_is_refused_on_a_type_collision_or_a_bad_name_and_falls_back_to_changes
     assert_eq!(server.result("textDocument/rename", elsewhere), Value::Null);
 }
 
+/// The `@include`s of `shared/sig.note` in the workspace: (file, path text).
+fn sig_includers() -> [(String, String); 2] {
+    [
+        ("sub/third.note".into(), "../shared/sig.note".into()),
+        ("visit.note".into(), "shared/sig.note".into()),
+    ]
+}
+
 #[test]
 fn references_and_lens_for_a_fragment() {
     let (_dir, root) = workspace();
@@ -277,13 +285,7 @@ fn references_and_lens_for_a_fragment() {
     let mut params = at(&visit, "shared/sig.note", 3);
     params["context"] = json!({"includeDeclaration": true});
     let found = server.result("textDocument/references", params);
-    let expected = [
-        (
-            "sub/third.note".to_string(),
-            "../shared/sig.note".to_string(),
-        ),
-        ("visit.note".to_string(), "shared/sig.note".to_string()),
-    ];
+    let expected = sig_includers();
     assert_eq!(covered(&found, TEXTS), expected, "{found:#}");
 
     let sig = open(&mut server, &root.join("shared/sig.note"), SIG, 1);
@@ -325,13 +327,7 @@ fn references_to_a_fragment_after_indexing_come_from_the_include_graph() {
     let mut params = at(&sig, "Signature", 2);
     params["context"] = json!({"includeDeclaration": true});
     let found = server.result("textDocument/references", params);
-    let expected = [
-        (
-            "sub/third.note".to_string(),
-            "../shared/sig.note".to_string(),
-        ),
-        ("visit.note".to_string(), "shared/sig.note".to_string()),
-    ];
+    let expected = sig_includers();
     assert_eq!(covered(&found, TEXTS), expected, "{found:#}");
     let lenses = server.result(
         "textDocument/codeLens",
