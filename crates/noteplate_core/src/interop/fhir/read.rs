@@ -360,6 +360,24 @@ impl Unit {
         Some(Unit { code, shown })
     }
 
+    /// A UCUM annotation that spells a date format, `{mm/dd/yyyy}`: LOINC gives some dates as
+    /// numbers with such a unit (76423-3 "Date of first visit" in the physical therapy panel
+    /// 76453-0), where the clinician writes a date.
+    fn is_date_format(&self) -> bool {
+        let text = self.code.as_deref().unwrap_or(&self.shown);
+        let Some(format) = text
+            .strip_prefix('{')
+            .and_then(|rest| rest.strip_suffix('}'))
+        else {
+            return false;
+        };
+        let format = format.to_ascii_lowercase();
+        ["dd", "mm", "yy"].iter().all(|part| format.contains(part))
+            && format
+                .bytes()
+                .all(|b| matches!(b, b'd' | b'm' | b'y' | b'/' | b'-' | b'.' | b' '))
+    }
+
     fn is_minutes(&self) -> bool {
         let shown = self.shown.to_ascii_lowercase();
         self.code.as_deref() == Some("min")
@@ -566,6 +584,9 @@ impl Reader<'_> {
                 if !units.is_empty() && units.iter().all(Unit::is_minutes) {
                     return Answer::Piece(field(self, Some("minutes")), None);
                 }
+                if !units.is_empty() && units.iter().all(Unit::is_date_format) {
+                    return Answer::Piece(field(self, Some("date")), None);
+                }
                 let after = (!units.is_empty() && declared.is_none()).then(|| {
                     units
                         .iter()
@@ -595,6 +616,13 @@ impl Reader<'_> {
                         "its answers come from the value set {set}, which is not in the file; \
                          kept as a text field"
                     ),
+                    // LHC-Forms writes `[{"valueCoding": {}}]` for a LOINC answer list it
+                    // leaves out (52829-9 "Place of service").
+                    None if !array(item, "answerOption").is_empty() => {
+                        "its answer options have no value (the answer list is not in the file); \
+                         kept as a text field"
+                            .into()
+                    }
                     None => "a choice item without answer options; kept as a text field".into(),
                 };
                 let line = self

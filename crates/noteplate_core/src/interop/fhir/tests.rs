@@ -110,6 +110,62 @@ fn groups_questions_and_display_items_map_to_sections_fields_and_text() {
 }
 
 #[test]
+fn a_number_with_a_date_format_unit_is_a_date_field() {
+    // LOINC gives some dates as decimals with a UCUM annotation for a unit (76423-3 "Date of
+    // first visit" in the physical therapy initial visit panel, as LHC-Forms exports it).
+    let unit = |code: &str| json!([{"url": UNIT_EXTENSION, "valueCoding": {"system": UCUM_SYSTEM, "code": code, "display": code}}]);
+    let imported = import_json(json!({
+        "resourceType": "Questionnaire",
+        "item": [
+            {"linkId": "/76423-3", "text": "Date of first visit", "type": "decimal", "extension": unit("{mm/dd/yyyy}")},
+            {"linkId": "b", "text": "Onset", "type": "integer", "extension": unit("{YYYY-MM-DD}")},
+            // Other annotations stay numbers with their unit as text.
+            {"linkId": "c", "text": "Year", "type": "integer", "extension": unit("{yyyy}")},
+            {"linkId": "d", "text": "Score", "type": "decimal", "extension": unit("{score}")},
+            {"linkId": "e", "text": "Days", "type": "decimal", "extension": unit("{days}/wk")}
+        ]
+    }));
+    assert_eq!(
+        lines(&imported.template),
+        [
+            "Date of first visit: {{date_of_first_visit:date}}",
+            "Onset: {{onset:date}}",
+            "Year: {{year:number}} \\{yyyy\\}",
+            "Score: {{score:number}} \\{score\\}",
+            "Days: {{days:number}} \\{days\\}/wk",
+        ]
+    );
+    assert!(imported.unmapped.is_empty(), "{:?}", imported.unmapped);
+}
+
+#[test]
+fn a_choice_whose_answer_options_are_empty_is_a_text_field_and_says_why() {
+    // LHC-Forms writes one empty coding for a LOINC answer list it leaves out.
+    let imported = import_json(json!({
+        "resourceType": "Questionnaire",
+        "item": [
+            {"linkId": "/89175-4/52829-9", "text": "Place of service", "type": "choice", "answerOption": [{"valueCoding": {}}]},
+            {"linkId": "b", "text": "Side", "type": "choice"}
+        ]
+    }));
+    assert_eq!(
+        lines(&imported.template),
+        ["Place of service: {{place_of_service}}", "Side: {{side}}"]
+    );
+    let report: Vec<&str> = imported
+        .unmapped
+        .iter()
+        .map(|place| place.what.as_str())
+        .collect();
+    assert_eq!(report.len(), 2, "{report:?}");
+    assert!(
+        report[0].contains("answer options have no value"),
+        "{report:?}"
+    );
+    assert!(report[1].contains("without answer options"), "{report:?}");
+}
+
+#[test]
 fn what_has_no_note_equivalent_stays_as_text_with_a_comment_and_a_report_entry() {
     let text = r#"{
   "resourceType": "Questionnaire",
