@@ -228,12 +228,14 @@ fn bad_input_exits_2_with_a_position_and_writes_nothing() {
 }
 
 /// What docs/interop.md ("The pipeline") and tests/interop/run.sh append to the imported panel.
-const PIPELINE_ADDITIONS: &str = "\nDate of service: {{date_of_service:date}}\n\n## Signature\nSigned: {{clinician}}, {{credentials}}\n";
+const PIPELINE_ADDITIONS: &str = "\n## Signature\nSigned: {{clinician}}, {{credentials}}\n";
 
+/// The pipeline of docs/interop.md on a LOINC therapy panel, the physical therapy initial visit
+/// panel (76453-0) as NLM's LHC-Forms exports it: import, check, export (run.sh validates).
 #[test]
 fn the_documented_pipeline_runs() {
     let dir = scratch("pipeline");
-    let source = root().join("tests/interop/fhir/lhcforms-weight-height-questionnaire.json");
+    let source = root().join("tests/interop/fhir/lhcforms-pt-initial-visit-76453-0.json");
     let run = noteplate(
         &[
             "import",
@@ -246,20 +248,47 @@ fn the_documented_pipeline_runs() {
         ],
         &dir,
     );
-    // A LOINC panel is no visit note: check finds the date and signature missing (exit 1).
+    // The panel is an initial visit (an evaluation) with no place for a signature: exit 1.
     assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let report: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|line| line.contains("lhcforms-pt-initial-visit-76453-0.json:"))
+        .collect();
+    assert_eq!(report.len(), 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains(":194: \"BMI\": calculatedExpression"),
+        report[0].ends_with(
+            ":16155: \"Place of service\": its answer options have no value (the answer list is not in the file); kept as a text field"
+        ),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("missing-date"), "{}", run.stderr);
-    assert!(run.stderr.contains("missing-signature"), "{}", run.stderr);
-    // What docs/interop.md tells the author to add (a date of service, a signature) makes
-    // `check` clean.
-    let mut note = std::fs::read_to_string(dir.join("t.note")).unwrap();
-    note.push_str(PIPELINE_ADDITIONS);
-    std::fs::write(dir.join("t.note"), note).unwrap();
+    assert!(
+        report[1].contains(":16209: \"Primary Dx ICD code\""),
+        "{}",
+        run.stderr
+    );
+    let findings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with("t.note:"))
+        .collect();
+    assert_eq!(findings.len(), 1, "{}", run.stderr);
+    assert!(
+        findings[0]
+            .starts_with("t.note:2:1: error[missing-signature]: an evaluation must be signed"),
+        "{}",
+        run.stderr
+    );
+    let note = std::fs::read_to_string(dir.join("t.note")).unwrap();
+    // "Date of first visit" (76423-3, a decimal with the unit {mm/dd/yyyy}) is a date, and the
+    // date of service of an initial visit.
+    assert!(
+        note.contains("\nDate of first visit: {{date_of_first_visit:date}}\n"),
+        "{note}"
+    );
+    // What docs/interop.md tells the author to add (a signature section) makes `check` clean.
+    std::fs::write(dir.join("t.note"), format!("{note}{PIPELINE_ADDITIONS}")).unwrap();
     let run = noteplate(&["check", "t.note"], &dir);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let run = noteplate(
@@ -269,12 +298,13 @@ fn the_documented_pipeline_runs() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("out.json")).unwrap()).unwrap();
-    assert_eq!(json["title"], "Weight & Height tracking panel");
-    // The panel's five questions, in order, then the three fields the author added.
+    assert_eq!(json["title"], "Physical therapy initial visit panel");
+    // The panel's 138 questions, in order and with their text, then the two fields the author
+    // added.
     let original: Value = serde_json::from_str(&std::fs::read_to_string(&source).unwrap()).unwrap();
     let mut expected = questions(&original);
-    assert_eq!(expected.len(), 5, "{expected:?}");
-    expected.extend(["Date of service", "Clinician", "Credentials"].map(String::from));
+    assert_eq!(expected.len(), 138, "{expected:?}");
+    expected.extend(["Clinician", "Credentials"].map(String::from));
     assert_eq!(questions(&json), expected);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -5,7 +5,8 @@
 #      models are FHIR 4.0.1), in a venv at tests/interop/.venv, and
 #   2. render in NLM's LHC-Forms (npm `lforms`, pinned in package-lock.json) in Debian's headless
 #      Chromium, driven by puppeteer-core, with every section, question and text on the page.
-# Then the documented pipeline (import, check, export, validate) runs step by step.
+# Then the documented pipeline (import, check, export, validate) runs step by step on a LOINC
+# therapy panel, the physical therapy initial visit panel (76453-0).
 # Two controls prove each check can fail: an invalid Questionnaire must not validate, and a
 # question hidden behind enableWhen must be reported missing from the page.
 #
@@ -76,35 +77,36 @@ if .venv/bin/python validate.py control-invalid.json >/dev/null; then
 fi
 
 echo "== The pipeline of docs/interop.md: import, check, export, validate"
-# Step by step as documented, on the weight and height panel (LOINC 55418-8). Each step's exit
-# code is the documented one: import 1 (the panel is no visit note: no date of service, no
-# signature), check 0 once the two documented lines are added, export 0, validation 0.
-panel=fhir/lhcforms-weight-height-questionnaire.json
+# Step by step as documented, on a LOINC therapy panel: the physical therapy initial visit panel
+# (76453-0) as LHC-Forms exports it. Each step's exit code is the documented one: import 1 (an
+# initial visit with no place for a signature), check 0 once the documented signature section
+# is added, export 0, validation 0.
+panel=fhir/lhcforms-pt-initial-visit-76453-0.json
 work=out/pipeline
 mkdir -p "$work"
 status=0
 "$NOTEPLATE_BIN" import --from fhir "$panel" -o "$work/t.note" --report 2>"$work/import.txt" || status=$?
-if ((status != 1)) || ! grep -q 'missing-date' "$work/import.txt" || ! grep -q 'calculatedExpression' "$work/import.txt"; then
-  echo "interop: pipeline: import exited $status, expected 1 with the report and the missing-date finding:"
+if ((status != 1)) || ! grep -q 'missing-signature' "$work/import.txt" || ! grep -q '"Place of service": its answer options have no value' "$work/import.txt"; then
+  echo "interop: pipeline: import exited $status, expected 1 with the report and the missing-signature finding:"
   cat "$work/import.txt"
   exit 1
 fi
 cat >>"$work/t.note" <<'NOTE'
 
-Date of service: {{date_of_service:date}}
-
 ## Signature
 Signed: {{clinician}}, {{credentials}}
 NOTE
 if ! "$NOTEPLATE_BIN" check "$work/t.note"; then
-  echo "interop: pipeline: check is not clean after the documented additions"
+  echo "interop: pipeline: check is not clean after the documented addition"
   exit 1
 fi
 "$NOTEPLATE_BIN" export --to fhir "$work/t.note" -o "$work/out.json"
 .venv/bin/python validate.py "$work/out.json"
+# The checked panel is a form too: LHC-Forms renders it with every text.
+pipeline_out="$work/out.json"
 
 echo "== LHC-Forms rendering (headless Chromium)"
-node render.mjs "$chromium" "${exported[@]}"
+node render.mjs "$chromium" "${exported[@]}" "$pipeline_out"
 if node render.mjs "$chromium" control-hidden.json >/dev/null; then
   echo "interop: the control control-hidden.json passed: the page check checks nothing"
   exit 1
