@@ -80,25 +80,56 @@ fn boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
+/// One random edit of the property tests: where (a fraction of the text's length), how many
+/// bytes it removes there, and which of the `SNIPPETS` it types.
+type Edit = (f64, usize, usize);
+
+/// Edits that remove fewer than `removed` bytes each.
+fn edit(removed: usize) -> impl Strategy<Value = Edit> {
+    (0.0f64..1.0, 0usize..removed, 0usize..SNIPPETS.len())
+}
+
+/// A template to edit, by a random index.
+fn template(index: usize) -> String {
+    let templates = templates();
+    templates[index % templates.len()].clone()
+}
+
+/// Makes `edit` in `text` (at char boundaries) and says what changed, as an editor would.
+fn apply(text: &mut String, (place, removed, snippet): Edit) -> TextEdit {
+    let start = boundary(text, (place * text.len() as f64) as usize);
+    let end = boundary(text, start + removed);
+    let inserted = SNIPPETS[snippet];
+    text.replace_range(start..end, inserted);
+    TextEdit::replace(start..end, inserted.len())
+}
+
+/// A template of about 8,000 lines (2,000 regions of one section) and the place of a keystroke
+/// in its 1,001st region.
+fn large_template() -> (String, usize) {
+    let block = "### Region\n- {joint mobilization|myofascial release} to {{region:region}}\n<!-- glide -->\n- Pain {{before:number}}/10; tolerated {well|poorly}. ***\n";
+    let text = format!(
+        "---\ntemplate: T\ncodes: 97140\n---\n## Technique\n{}## Response\nTolerated.\n",
+        block.repeat(2_000)
+    );
+    let at = text.match_indices("; tolerated").nth(1_000).unwrap().0 + 2;
+    (text, at)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn reparsing_after_random_edits_is_a_full_parse(
-        template in 0usize..1000,
-        edits in prop::collection::vec((0.0f64..1.0, 0usize..12, 0usize..SNIPPETS.len()), 1..16),
+        index in 0usize..1000,
+        edits in prop::collection::vec(edit(12), 1..16),
     ) {
-        let templates = templates();
-        let mut text = templates[template % templates.len()].clone();
+        let mut text = template(index);
         let mut parse = syntax::parse(&text);
-        for (place, removed, snippet) in edits {
-            let start = boundary(&text, (place * text.len() as f64) as usize);
-            let end = boundary(&text, start + removed);
-            let inserted = SNIPPETS[snippet];
+        for edit in edits {
             let mut next = text.clone();
-            next.replace_range(start..end, inserted);
-            let edit = TextEdit::replace(start..end, inserted.len());
-            parse = syntax::reparse(&text, parse, &next, edit);
+            let change = apply(&mut next, edit);
+            parse = syntax::reparse(&text, parse, &next, change);
             prop_assert_eq!(&parse, &syntax::parse(&next));
             text = next;
         }
@@ -107,19 +138,14 @@ proptest! {
     /// Several edits composed into one (as the server does between two analyses).
     #[test]
     fn reparsing_after_composed_edits_is_a_full_parse(
-        template in 0usize..1000,
-        edits in prop::collection::vec((0.0f64..1.0, 0usize..6, 0usize..SNIPPETS.len()), 1..6),
+        index in 0usize..1000,
+        edits in prop::collection::vec(edit(6), 1..6),
     ) {
-        let templates = templates();
-        let text = templates[template % templates.len()].clone();
+        let text = template(index);
         let mut current = text.clone();
         let mut composed = TextEdit::NONE;
-        for (place, removed, snippet) in edits {
-            let start = boundary(&current, (place * current.len() as f64) as usize);
-            let end = boundary(&current, start + removed);
-            let inserted = SNIPPETS[snippet];
-            current.replace_range(start..end, inserted);
-            composed = composed.then(TextEdit::replace(start..end, inserted.len()));
+        for edit in edits {
+            composed = composed.then(apply(&mut current, edit));
         }
         let reparsed = syntax::reparse(&text, syntax::parse(&text), &current, composed);
         prop_assert_eq!(&reparsed, &syntax::parse(&current));
@@ -128,12 +154,7 @@ proptest! {
 
 #[test]
 fn a_keystroke_in_a_large_template_reparses_one_line() {
-    let block = "### Region\n- {joint mobilization|myofascial release} to {{region:region}}\n<!-- glide -->\n- Pain {{before:number}}/10; tolerated {well|poorly}. ***\n";
-    let text = format!(
-        "---\ntemplate: T\ncodes: 97140\n---\n## Technique\n{}## Response\nTolerated.\n",
-        block.repeat(2_000)
-    );
-    let at = text.match_indices("; tolerated").nth(1_000).unwrap().0 + 2;
+    let (text, at) = large_template();
     let mut typed = text.clone();
     typed.insert(at, 'x');
     noteplate::work::reset();
@@ -166,34 +187,35 @@ mod analysis_memo {
         PACK.get_or_init(RulePack::embedded)
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
-
-        #[test]
-        fn an_analysis_with_a_kept_memo_is_a_fresh_analysis(
-            template in 0usize..1000,
-            edits in prop::collection::vec((0.0f64..1.0, 0usize..12, 0usize..SNIPPETS.len()), 1..12),
-        ) {
-            let templates = templates();
-            let settings = Settings::default();
-            let mut text = templates[template % templates.len()].clone();
-            let mut kept = Memo::new();
-            analyze(Input::new(&text, pack(), &settings), syntax::parse(&text), &mut kept);
-            for (place, removed, snippet) in edits {
-                let start = boundary(&text, (place * text.len() as f64) as usize);
-                let end = boundary(&text, start + removed);
-                text.replace_range(start..end, SNIPPETS[snippet]);
-                let input = Input::new(&text, pack(), &settings);
-                let remembered = analyze(input, syntax::parse(&text), &mut kept);
-                let fresh = analyze(input, syntax::parse(&text), &mut Memo::new());
-                prop_assert_eq!(&remembered.semantics, &fresh.semantics);
-                prop_assert_eq!(&remembered.diagnostics, &fresh.diagnostics);
-            }
-        }
+    /// `text` analysed with the kept memo gives the semantic model and diagnostics of a fresh
+    /// analysis.
+    fn kept_is_fresh(text: &str, kept: &mut Memo) -> Result<(), TestCaseError> {
+        let settings = Settings::default();
+        let input = Input::new(text, pack(), &settings);
+        let remembered = analyze(input, syntax::parse(text), kept);
+        let fresh = analyze(input, syntax::parse(text), &mut Memo::new());
+        prop_assert_eq!(&remembered.semantics, &fresh.semantics);
+        prop_assert_eq!(&remembered.diagnostics, &fresh.diagnostics);
+        Ok(())
     }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// The memo told nothing: every part is looked up by its text.
+        #[test]
+        fn an_analysis_with_a_kept_memo_is_a_fresh_analysis(
+            index in 0usize..1000,
+            edits in prop::collection::vec(edit(12), 1..12),
+        ) {
+            let mut text = template(index);
+            let mut kept = Memo::new();
+            kept_is_fresh(&text, &mut kept)?;
+            for edit in edits {
+                apply(&mut text, edit);
+                kept_is_fresh(&text, &mut kept)?;
+            }
+        }
 
         /// The language server's path: the memo is told which text each analysis is of and the
         /// edits since the last one analysed (`Memo::expect_text`; several edits composed when
@@ -202,46 +224,29 @@ mod analysis_memo {
         /// previous name (another document's text analysed in between) is ignored.
         #[test]
         fn parts_taken_by_position_after_an_edit_are_a_fresh_analysis(
-            template in 0usize..1000,
-            edits in prop::collection::vec(
-                (0.0f64..1.0, 0usize..12, 0usize..SNIPPETS.len(), any::<bool>(), 0u8..8),
-                1..12,
-            ),
+            index in 0usize..1000,
+            steps in prop::collection::vec((edit(12), any::<bool>(), 0u8..8), 1..12),
         ) {
-            let templates = templates();
-            let settings = Settings::default();
-            let mut text = templates[template % templates.len()].clone();
+            let mut text = template(index);
             let mut kept = Memo::new();
             let mut name = 1u64;
             kept.expect_text(name, None);
-            analyze(Input::new(&text, pack(), &settings), syntax::parse(&text), &mut kept);
+            kept_is_fresh(&text, &mut kept)?;
             let mut analysed = name;
             let mut since = TextEdit::NONE;
-            for (place, removed, snippet, analyse, other) in edits {
-                let start = boundary(&text, (place * text.len() as f64) as usize);
-                let end = boundary(&text, start + removed);
-                text.replace_range(start..end, SNIPPETS[snippet]);
-                since = since.then(TextEdit::replace(start..end, SNIPPETS[snippet].len()));
+            for (edit, analyse, other) in steps {
+                since = since.then(apply(&mut text, edit));
                 name += 1;
                 if !analyse {
                     continue;
                 }
                 if other == 0 {
                     // Another text analysed with the memo in between, under its own name.
-                    let other_text = &templates[(template + 1) % templates.len()];
                     kept.expect_text(u64::MAX - name, None);
-                    analyze(
-                        Input::new(other_text, pack(), &settings),
-                        syntax::parse(other_text),
-                        &mut kept,
-                    );
+                    kept_is_fresh(&template(index + 1), &mut kept)?;
                 }
                 kept.expect_text(name, Some((analysed, since)));
-                let input = Input::new(&text, pack(), &settings);
-                let remembered = analyze(input, syntax::parse(&text), &mut kept);
-                let fresh = analyze(input, syntax::parse(&text), &mut Memo::new());
-                prop_assert_eq!(&remembered.semantics, &fresh.semantics);
-                prop_assert_eq!(&remembered.diagnostics, &fresh.diagnostics);
+                kept_is_fresh(&text, &mut kept)?;
                 analysed = name;
                 since = TextEdit::NONE;
             }
@@ -252,11 +257,7 @@ mod analysis_memo {
     /// no other (the rest is remembered per part): counted with `work::analysed_lines`.
     #[test]
     fn a_keystroke_analyses_the_edited_section_only() {
-        let block = "### Region\n- {joint mobilization|myofascial release} to {{region:region}}\n<!-- glide -->\n- Pain {{before:number}}/10; tolerated {well|poorly}. ***\n";
-        let text = format!(
-            "---\ntemplate: T\ncodes: 97140\n---\n## Technique\n{}## Response\nTolerated.\n",
-            block.repeat(2_000)
-        );
+        let (text, at) = large_template();
         let settings = Settings::default();
         let mut memo = Memo::new();
         noteplate::work::reset();
@@ -268,7 +269,6 @@ mod analysis_memo {
         // Every part is worked out once (the 2,000 regions are one part text, remembered).
         let cold = noteplate::work::analysed_lines();
         assert_eq!(cold, 3);
-        let at = text.match_indices("; tolerated").nth(1_000).unwrap().0 + 2;
         let mut typed = text.clone();
         typed.insert(at, 'x');
         noteplate::work::reset();
@@ -304,11 +304,7 @@ mod analysis_memo {
     /// part is looked up by its text, and its two lines are worked out again.
     #[test]
     fn a_keystroke_after_a_named_text_looks_up_the_edited_part_only() {
-        let block = "### Region\n- {joint mobilization|myofascial release} to {{region:region}}\n<!-- glide -->\n- Pain {{before:number}}/10; tolerated {well|poorly}. ***\n";
-        let text = format!(
-            "---\ntemplate: T\ncodes: 97140\n---\n## Technique\n{}## Response\nTolerated.\n",
-            block.repeat(2_000)
-        );
+        let (text, at) = large_template();
         let settings = Settings::default();
         let mut memo = Memo::new();
         memo.expect_text(1, None);
@@ -317,7 +313,6 @@ mod analysis_memo {
             syntax::parse(&text),
             &mut memo,
         );
-        let at = text.match_indices("; tolerated").nth(1_000).unwrap().0 + 2;
         let mut typed = text.clone();
         typed.insert(at, 'x');
         noteplate::work::reset();
