@@ -495,6 +495,8 @@ fn physical_therapy_and_chiropractic_titles_get_their_kind() {
         ("Joint mobs", "technique"),
         ("STM", "technique"),
         ("Key Impairments", "necessity"),
+        ("Aims", "goals"),
+        ("Aims of treatment", "goals"),
     ] {
         let kinds = heading_kinds(title);
         assert_eq!(

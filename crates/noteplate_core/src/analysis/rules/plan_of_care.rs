@@ -146,7 +146,10 @@ fn describes_symptoms(context: &Context<'_>, line: &Line) -> bool {
     contains_any(&label, &elements.symptom_words)
         || line.items.iter().any(|item| match item {
             Inline::Choice(choice) => choice.options.iter().any(|option| {
-                contains_any(&normalize_phrase(option.text(text)), &elements.symptom_words)
+                contains_any(
+                    &normalize_phrase(option.text(text)),
+                    &elements.symptom_words,
+                )
             }),
             _ => false,
         })
