@@ -216,7 +216,13 @@ fn corpus_templates_keep_their_meaning() {
 #[test]
 fn formatted_examples_and_corpus_sample() {
     let mut paths = note_files("examples");
-    paths.extend(note_files("tests/realworld").into_iter().step_by(6));
+    // A fixed sample of the real-world corpus (every sixth file when it held 47), so adding
+    // templates to the corpus does not move the sample; `corpus_templates_keep_their_meaning`
+    // checks every file.
+    paths.extend(note_files("tests/realworld").into_iter().filter(|path| {
+        path.file_stem()
+            .is_some_and(|stem| REALWORLD_SAMPLE.contains(&&*stem.to_string_lossy()))
+    }));
     for path in paths {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
@@ -229,6 +235,18 @@ fn formatted_examples_and_corpus_sample() {
         settings.bind(|| insta::assert_snapshot!(name, formatted));
     }
 }
+
+/// The real-world templates whose formatted text is snapshotted.
+const REALWORLD_SAMPLE: &[&str] = &[
+    "ababilling-slp-progress-speech-language-progress-report",
+    "eccentrix-pt-daily-daily-soap-note",
+    "eccentrix-pt-progress-re-evaluation",
+    "homehealth-pt-daily-revisit-note",
+    "homehealth-slp-evaluation-speech-therapy-evaluation",
+    "openemr-pt-daily-vietnamese-pt-exercise-prescription",
+    "palmetto-chiro-daily-subsequent-visits",
+    "slpcaseload-slp-daily-log-new-activity",
+];
 
 /// Pieces of templates, the syntax's sharp edges and every kind of white space.
 const PIECES: &[&str] = &[

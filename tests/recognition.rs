@@ -473,3 +473,60 @@ fn a_label_stands_for_what_its_kind_stands_for() {
     assert!(semantics.has_kind("findings"));
     assert!(semantics.has_kind("necessity"));
 }
+
+#[test]
+fn physical_therapy_and_chiropractic_titles_get_their_kind() {
+    // Part e of tests/realworld (PT and chiropractic forms) and the titles such forms use.
+    for (title, kind) in [
+        ("AROM", "findings"),
+        ("AROM/ORTHOPEDIC TESTING", "findings"),
+        ("PROM", "findings"),
+        ("Segments / subluxations", "findings"),
+        ("Subluxation listings", "findings"),
+        ("Orthopedic", "findings"),
+        ("Neurological", "findings"),
+        ("Dermatomes", "findings"),
+        ("Chiropractic Adjustment", "intervention"),
+        ("Adjustments performed", "intervention"),
+        ("Spinal levels adjusted", "intervention"),
+        ("Spinal manipulation", "intervention"),
+        ("CMT", "intervention"),
+        ("SMT", "intervention"),
+        ("Joint mobs", "technique"),
+        ("STM", "technique"),
+        ("Key Impairments", "necessity"),
+        ("Aims", "goals"),
+        ("Aims of treatment", "goals"),
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some(kind),
+            "{title}: {kinds:?}"
+        );
+    }
+    // A chiropractic visit whose adjustment section is titled so needs no other treatment section.
+    let text = "---\ntemplate: Visit\ncodes: 98940\n---\nDate of service: {{d:date}}\n## Findings\n***\n## Spinal levels adjusted\n{C1|C2|L5}\n## Signature\n{{s}}, DC\n";
+    assert!(
+        !rules(text).contains(&"missing-intervention".to_string()),
+        "{:?}",
+        rules(text)
+    );
+}
+
+#[test]
+fn a_pain_frequency_is_not_the_plan_frequency() {
+    // A pain assessment asks how often the pain comes and how long it lasts; those rows are not
+    // the plan's frequency and duration (part e: an orthopedic PT assessment form).
+    let text = "---\ntemplate: Physical Therapy Assessment and Treatment Plan\ncodes: 97161\n---\nDate: {{d:date}}\n## Assessment and Treatment Plan\nHistory of illness: {{h}}\nPalpation: {{p}}\nDuration: {Intermittent|Constant} Characteristic of pain: {Sharp|Dull}\nFrequency: {Less than daily|Daily|All the time} Pain re-assessment score {{s}}\nPT diagnosis/Impression: {{i}}\nGoal of treatment: Long term goal {{g}}\nPlan of treatment and procedure {{t}}\nPT's signature: {{sig}}, {PT|PTA}\n";
+    assert!(rules(text).contains(&"plan-without-frequency".to_string()));
+    // The same words in the plan's own frequency line still count.
+    let planned = text.replace(
+        "Plan of treatment and procedure {{t}}",
+        "Plan of treatment and procedure {{t}}\nFrequency: {{per_week:number}} times a week for {{weeks:number}} weeks",
+    );
+    assert!(!rules(&planned).contains(&"plan-without-frequency".to_string()));
+    // A symptom-duration label is not the plan's duration either.
+    let symptoms = "---\ntype: evaluation\n---\nDate: {{d:date}}\n## History\nDuration of symptoms: {{weeks}}\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\nFrequency: {{f}}\n## Signature\n{{s}}, PT\n";
+    assert!(rules(symptoms).contains(&"plan-without-frequency".to_string()));
+}

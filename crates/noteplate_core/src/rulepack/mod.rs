@@ -199,6 +199,10 @@ pub struct Elements {
     pub duration: Vec<String>,
     pub frequency_labels: Vec<String>,
     pub duration_labels: Vec<String>,
+    /// A `Frequency:` or `Duration:` line whose label or options say one of these describes the
+    /// symptoms (how often the pain comes, how long it lasts), not the plan of care.
+    #[serde(default)]
+    pub symptom_words: Vec<String>,
     pub region_labels: Vec<String>,
     pub regions: Vec<String>,
 }
@@ -498,6 +502,7 @@ fn normalised_elements(elements: Elements) -> Elements {
         duration: all(elements.duration),
         frequency_labels: all(elements.frequency_labels),
         duration_labels: all(elements.duration_labels),
+        symptom_words: all(elements.symptom_words),
         region_labels: all(elements.region_labels),
         regions: all(elements.regions),
     }

@@ -8,7 +8,7 @@ use crate::analysis::Diagnostic;
 use crate::analysis::semantics::{field_words, line_label};
 use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
-use crate::syntax::{Inline, Span};
+use crate::syntax::{Inline, Line, Span};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let semantics = context.semantics;
@@ -62,6 +62,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .any(|span| line.span.start <= span.start && span.end <= line.span.end)
         }));
     for line in plan_lines {
+        if describes_symptoms(context, line) {
+            continue;
+        }
         plan_words.push(' ');
         plan_words.push_str(&normalize_phrase(line.span.text(text)));
     }
@@ -74,6 +77,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut label_words = String::new();
     for line in document.lines() {
+        if describes_symptoms(context, line) {
+            continue;
+        }
         if let Some(label) = line_label(text, line) {
             let label = normalize_phrase(label.text(text));
             // A `Frequency:` line's own wording and options count as the plan's.
@@ -120,4 +126,31 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             "{plan} must state how often and for how long the patient will be seen; add a place for the {what} (for example 2 times a week for 6 weeks)"
         ),
     ));
+}
+
+/// A `Frequency:` or `Duration:` line about the symptoms, not the plan: its label or its options
+/// say one of `symptom_words` (`Frequency: {Less than daily|Daily|All the time}` in a pain
+/// assessment, `Duration of symptoms:`).
+fn describes_symptoms(context: &Context<'_>, line: &Line) -> bool {
+    let elements = &context.pack.elements;
+    let text = context.text;
+    let Some(label) = line_label(text, line) else {
+        return false;
+    };
+    let label = normalize_phrase(label.text(text));
+    if !contains_any(&label, &elements.frequency_labels)
+        && !contains_any(&label, &elements.duration_labels)
+    {
+        return false;
+    }
+    contains_any(&label, &elements.symptom_words)
+        || line.items.iter().any(|item| match item {
+            Inline::Choice(choice) => choice.options.iter().any(|option| {
+                contains_any(
+                    &normalize_phrase(option.text(text)),
+                    &elements.symptom_words,
+                )
+            }),
+            _ => false,
+        })
 }
