@@ -519,6 +519,9 @@ fn a_question_about_onset_is_the_history() {
     let found = rules(text);
     assert!(!found.contains(&"missing-history".to_string()), "{found:?}");
     // Without the question, the report of symptoms alone is not the history.
-    let without = text.replace("How long have you had this problem?\n{Days|Weeks|Months|Years}\n", "");
+    let without = text.replace(
+        "How long have you had this problem?\n{Days|Weeks|Months|Years}\n",
+        "",
+    );
     assert!(rules(&without).contains(&"missing-history".to_string()));
 }
