@@ -530,3 +530,55 @@ fn a_pain_frequency_is_not_the_plan_frequency() {
     let symptoms = "---\ntype: evaluation\n---\nDate: {{d:date}}\n## History\nDuration of symptoms: {{weeks}}\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\nFrequency: {{f}}\n## Signature\n{{s}}, PT\n";
     assert!(rules(symptoms).contains(&"plan-without-frequency".to_string()));
 }
+
+#[test]
+fn ot_slp_and_rehab_titles_get_their_kind() {
+    // From tests/realworld part f (hospital and association swallow evaluations, a paediatric
+    // centre's session log) and common OT/SLP forms.
+    for (title, kind) in [
+        ("Chart Review", "history"),
+        ("Medical Record Review", "history"),
+        ("Premorbid Status", "history"),
+        ("Data Collection", "objective"),
+        ("B. Data Collected", "objective"),
+        ("ADL Performance", "findings"),
+        ("Swallowing Status", "findings"),
+        ("Communication Status", "findings"),
+        ("Next Session", "plan"),
+        // A leading preposition is dropped once the filler is gone: "for next session".
+        ("Notes for Next Session", "plan"),
+        ("For next visit", "plan"),
+        // Exam domains an OT or SLP evaluation heads on their own (exact titles only).
+        ("IADLs", "findings"),
+        ("Auditory Comprehension", "findings"),
+        ("Motor Speech", "findings"),
+        ("Swallow Trials", "findings"),
+        ("Executive Function", "findings"),
+        ("Living Arrangements", "history"),
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some(kind),
+            "{title}: {kinds:?}"
+        );
+    }
+    // "After treatment" keeps its head word: the leading preposition only helps an alias.
+    assert_eq!(heading_kinds("After treatment"), ["intervention"]);
+    // Exact titles only: attention *to* something or memory training is not the examination.
+    assert_eq!(heading_kinds("Memory training"), ["intervention"]);
+}
+
+#[test]
+fn a_question_about_onset_is_the_history() {
+    // ASHA's bedside swallowing form asks when the problem began under a patient-report heading.
+    let text = "---\ntemplate: Clinical Bedside Swallowing Assessment\ncodes: 92610\n---\nPatient: {{p}} Date: {{d:date}}\n## A. OBSERVATIONS: Patient Status and Abilities\nIs able to independently feed him/herself? {Y|N}\n## B. REPORTS: By Patient, Family or Staff\nReports coughing or choking while eating/drinking {Y|N}\nHow long have you had this problem?\n{Days|Weeks|Months|Years}\n## Assessment\n***\n## Goals\n***\n## Plan\n***\n## Signature\n{{s}}, CCC-SLP\n";
+    let found = rules(text);
+    assert!(!found.contains(&"missing-history".to_string()), "{found:?}");
+    // Without the question, the report of symptoms alone is not the history.
+    let without = text.replace(
+        "How long have you had this problem?\n{Days|Weeks|Months|Years}\n",
+        "",
+    );
+    assert!(rules(&without).contains(&"missing-history".to_string()));
+}

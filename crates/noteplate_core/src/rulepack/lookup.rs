@@ -450,13 +450,18 @@ impl Index {
                 continue;
             }
             let several = expanded.len() > 1;
-            let core: Vec<&str> = expanded
+            let mut core: Vec<&str> = expanded
                 .iter()
                 .map(String::as_str)
                 .filter(|word| {
                     !(self.filler.contains(*word) || (several && word.chars().count() == 1))
                 })
                 .collect();
+            // A segment that starts with `for`, `to`, `on`... names what follows it: "Notes for
+            // next session" (its filler gone) is "next session".
+            if core.len() > 1 && self.head_before.contains(core[0]) {
+                core.remove(0);
+            }
             if core.is_empty() {
                 continue;
             }
