@@ -582,3 +582,40 @@ fn a_question_about_onset_is_the_history() {
     );
     assert!(rules(&without).contains(&"missing-history".to_string()));
 }
+
+#[test]
+fn dates_of_service_given_as_a_span_are_the_date_of_service() {
+    // Progress reports and discharge summaries ask for the span of care; the plural said so was
+    // not read as a date of service.
+    let note = |line: &str| {
+        format!("---\ntype: discharge\n---\n{line}\n## Goals\n***\n## Signature\n{{{{s}}}}, PT\n")
+    };
+    for line in [
+        "Dates of service: {{from:date}} to {{to:date}}",
+        "Dates of service: {{from:date}} through {{to:date}}",
+        "Treatment dates: ***",
+    ] {
+        assert!(!rules(&note(line)).contains(&"missing-date".to_string()), "{line}");
+    }
+    // Other dates stay other dates.
+    for line in ["Important dates: onset {{o:date}}", "Dates: ***"] {
+        assert!(rules(&note(line)).contains(&"missing-date".to_string()), "{line}");
+    }
+}
+
+#[test]
+fn the_last_report_of_an_episode_is_a_discharge_under_other_names() {
+    let of = |front_matter: &str| semantics(&format!("---\n{front_matter}\n---\n")).note_type;
+    for name in [
+        "Program Completion Summary",
+        "End of Treatment Report",
+        "Final Progress Report",
+    ] {
+        assert_eq!(
+            of(&format!("template: {name}")).as_deref(),
+            Some("discharge"),
+            "{name}"
+        );
+    }
+    assert_eq!(of("template: Progress Report").as_deref(), Some("progress"));
+}
