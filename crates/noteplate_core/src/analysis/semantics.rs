@@ -118,16 +118,20 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
         Inline::Text(_) | Inline::Escape(_) => None,
     });
     let prefix = Span::new(line.span.start, first_input.unwrap_or(line.span.end));
-    let words = |span: Span| span.text(text).split_whitespace().count();
+    // Whether a span has 1 to `limit` words: counting stops past the limit (a line of prose has
+    // many, and every line is asked).
+    let words_within = |span: Span, limit: usize| {
+        let count = span.text(text).split_whitespace().take(limit + 1).count();
+        count > 0 && count <= limit
+    };
     let prefix_text = prefix.text(text);
     if let Some(colon) = prefix_text.find(':') {
         let label = Span::new(prefix.start, prefix.start + colon);
-        return (words(label) > 0 && words(label) <= 8).then_some(label);
+        return words_within(label, 8).then_some(label);
     }
     let limit = if first_input.is_some() { 6 } else { 5 };
-    let count = words(prefix);
     let prose = prefix_text.trim_end().ends_with(['.', '?', '!']);
-    (count > 0 && count <= limit && !prose).then_some(prefix)
+    (words_within(prefix, limit) && !prose).then_some(prefix)
 }
 
 impl Semantics {
@@ -617,6 +621,14 @@ pub(super) fn line_date_of_service(
     pack: &RulePack,
     memo: &mut Recognition,
 ) -> Option<usize> {
+    // Only a field or a wildcard is a date of service: a line without one needs no lookup.
+    let has_input = line
+        .items
+        .iter()
+        .any(|item| matches!(item, Inline::Field(_) | Inline::Wildcard(_)));
+    if !has_input {
+        return None;
+    }
     if !uncommented {
         return date_of_service_in(text, title, line, pack);
     }
@@ -649,7 +661,8 @@ pub(super) fn line_date_of_service(
 /// not look for them there), and the first one in the document counts.
 fn date_of_service_in(text: &str, title: &str, line: &Line, pack: &RulePack) -> Option<usize> {
     let elements = &pack.elements;
-    let title = normalize_phrase(title);
+    // The title is the label of an input with no words before it (normalised when first needed).
+    let mut title_words: Option<String> = None;
     // The words that label an input are those between the previous input and it.
     let mut label_start = line.span.start;
     for (index, item) in line.items.iter().enumerate() {
@@ -667,16 +680,14 @@ fn date_of_service_in(text: &str, title: &str, line: &Line, pack: &RulePack) -> 
         let label = normalize_phrase(Span::new(label_start, span.start).text(text));
         label_start = span.end;
         let label = if label.is_empty() {
-            title.clone()
+            title_words
+                .get_or_insert_with(|| normalize_phrase(title))
+                .clone()
         } else {
             label
         };
         let words = format!("{label} {name}");
-        let says_date = typed_date
-            || elements
-                .date_words
-                .iter()
-                .any(|word| contains_phrase(&words, word));
+        let says_date = typed_date || contains_any(&words, &elements.date_words);
         if says_date
             && contains_any(&words, &elements.date_of_service)
             && !contains_any(&words, &elements.not_date_of_service)
