@@ -121,7 +121,7 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
     // Whether a span has 1 to `limit` words: counting stops past the limit (a line of prose has
     // many, and every line is asked).
     let words_within = |span: Span, limit: usize| {
-        let count = span.text(text).split_whitespace().take(limit + 1).count();
+        let count = count_words_upto(span.text(text), limit + 1);
         count > 0 && count <= limit
     };
     let prefix_text = prefix.text(text);
@@ -131,7 +131,29 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
     }
     let limit = if first_input.is_some() { 6 } else { 5 };
     let prose = prefix_text.trim_end().ends_with(['.', '?', '!']);
-    (words_within(prefix, limit) && !prose).then_some(prefix)
+    (!prose && words_within(prefix, limit)).then_some(prefix)
+}
+
+/// `text.split_whitespace().take(most).count()`, byte by byte while the text is ASCII.
+fn count_words_upto(text: &str, most: usize) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for byte in text.bytes() {
+        if !byte.is_ascii() {
+            // Unicode whitespace may follow: count by characters.
+            return text.split_whitespace().take(most).count();
+        }
+        // `char::is_whitespace` for ASCII: space, tab, line feed, vertical tab, form feed, return.
+        let space = matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+        if !space && !in_word {
+            count += 1;
+            if count >= most {
+                return most;
+            }
+        }
+        in_word = !space;
+    }
+    count
 }
 
 impl Semantics {
@@ -778,5 +800,35 @@ fn infer_note_type<'t>(
     match best {
         Some((id, word)) => (Some(id.to_string()), NoteTypeReason::Name(word.to_string())),
         None => (None, NoteTypeReason::Unknown),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_words_upto;
+
+    /// The byte-wise count agrees with `split_whitespace` (capped), ASCII or not.
+    #[test]
+    fn counting_words_up_to_a_limit_agrees_with_split_whitespace() {
+        let texts = [
+            "",
+            "   ",
+            "Pain",
+            "Pain level",
+            "  Pain\tlevel \r\n now\x0b x\x0cy ",
+            "Schmerz\u{a0}Stufe jetzt",
+            "café  job requires prolonged standing and lifting up to 20 lb",
+            "a b c d e f g h i j k",
+            "\u{2003}lead\u{2003}",
+        ];
+        for text in texts {
+            for most in 1..12 {
+                assert_eq!(
+                    count_words_upto(text, most),
+                    text.split_whitespace().take(most).count(),
+                    "{text:?} up to {most}"
+                );
+            }
+        }
     }
 }

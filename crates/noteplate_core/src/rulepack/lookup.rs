@@ -560,7 +560,39 @@ impl Index {
 
 #[cfg(test)]
 mod tests {
-    use super::{PhraseNormalizer, normalize_phrase};
+    use super::{PhraseNormalizer, contains_any, contains_phrase, normalize_phrase};
+
+    /// Whole words only, at any word start, and `contains_any` is `contains_phrase` of any.
+    #[test]
+    fn phrases_are_found_as_whole_words() {
+        let words = "date of service  next visit dos";
+        let cases = [
+            ("date", true),
+            ("date of service", true),
+            ("of service next", false),
+            ("service", true),
+            ("visit dos", true),
+            ("dos", true),
+            ("ate", false),
+            ("dat", false),
+            ("next visits", false),
+            ("", false),
+            ("date of service  next visit dos and more", false),
+        ];
+        for (phrase, expected) in cases {
+            assert_eq!(contains_phrase(words, phrase), expected, "{phrase:?}");
+            assert_eq!(
+                contains_any(words, &[phrase.to_string()]),
+                expected,
+                "{phrase:?}"
+            );
+        }
+        let phrases: Vec<String> = ["ate", "visit", "x"].map(String::from).to_vec();
+        assert!(contains_any(words, &phrases));
+        assert!(!contains_any(words, &phrases[..1]));
+        assert!(!contains_any(words, &[]));
+        assert!(!contains_any("", &phrases));
+    }
 
     /// The definition, char by char: what the byte-table scan must give.
     fn reference(text: &str) -> String {
