@@ -351,7 +351,11 @@ fn check_input(
     // This worker's memo keeps the lines it recognised across the templates it checks (a library
     // repeats its rows, labels and fields from template to template), not just a few per line of
     // the current one.
-    crate::analysis::with_thread_memo(|memo| memo.remember_at_least(BATCH_MEMO_ENTRIES));
+    // Its sections differ from template to template, so they are not remembered by their text.
+    crate::analysis::with_thread_memo(|memo| {
+        memo.remember_at_least(BATCH_MEMO_ENTRIES);
+        memo.remember_parts(false);
+    });
     let analysed = analyse_file(contents, include_base.as_deref(), &config, fragment_cache);
     Ok(FileReport {
         name,

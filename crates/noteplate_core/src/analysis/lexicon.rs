@@ -137,6 +137,15 @@ impl Memo {
         self.rules.floor = entries;
     }
 
+    /// Whether parts of a document (the preamble, each section with its lines) are looked up
+    /// and remembered by their text (the default). An editor analyses the same parts again and
+    /// again; `noteplate check` analyses thousands of templates whose sections differ from
+    /// template to template (their lines repeat, and those are remembered either way), so
+    /// hashing and copying every part's text there buys nothing. Findings never depend on it.
+    pub fn remember_parts(&mut self, remember: bool) {
+        self.parts.not_by_text = !remember;
+    }
+
     /// Forgets what was remembered about technique-section runs, as if nothing had been
     /// analysed with this memo yet. For benchmarks that measure a first analysis.
     pub fn forget_remembered_runs(&mut self) {
@@ -144,7 +153,9 @@ impl Memo {
         self.recognition = Default::default();
         self.rules = Default::default();
         (self.recognition.floor, self.rules.floor) = floor;
+        let not_by_text = self.parts.not_by_text;
         self.parts = Default::default();
+        self.parts.not_by_text = not_by_text;
         self.conflicts = Default::default();
         for lexicon in &self.lexicons {
             lexicon.text_runs.borrow_mut().clear();

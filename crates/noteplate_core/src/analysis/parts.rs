@@ -82,6 +82,8 @@ pub(crate) struct PartMemo {
     last: Option<LastParts>,
     /// What the caller says about the next analysis's text (`Memo::expect_edit`).
     pub(crate) since: Option<Since>,
+    /// Parts are not looked up or remembered by their text (`Memo::remember_parts`).
+    pub(crate) not_by_text: bool,
 }
 
 /// The caller's word about the next analysis's text (`Memo::expect_text`): its name, and that
@@ -148,6 +150,7 @@ impl PartMemo {
                 facts: FxHashMap::default(),
                 last: None,
                 since: None,
+                not_by_text: self.not_by_text,
             };
         }
     }
@@ -262,7 +265,7 @@ impl<'d> Parts<'d> {
                 }
             });
             let rememberable = comments_inside(&document.comments, start, end);
-            let facts = if !rememberable {
+            let facts = if !rememberable || (memo.not_by_text && unchanged.is_none()) {
                 compute(recognition, rules)
             } else if let Some(facts) = unchanged {
                 facts.clone()

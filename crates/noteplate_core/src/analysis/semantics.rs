@@ -118,16 +118,42 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
         Inline::Text(_) | Inline::Escape(_) => None,
     });
     let prefix = Span::new(line.span.start, first_input.unwrap_or(line.span.end));
-    let words = |span: Span| span.text(text).split_whitespace().count();
+    // Whether a span has 1 to `limit` words: counting stops past the limit (a line of prose has
+    // many, and every line is asked).
+    let words_within = |span: Span, limit: usize| {
+        let count = count_words_upto(span.text(text), limit + 1);
+        count > 0 && count <= limit
+    };
     let prefix_text = prefix.text(text);
     if let Some(colon) = prefix_text.find(':') {
         let label = Span::new(prefix.start, prefix.start + colon);
-        return (words(label) > 0 && words(label) <= 8).then_some(label);
+        return words_within(label, 8).then_some(label);
     }
     let limit = if first_input.is_some() { 6 } else { 5 };
-    let count = words(prefix);
     let prose = prefix_text.trim_end().ends_with(['.', '?', '!']);
-    (count > 0 && count <= limit && !prose).then_some(prefix)
+    (!prose && words_within(prefix, limit)).then_some(prefix)
+}
+
+/// `text.split_whitespace().take(most).count()`, byte by byte while the text is ASCII.
+fn count_words_upto(text: &str, most: usize) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for byte in text.bytes() {
+        if !byte.is_ascii() {
+            // Unicode whitespace may follow: count by characters.
+            return text.split_whitespace().take(most).count();
+        }
+        // `char::is_whitespace` for ASCII: space, tab, line feed, vertical tab, form feed, return.
+        let space = matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+        if !space && !in_word {
+            count += 1;
+            if count >= most {
+                return most;
+            }
+        }
+        in_word = !space;
+    }
+    count
 }
 
 impl Semantics {
@@ -617,6 +643,14 @@ pub(super) fn line_date_of_service(
     pack: &RulePack,
     memo: &mut Recognition,
 ) -> Option<usize> {
+    // Only a field or a wildcard is a date of service: a line without one needs no lookup.
+    let has_input = line
+        .items
+        .iter()
+        .any(|item| matches!(item, Inline::Field(_) | Inline::Wildcard(_)));
+    if !has_input {
+        return None;
+    }
     if !uncommented {
         return date_of_service_in(text, title, line, pack);
     }
@@ -649,7 +683,8 @@ pub(super) fn line_date_of_service(
 /// not look for them there), and the first one in the document counts.
 fn date_of_service_in(text: &str, title: &str, line: &Line, pack: &RulePack) -> Option<usize> {
     let elements = &pack.elements;
-    let title = normalize_phrase(title);
+    // The title is the label of an input with no words before it (normalised when first needed).
+    let mut title_words: Option<String> = None;
     // The words that label an input are those between the previous input and it.
     let mut label_start = line.span.start;
     for (index, item) in line.items.iter().enumerate() {
@@ -667,16 +702,14 @@ fn date_of_service_in(text: &str, title: &str, line: &Line, pack: &RulePack) -> 
         let label = normalize_phrase(Span::new(label_start, span.start).text(text));
         label_start = span.end;
         let label = if label.is_empty() {
-            title.clone()
+            title_words
+                .get_or_insert_with(|| normalize_phrase(title))
+                .clone()
         } else {
             label
         };
         let words = format!("{label} {name}");
-        let says_date = typed_date
-            || elements
-                .date_words
-                .iter()
-                .any(|word| contains_phrase(&words, word));
+        let says_date = typed_date || contains_any(&words, &elements.date_words);
         if says_date
             && contains_any(&words, &elements.date_of_service)
             && !contains_any(&words, &elements.not_date_of_service)
@@ -767,5 +800,35 @@ fn infer_note_type<'t>(
     match best {
         Some((id, word)) => (Some(id.to_string()), NoteTypeReason::Name(word.to_string())),
         None => (None, NoteTypeReason::Unknown),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_words_upto;
+
+    /// The byte-wise count agrees with `split_whitespace` (capped), ASCII or not.
+    #[test]
+    fn counting_words_up_to_a_limit_agrees_with_split_whitespace() {
+        let texts = [
+            "",
+            "   ",
+            "Pain",
+            "Pain level",
+            "  Pain\tlevel \r\n now\x0b x\x0cy ",
+            "Schmerz\u{a0}Stufe jetzt",
+            "café  job requires prolonged standing and lifting up to 20 lb",
+            "a b c d e f g h i j k",
+            "\u{2003}lead\u{2003}",
+        ];
+        for text in texts {
+            for most in 1..12 {
+                assert_eq!(
+                    count_words_upto(text, most),
+                    text.split_whitespace().take(most).count(),
+                    "{text:?} up to {most}"
+                );
+            }
+        }
     }
 }

@@ -84,28 +84,37 @@ const ASCII_NORMAL: [u8; 128] = {
 
 /// Whether normalised `words` contain the normalised `phrase` as whole words.
 pub fn contains_phrase(words: &str, phrase: &str) -> bool {
-    if phrase.is_empty() || phrase.len() > words.len() {
-        return false;
-    }
-    // Words start at 0 and after each space; comparing there is cheaper than building a substring
-    // searcher for the short texts this is used on.
-    let bytes = words.as_bytes();
-    let phrase = phrase.as_bytes();
-    let first = phrase[0];
-    let starts = std::iter::once(0).chain(memchr::memchr_iter(b' ', bytes).map(|at| at + 1));
-    starts.into_iter().any(|at| {
-        let end = at + phrase.len();
-        // The first byte before the whole comparison: most words start otherwise.
-        end <= bytes.len()
-            && bytes[at] == first
-            && &bytes[at..end] == phrase
-            && (end == bytes.len() || bytes[end] == b' ')
-    })
+    let (bytes, phrase) = (words.as_bytes(), phrase.as_bytes());
+    phrase.len() <= bytes.len() && word_starts(bytes).any(|at| phrase_at(bytes, at, phrase))
 }
 
-/// Whether normalised `words` contain any of the normalised `phrases` as whole words.
+/// Whether normalised `words` contain any of the normalised `phrases` as whole words: one pass
+/// over the words, each word start compared with every phrase's first byte.
 pub fn contains_any(words: &str, phrases: &[String]) -> bool {
-    phrases.iter().any(|phrase| contains_phrase(words, phrase))
+    let bytes = words.as_bytes();
+    !phrases.is_empty()
+        && word_starts(bytes).any(|at| {
+            phrases
+                .iter()
+                .any(|phrase| phrase_at(bytes, at, phrase.as_bytes()))
+        })
+}
+
+/// Where words start in normalised words: at 0 and after each space. A byte loop: the texts are
+/// a line or a label, too short for a searcher to pay for its setup at every space.
+fn word_starts(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    (0..bytes.len()).filter(move |&at| at == 0 || bytes[at - 1] == b' ')
+}
+
+/// Whether the non-empty `phrase` stands at `at` in `bytes` as whole words (`at` starts a word).
+fn phrase_at(bytes: &[u8], at: usize, phrase: &[u8]) -> bool {
+    let end = at + phrase.len();
+    // The first byte before the whole comparison: most words start otherwise.
+    !phrase.is_empty()
+        && end <= bytes.len()
+        && bytes[at] == phrase[0]
+        && &bytes[at..end] == phrase
+        && (end == bytes.len() || bytes[end] == b' ')
 }
 
 /// Phrases (normalised) with a value each, found in normalised words by one pass over the words:
@@ -556,7 +565,39 @@ impl Index {
 
 #[cfg(test)]
 mod tests {
-    use super::{PhraseNormalizer, normalize_phrase};
+    use super::{PhraseNormalizer, contains_any, contains_phrase, normalize_phrase};
+
+    /// Whole words only, at any word start, and `contains_any` is `contains_phrase` of any.
+    #[test]
+    fn phrases_are_found_as_whole_words() {
+        let words = "date of service  next visit dos";
+        let cases = [
+            ("date", true),
+            ("date of service", true),
+            ("of service next", false),
+            ("service", true),
+            ("visit dos", true),
+            ("dos", true),
+            ("ate", false),
+            ("dat", false),
+            ("next visits", false),
+            ("", false),
+            ("date of service  next visit dos and more", false),
+        ];
+        for (phrase, expected) in cases {
+            assert_eq!(contains_phrase(words, phrase), expected, "{phrase:?}");
+            assert_eq!(
+                contains_any(words, &[phrase.to_string()]),
+                expected,
+                "{phrase:?}"
+            );
+        }
+        let phrases: Vec<String> = ["ate", "visit", "x"].map(String::from).to_vec();
+        assert!(contains_any(words, &phrases));
+        assert!(!contains_any(words, &phrases[..1]));
+        assert!(!contains_any(words, &[]));
+        assert!(!contains_any("", &phrases));
+    }
 
     /// The definition, char by char: what the byte-table scan must give.
     fn reference(text: &str) -> String {

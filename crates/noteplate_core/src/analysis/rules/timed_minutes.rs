@@ -40,6 +40,14 @@ pub(crate) fn line_minutes(
     memo: &mut RuleMemo,
     mut found: impl FnMut(&str),
 ) {
+    // Only fields capture minutes: a line without one needs no lookup.
+    if !line
+        .items
+        .iter()
+        .any(|item| matches!(item, Inline::Field(_)))
+    {
+        return;
+    }
     if !uncommented {
         minutes_fields(text, pack, line)
             .iter()
