@@ -240,8 +240,8 @@ fn cross_file_request(root: &Path, samples: usize, touch: bool) -> Vec<Duration>
     let doc = Doc::new(&uri(&path), &text, server.encoding);
     server.open(&doc);
     server.diagnostics(&doc.uri, Some(1));
-    let mut folders: Vec<std::path::PathBuf> = vec![root.to_path_buf(), root.join("shared")];
-    folders.push(root.join("visits"));
+    let mut folders: Vec<std::path::PathBuf> =
+        vec![root.to_path_buf(), root.join("shared"), root.join("visits")];
     for k in 0..50 {
         folders.push(root.join(format!("visits/{k:02}")));
     }

@@ -356,7 +356,9 @@ fn language_md_opening_example_is_clean() {
 #[test]
 fn vscode_readme_template_is_clean() {
     let readme = repo_file("editors/vscode/README.md");
-    let section = readme.find("## A template").expect("the README's template section");
+    let section = readme
+        .find("## A template")
+        .expect("the README's template section");
     let start = section + readme[section..].find("```").expect("a code block") + 3;
     let start = start + readme[start..].find('\n').expect("the block's first line") + 1;
     let end = start + readme[start..].find("```").expect("a closed code block");
