@@ -8,6 +8,13 @@
 //!   run), and the server's peak and current memory (VmHWM, VmRSS) once indexed;
 //! - fragment edit: with `workspaceDiagnostics: "workspace"` (pushes), an edit of the open hot
 //!   fragment that changes its includers' findings, to the 200th includer's publishDiagnostics;
+//! - memory in `workspace` mode: a client that pulls, with `workspaceDiagnostics: "workspace"`,
+//!   asks `workspace/diagnostic` once, so every closed file's findings are computed and cached;
+//!   then the server's peak and current memory;
+//! - cross-file request: `textDocument/references` on a field of an open template, which re-stats
+//!   the indexed files and looks for new ones first; with the folders unchanged (a `stat` per
+//!   folder), and with every folder's time set just before each request (every folder listed,
+//!   which is what the walk did on every request before it skipped unchanged folders);
 //! - keystroke: a one-character `didChange` in an open 2,000-line template to its
 //!   publishDiagnostics, with the 5,000 files indexed and with no workspace folder.
 //!
@@ -192,6 +199,77 @@ fn fragment_edit(root: &Path, edits: usize) -> Vec<Duration> {
     samples
 }
 
+/// Memory with every closed file's findings cached: a pull client in `workspace` mode asks for
+/// the workspace's diagnostics once. Returns (VmHWM, VmRSS) in kB and how many files reported.
+fn workspace_memory(root: &Path) -> (u64, u64, usize) {
+    let mut server = Server::spawn(&[]);
+    let mut caps = capabilities(&[]);
+    caps["window"]["workDoneProgress"] = json!(true);
+    caps["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
+    caps["workspace"]["diagnostics"] = json!({"refreshSupport": true});
+    server.result(
+        "initialize",
+        json!({
+            "processId": null,
+            "workspaceFolders": [{"uri": uri(root), "name": "bench"}],
+            "capabilities": caps,
+            "initializationOptions": {"debounceMs": 0, "workspaceDiagnostics": "workspace"},
+        }),
+    );
+    server.notify("initialized", json!({}));
+    server.expect("the end of indexing", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let report = server.result("workspace/diagnostic", json!({"previousResultIds": []}));
+    let files = report["items"].as_array().map_or(0, Vec::len);
+    let memory = (
+        proc_status(server.pid(), "VmHWM"),
+        proc_status(server.pid(), "VmRSS"),
+    );
+    stop(server);
+    (memory.0, memory.1, files)
+}
+
+/// `textDocument/references` on a field of an open template (found in one file: the cost is the
+/// re-stat and the look for new files), `samples` times; with `touch`, every folder's time is
+/// set to now before each request, so every folder is listed again.
+fn cross_file_request(root: &Path, samples: usize, touch: bool) -> Vec<Duration> {
+    let (mut server, _) = start(Some(root), json!({"debounceMs": 0}));
+    let path = root.join("visits/07/visit-4357.note");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = Doc::new(&uri(&path), &text, server.encoding);
+    server.open(&doc);
+    server.diagnostics(&doc.uri, Some(1));
+    let mut folders: Vec<std::path::PathBuf> =
+        vec![root.to_path_buf(), root.join("shared"), root.join("visits")];
+    for k in 0..50 {
+        folders.push(root.join(format!("visits/{k:02}")));
+    }
+    // One request first: folders changed while generating are listed until they are 2 s old.
+    std::thread::sleep(Duration::from_millis(2100));
+    let position = doc.pos_at("limitation_4357", 3);
+    let params = json!({"textDocument": doc.ident(), "position": position,
+                        "context": {"includeDeclaration": true}});
+    let found = server.result("textDocument/references", params.clone());
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    let mut times = Vec::new();
+    for _ in 0..samples {
+        if touch {
+            let now = std::time::SystemTime::now();
+            for folder in &folders {
+                std::fs::File::open(folder)
+                    .and_then(|f| f.set_modified(now))
+                    .unwrap();
+            }
+        }
+        let started = Instant::now();
+        server.result("textDocument/references", params.clone());
+        times.push(started.elapsed());
+    }
+    stop(server);
+    times
+}
+
 /// A 2,000-line template open beside the workspace (or alone): one-character edits to their
 /// publishDiagnostics.
 fn keystrokes(root: Option<&Path>, scratch: &Path, edits: usize) -> Duration {
@@ -274,6 +352,27 @@ fn main() {
         memory.1 as f64 / 1024.0,
         verdict(memory.0 < 200 * 1024)
     );
+
+    let (peak, now, files) = workspace_memory(&root);
+    println!(
+        "memory in workspace mode, {files} closed files' findings cached: peak (VmHWM) {:.1} MB, now (VmRSS) {:.1} MB [goal < 200 MB: {}]",
+        peak as f64 / 1024.0,
+        now as f64 / 1024.0,
+        verdict(peak < 200 * 1024)
+    );
+
+    if count >= 4358 {
+        let requests = if quick { 5 } else { 30 };
+        for (touch, what) in [(false, "folders unchanged"), (true, "every folder changed")] {
+            let samples = cross_file_request(&root, requests, touch);
+            let (median, max) = (median(samples.clone()), *samples.iter().max().unwrap());
+            println!(
+                "cross-file request (references) on {count} files, {what}: median {:.1} ms of {requests} (max {:.1} ms)",
+                ms(median),
+                ms(max)
+            );
+        }
+    }
 
     let samples = fragment_edit(&root, edits);
     let edit = median(samples.clone());

@@ -138,8 +138,25 @@ fn open_without_blocking(path: &Path) -> io::Result<File> {
 /// `problems`, one message each, and the walk goes on. The one template discovery: `check`, `fmt`
 /// and the language server's workspace all use it.
 pub fn find_templates(root: &Path, problems: &mut Vec<String>) -> Vec<std::path::PathBuf> {
+    walk_templates(root, None, problems, |_, _| {})
+}
+
+/// The walk of [`find_templates`], at most `max_depth` folders deep (`Some(1)`: the folder's own
+/// entries), calling `on_folder(path, depth)` for every folder it comes to (`root` at depth 0),
+/// before that folder's entries are read. The language server's workspace walks changed folders
+/// one level at a time with it (`lsp::workspace`).
+pub fn walk_templates(
+    root: &Path,
+    max_depth: Option<usize>,
+    problems: &mut Vec<String>,
+    mut on_folder: impl FnMut(&Path, usize),
+) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(root).require_git(false).build() {
+    let walk = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .max_depth(max_depth)
+        .build();
+    for entry in walk {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -150,8 +167,12 @@ pub fn find_templates(root: &Path, problems: &mut Vec<String>) -> Vec<std::path:
                 continue;
             }
         };
-        let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-        if is_file
+        let kind = entry.file_type();
+        if kind.is_some_and(|kind| kind.is_dir()) {
+            on_folder(entry.path(), entry.depth());
+            continue;
+        }
+        if kind.is_some_and(|kind| kind.is_file())
             && entry
                 .path()
                 .extension()

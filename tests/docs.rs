@@ -351,6 +351,28 @@ fn language_md_opening_example_is_clean() {
     assert!(found.is_empty(), "{found:#?}\n{example}");
 }
 
+/// The template in the VS Code extension's README ("## A template", what its users copy first) is
+/// clean (issue 11: it once failed the checker).
+#[test]
+fn vscode_readme_template_is_clean() {
+    let readme = repo_file("editors/vscode/README.md");
+    let section = readme
+        .find("## A template")
+        .expect("the README's template section");
+    let start = section + readme[section..].find("```").expect("a code block") + 3;
+    let start = start + readme[start..].find('\n').expect("the block's first line") + 1;
+    let end = start + readme[start..].find("```").expect("a closed code block");
+    let example = &readme[start..end];
+    assert!(example.contains("codes: 97140"), "{example}");
+    let diagnostics =
+        analyze_text(example, &RulePack::embedded(), &Settings::default()).diagnostics;
+    let found: Vec<String> = diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.rule, d.message))
+        .collect();
+    assert!(found.is_empty(), "{found:#?}\n{example}");
+}
+
 /// Every source tag the pack and the docs cite (`[S7]`, `"S25"`, `S6b`) resolves in
 /// `docs/sources.md`, and no document points at a path outside the repository.
 #[test]

@@ -287,6 +287,122 @@ fn workspace_diagnostics_are_pulled_with_stable_result_ids() {
     server.assert_no_panic();
 }
 
+/// How many `workspace/diagnostic/refresh` requests arrive until `what` does, and within a
+/// short wait after it.
+fn refreshes_until(server: &mut Server, what: &str, until: impl Fn(&Value) -> bool) -> usize {
+    let is_refresh = |m: &Value| m["method"] == "workspace/diagnostic/refresh";
+    let mut count = 0;
+    loop {
+        let message = server.expect(what, |m| is_refresh(m) || until(m));
+        if is_refresh(&message) {
+            count += 1;
+        }
+        if until(&message) {
+            break;
+        }
+    }
+    count
+        + server
+            .drain(std::time::Duration::from_millis(500))
+            .iter()
+            .filter(|m| is_refresh(m))
+            .count()
+}
+
+#[test]
+fn pull_clients_are_asked_to_pull_again_only_when_a_dependents_findings_changed() {
+    let dir = workspace(&[
+        ("visit.note", VISIT),
+        ("open.note", VISIT),
+        ("shared/response.note", RESPONSE),
+    ]);
+    let root = dir.path();
+    let settings = json!({"debounceMs": 0, "workspaceDiagnostics": "workspace"});
+    let mut server = start(root, settings, true);
+    let open = uri(&root.join("open.note"));
+    server.open(&Doc::new(&open, VISIT, server.encoding));
+    let fragment = uri(&root.join("shared/response.note"));
+    let mut doc = Doc::new(&fragment, RESPONSE, server.encoding);
+    server.open(&doc);
+    let first = server.result("workspace/diagnostic", json!({"previousResultIds": []}));
+    assert!(!has(&reports(&first)[0].3, "missing-response"), "{first:#}");
+    let pulled = server.result(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": open}}),
+    );
+    assert!(
+        !has(&rule_ids(&pulled["items"]), "missing-response"),
+        "{pulled:#}"
+    );
+    server.drain(std::time::Duration::from_millis(300));
+
+    // Keystrokes in the fragment's text that change no includer's findings: no refresh, only
+    // the reply to a request sent after them (the pull the client makes anyway).
+    for typed in ["S", "o", " "] {
+        let at = doc.find("chart");
+        let change = doc.edit(at, at, typed);
+        doc.version += 1;
+        server.did_change(&doc, vec![change]);
+    }
+    let id = server.send_request(
+        "textDocument/diagnostic",
+        Some(json!({"textDocument": {"uri": open}})),
+    );
+    let quiet = refreshes_until(&mut server, "the pull's reply", |m| m["id"] == id);
+    assert_eq!(quiet, 0, "a refresh for edits that changed no findings");
+
+    // The heading renamed: the includers (open and closed) lose their Response section, once.
+    let heading = doc.find("Response");
+    let change = doc.edit(heading, heading + "Response".len(), "Notes");
+    doc.version += 1;
+    server.did_change(&doc, vec![change]);
+    let refreshed = refreshes_until(&mut server, "a refresh", |m| {
+        m["method"] == "workspace/diagnostic/refresh"
+    });
+    assert_eq!(refreshed, 1, "one refresh for one change of findings");
+    let pulled = server.result("workspace/diagnostic", json!({"previousResultIds": []}));
+    assert!(
+        has(&reports(&pulled)[0].3, "missing-response"),
+        "{pulled:#}"
+    );
+    server.shutdown_and_exit();
+    server.assert_no_panic();
+
+    // A client that pulls but declared no refresh support is never sent one.
+    let mut server = Server::spawn(&[]);
+    let mut caps = capabilities(&["utf-8"]);
+    caps["window"]["workDoneProgress"] = json!(true);
+    caps["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
+    server.result(
+        "initialize",
+        json!({
+            "processId": null,
+            "workspaceFolders": [{"uri": uri(root), "name": "templates"}],
+            "capabilities": caps,
+            "initializationOptions": {"debounceMs": 0, "diagnosticMode": "pull",
+                                      "workspaceDiagnostics": "workspace"},
+        }),
+    );
+    server.notify("initialized", json!({}));
+    server.expect("the end of the indexing progress", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let mut doc = Doc::new(&fragment, RESPONSE, server.encoding);
+    server.open(&doc);
+    let heading = doc.find("Response");
+    let change = doc.edit(heading, heading + "Response".len(), "Notes");
+    doc.version += 1;
+    server.did_change(&doc, vec![change]);
+    let id = server.send_request(
+        "workspace/diagnostic",
+        Some(json!({"previousResultIds": []})),
+    );
+    let none = refreshes_until(&mut server, "the pull's reply", |m| m["id"] == id);
+    assert_eq!(none, 0, "a refresh to a client without refreshSupport");
+    server.shutdown_and_exit();
+    server.assert_no_panic();
+}
+
 #[test]
 fn files_that_are_not_open_get_pushed_diagnostics_and_are_published_again_after_a_fragment_change()
 {

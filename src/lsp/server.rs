@@ -429,7 +429,31 @@ fn dependents_changed(state: &Arc<State>, client: &Client, changed: Vec<std::pat
                 publish_closed(state.clone(), client.clone(), closed).await;
             }
         } else if state.diagnostic_refresh.load(Ordering::SeqCst) {
-            let _ = client.workspace_diagnostic_refresh().await;
+            // Pull clients are asked to pull again only when a dependent's findings changed (a
+            // keystroke in a fragment mostly changes none): the open includers are analysed and
+            // compared with what their last pull answered (one never pulled is pulled anyway),
+            // the closed ones computed and compared with their last findings.
+            let mut changed = false;
+            let encoding = state.encoding();
+            for uri in open {
+                let Some(last) = lock(&state.pulled).get(&uri).cloned() else {
+                    continue;
+                };
+                if let Ok(Some(new)) = state.analyse_on_worker(&uri, None).await {
+                    let now: Vec<Diagnostic> = new
+                        .diagnostics
+                        .iter()
+                        .map(|d| convert::diagnostic(&uri, &new.rope, encoding, d))
+                        .collect();
+                    changed |= now != last;
+                }
+            }
+            if workspace && !closed.is_empty() {
+                changed |= state.compute_findings(&closed).await.is_none_or(|n| n > 0);
+            }
+            if changed {
+                let _ = client.workspace_diagnostic_refresh().await;
+            }
         }
     });
 }
@@ -891,6 +915,7 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         lock(&self.state.semantic_tokens).remove(&params.text_document.uri);
+        lock(&self.state.pulled).remove(&params.text_document.uri);
         if self.state.pushes() {
             // The document is already gone from `documents` (closed in arrival order), so an
             // analysis that has not published yet will not; one publishing now finishes first.
@@ -1132,7 +1157,7 @@ impl LanguageServer for Backend {
             reanalyse(&state, &self.client, Some(&uri)).await;
         }
         let result = guarded("textDocument/diagnostic", || {
-            let items = match snapshot {
+            let items: Vec<Diagnostic> = match snapshot {
                 Some(snapshot) => {
                     let encoding = state.encoding();
                     snapshot
@@ -1143,6 +1168,9 @@ impl LanguageServer for Backend {
                 }
                 None => Vec::new(),
             };
+            if lock(&state.documents).get(&uri).is_some() {
+                lock(&state.pulled).insert(uri.clone(), items.clone());
+            }
             DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
                 RelatedFullDocumentDiagnosticReport {
                     related_documents: None,

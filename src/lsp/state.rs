@@ -66,6 +66,9 @@ pub struct State {
     pub semantic_ids: std::sync::atomic::AtomicU64,
     /// The client answers `workspace/diagnostic/refresh`.
     pub diagnostic_refresh: AtomicBool,
+    /// What the last `textDocument/diagnostic` answered for each open document (pull clients),
+    /// so a fragment change asks them to pull again only when an includer's findings changed.
+    pub pulled: Mutex<HashMap<lsp::Uri, Vec<lsp::Diagnostic>>>,
     /// The thread every analysis runs on (`worker.rs`).
     pub worker: Worker,
     /// Held while diagnostics for a document are checked and sent, and while a close sends its
@@ -79,6 +82,9 @@ pub struct State {
     pub folder_settings: Mutex<super::settings::FolderSettings>,
     /// The workspace index: files, include graph, closed files' findings (`workspace.rs`).
     pub index: Mutex<super::workspace::Index>,
+    /// The folders under the workspace roots as last walked, to find new templates by listing
+    /// only the folders that changed (`workspace.rs`). Held while walking, off the protocol task.
+    pub walk: Mutex<super::workspace::Walk>,
     /// Open documents whose re-check (a fragment they include changed) is waiting for the
     /// debounce delay, so a burst of fragment edits re-checks each includer once.
     pub recheck_pending: Mutex<HashSet<lsp::Uri>>,
@@ -109,6 +115,7 @@ impl State {
             config_stamps: Mutex::new(HashMap::new()),
             config_changed: AtomicBool::new(false),
             diagnostic_refresh: AtomicBool::new(false),
+            pulled: Mutex::new(HashMap::new()),
             semantic_tokens: Mutex::new(HashMap::new()),
             semantic_ids: std::sync::atomic::AtomicU64::new(1),
             worker: Worker::start(),
@@ -116,6 +123,7 @@ impl State {
             roots: Mutex::new(Vec::new()),
             folder_settings: Mutex::new(Default::default()),
             index: Mutex::new(Default::default()),
+            walk: Mutex::new(Default::default()),
             recheck_pending: Mutex::new(HashSet::new()),
         }
     }

@@ -56,6 +56,18 @@ struct Indexed {
     text: Arc<str>,
     includes: Vec<PathBuf>,
     diagnostics: Option<Cached>,
+    /// The findings last computed, kept while `diagnostics` waits to be computed again: the new
+    /// ones keep their result id when they are the same, and count as unchanged (no refresh).
+    stale: Option<Cached>,
+}
+
+impl Indexed {
+    /// Its findings are to be computed again; the last ones are kept to compare with.
+    fn forget_findings(&mut self) {
+        if let Some(cached) = self.diagnostics.take() {
+            self.stale = Some(cached);
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -154,6 +166,150 @@ pub fn include_targets(
         .collect()
 }
 
+/// What the last walk saw under the workspace folders, folder by folder, so that looking for new
+/// templates reads only the folders that changed: creating, deleting or renaming an entry changes
+/// its folder's modification time. Each known folder costs one `stat`; only a folder whose time
+/// changed (or is too recent to trust) is listed again, one level deep, and a new folder is
+/// walked whole. (A file edited in place does not change its folder: that is the per-file re-stat
+/// of `restat_index`. Ignore rules are those of `files::walk_templates`; an ignore file edited
+/// in place is seen once its folder changes, or at the next full indexing.)
+#[derive(Debug, Default)]
+pub struct Walk {
+    folders: HashMap<PathBuf, Folder>,
+    /// Folders `stat`ed since the walk began (counted, for tests and benchmarks).
+    pub stated: usize,
+    /// Folders whose entries were read since the walk began.
+    pub listed: usize,
+}
+
+/// One folder as last listed.
+#[derive(Debug, Default)]
+struct Folder {
+    /// Its modification time when listed; `None` to list it again next time (unknown, or so
+    /// recent that an entry created in the same clock tick would not change it).
+    modified: Option<std::time::SystemTime>,
+    folders: Vec<PathBuf>,
+    templates: Vec<PathBuf>,
+}
+
+/// A folder time this close to the listing is not trusted: file systems keep times in coarse
+/// ticks, and an entry created later in the same tick leaves the time as it was.
+const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn trusted_time(dir: &Path) -> Option<std::time::SystemTime> {
+    let modified = std::fs::metadata(dir).ok()?.modified().ok()?;
+    let now = std::time::SystemTime::now();
+    (now.duration_since(modified).ok()? >= RACY).then_some(modified)
+}
+
+impl Walk {
+    /// Walks `root` whole, remembering every folder; returns its templates.
+    pub fn walk(&mut self, root: &Path) -> Vec<PathBuf> {
+        let mut problems = Vec::new();
+        let mut seen: Vec<(PathBuf, Option<std::time::SystemTime>)> = Vec::new();
+        let templates = crate::files::walk_templates(root, None, &mut problems, |dir, _| {
+            seen.push((dir.to_path_buf(), trusted_time(dir)));
+        });
+        for problem in problems {
+            eprintln!("noteplate: {problem}");
+        }
+        self.listed += seen.len();
+        for (dir, modified) in &seen {
+            if let Some(parent) = dir.parent()
+                && dir != root
+                && let Some(folder) = self.folders.get_mut(parent)
+            {
+                folder.folders.push(dir.clone());
+            }
+            self.folders.insert(
+                dir.clone(),
+                Folder {
+                    modified: *modified,
+                    ..Folder::default()
+                },
+            );
+            // Folders come in walk order, parents first: a folder's parent is already known.
+        }
+        for template in &templates {
+            if let Some(folder) = template.parent().and_then(|p| self.folders.get_mut(p)) {
+                folder.templates.push(template.clone());
+            }
+        }
+        templates
+    }
+
+    /// Brings what is known under `root` up to date, reading only the folders that changed.
+    pub fn refresh(&mut self, root: &Path) {
+        self.stated += 1;
+        let Some(known) = self.folders.get(root) else {
+            if root.is_dir() {
+                self.walk(root);
+            }
+            return;
+        };
+        let now = std::fs::metadata(root).ok().and_then(|m| m.modified().ok());
+        if now.is_none() {
+            self.forget(root);
+            return;
+        }
+        let unchanged = known.modified.is_some() && known.modified == now;
+        let before = known.folders.clone();
+        if unchanged {
+            for folder in before {
+                self.refresh(&folder);
+            }
+            return;
+        }
+        // Changed, or not trusted: its own entries again, one level deep.
+        let modified = trusted_time(root);
+        let mut problems = Vec::new();
+        let mut folders = Vec::new();
+        let templates = crate::files::walk_templates(root, Some(1), &mut problems, |dir, depth| {
+            if depth == 1 {
+                folders.push(dir.to_path_buf());
+            }
+        });
+        self.listed += 1;
+        for problem in problems {
+            eprintln!("noteplate: {problem}");
+        }
+        let gone: Vec<PathBuf> = before
+            .iter()
+            .filter(|folder| !folders.contains(folder))
+            .cloned()
+            .collect();
+        for folder in gone {
+            self.forget(&folder);
+        }
+        self.folders.insert(
+            root.to_path_buf(),
+            Folder {
+                modified,
+                folders: folders.clone(),
+                templates,
+            },
+        );
+        for folder in folders {
+            self.refresh(&folder);
+        }
+    }
+
+    /// Forgets a folder and everything under it.
+    fn forget(&mut self, dir: &Path) {
+        self.folders.retain(|path, _| !path.starts_with(dir));
+        if let Some(parent) = dir.parent().and_then(|p| self.folders.get_mut(p)) {
+            parent.folders.retain(|folder| folder != dir);
+        }
+    }
+
+    /// Every template known under the folders.
+    pub fn templates(&self) -> impl Iterator<Item = &PathBuf> {
+        self.folders
+            .values()
+            .flat_map(|folder| folder.templates.iter())
+    }
+}
+
 /// A file read for the index, or `None` when it is left out: not a regular file, over its
 /// project's `max-file-size`, not UTF-8, gone.
 fn read_indexed(state: &State, path: &Path) -> Option<(PathBuf, Indexed)> {
@@ -174,6 +330,7 @@ fn read_indexed(state: &State, path: &Path) -> Option<(PathBuf, Indexed)> {
             text,
             includes,
             diagnostics: None,
+            stale: None,
         },
     ))
 }
@@ -193,13 +350,10 @@ impl State {
             index.run += 1;
             index.run
         };
+        let mut walk = Walk::default();
         let mut paths = Vec::new();
         for root in self.roots() {
-            let mut problems = Vec::new();
-            paths.extend(crate::files::find_templates(&root, &mut problems));
-            for problem in problems {
-                eprintln!("noteplate: {problem}");
-            }
+            paths.extend(walk.walk(&root));
         }
         let total = paths.len();
         let mut files = Vec::with_capacity(total);
@@ -227,6 +381,11 @@ impl State {
             index.insert(key, indexed);
         }
         index.ready = true;
+        drop(index);
+        let mut known = lock(&self.walk);
+        walk.stated = known.stated;
+        walk.listed += known.listed;
+        *known = walk;
     }
 
     /// Whether the first indexing run finished.
@@ -313,15 +472,17 @@ impl State {
 
     /// Reads the templates that appeared under the workspace folders since they were indexed (a
     /// file written by another program, whose watcher event has not come yet or never will: a
-    /// rename must not miss it). Walks the folders (names only) and reads only files the index
-    /// does not know, and a left-out file again only when its stamp changed. Returns their
-    /// canonical paths.
+    /// rename must not miss it). Lists only the folders that changed since the last walk
+    /// ([`Walk::refresh`]: a `stat` per folder), and reads only files the index does not know,
+    /// and a left-out file again only when its stamp changed. Returns their canonical paths.
     fn index_new_files(&self) -> Vec<PathBuf> {
-        let mut found = Vec::new();
-        for root in self.roots() {
-            let mut problems = Vec::new();
-            found.extend(crate::files::find_templates(&root, &mut problems));
-        }
+        let found: Vec<PathBuf> = {
+            let mut walk = lock(&self.walk);
+            for root in self.roots() {
+                walk.refresh(&root);
+            }
+            walk.templates().cloned().collect()
+        };
         let new: Vec<PathBuf> = {
             let index = lock(&self.index);
             let known: HashSet<&Path> = index
@@ -387,7 +548,7 @@ impl State {
         for path in dependents {
             self.fragments.forget(&path);
             if let Some(file) = index.files.get_mut(&path) {
-                file.diagnostics = None;
+                file.forget_findings();
             }
             let uris: Vec<Uri> = index
                 .open
@@ -405,7 +566,7 @@ impl State {
         }
         for path in changed {
             if let Some(file) = index.files.get_mut(path) {
-                file.diagnostics = None;
+                file.forget_findings();
                 if !index.is_open(path) && !closed.contains(path) {
                     closed.push(path.clone());
                 }
@@ -417,7 +578,7 @@ impl State {
     /// Forgets every closed file's findings (the configuration or the settings changed).
     pub fn invalidate_all_findings(&self) {
         for file in lock(&self.index).files.values_mut() {
-            file.diagnostics = None;
+            file.forget_findings();
         }
     }
 
@@ -452,7 +613,9 @@ impl State {
 
     /// Computes and caches the findings of the closed files among `keys` that have none cached,
     /// on the analysis thread, a few files per job so keystroke analyses queued meanwhile run in
-    /// between. Returns how many were computed, `None` if the analysis thread failed.
+    /// between. Findings equal to the last ones computed for the file keep their result id.
+    /// Returns how many files' findings differ from the last ones computed (a file computed for
+    /// the first time counts), `None` if the analysis thread failed.
     pub async fn compute_findings(self: &Arc<Self>, keys: &[PathBuf]) -> Option<usize> {
         let mut computed = 0;
         for chunk in keys.chunks(16) {
@@ -479,12 +642,18 @@ impl State {
                         let items = state.analyse_closed(&uri, &path, &text, memo);
                         let mut index = lock(&state.index);
                         index.next_id += 1;
-                        let id = format!("w{}", index.next_id);
+                        let fresh = format!("w{}", index.next_id);
                         if let Some(file) = index.files.get_mut(&key)
                             && Arc::ptr_eq(&file.text, &text)
                         {
+                            let id = match file.stale.take() {
+                                Some(stale) if stale.items == items => stale.id,
+                                _ => {
+                                    computed += 1;
+                                    fresh
+                                }
+                            };
                             file.diagnostics = Some(Cached { id, items });
-                            computed += 1;
                         }
                     }
                     computed
@@ -707,5 +876,73 @@ mod tests {
                 .skipped
                 .contains_key(&root.join("bytes.note"))
         );
+    }
+    /// Sets a folder's modification time into the past, as if it had not changed for a while.
+    fn age(dir: &Path) {
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        std::fs::File::open(dir)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+    }
+
+    #[test]
+    fn looking_for_new_templates_lists_only_the_folders_that_changed() {
+        // 3 x 4 folders of templates, two levels deep.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join(".git")).unwrap();
+        let mut folders = vec![root.clone(), root.join(".git")];
+        for a in 0..3 {
+            for b in 0..4 {
+                let folder = root.join(format!("a{a}/b{b}"));
+                std::fs::create_dir_all(&folder).unwrap();
+                std::fs::write(folder.join("t.note"), "## T\n").unwrap();
+                folders.push(folder);
+            }
+            folders.push(root.join(format!("a{a}")));
+        }
+        for folder in &folders {
+            age(folder);
+        }
+        let state = State::new();
+        *lock(&state.roots) = vec![root.clone()];
+        state.index_folders(|_, _| {});
+        assert_eq!(state.workspace_files().len(), 12);
+        let counts = |state: &State| {
+            let walk = lock(&state.walk);
+            (walk.stated, walk.listed)
+        };
+        // Nothing changed: one stat per folder (the root, `a*`, `a*/b*`; `.git` is not walked),
+        // no folder listed.
+        let (stated, listed) = counts(&state);
+        assert_eq!(state.restat_index(), Vec::<PathBuf>::new());
+        assert_eq!(counts(&state), (stated + 16, listed));
+        // A new template deep down (its folder's time set back after, so the next walk trusts
+        // it): its folder alone is listed, and the template is found.
+        std::fs::write(root.join("a1/b2/new.note"), "## New\n").unwrap();
+        age(&root.join("a1/b2"));
+        let (stated, listed) = counts(&state);
+        assert_eq!(state.restat_index(), [root.join("a1/b2/new.note")]);
+        assert_eq!(counts(&state), (stated + 16, listed + 1));
+        assert_eq!(state.restat_index(), Vec::<PathBuf>::new());
+        assert_eq!(counts(&state), (stated + 32, listed + 1));
+        // A new folder with a template: its parent is listed and the new folder walked.
+        std::fs::create_dir(root.join("a2/b9")).unwrap();
+        std::fs::write(root.join("a2/b9/deep.note"), "## Deep\n").unwrap();
+        age(&root.join("a2/b9"));
+        age(&root.join("a2"));
+        let (stated, listed) = counts(&state);
+        assert_eq!(state.restat_index(), [root.join("a2/b9/deep.note")]);
+        assert_eq!(counts(&state), (stated + 17, listed + 2));
+        // A folder removed: forgotten (not stat'ed again), its templates gone from the index
+        // through their own stamps. The root changed just now: listed, and again until its time
+        // is old enough to trust.
+        std::fs::remove_dir_all(root.join("a0")).unwrap();
+        let (stated, listed) = counts(&state);
+        let changed = state.restat_index();
+        assert_eq!(changed.len(), 4, "{changed:?}");
+        assert_eq!(counts(&state), (stated + 1 + 2 + 9, listed + 1));
+        assert_eq!(state.workspace_files().len(), 10);
     }
 }

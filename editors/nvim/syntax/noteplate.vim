@@ -1,7 +1,8 @@
 " Vim syntax file
 " Language:    noteplate clinical note template (.note)
 " Highlighting that works without the language server: front matter, headings with {#kind},
-" fields {{name:type}}, choices {a|b}, wildcards ***, escapes and <!-- --> comments.
+" fields {{name:type}}, choices {a|b}, wildcards ***, escapes, <!-- --> comments (with their
+" noteplate-disable directives) and @include lines.
 
 if exists('b:current_syntax')
   finish
@@ -16,7 +17,14 @@ syn sync fromstart
 syn spell toplevel
 
 " Comments may span lines and may appear anywhere, front matter included.
-syn region noteplateComment start=/<!--/ end=/-->/ contains=@Spell keepend
+syn region noteplateComment start=/<!--/ end=/-->/ contains=noteplateDirective,@Spell keepend
+" A suppression directive at the start of a comment: <!-- noteplate-disable-next-line rule-id -->.
+syn match noteplateDirective /\%(<!--\s*\)\@<=noteplate-\%(disable-next-line\|disable-file\|disable\|enable\)\%([[:alnum:]-]\)\@!/
+      \ contained contains=@NoSpell
+
+" `@include path` at the start of a line: another file's sections.
+syn match noteplateInclude /^@include\s.*$/ contains=noteplateIncludeKeyword,@NoSpell
+syn match noteplateIncludeKeyword /^@include/ contained
 
 " Front matter: only when the first line is ---; closed by the next --- line.
 syn region noteplateFrontMatter start=/\%^\%(\%uFEFF\)\=---\s*$/ end=/^---\s*$/ keepend
@@ -48,6 +56,9 @@ syn match noteplateChoiceDelimiter /[{}|]/ contained
 syn match noteplateWildcard /\*\*\*/
 
 hi def link noteplateComment              Comment
+hi def link noteplateDirective            PreProc
+hi def link noteplateInclude              String
+hi def link noteplateIncludeKeyword       Include
 hi def link noteplateFrontMatter          PreProc
 hi def link noteplateFrontMatterDelimiter Delimiter
 hi def link noteplateKey                  Identifier

@@ -3,7 +3,7 @@
 #
 # Installs its tools on first use (install.sh), packages editors/vscode as a linux-x64 VSIX with the
 # server binary bundled, installs it and the probe extension (probe/) into a throw-away code-server
-# profile, opens a workspace holding the fixture templates in headless Chromium, and checks the JSON
+# profile, opens a multi-root workspace holding the fixture templates in headless Chromium, and checks the JSON
 # the probe writes and the notifications the page shows (notifications.mjs). Nothing leaves the machine: code-server listens on 127.0.0.1, the gallery points
 # at a dead loopback address, telemetry and update checks are off.
 #
@@ -106,6 +106,17 @@ for extension in "$vsix" "$probe_vsix"; do
 done
 
 cp "$repo"/tests/clients/fixtures/*.note "$repo/tests/clients/fixtures/expectations.json" "$work/workspace/"
+# A multi-root workspace: the fixtures' folder first (the probe runs from it), then two folders
+# holding the same template under different `noteplate.*` folder settings (issue 11: settings by
+# `scopeUri`).
+mkdir -p "$work/folder-warn/.vscode" "$work/folder-off/.vscode"
+cp "$repo/tests/clients/fixtures/missing-response.note" "$work/folder-warn/visit.note"
+cp "$repo/tests/clients/fixtures/missing-response.note" "$work/folder-off/visit.note"
+echo '{ "noteplate.severity": { "missing-response": "warning" } }' >"$work/folder-warn/.vscode/settings.json"
+echo '{ "noteplate.disabledRules": ["missing-response"] }' >"$work/folder-off/.vscode/settings.json"
+cat >"$work/noteplate.code-workspace" <<JSON
+{ "folders": [{ "path": "$work/workspace" }, { "path": "$work/folder-warn" }, { "path": "$work/folder-off" }] }
+JSON
 
 # 3. Start code-server and a headless browser pointed at the workspace.
 log "starting code-server on 127.0.0.1:$port"
@@ -132,7 +143,7 @@ fi
 
 setsid "$chromium" --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
   --user-data-dir="$work/chromium" --remote-debugging-port=0 \
-  "http://127.0.0.1:$port/?folder=$work/workspace" >"$work/chromium.log" 2>&1 &
+  "http://127.0.0.1:$port/?workspace=$work/noteplate.code-workspace" >"$work/chromium.log" 2>&1 &
 chromium_pgid=$!
 
 # 4. Wait for the probe's verdict.

@@ -140,6 +140,21 @@ local function main()
   report(groups.escape == 'noteplateEscape' and groups.bar == 'noteplateChoiceDelimiter'
     and groups.close == 'noteplateChoiceDelimiter' and groups.after == '',
     'syntax: an escaped brace inside a choice does not end it', vim.inspect(groups))
+  -- `@include` lines and suppression directives are highlighted (issue 11), a directive only at a
+  -- comment's start.
+  vim.api.nvim_buf_set_lines(scratch, 0, -1, false, {
+    '@include shared/sig.note',
+    '<!-- noteplate-disable-next-line missing-time -->',
+    '<!-- says noteplate-disable later -->',
+  })
+  local directives = vim.api.nvim_buf_call(scratch, function()
+    local at = function(line, col) return vim.fn.synIDattr(vim.fn.synID(line, col, 1), 'name') end
+    return { keyword = at(1, 2), path = at(1, 12), directive = at(2, 8), rule = at(2, 35), prose = at(3, 12) }
+  end)
+  report(directives.keyword == 'noteplateIncludeKeyword' and directives.path == 'noteplateInclude'
+    and directives.directive == 'noteplateDirective' and directives.rule == 'noteplateComment'
+    and directives.prose == 'noteplateComment',
+    'syntax: @include lines and noteplate-disable directives are highlighted', vim.inspect(directives))
 
   local client = client_for(buf)
   report(client ~= nil, 'client attached (cmd, filetypes, root_markers from lsp/noteplate.lua)')
