@@ -46,20 +46,31 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // `Frequency & Duration:` under the goals or in a header).
     let elements = &context.pack.elements;
     let mut plan_words = String::new();
-    // The plan elements once, not every element for every line.
-    let plan_elements: Vec<Span> = semantics
+    // The plan elements once, in document order, and walked together with the lines: a line is
+    // a plan line when an element lies inside it (lines x elements was the largest cost of a
+    // keystroke on a long template).
+    let mut plan_elements: Vec<Span> = semantics
         .elements
         .iter()
         .filter(|element| &*element.kind == "plan")
         .map(|element| element.span)
         .collect();
+    plan_elements.sort_by_key(|span| span.start);
+    let mut next = 0;
     let plan_lines = context
         .lines_of_kind("plan")
         .into_iter()
-        .chain(document.lines().filter(|line| {
-            plan_elements
+        .chain(document.lines().filter(move |line| {
+            while plan_elements
+                .get(next)
+                .is_some_and(|span| span.start < line.span.start)
+            {
+                next += 1;
+            }
+            plan_elements[next..]
                 .iter()
-                .any(|span| line.span.start <= span.start && span.end <= line.span.end)
+                .take_while(|span| span.start <= line.span.end)
+                .any(|span| span.end <= line.span.end)
         }));
     for line in plan_lines {
         if describes_symptoms(context, line) {
