@@ -595,11 +595,17 @@ fn dates_of_service_given_as_a_span_are_the_date_of_service() {
         "Dates of service: {{from:date}} through {{to:date}}",
         "Treatment dates: ***",
     ] {
-        assert!(!rules(&note(line)).contains(&"missing-date".to_string()), "{line}");
+        assert!(
+            !rules(&note(line)).contains(&"missing-date".to_string()),
+            "{line}"
+        );
     }
     // Other dates stay other dates.
     for line in ["Important dates: onset {{o:date}}", "Dates: ***"] {
-        assert!(rules(&note(line)).contains(&"missing-date".to_string()), "{line}");
+        assert!(
+            rules(&note(line)).contains(&"missing-date".to_string()),
+            "{line}"
+        );
     }
 }
 
