@@ -625,3 +625,31 @@ fn the_last_report_of_an_episode_is_a_discharge_under_other_names() {
     }
     assert_eq!(of("template: Progress Report").as_deref(), Some("progress"));
 }
+
+#[test]
+fn vestibular_and_aquatic_titles_get_their_kind() {
+    // Titles of vestibular and aquatic therapy notes; a probe of part g found the BPPV
+    // repositioning manoeuvres unread.
+    for (title, kind) in [
+        ("Canalith Repositioning", "intervention"),
+        ("Canalith repositioning maneuver", "intervention"),
+        ("Epley maneuver", "intervention"),
+        ("Gaze stabilization exercises", "intervention"),
+        ("Oculomotor Exam", "findings"),
+        ("Positional Testing", "findings"),
+        ("Pool Program", "intervention"),
+        ("Aquatic exercise", "intervention"),
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some(kind),
+            "{title}: {kinds:?}"
+        );
+    }
+    // The test that finds BPPV stays an examination finding.
+    assert_ne!(
+        heading_kinds("Dix-Hallpike maneuver").first().map(String::as_str),
+        Some("intervention")
+    );
+}
