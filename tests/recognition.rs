@@ -649,7 +649,9 @@ fn vestibular_and_aquatic_titles_get_their_kind() {
     }
     // The test that finds BPPV stays an examination finding.
     assert_ne!(
-        heading_kinds("Dix-Hallpike maneuver").first().map(String::as_str),
+        heading_kinds("Dix-Hallpike maneuver")
+            .first()
+            .map(String::as_str),
         Some("intervention")
     );
 }
