@@ -89,6 +89,14 @@ fn published(server: &mut Server, uri: &str, what: &str, wanted: impl Fn(&[Strin
     });
 }
 
+/// Renames the open fragment's `## Response` heading to `## {title}`, unsaved.
+fn retitle_response(server: &mut Server, doc: &mut Doc, title: &str) {
+    let heading = doc.find("Response");
+    let change = doc.edit(heading, heading + "Response".len(), title);
+    doc.version += 1;
+    server.did_change(doc, vec![change]);
+}
+
 fn has(rules: &[String], rule: &str) -> bool {
     rules.iter().any(|r| r == rule)
 }
@@ -110,10 +118,7 @@ fn an_unsaved_fragment_edit_changes_its_includers_findings() {
     let fragment = uri(&root.join("shared/response.note"));
     let mut doc = Doc::new(&fragment, RESPONSE, server.encoding);
     server.open(&doc);
-    let heading = doc.find("Response");
-    let change = doc.edit(heading, heading + "Response".len(), "Notes");
-    doc.version += 1;
-    server.did_change(&doc, vec![change]);
+    retitle_response(&mut server, &mut doc, "Notes");
     published(
         &mut server,
         &visit,
@@ -131,10 +136,7 @@ fn an_unsaved_fragment_edit_changes_its_includers_findings() {
     });
 
     // Closing the fragment with unsaved edits: the includer reads the disk again.
-    let heading = doc.find("Response");
-    let change = doc.edit(heading, heading + "Response".len(), "Plan");
-    doc.version += 1;
-    server.did_change(&doc, vec![change]);
+    retitle_response(&mut server, &mut doc, "Plan");
     published(
         &mut server,
         &visit,
@@ -352,10 +354,7 @@ fn pull_clients_are_asked_to_pull_again_only_when_a_dependents_findings_changed(
     assert_eq!(quiet, 0, "a refresh for edits that changed no findings");
 
     // The heading renamed: the includers (open and closed) lose their Response section, once.
-    let heading = doc.find("Response");
-    let change = doc.edit(heading, heading + "Response".len(), "Notes");
-    doc.version += 1;
-    server.did_change(&doc, vec![change]);
+    retitle_response(&mut server, &mut doc, "Notes");
     let refreshed = refreshes_until(&mut server, "a refresh", |m| {
         m["method"] == "workspace/diagnostic/refresh"
     });
@@ -389,10 +388,7 @@ fn pull_clients_are_asked_to_pull_again_only_when_a_dependents_findings_changed(
     });
     let mut doc = Doc::new(&fragment, RESPONSE, server.encoding);
     server.open(&doc);
-    let heading = doc.find("Response");
-    let change = doc.edit(heading, heading + "Response".len(), "Notes");
-    doc.version += 1;
-    server.did_change(&doc, vec![change]);
+    retitle_response(&mut server, &mut doc, "Notes");
     let id = server.send_request(
         "workspace/diagnostic",
         Some(json!({"previousResultIds": []})),
