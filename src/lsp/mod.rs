@@ -48,7 +48,15 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Stdin and stdout are read and written on threads of their own (`transport`).
+    let stdin = match transport::ChannelReader::spawn(std::io::stdin()) {
+        Ok(stdin) => stdin,
+        Err(error) => {
+            eprintln!("noteplate lsp: cannot start: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let code = runtime.block_on(serve(stdin, std::io::stdout()));
     // The stdin reader may still be blocked on a client that keeps the pipe open; don't wait.
     std::process::exit(code)
 }
@@ -56,7 +64,7 @@ pub fn run() -> ExitCode {
 async fn serve<I, O>(stdin: I, stdout: O) -> i32
 where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
-    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
+    O: std::io::Write + Send + 'static,
 {
     let state = Arc::new(State::new());
     let backend_state = state.clone();
@@ -70,7 +78,17 @@ where
     let (to_server, server_input) = tokio::io::duplex(1 << 16);
     let (server_output, from_server) = tokio::io::duplex(1 << 16);
     let (outgoing, queue) = mpsc::unbounded_channel();
-    let writer = tokio::spawn(transport::write_output(stdout, queue));
+    let (written, writer) = tokio::sync::oneshot::channel::<()>();
+    let spawned = std::thread::Builder::new()
+        .name("noteplate-stdout".into())
+        .spawn(move || {
+            transport::write_output(stdout, queue);
+            let _ = written.send(());
+        });
+    if spawned.is_err() {
+        eprintln!("noteplate lsp: cannot start the output thread");
+        return 2;
+    }
     tokio::spawn(transport::pump_server_output(
         BufReader::new(from_server),
         outgoing.clone(),

@@ -530,31 +530,147 @@ pub async fn pump_server_output<R: AsyncBufRead + Unpin>(mut server: R, outgoing
     let _ = outgoing.send(None);
 }
 
-/// Writes queued frames to the client until the server has closed and the queue is drained.
-pub async fn write_output<W: AsyncWrite + Unpin>(
+/// Writes queued frames to the client until the server has closed and the queue is drained, on
+/// a thread of its own with blocking writes: a write through `tokio::io::stdout` is a hand-off to
+/// the blocking pool and back, twice per frame (write, flush). Frames queued together are
+/// flushed once.
+pub fn write_output<W: std::io::Write>(
     mut client: W,
     mut queue: mpsc::UnboundedReceiver<Option<Vec<u8>>>,
 ) {
-    while let Some(item) = queue.recv().await {
-        let Some(frame) = item else {
+    let mut closed = false;
+    while let Some(item) = queue.blocking_recv() {
+        let mut next = Some(item);
+        while let Some(item) = next.take() {
+            let Some(frame) = item else {
+                closed = true;
+                break;
+            };
+            if client.write_all(&frame).is_err() {
+                return;
+            }
+            next = queue.try_recv().ok();
+        }
+        if client.flush().is_err() {
+            return;
+        }
+        if closed {
+            // The server's output has ended: what is still queued (our own replies) goes out.
             while let Ok(Some(frame)) = queue.try_recv() {
-                if client.write_all(&frame).await.is_err() {
+                if client.write_all(&frame).is_err() {
                     break;
                 }
             }
             break;
-        };
-        if client.write_all(&frame).await.is_err() || client.flush().await.is_err() {
-            break;
         }
     }
-    let _ = client.flush().await;
+    let _ = client.flush();
+}
+
+/// The client's bytes, read on a thread of its own with blocking reads and handed over in the
+/// chunks read: `tokio::io::stdin` hands every read to the blocking pool and back. At most
+/// `QUEUED_CHUNKS` chunks wait, so a client that writes faster than the server reads is held
+/// back by the pipe, as before, instead of filling memory.
+pub struct ChannelReader {
+    chunks: mpsc::Receiver<Vec<u8>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+/// How many chunks read from the client may wait for the server (`ChannelReader`).
+const QUEUED_CHUNKS: usize = 16;
+
+impl ChannelReader {
+    /// Starts the thread that reads `input` until its end or an error.
+    pub fn spawn<R: std::io::Read + Send + 'static>(mut input: R) -> std::io::Result<Self> {
+        let (send, chunks) = mpsc::channel(QUEUED_CHUNKS);
+        std::thread::Builder::new()
+            .name("noteplate-stdin".into())
+            .spawn(move || {
+                let mut buf = vec![0; READ_CHUNK];
+                loop {
+                    match input.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            if send.blocking_send(buf[..n].to_vec()).is_err() {
+                                break;
+                            }
+                        }
+                        Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(_) => break,
+                    }
+                }
+            })?;
+        Ok(ChannelReader {
+            chunks,
+            chunk: Vec::new(),
+            at: 0,
+        })
+    }
+}
+
+impl AsyncRead for ChannelReader {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        if this.at == this.chunk.len() {
+            match this.chunks.poll_recv(cx) {
+                std::task::Poll::Pending => return std::task::Poll::Pending,
+                // The end of the input: a read of nothing.
+                std::task::Poll::Ready(None) => return std::task::Poll::Ready(Ok(())),
+                std::task::Poll::Ready(Some(chunk)) => {
+                    this.chunk = chunk;
+                    this.at = 0;
+                }
+            }
+        }
+        let n = buf.remaining().min(this.chunk.len() - this.at);
+        buf.put_slice(&this.chunk[this.at..this.at + n]);
+        this.at += n;
+        std::task::Poll::Ready(Ok(()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_reader_thread_hands_over_every_byte_then_the_end() {
+        // More than QUEUED_CHUNKS full chunks, so the reading thread waits for the reader.
+        let input: Vec<u8> = (0..READ_CHUNK * (QUEUED_CHUNKS + 3) + 17)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let read = runtime.block_on(async {
+            let mut reader = ChannelReader::spawn(std::io::Cursor::new(input.clone())).unwrap();
+            let mut read = Vec::new();
+            reader.read_to_end(&mut read).await.unwrap();
+            read
+        });
+        assert!(read == input, "{} bytes of {}", read.len(), input.len());
+    }
+
+    #[test]
+    fn the_writer_writes_frames_in_order_and_what_is_queued_after_the_end() {
+        let (send, queue) = mpsc::unbounded_channel();
+        for frame in ["a", "b"] {
+            send.send(Some(frame.as_bytes().to_vec())).unwrap();
+        }
+        send.send(None).unwrap();
+        // A reply queued after the server's output ended still goes out.
+        send.send(Some(b"c".to_vec())).unwrap();
+        drop(send);
+        let mut out = Vec::new();
+        write_output(&mut out, queue);
+        assert_eq!(out, b"abc");
+    }
 
     fn frames(input: &[u8]) -> Vec<Result<String, String>> {
         let runtime = tokio::runtime::Builder::new_current_thread()
