@@ -97,6 +97,14 @@ fn scan(reader: &mut Reader<'_>, line: &str, notes: &mut Vec<String>) -> Vec<Pie
             at += 3;
             continue;
         }
+        if rest.starts_with("[[")
+            && let Some((piece, len)) = insert_placeholder(rest, notes)
+        {
+            flush(&mut pieces, &mut text);
+            pieces.push(piece);
+            at += len;
+            continue;
+        }
         // A list runs to the first `}`, with no `{` before it (the search stops at the next
         // brace, so a line of `{{{{...` costs linear time).
         if rest.starts_with('{')
@@ -160,6 +168,45 @@ fn smartlink_at(text: &str) -> Option<&str> {
     (chars.next()?.is_ascii_uppercase()
         && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
     .then_some(name)
+}
+
+/// A phrase builder's placeholder for a SmartList or SmartLink still to be inserted with Epic's
+/// tools (`[[INSERT SMARTLIST IN EPIC: FOLLOWUP_STATUS]]`, `[[INSERT SMARTLINK IN EPIC: Patient
+/// name]]`) at the start of `text`: a field named after it, with a note, and the placeholder's
+/// length. Other `[[...]]` text is not a placeholder.
+fn insert_placeholder(text: &str, notes: &mut Vec<String>) -> Option<(Piece, usize)> {
+    let close = text.find("]]")?;
+    let (head, name) = text[2..close].split_once(':')?;
+    let name = name.trim();
+    let head = head.split_whitespace().collect::<Vec<_>>().join(" ");
+    let list = if head.eq_ignore_ascii_case("INSERT SMARTLIST IN EPIC") {
+        true
+    } else if head.eq_ignore_ascii_case("INSERT SMARTLINK IN EPIC") {
+        false
+    } else {
+        return None;
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let field = field_name(name);
+    let shown = &text[..close + 2];
+    notes.push(if list {
+        format!(
+            "{shown} marks a SmartList still to be built in Epic, with no options in the text; it became the field {{{{{field}}}}}: write its options as a choice {{a|b}}"
+        )
+    } else {
+        format!(
+            "{shown} marks a SmartLink still to be inserted in Epic; it pulls data from the chart, which a template cannot; it became the text field {{{{{field}}}}}"
+        )
+    });
+    Some((
+        Piece::Field {
+            name: field,
+            ty: None,
+        },
+        close + 2,
+    ))
 }
 
 /// The piece a SmartList (the text between `{` and `}`) becomes.
@@ -431,6 +478,38 @@ mod tests {
         );
         let lines: Vec<usize> = imported.unmapped.iter().map(|u| u.line).collect();
         assert_eq!(lines, vec![1, 2]);
+    }
+
+    #[test]
+    fn builder_insert_placeholders_become_named_fields_with_a_comment() {
+        let imported = import(
+            "Symptoms are:\n[[INSERT SMARTLIST IN EPIC: FOLLOWUP_STATUS]] since [[insert smartlink in epic: Last visit date]]\n[[INSERT YOUR NAME]] [[INSERT SMARTLIST IN EPIC: ]] [[x\n",
+        )
+        .unwrap();
+        let blocks = &imported.template.blocks;
+        assert!(
+            matches!(&blocks[1], Block::Comment(c) if c.contains("[[INSERT SMARTLIST IN EPIC: FOLLOWUP_STATUS]] marks a SmartList"))
+        );
+        assert!(
+            matches!(&blocks[2], Block::Comment(c) if c.contains("[[insert smartlink in epic: Last visit date]] marks a SmartLink"))
+        );
+        assert_eq!(
+            blocks[3],
+            Block::Line(vec![
+                field("followup_status", None),
+                Piece::Text(" since ".into()),
+                field("last_visit_date", None)
+            ])
+        );
+        // Other double brackets, an empty name and an unclosed one stay text, unreported.
+        assert_eq!(
+            blocks[4],
+            Block::Line(vec![Piece::Text(
+                "[[INSERT YOUR NAME]] [[INSERT SMARTLIST IN EPIC: ]] [[x".into()
+            )])
+        );
+        let lines: Vec<usize> = imported.unmapped.iter().map(|u| u.line).collect();
+        assert_eq!(lines, vec![2, 2]);
     }
 
     #[test]
