@@ -2,7 +2,8 @@
 //!
 //! The layout, rule by rule (docs/fmt.md has it for authors):
 //! - front matter keys in the order of [`syntax::FRONT_MATTER_KEYS`], unknown keys after them in
-//!   their own order, blank lines inside the block dropped; `key: value` with one space after
+//!   their own order, blank lines inside the block dropped (in a block without its closing `---`
+//!   they follow the blank-line rules below); `key: value` with one space after
 //!   the colon; `codes:` items separated by `, `, upper-cased (codes and modifiers are
 //!   case-insensitive), empty items dropped (they are ignored);
 //! - `#` marks followed by one space; one blank line before a heading (none at the start of the
@@ -203,10 +204,13 @@ fn classify<'a>(text: &'a str, parse: &Parse) -> (Vec<Out<'a>>, &'static str) {
                 continue;
             }
             if trim(source).is_empty() && !touches {
-                // In front matter without its closing `---`, a line of spaces is still part of
-                // the block but an empty line ends it: such a line stays as it is.
-                if front_matter.is_some_and(|block| block.close.is_some()) {
-                    item.text = "".into();
+                // The parser skips blank lines in front matter, empty or not. In a closed block
+                // they stay in it (between its `---` lines); in an unclosed one they are ordinary
+                // blank lines (at most one in a row, none at the end), so that the last one,
+                // which ends where the block ends, is treated like the others.
+                item.text = "".into();
+                if front_matter.is_some_and(|block| block.close.is_none()) {
+                    item.kind = Kind::Blank;
                 }
             } else if !touches && !has_error {
                 if let Some(entry) = front_matter.and_then(|block| {

@@ -40,11 +40,17 @@ fn front_matter_with_a_comment_or_an_error_is_not_reordered() {
 }
 
 #[test]
-fn a_line_of_spaces_in_front_matter_without_its_close_stays() {
-    // An empty line would end the unclosed block (found by the property test, not idempotent:
-    // `---\n  ` gave `---\n\n`, then `---\n`).
-    assert_eq!(fmt("---\n  "), "---\n  \n");
+fn blank_lines_in_front_matter_without_its_close_are_blank_lines() {
+    // Found by the property test, not idempotent: `---\n  ` gave `---\n\n`, then `---\n`, and
+    // `---\n\n\n` gave `---\n\n`, then `---\n` (the last blank line ends where the block ends).
+    assert_eq!(fmt("---\n  "), "---\n");
     assert_eq!(fmt("---\n\n"), "---\n");
+    assert_eq!(fmt("---\n\n\n"), "---\n");
+    assert_eq!(fmt("---\n \n\t\n"), "---\n");
+    assert_eq!(
+        fmt("---\ncodes: 97140\n\n\n \npayer: medicare\n\nText"),
+        "---\ncodes: 97140\n\npayer: medicare\n\nText\n"
+    );
 }
 
 #[test]
