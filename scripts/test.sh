@@ -14,6 +14,11 @@ quick=""
 
 step() { printf '\n== %s\n' "$*"; }
 
+# Property tests draw their cases from a fixed seed here, so a CI run is reproducible and a
+# failure can be replayed; plain `cargo test` draws new cases every run and saves what it finds
+# in `*.proptest-regressions` (check those in). PROPTEST_RNG_SEED=... overrides the seed.
+export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261128}"
+
 step "format and lints"
 cargo fmt --all --check
 cargo clippy --all-targets --locked -- -D warnings
