@@ -714,7 +714,10 @@ fn a_skilled_analysis_prompt_is_the_assessment() {
     // paragraph of its own with the field on the next line.
     let text = "---\ncodes: 97161\n---\nDate: {{d:date}}\nReason for Referral: {{r}}\n## Functional Mobility\nSupine to Sit {{s2s}}\n\nSkilled Analysis of Bed Mobility/Transfers/Balance (risk factors, safety concerns):\n{{skilled_analysis}}\n\n## Goals\n***\n## Plan\n2x/week for 4 weeks\nTherapist Signature/Credentials: {{sig}}\n";
     let found = rules(text);
-    assert!(!found.contains(&"missing-assessment".to_string()), "{found:?}");
+    assert!(
+        !found.contains(&"missing-assessment".to_string()),
+        "{found:?}"
+    );
     let without = text.replace(
         "\nSkilled Analysis of Bed Mobility/Transfers/Balance (risk factors, safety concerns):\n{{skilled_analysis}}\n",
         "",
