@@ -655,3 +655,72 @@ fn vestibular_and_aquatic_titles_get_their_kind() {
         Some("intervention")
     );
 }
+
+#[test]
+fn a_plan_counted_in_days_states_its_duration() {
+    // Acute, home-health and short outpatient plans count days (part h: a transcription sample's
+    // "see the patient daily x10 days").
+    let note = |plan: &str| {
+        format!(
+            "---\ntype: progress\n---\nDate: {{{{d:date}}}}\n## Assessment\n***\n## Goals\n***\n## Plan\n{plan}\n## Signature\n{{{{s}}}}, PT\n"
+        )
+    };
+    for plan in [
+        "We would like to see the patient daily x{{days:number}} days.",
+        "Treat 2x/week for 14 days.",
+    ] {
+        assert!(
+            !rules(&note(plan)).contains(&"plan-without-frequency".to_string()),
+            "{plan}"
+        );
+    }
+    // A day count is no frequency, and a frequency alone is still no duration.
+    for plan in ["Continue for 10 days.", "Treat daily."] {
+        assert!(
+            rules(&note(plan)).contains(&"plan-without-frequency".to_string()),
+            "{plan}"
+        );
+    }
+}
+
+#[test]
+fn history_named_in_running_text_is_the_history() {
+    // A PT examination template lists the history's parts as abbreviations in its Subjective
+    // section (part h: "*MOI. PMH. HOI. Imaging/Dx.").
+    let text = "---\ncodes: 97161\n---\nDOS: {{dos:date}}\nSubjective:\n*{{age:number}}-year-old presenting with chief complaint of {{cc}}.\n*MOI. PMH. HOI. Imaging/Dx. {{x}}\nObjective:\n*Posture: {{posture}}\n## Assessment\n***\n## Goals\n***\n## Plan\n2x/week for 6 weeks\n## Signature\n{{s}}, PT\n";
+    let found = rules(text);
+    assert!(!found.contains(&"missing-history".to_string()), "{found:?}");
+    for line in [
+        "Past medical history includes {{x}}.",
+        "Mechanism of injury: fall from ladder {{x}}.",
+    ] {
+        let spelled = text.replace("*MOI. PMH. HOI. Imaging/Dx. {{x}}", line);
+        assert!(
+            !rules(&spelled).contains(&"missing-history".to_string()),
+            "{line}"
+        );
+    }
+    // A chief complaint alone is not the history; nor is a goal naming the prior level of function.
+    let without = text.replace(
+        "*MOI. PMH. HOI. Imaging/Dx. {{x}}",
+        "Goal: return to PLOF {{g}}",
+    );
+    assert!(rules(&without).contains(&"missing-history".to_string()));
+}
+
+#[test]
+fn a_skilled_analysis_prompt_is_the_assessment() {
+    // A long-term-care evaluation heads the therapist's analysis with a long prompt (part h), a
+    // paragraph of its own with the field on the next line.
+    let text = "---\ncodes: 97161\n---\nDate: {{d:date}}\nReason for Referral: {{r}}\n## Functional Mobility\nSupine to Sit {{s2s}}\n\nSkilled Analysis of Bed Mobility/Transfers/Balance (risk factors, safety concerns):\n{{skilled_analysis}}\n\n## Goals\n***\n## Plan\n2x/week for 4 weeks\nTherapist Signature/Credentials: {{sig}}\n";
+    let found = rules(text);
+    assert!(
+        !found.contains(&"missing-assessment".to_string()),
+        "{found:?}"
+    );
+    let without = text.replace(
+        "\nSkilled Analysis of Bed Mobility/Transfers/Balance (risk factors, safety concerns):\n{{skilled_analysis}}\n",
+        "",
+    );
+    assert!(rules(&without).contains(&"missing-assessment".to_string()));
+}
