@@ -694,4 +694,8 @@ fn a_session_summary_and_the_patients_performance_are_the_response() {
     // Without it, the response is still missing.
     let without = sheet.replace("## Session Summary/Analysis of Progress\n***\n", "");
     assert!(rules(&without).contains(&"missing-response".to_string()));
+    // A school service log's progress code, after other labels on the same row, is the response.
+    let log = "---\ntemplate: Occupational Therapy Professional Services Log\ncodes: 97530\n---\nService date: {{d:date}} Time in: {{i}} Time out: {{o}} Total time in minutes: {{t:minutes}} Progress code: {{p:number}} Treatment notes: {{n}}\nProvider's signature: {{s}} Title: {{title}}\n";
+    assert!(!rules(log).contains(&"missing-response".to_string()));
+    assert!(rules(&log.replace("Progress code", "Code")).contains(&"missing-response".to_string()));
 }
