@@ -724,3 +724,47 @@ fn a_skilled_analysis_prompt_is_the_assessment() {
     );
     assert!(rules(&without).contains(&"missing-assessment".to_string()));
 }
+
+#[test]
+fn a_session_summary_and_the_patients_performance_are_the_response() {
+    // From tests/realworld part i: an SLP session data sheet writes how the client did under
+    // "Session Summary/Analysis of Progress", which was read as an assessment only, so every
+    // session preset got `missing-response`.
+    for (title, kind) in [
+        ("Session Summary", "response"),
+        ("Summary of Session", "response"),
+        ("Session Outcomes", "response"),
+        ("Client Performance", "response"),
+        ("Task performance", "response"),
+        ("Trial Data", "response"),
+        ("Accuracy", "response"),
+        // The episode's progress stays the clinician's assessment...
+        ("Summary of Progress", "assessment"),
+        ("Progress Summary", "assessment"),
+        // ...and the examination's performance stays a finding (exact aliases win).
+        ("Functional Performance", "findings"),
+        ("ADL Performance", "findings"),
+        ("Swallow Trials", "findings"),
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some(kind),
+            "{title}: {kinds:?}"
+        );
+    }
+    // Both parts of the combined title count.
+    assert_eq!(
+        heading_kinds("Session Summary/Analysis of Progress"),
+        ["response", "assessment"]
+    );
+    let sheet = "---\ntemplate: Motor Speech\ncodes: 92507\n---\nClient: {{c}}\nDate: {{d:date}}\n## Aim\n***\n## Target Topic/Stimuli\n***\n## Session Summary/Analysis of Progress\n***\n## Plan for Next Session\n***\n## Signature\n{{s}}, CCC-SLP\n";
+    assert!(!rules(sheet).contains(&"missing-response".to_string()));
+    // Without it, the response is still missing.
+    let without = sheet.replace("## Session Summary/Analysis of Progress\n***\n", "");
+    assert!(rules(&without).contains(&"missing-response".to_string()));
+    // A school service log's progress code, after other labels on the same row, is the response.
+    let log = "---\ntemplate: Occupational Therapy Professional Services Log\ncodes: 97530\n---\nService date: {{d:date}} Time in: {{i}} Time out: {{o}} Total time in minutes: {{t:minutes}} Progress code: {{p:number}} Treatment notes: {{n}}\nProvider's signature: {{s}} Title: {{title}}\n";
+    assert!(!rules(log).contains(&"missing-response".to_string()));
+    assert!(rules(&log.replace("Progress code", "Code")).contains(&"missing-response".to_string()));
+}
