@@ -401,7 +401,7 @@ mod tests {
                 let fresh = analyze(Input::new(text, &pack, &settings), parse, &mut Memo::new());
                 assert_eq!(remembered.diagnostics, fresh.diagnostics);
             }
-            memo.rules.minutes.len()
+            memo.recognition.lines.len()
         };
         let mut default = Memo::new();
         assert!(run(&mut default) <= 4_096);
@@ -409,7 +409,7 @@ mod tests {
         more.remember_at_least(20_000);
         assert_eq!(run(&mut more), 6_000);
         more.forget_remembered_runs();
-        assert_eq!(more.rules.minutes.len(), 0);
+        assert_eq!(more.recognition.lines.len(), 0);
         assert_eq!(run(&mut more), 6_000);
     }
 

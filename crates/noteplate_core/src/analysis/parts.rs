@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 use super::lexicon::{FxHashMap, Lexicon};
 use super::rules::{self, RuleMemo};
-use super::semantics::{self, Recognition, SectionInfo};
+use super::semantics::{self, NeedsTitle, Recognition, SectionInfo};
 use super::{Diagnostic, technique_runs};
 use crate::rulepack::{RuleId, RulePack};
 use crate::syntax::{Comment, Document, Inline, Line, Span, TextEdit};
@@ -43,6 +43,64 @@ pub(crate) struct PartFacts {
     pub minutes: Vec<String>,
     /// What its wording runs say, worked out the first time a technique rule asks.
     technique: OnceCell<TechniqueFacts>,
+}
+
+/// What one line shows, whatever the part it is in (when no comment touches it), spans relative
+/// to the line's start: remembered per distinct line text (`Recognition::lines`), so that a
+/// line seen before costs one lookup.
+#[derive(Debug)]
+pub(crate) struct LineFacts {
+    /// (kind, span) of each element it shows, in order (`semantics::line_elements`).
+    elements: Vec<(std::sync::Arc<str>, Span)>,
+    /// The item that is its date of service, or `Err` when that depends on its section's title.
+    date: Result<Option<usize>, NeedsTitle>,
+    /// Its label or a field name says signature.
+    signature: bool,
+    /// The contexts of its fields that capture minutes, in order.
+    minutes: Vec<String>,
+}
+
+impl LineFacts {
+    fn new(
+        text: &str,
+        line: &Line,
+        pack: &RulePack,
+        recognition: &mut Recognition,
+        rules_memo: &mut RuleMemo,
+    ) -> LineFacts {
+        let at = line.span.start;
+        let mut elements = Vec::new();
+        semantics::line_elements(text, line, pack, recognition, |kind, span| {
+            elements.push((kind.into(), Span::new(span.start - at, span.end - at)))
+        });
+        let date = if semantics::has_input(line) {
+            semantics::date_of_service_in(text, None, line, pack)
+        } else {
+            Ok(None)
+        };
+        LineFacts {
+            elements,
+            date,
+            signature: rules::note_elements::says_signature(text, line, pack, rules_memo),
+            minutes: rules::timed_minutes::line_minutes(text, line, pack),
+        }
+    }
+
+    /// Adds what the line shows to `facts` (of a part in which the line starts at `at`), and
+    /// gives its date of service.
+    fn add_to(&self, facts: &mut PartFacts, at: usize) -> Result<Option<usize>, NeedsTitle> {
+        let shift = |span: Span| Span::new(span.start + at, span.end + at);
+        facts.elements.extend(
+            self.elements
+                .iter()
+                .map(|(kind, span)| (kind.clone(), shift(*span))),
+        );
+        if self.signature {
+            facts.signature_lines.push(at);
+        }
+        facts.minutes.extend(self.minutes.iter().cloned());
+        self.date
+    }
 }
 
 /// What a part's wording runs say, when it is (in) a technique section.
@@ -454,15 +512,48 @@ fn compute(
         let uncommented = comments
             .get(cursor)
             .is_none_or(|comment| comment.span.start >= line.span.end);
-        semantics::line_elements(text, line, uncommented, pack, recognition, |kind, span| {
-            facts.elements.push((kind.into(), relative(span)))
-        });
-        if facts.date_of_service.is_none()
-            && !signature_section
-            && let Some(index) =
-                semantics::line_date_of_service(text, title, line, uncommented, pack, recognition)
-        {
-            facts.date_of_service = Some(relative(line.items[index].span()));
+        let wants_date = facts.date_of_service.is_none() && !signature_section;
+        // The line's own date of service, when it does not depend on the title.
+        let date = if uncommented {
+            // What a line shows depends only on its text when no comment touches it: one
+            // lookup per line for all of it (templates repeat rows, options and blocks).
+            let line_text = line.span.text(text);
+            let at = line.span.start - start;
+            if let Some(shown) = recognition.lines.get(line_text) {
+                shown.add_to(&mut facts, at)
+            } else {
+                let shown = LineFacts::new(text, line, pack, recognition, rules_memo);
+                let date = shown.add_to(&mut facts, at);
+                recognition.lines.insert(line_text.into(), shown);
+                date
+            }
+        } else {
+            semantics::line_elements(text, line, pack, recognition, |kind, span| {
+                facts.elements.push((kind.into(), relative(span)))
+            });
+            if rules::note_elements::says_signature(text, line, pack, rules_memo) {
+                facts.signature_lines.push(line.span.start - start);
+            }
+            facts
+                .minutes
+                .extend(rules::timed_minutes::line_minutes(text, line, pack));
+            Err(NeedsTitle)
+        };
+        if wants_date {
+            let index = match date {
+                Ok(found) => found,
+                Err(NeedsTitle) => semantics::line_date_of_service(
+                    text,
+                    title,
+                    line,
+                    uncommented,
+                    pack,
+                    recognition,
+                ),
+            };
+            if let Some(index) = index {
+                facts.date_of_service = Some(relative(line.items[index].span()));
+            }
         }
         rules::fields::line_findings(
             pack,
@@ -471,12 +562,6 @@ fn compute(
             &mut facts.field_findings,
             &mut facts.typed_fields,
         );
-        if rules::note_elements::says_signature(text, line, pack, rules_memo) {
-            facts.signature_lines.push(line.span.start - start);
-        }
-        rules::timed_minutes::line_minutes(text, line, uncommented, pack, rules_memo, |found| {
-            facts.minutes.push(found.to_string())
-        });
     }
     for finding in &mut facts.field_findings {
         *finding = moved(finding, start, 0);

@@ -499,9 +499,12 @@ pub(crate) struct Recognition {
     labels: FxHashMap<Box<str>, Vec<String>>,
     /// field name -> the kinds it names (high confidence only)
     names: FxHashMap<Box<str>, Vec<String>>,
-    /// line (without comments in it) -> the kinds its wording shows
-    wordings: FxHashMap<Box<str>, Vec<String>>,
-    /// section title -> line (without comments in it) -> the item that is a date of service
+    /// line (without comments in it) -> everything it shows (`parts::LineFacts`): one lookup
+    /// per line for its elements, date of service, signature and minutes
+    pub(super) lines: FxHashMap<Box<str>, super::parts::LineFacts>,
+    /// section title -> line (without comments in it) -> the item that is a date of service,
+    /// for the lines whose date of service depends on the title (an input with no words
+    /// before it)
     dates: FxHashMap<Box<str>, FxHashMap<Box<str>, Option<usize>>>,
 }
 
@@ -520,7 +523,7 @@ impl Recognition {
         let size = self.sections.len()
             + self.labels.len()
             + self.names.len()
-            + self.wordings.len()
+            + self.lines.len()
             + self
                 .dates
                 .values()
@@ -570,12 +573,11 @@ fn wording_kinds(text: &str, line: &Line, pack: &RulePack) -> Vec<String> {
 
 /// The elements one content line shows: its label's kinds, its wording's, its field names'
 /// (high confidence only), in that order, each handed to `push` with the span that shows it.
-/// `uncommented`: no comment touches the line, so what its wording shows may be remembered by
-/// its text.
+/// Labels and field names are remembered by their text; the wording is worked out each time
+/// (`parts.rs` remembers what a whole line shows).
 pub(super) fn line_elements(
     text: &str,
     line: &Line,
-    uncommented: bool,
     pack: &RulePack,
     memo: &mut Recognition,
     mut push: impl FnMut(&str, Span),
@@ -601,19 +603,8 @@ pub(super) fn line_elements(
             |kinds: &Vec<String>| kinds.iter().for_each(|kind| push(kind, label)),
         );
     }
-    // What a line's wording shows depends only on the line's text (when no comment cuts
-    // it): worked out once per distinct line (templates repeat rows, options and blocks).
-    if uncommented {
-        remembered(
-            &mut memo.wordings,
-            line.span.text(text),
-            || wording_kinds(text, line, pack),
-            |shown: &Vec<String>| shown.iter().for_each(|kind| push(kind, line.span)),
-        );
-    } else {
-        for kind in wording_kinds(text, line, pack) {
-            push(&kind, line.span);
-        }
+    for kind in wording_kinds(text, line, pack) {
+        push(&kind, line.span);
     }
     for item in &line.items {
         let Inline::Field(field) = item else { continue };
@@ -633,6 +624,13 @@ pub(super) fn line_elements(
     }
 }
 
+/// Whether `line` has an input (a field or a wildcard): only those are dates of service.
+pub(super) fn has_input(line: &Line) -> bool {
+    line.items
+        .iter()
+        .any(|item| matches!(item, Inline::Field(_) | Inline::Wildcard(_)))
+}
+
 /// The index of the first item of `line` (under a section titled `title`) that is a date of
 /// service (see [`date_of_service_in`]), remembered by title and line text when `uncommented`.
 pub(super) fn line_date_of_service(
@@ -643,16 +641,11 @@ pub(super) fn line_date_of_service(
     pack: &RulePack,
     memo: &mut Recognition,
 ) -> Option<usize> {
-    // Only a field or a wildcard is a date of service: a line without one needs no lookup.
-    let has_input = line
-        .items
-        .iter()
-        .any(|item| matches!(item, Inline::Field(_) | Inline::Wildcard(_)));
-    if !has_input {
+    if !has_input(line) {
         return None;
     }
     if !uncommented {
-        return date_of_service_in(text, title, line, pack);
+        return date_of_service_in(text, Some(title), line, pack).unwrap_or(None);
     }
     let line_text = line.span.text(text);
     if let Some(&found) = memo
@@ -662,7 +655,7 @@ pub(super) fn line_date_of_service(
     {
         return found;
     }
-    let found = date_of_service_in(text, title, line, pack);
+    let found = date_of_service_in(text, Some(title), line, pack).unwrap_or(None);
     match memo.dates.get_mut(title) {
         Some(by_line) => {
             by_line.insert(line_text.into(), found);
@@ -681,7 +674,16 @@ pub(super) fn line_date_of_service(
 /// another date (onset, next visit, target); a field that is not typed `date` must say "date" or
 /// "DOS" in so many words. Dates in the signature section are the signature's (`parts.rs` does
 /// not look for them there), and the first one in the document counts.
-fn date_of_service_in(text: &str, title: &str, line: &Line, pack: &RulePack) -> Option<usize> {
+///
+/// `Err(NeedsTitle)` when `title` is `None` and the answer depends on it (an input with no
+/// words before it is reached before any date of service), so that what a line says may be
+/// remembered by its text alone for every other line.
+pub(super) fn date_of_service_in(
+    text: &str,
+    title: Option<&str>,
+    line: &Line,
+    pack: &RulePack,
+) -> Result<Option<usize>, NeedsTitle> {
     let elements = &pack.elements;
     // The title is the label of an input with no words before it (normalised when first needed).
     let mut title_words: Option<String> = None;
@@ -702,6 +704,7 @@ fn date_of_service_in(text: &str, title: &str, line: &Line, pack: &RulePack) -> 
         let label = normalize_phrase(Span::new(label_start, span.start).text(text));
         label_start = span.end;
         let label = if label.is_empty() {
+            let title = title.ok_or(NeedsTitle)?;
             title_words
                 .get_or_insert_with(|| normalize_phrase(title))
                 .clone()
@@ -714,11 +717,15 @@ fn date_of_service_in(text: &str, title: &str, line: &Line, pack: &RulePack) -> 
             && contains_any(&words, &elements.date_of_service)
             && !contains_any(&words, &elements.not_date_of_service)
         {
-            return Some(index);
+            return Ok(Some(index));
         }
     }
-    None
+    Ok(None)
 }
+
+/// [`date_of_service_in`] could not answer without the section's title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct NeedsTitle;
 
 /// The words of a line a reader sees (its text and choice options), normalised.
 fn line_wording(text: &str, line: &Line) -> String {

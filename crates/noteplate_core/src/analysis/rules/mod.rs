@@ -53,8 +53,6 @@ pub(crate) struct RuleMemo {
     generation: Option<u64>,
     /// Entries kept whatever the document's size (`Memo::remember_at_least`).
     pub floor: usize,
-    /// line (no comment in it) -> the contexts of its fields that capture minutes, in order
-    pub minutes: lexicon::FxHashMap<Box<str>, Vec<String>>,
     /// label -> whether it says signature
     pub signature_labels: lexicon::FxHashMap<Box<str>, bool>,
     /// field name -> whether it says signature
@@ -65,7 +63,7 @@ impl RuleMemo {
     /// Empties the memo for another pack, or when it holds more than four entries per line of
     /// the document (and at least 4,096, or the memo's floor).
     pub fn prepare(&mut self, pack: &RulePack, lines: usize) {
-        let size = self.minutes.len() + self.signature_labels.len() + self.signature_fields.len();
+        let size = self.signature_labels.len() + self.signature_fields.len();
         if self.generation != Some(pack.generation()) || size > self.floor.max(4_096).max(4 * lines)
         {
             *self = RuleMemo {

@@ -88,11 +88,15 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut label_words = String::new();
     for line in document.lines() {
-        if describes_symptoms(context, line) {
+        // Each label normalised once, for both questions.
+        let label = line_label(text, line).map(|label| normalize_phrase(label.text(text)));
+        if label
+            .as_deref()
+            .is_some_and(|label| labels_symptoms(context, line, label))
+        {
             continue;
         }
-        if let Some(label) = line_label(text, line) {
-            let label = normalize_phrase(label.text(text));
+        if let Some(label) = label {
             // A `Frequency:` line's own wording and options count as the plan's.
             if contains_any(&label, &elements.frequency_labels)
                 || contains_any(&label, &elements.duration_labels)
@@ -143,18 +147,23 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// say one of `symptom_words` (`Frequency: {Less than daily|Daily|All the time}` in a pain
 /// assessment, `Duration of symptoms:`).
 fn describes_symptoms(context: &Context<'_>, line: &Line) -> bool {
-    let elements = &context.pack.elements;
     let text = context.text;
     let Some(label) = line_label(text, line) else {
         return false;
     };
-    let label = normalize_phrase(label.text(text));
-    if !contains_any(&label, &elements.frequency_labels)
-        && !contains_any(&label, &elements.duration_labels)
+    labels_symptoms(context, line, &normalize_phrase(label.text(text)))
+}
+
+/// [`describes_symptoms`] for a line whose label, normalised, is `label`.
+fn labels_symptoms(context: &Context<'_>, line: &Line, label: &str) -> bool {
+    let elements = &context.pack.elements;
+    let text = context.text;
+    if !contains_any(label, &elements.frequency_labels)
+        && !contains_any(label, &elements.duration_labels)
     {
         return false;
     }
-    contains_any(&label, &elements.symptom_words)
+    contains_any(label, &elements.symptom_words)
         || line.items.iter().any(|item| match item {
             Inline::Choice(choice) => choice.options.iter().any(|option| {
                 contains_any(

@@ -2,8 +2,8 @@
 //! captures no minutes at all) and, for daily notes, `missing-total-minutes` (total timed-code
 //! minutes and total treatment minutes, payer-rules.md R3, sources S7, S15).
 
+use super::Context;
 use super::required_sections::insert_section_fix;
-use super::{Context, RuleMemo};
 use crate::analysis::semantics::{field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
 use crate::rulepack::{RuleId, RulePack};
@@ -30,38 +30,17 @@ fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesFiel
     }
 }
 
-/// Calls `found` with the context of each field of `line` that captures minutes, in order;
-/// what a line says is remembered by its text when no comment touches it (`RuleMemo::minutes`).
-pub(crate) fn line_minutes(
-    text: &str,
-    line: &Line,
-    uncommented: bool,
-    pack: &RulePack,
-    memo: &mut RuleMemo,
-    mut found: impl FnMut(&str),
-) {
-    // Only fields capture minutes: a line without one needs no lookup.
+/// The contexts of the fields of `line` that capture minutes, in order (none without a field:
+/// only fields capture minutes). `parts.rs` remembers them per distinct line (`LineFacts`).
+pub(crate) fn line_minutes(text: &str, line: &Line, pack: &RulePack) -> Vec<String> {
     if !line
         .items
         .iter()
         .any(|item| matches!(item, Inline::Field(_)))
     {
-        return;
+        return Vec::new();
     }
-    if !uncommented {
-        minutes_fields(text, pack, line)
-            .iter()
-            .for_each(|field| found(field));
-        return;
-    }
-    let key = line.span.text(text);
-    if let Some(fields) = memo.minutes.get(key) {
-        fields.iter().for_each(|field| found(field));
-        return;
-    }
-    let fields = minutes_fields(text, pack, line);
-    fields.iter().for_each(|field| found(field));
-    memo.minutes.insert(key.into(), fields);
+    minutes_fields(text, pack, line)
 }
 
 /// The contexts (field name and label, normalised) of the fields of `line` that capture minutes.
