@@ -135,6 +135,36 @@ proptest! {
         }
     }
 
+    /// Edits in heading lines (typing in a title re-parses the heading alone while the heading
+    /// keeps its level), each re-parsed from the previous step's tree.
+    #[test]
+    fn reparsing_after_edits_in_headings_is_a_full_parse(
+        index in 0usize..1000,
+        edits in prop::collection::vec((0usize..1000, 0.0f64..1.0, 0usize..4, 0usize..SNIPPETS.len()), 1..12),
+    ) {
+        let mut text = template(index);
+        let mut parse = syntax::parse(&text);
+        for (heading, place, removed, snippet) in edits {
+            let headings: Vec<(usize, usize)> = syntax::line_spans(&text)
+                .filter(|line| text[line.start..line.end].starts_with('#'))
+                .map(|line| (line.start, line.end))
+                .collect();
+            let Some(&(start, end)) = headings.get(heading % headings.len().max(1)) else {
+                break;
+            };
+            let at = boundary(&text, start + (place * (end - start + 1) as f64) as usize);
+            let until = boundary(&text, (at + removed).min(end));
+            let mut next = text.clone();
+            // Mostly ordinary typing, sometimes one of the sharp snippets.
+            let inserted = if snippet % 3 == 0 { SNIPPETS[snippet] } else { "x" };
+            next.replace_range(at..until, inserted);
+            let change = TextEdit::replace(at..until, inserted.len());
+            parse = syntax::reparse(&text, parse, &next, change);
+            prop_assert_eq!(&parse, &syntax::parse(&next));
+            text = next;
+        }
+    }
+
     /// Several edits composed into one (as the server does between two analyses).
     #[test]
     fn reparsing_after_composed_edits_is_a_full_parse(
@@ -170,6 +200,33 @@ fn a_keystroke_in_a_large_template_reparses_one_line() {
     let back = syntax::reparse(&typed, reparsed, &text, TextEdit::replace(at..at + 1, 0));
     assert_eq!(noteplate::work::parsed_lines(), 1);
     assert_eq!(back, full);
+}
+
+#[test]
+fn a_keystroke_in_a_heading_of_a_large_template_reparses_that_heading() {
+    let (text, at) = large_template();
+    // The end of the title of the region heading before the keystroke's place.
+    let title_end = text[..at].rfind("### Region").unwrap() + "### Region".len();
+    let mut typed = text.clone();
+    typed.insert(title_end, 's');
+    let full = syntax::parse(&text);
+    noteplate::work::reset();
+    let reparsed = syntax::reparse(
+        &text,
+        full.clone(),
+        &typed,
+        TextEdit::replace(title_end..title_end, 1),
+    );
+    assert_eq!(noteplate::work::parsed_lines(), 1);
+    assert_eq!(reparsed, syntax::parse(&typed));
+    // A heading of another level changes the tree: everything is parsed again, and agrees.
+    let mut deeper = text.clone();
+    deeper.insert(title_end - "Region".len() - 1, '#');
+    noteplate::work::reset();
+    let change = TextEdit::replace(title_end - 7..title_end - 7, 1);
+    let reparsed = syntax::reparse(&text, full, &deeper, change);
+    assert!(noteplate::work::parsed_lines() > 8_000);
+    assert_eq!(reparsed, syntax::parse(&deeper));
 }
 
 /// One memo kept across the analyses of successive versions (as the language server's analysis

@@ -72,16 +72,26 @@ pub fn offset(rope: &Rope, position: Position, encoding: Encoding) -> usize {
 }
 
 /// LSP position of a byte offset (clamped to the text, moved back to a character boundary).
+/// Three lookups in the rope (the offset's chunk, its line, the line's start); the column is
+/// counted in the chunk when the line starts there (the usual case), else through a slice.
 pub fn position(rope: &Rope, offset: usize, encoding: Encoding) -> Position {
     let offset = offset.min(rope.len_bytes());
-    let char_index = rope.byte_to_char(offset);
-    let line = rope.char_to_line(char_index);
-    let line_start_char = rope.line_to_char(line);
+    let (chunk, chunk_start, _, _) = rope.chunk_at_byte(offset);
+    // Chunks start and end at character boundaries.
+    let mut in_chunk = offset - chunk_start;
+    while !chunk.is_char_boundary(in_chunk) {
+        in_chunk -= 1;
+    }
+    let offset = chunk_start + in_chunk;
+    let line = rope.byte_to_line(offset);
+    let line_start = rope.line_to_byte(line);
     let character = match encoding {
-        Encoding::Utf8 => rope.char_to_byte(char_index) - rope.line_to_byte(line),
-        Encoding::Utf16 => {
-            rope.char_to_utf16_cu(char_index) - rope.char_to_utf16_cu(line_start_char)
-        }
+        Encoding::Utf8 => offset - line_start,
+        Encoding::Utf16 if line_start >= chunk_start => chunk[line_start - chunk_start..in_chunk]
+            .chars()
+            .map(char::len_utf16)
+            .sum(),
+        Encoding::Utf16 => rope.byte_slice(line_start..offset).len_utf16_cu(),
     };
     Position {
         line: line as u32,
@@ -129,6 +139,56 @@ mod tests {
             position(&rope, rope.len_bytes(), Encoding::Utf16),
             pos(2, 4)
         );
+    }
+
+    /// The position as the rope's character and UTF-16 indexes give it, the reference for
+    /// `position`'s shortcuts.
+    fn reference_position(rope: &Rope, offset: usize, encoding: Encoding) -> Position {
+        let offset = offset.min(rope.len_bytes());
+        let char_index = rope.byte_to_char(offset);
+        let line = rope.char_to_line(char_index);
+        let line_start_char = rope.line_to_char(line);
+        let character = match encoding {
+            Encoding::Utf8 => rope.char_to_byte(char_index) - rope.line_to_byte(line),
+            Encoding::Utf16 => {
+                rope.char_to_utf16_cu(char_index) - rope.char_to_utf16_cu(line_start_char)
+            }
+        };
+        pos(line as u32, character as u32)
+    }
+
+    #[test]
+    fn positions_agree_with_the_ropes_indexes_everywhere() {
+        // Long lines that span chunks, every line break, multi-byte and astral characters.
+        let mut text = String::new();
+        for i in 0..400 {
+            text.push_str(
+                [
+                    "a",
+                    "é",
+                    "😀",
+                    "\r\n",
+                    "\n",
+                    "\r",
+                    "° ± µ",
+                    "x".repeat(i % 97).as_str(),
+                ][i % 8],
+            );
+            if i % 13 == 0 {
+                text.push_str(&"long line 😀 ".repeat(200));
+            }
+        }
+        let rope = Rope::from_str(&text);
+        assert!(rope.chunks().count() > 4);
+        for offset in 0..=text.len() + 2 {
+            for encoding in [Encoding::Utf8, Encoding::Utf16] {
+                assert_eq!(
+                    position(&rope, offset, encoding),
+                    reference_position(&rope, offset, encoding),
+                    "{offset} {encoding:?}"
+                );
+            }
+        }
     }
 
     #[test]

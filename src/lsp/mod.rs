@@ -78,6 +78,7 @@ where
     let (to_server, server_input) = tokio::io::duplex(1 << 16);
     let (server_output, from_server) = tokio::io::duplex(1 << 16);
     let (outgoing, queue) = mpsc::unbounded_channel();
+    let _ = state.output.set(outgoing.clone());
     let (written, writer) = tokio::sync::oneshot::channel::<()>();
     let spawned = std::thread::Builder::new()
         .name("noteplate-stdout".into())
@@ -98,7 +99,10 @@ where
         stdin,
         to_server,
         outgoing,
-        move |message| inspector.inspect(message),
+        move |message| {
+            inspector.inspect(message);
+            server::schedule_on_arrival(&inspector, message);
+        },
     ));
 
     Server::new(server_input, server_output, socket)

@@ -252,6 +252,29 @@ impl Backend {
     }
 }
 
+/// A `didChange` as the transport reads it (after `State::inspect` applied it): its analysis is
+/// scheduled at once, without waiting for tower-lsp-server to pass the notification through its
+/// in-memory pipe to `did_change` (which then finds it scheduled and only looks at what includes
+/// the document). Only between `initialize` and `shutdown`, when tower-lsp-server would call
+/// `did_change` too.
+pub(super) fn schedule_on_arrival(state: &Arc<State>, message: &serde_json::Value) {
+    if message.get("method").and_then(|m| m.as_str()) != Some("textDocument/didChange")
+        || state.shutdown_requested.load(Ordering::SeqCst)
+    {
+        return;
+    }
+    let Some(client) = state.client.get() else {
+        return;
+    };
+    let Some(uri) = message
+        .pointer("/params/textDocument/uri")
+        .and_then(|uri| Uri::deserialize(uri).ok())
+    else {
+        return;
+    };
+    schedule(state, client, uri);
+}
+
 /// Analyses the document's current version after the debounce delay, off the protocol task,
 /// and publishes the result with that version unless a newer version arrived meanwhile.
 fn schedule(state: &Arc<State>, client: &Client, uri: Uri) {
@@ -266,27 +289,42 @@ fn schedule(state: &Arc<State>, client: &Client, uri: Uri) {
         document.scheduled = Some(document.version);
         document.revision()
     };
+    let delay = lock(&state.settings)
+        .debounce_ms
+        .min(super::settings::MAX_DEBOUNCE_MS);
+    // On the analysis thread, in turn; a job whose revision is stale by then does nothing
+    // (a newer change scheduled its own analysis, after this one). A hover may already have
+    // analysed this revision; then that analysis is used. The analysis thread publishes the
+    // diagnostics itself (`State::publish_on_worker`) and gives the analysis back only when the
+    // configuration needs the protocol task. Without a delay the job is queued right here, so a
+    // keystroke reaches the analysis thread without waiting for a task to be scheduled.
+    let analyse = move |state: &Arc<State>, uri: &Uri| {
+        let publish_uri = uri.clone();
+        state.analyse_on_worker_then(uri, Some(revision), move |state, snapshot| {
+            state.publish_on_worker(&publish_uri, revision, snapshot)
+        })
+    };
+    let queued = (delay == 0).then(|| analyse(state, &uri));
     let state = state.clone();
     let client = client.clone();
     tokio::spawn(async move {
-        let delay = lock(&state.settings)
-            .debounce_ms
-            .min(super::settings::MAX_DEBOUNCE_MS);
-        if delay > 0 {
-            tokio::time::sleep(Duration::from_millis(delay)).await;
-        }
-        let stale = lock(&state.documents)
-            .get(&uri)
-            .is_none_or(|document| document.revision() != revision);
-        if stale {
-            return; // closed, or a newer change scheduled its own analysis
-        }
-        // On the analysis thread, in turn; a job whose revision is stale by then does nothing
-        // (a newer change scheduled its own analysis, after this one). A hover may already
-        // have analysed this revision; then that analysis is used.
-        let snapshot = match state.analyse_on_worker(&uri, Some(revision)).await {
-            Ok(Some(snapshot)) => snapshot,
-            Ok(None) => return,
+        let outcome = match queued {
+            Some(queued) => queued.await,
+            None => {
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+                let stale = lock(&state.documents)
+                    .get(&uri)
+                    .is_none_or(|document| document.revision() != revision);
+                if stale {
+                    return; // closed, or a newer change scheduled its own analysis
+                }
+                analyse(&state, &uri).await
+            }
+        };
+        let snapshot = match outcome {
+            Ok(Some(Some(snapshot))) => snapshot,
+            // Stale, or published on the analysis thread.
+            Ok(Some(None) | None) => return,
             Err(_) => {
                 client
                     .log_message(
@@ -321,9 +359,7 @@ fn schedule(state: &Arc<State>, client: &Client, uri: Uri) {
                 .get(&uri)
                 .is_some_and(|document| document.revision() == revision);
             if current {
-                client
-                    .publish_diagnostics(uri, diagnostics, Some(revision.version))
-                    .await;
+                state.publish_diagnostics(uri, diagnostics, Some(revision.version));
             }
         }
     });
@@ -363,7 +399,7 @@ async fn reanalyse(state: &Arc<State>, client: &Client, except: Option<&Uri>) {
             let _publishing = state.publishing.lock().await;
             for uri in published {
                 if lock(&state.documents).get(&uri).is_none() {
-                    client.publish_diagnostics(uri, Vec::new(), None).await;
+                    state.publish_diagnostics(uri, Vec::new(), None);
                 }
             }
         }
@@ -484,7 +520,7 @@ async fn publish_closed(state: Arc<State>, client: Client, keys: Vec<std::path::
             return;
         }
         lock(&state.index).published.insert(uri.clone());
-        client.publish_diagnostics(uri, cached.items, None).await;
+        state.publish_diagnostics(uri, cached.items, None);
     }
 }
 
@@ -572,27 +608,7 @@ const RESTAT_INTERVAL: Duration = Duration::from_secs(3);
 async fn show_config_status(client: &Client, state: &State, snapshot: &super::documents::Snapshot) {
     match &snapshot.config_error {
         Some(error) => publish_config_error(client, state, error).await,
-        None => {
-            let fixed: Vec<std::path::PathBuf> = {
-                let mut shown = lock(&state.config_errors_shown);
-                let fixed: Vec<_> = snapshot
-                    .config
-                    .files
-                    .iter()
-                    .filter(|f| shown.contains(*f))
-                    .cloned()
-                    .collect();
-                for file in &fixed {
-                    shown.remove(file);
-                }
-                fixed
-            };
-            for file in fixed {
-                if let Some(uri) = Uri::from_file_path(&file) {
-                    client.publish_diagnostics(uri, Vec::new(), None).await;
-                }
-            }
-        }
+        None => state.clear_fixed_config_errors(snapshot),
     }
 }
 
@@ -626,9 +642,7 @@ async fn publish_config_error(client: &Client, state: &State, error: &crate::con
         ),
         ..Default::default()
     };
-    client
-        .publish_diagnostics(uri, vec![diagnostic], None)
-        .await;
+    state.publish_diagnostics(uri, vec![diagnostic], None);
     if first_time {
         client
             .show_message(MessageType::ERROR, format!("noteplate: {error}"))
@@ -751,6 +765,7 @@ impl LanguageServer for Backend {
         let workspace_pull =
             lock(&self.state.settings).workspace_diagnostics == WorkspaceDiagnostics::Workspace;
         let pack = self.state.pack();
+        let _ = self.state.client.set(self.client.clone());
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "noteplate".into(),
@@ -920,9 +935,8 @@ impl LanguageServer for Backend {
             // The document is already gone from `documents` (closed in arrival order), so an
             // analysis that has not published yet will not; one publishing now finishes first.
             let _publishing = self.state.publishing.lock().await;
-            self.client
-                .publish_diagnostics(params.text_document.uri.clone(), Vec::new(), None)
-                .await;
+            self.state
+                .publish_diagnostics(params.text_document.uri.clone(), Vec::new(), None);
         }
         // It reads from disk again (`State::inspect`), maybe without its unsaved edits: what
         // includes it is checked again, and with workspace diagnostics the file itself.
@@ -979,9 +993,8 @@ impl LanguageServer for Backend {
                 if key.is_some_and(|key| !self.state.is_indexed(&key))
                     && lock(&self.state.index).published.remove(&change.uri)
                 {
-                    self.client
-                        .publish_diagnostics(change.uri.clone(), Vec::new(), None)
-                        .await;
+                    self.state
+                        .publish_diagnostics(change.uri.clone(), Vec::new(), None);
                 }
             }
             dependents_changed(&self.state, &self.client, changed);
@@ -1001,9 +1014,8 @@ impl LanguageServer for Backend {
                 Err(error) => publish_config_error(&self.client, &self.state, &error).await,
                 Ok(_) => {
                     if lock(&self.state.config_errors_shown).remove(&path) {
-                        self.client
-                            .publish_diagnostics(change.uri.clone(), Vec::new(), None)
-                            .await;
+                        self.state
+                            .publish_diagnostics(change.uri.clone(), Vec::new(), None);
                     }
                 }
             }

@@ -88,6 +88,12 @@ pub struct State {
     /// Open documents whose re-check (a fragment they include changed) is waiting for the
     /// debounce delay, so a burst of fragment edits re-checks each includer once.
     pub recheck_pending: Mutex<HashSet<lsp::Uri>>,
+    /// The queue of the thread that writes to the client (`transport::write_output`), set once
+    /// the transport is up. `publishDiagnostics` goes straight to it (`publish_diagnostics`).
+    pub output: std::sync::OnceLock<super::transport::Outgoing>,
+    /// The client handle, set when `initialize` is answered: from then on a `didChange` is
+    /// scheduled for analysis as it is read (`server::schedule_on_arrival`).
+    pub client: std::sync::OnceLock<tower_lsp_server::Client>,
 }
 
 /// Locks a mutex even if a panicking handler poisoned it: the data is plain and still usable.
@@ -125,6 +131,37 @@ impl State {
             index: Mutex::new(Default::default()),
             walk: Mutex::new(Default::default()),
             recheck_pending: Mutex::new(HashSet::new()),
+            output: std::sync::OnceLock::new(),
+            client: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Sends `textDocument/publishDiagnostics` straight to the output thread, serialised once
+    /// from the protocol types: through tower-lsp-server's `Client` it was built as a
+    /// `serde_json::Value` tree, dropped, written to an in-memory pipe and read back from it by
+    /// another task (two more thread hand-offs per keystroke). Every publish goes this way, so
+    /// publishes keep the order they are sent in (a close's empty list is never overtaken by
+    /// the publish of a reopened document). Without a transport (unit tests) nothing is sent.
+    pub fn publish_diagnostics(
+        &self,
+        uri: lsp::Uri,
+        diagnostics: Vec<lsp::Diagnostic>,
+        version: Option<i32>,
+    ) {
+        let Some(output) = self.output.get() else {
+            return;
+        };
+        let params = lsp::PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        if let Some(frame) = super::transport::notification(
+            <lsp::notification::PublishDiagnostics as lsp::notification::Notification>::METHOD,
+            &params,
+        ) {
+            // Fails only after the output thread ended (the client is gone): nothing to tell.
+            let _ = output.send(Some(frame));
         }
     }
 
@@ -282,29 +319,105 @@ impl State {
         uri: &lsp::Uri,
         only: Option<Revision>,
     ) -> Result<Option<Arc<Snapshot>>, AnalysisPanicked> {
+        self.analyse_on_worker_then(uri, only, |_, snapshot| snapshot)
+            .await
+    }
+
+    /// As [`State::analyse_on_worker`], then `then` on the analysis thread with the analysis,
+    /// before the answer goes back (a publish from there saves the hand-off back to the protocol
+    /// task). The job is queued at once, not when the future is first polled.
+    pub fn analyse_on_worker_then<T, F>(
+        self: &Arc<Self>,
+        uri: &lsp::Uri,
+        only: Option<Revision>,
+        then: F,
+    ) -> impl Future<Output = Result<Option<T>, AnalysisPanicked>> + use<T, F>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Arc<State>, Arc<Snapshot>) -> T + Send + 'static,
+    {
         let state = self.clone();
         let uri = uri.clone();
-        let Some((snapshot, replaced)) = self
-            .worker
-            .run(move |memo| {
-                if let Some(revision) = only
-                    && lock(&state.documents)
-                        .get(&uri)
-                        .is_none_or(|document| document.revision() != revision)
-                {
-                    return None;
-                }
-                state.snapshot(&uri, memo)
-            })
-            .await
-            .ok_or(AnalysisPanicked)?
-        else {
-            return Ok(None);
-        };
-        if let Some(replaced) = replaced {
-            tokio::task::spawn_blocking(move || drop(replaced));
+        let job = self.worker.run(move |memo| {
+            if let Some(revision) = only
+                && lock(&state.documents)
+                    .get(&uri)
+                    .is_none_or(|document| document.revision() != revision)
+            {
+                return None;
+            }
+            let (snapshot, replaced) = state.snapshot(&uri, memo)?;
+            Some((then(&state, snapshot), replaced))
+        });
+        async move {
+            let Some((outcome, replaced)) = job.await.ok_or(AnalysisPanicked)? else {
+                return Ok(None);
+            };
+            if let Some(replaced) = replaced {
+                tokio::task::spawn_blocking(move || drop(replaced));
+            }
+            Ok(Some(outcome))
         }
-        Ok(Some(snapshot))
+    }
+
+    /// After a scheduled analysis of `revision`, on the analysis thread: publishes its
+    /// diagnostics (with the client pushing) and does what the protocol task did after it
+    /// (the include edges of the index, clearing configuration errors that were fixed), unless
+    /// the configuration is broken or changed, which need the protocol task (messages to the
+    /// client, re-checking the other documents); then gives the analysis back (`Some`). The
+    /// diagnostics are published only if `revision` is still the document's, checked under the
+    /// lock a close publishes under.
+    pub(super) fn publish_on_worker(
+        &self,
+        uri: &lsp::Uri,
+        revision: Revision,
+        snapshot: Arc<Snapshot>,
+    ) -> Option<Arc<Snapshot>> {
+        if snapshot.config_error.is_some() || self.config_changed.load(Ordering::SeqCst) {
+            return Some(snapshot);
+        }
+        if self.pushes() {
+            let encoding = self.encoding();
+            let diagnostics = snapshot
+                .diagnostics
+                .iter()
+                .map(|d| super::convert::diagnostic(uri, &snapshot.rope, encoding, d))
+                .collect();
+            let _publishing = self.publishing.blocking_lock();
+            let current = lock(&self.documents)
+                .get(uri)
+                .is_some_and(|document| document.revision() == revision);
+            if current {
+                self.publish_diagnostics(uri.clone(), diagnostics, Some(revision.version));
+            }
+        }
+        self.index_analysed(uri, &snapshot);
+        self.clear_fixed_config_errors(&snapshot);
+        None
+    }
+
+    /// The configuration files whose error was shown and that loaded for `snapshot`: their
+    /// diagnostics are cleared.
+    pub(super) fn clear_fixed_config_errors(&self, snapshot: &Snapshot) {
+        let fixed: Vec<PathBuf> = {
+            let mut shown = lock(&self.config_errors_shown);
+            let fixed: Vec<_> = snapshot
+                .config
+                .files
+                .iter()
+                .filter(|f| shown.contains(*f))
+                .cloned()
+                .collect();
+            for file in &fixed {
+                shown.remove(file);
+            }
+            fixed
+        };
+        for file in fixed {
+            if let Some(uri) = lsp::Uri::from_file_path(&file) {
+                self.publish_diagnostics(uri, Vec::new(), None);
+            }
+        }
     }
 
     /// The stored analysis if it is of the document's current revision; `None` for a document

@@ -401,6 +401,24 @@ pub fn repair_lone_surrogates(body: &[u8]) -> Option<Vec<u8>> {
     repaired.then_some(out)
 }
 
+/// A whole notification frame (`Content-Length` header and JSON-RPC body), serialised straight
+/// into the frame's buffer; `None` only if `params` cannot be serialised (not for protocol types).
+pub fn notification<P: serde::Serialize>(method: &str, params: &P) -> Option<Vec<u8>> {
+    #[derive(serde::Serialize)]
+    struct Notification<'a, P> {
+        jsonrpc: &'static str,
+        method: &'a str,
+        params: &'a P,
+    }
+    let body = serde_json::to_vec(&Notification {
+        jsonrpc: "2.0",
+        method,
+        params,
+    })
+    .ok()?;
+    Some(encode(&body))
+}
+
 pub fn encode(body: &[u8]) -> Vec<u8> {
     let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     frame.extend_from_slice(body);

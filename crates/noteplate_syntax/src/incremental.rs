@@ -7,12 +7,15 @@
 //! spans lines alone. Whenever it might not (a comment marker in or around the edited lines, the
 //! edited lines in or before the front matter, a heading or `@include` line among the old or new
 //! lines, line breaks that join across the edit's edges, an edit that does not describe the two
-//! texts), the whole text is parsed again.
+//! texts), the whole text is parsed again. One exception: a heading line edited alone that stays a
+//! heading of the same level leaves the section tree as it was, so only that heading is parsed
+//! again (typing in a heading's title).
 
 use super::Parse;
+use super::grammar::parse_heading;
 use super::grammar::parse_inline;
 use super::lines::{LineIter, heading_level, is_include_line, uncommented_pieces_into};
-use super::tree::{Inline, Line, Span, SyntaxError};
+use super::tree::{Heading, Inline, Line, Span, SyntaxError};
 
 /// One change from an old text to a new one: bytes `start..old_end` of the old text became bytes
 /// `start..new_end` of the new text; everything before and after is the same in both.
@@ -87,6 +90,9 @@ struct Plan {
     errors: Vec<SyntaxError>,
     /// The section whose own lines these are (`None`: the preamble).
     section: Option<usize>,
+    /// The new heading of `section`, when its heading line alone was edited (then `lines` is
+    /// empty).
+    heading: Option<Heading>,
 }
 
 /// Whether `at` is where a line starts (or the end of the text), as `LineIter` splits lines.
@@ -190,7 +196,9 @@ fn plan(old_text: &str, old: &Parse, new_text: &str, edit: TextEdit) -> Option<P
         .get(before)
         .is_some_and(|section| section.heading.span.start < old_end)
     {
-        return None;
+        return heading_alone(
+            old_bytes, document, new_text, start, old_end, new_end, before,
+        );
     }
     let includes = &document.includes;
     let include = includes.partition_point(|include| include.span.start < start);
@@ -236,6 +244,61 @@ fn plan(old_text: &str, old: &Parse, new_text: &str, edit: TextEdit) -> Option<P
         lines,
         errors,
         section: before.checked_sub(1),
+        heading: None,
+    })
+}
+
+/// The plan when the old lines `start..old_end` reach into the heading of section `index`: the
+/// new heading if that heading's line alone was edited (no comment or include in or around it,
+/// checked by the caller) and the new line is a heading of the same level. Only the heading's own
+/// spans change then: the sections' nesting and where they end depend on the levels alone.
+fn heading_alone(
+    old_bytes: &[u8],
+    document: &super::tree::Document,
+    new_text: &str,
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+    index: usize,
+) -> Option<Plan> {
+    let section = &document.sections[index];
+    // The old lines are the heading's line, alone.
+    let old_lines = &old_bytes[start..old_end];
+    let one_old_line = match memchr::memchr2(b'\n', b'\r', old_lines) {
+        Some(at) => old_lines[at + 1..].is_empty() || old_lines[at..] == *b"\r\n",
+        None => true,
+    };
+    if section.heading.span.start != start
+        || !one_old_line
+        || document
+            .includes
+            .iter()
+            .any(|include| include.span.start < old_end && include.span.end >= start)
+    {
+        return None;
+    }
+    // The new lines: one line, a heading of the same level.
+    let mut lines = LineIter::starting_at(new_text, start);
+    let line = lines.next()?;
+    if lines.next().is_some_and(|next| next.start < new_end) || line.end > new_end {
+        return None;
+    }
+    let line_text = line.text(new_text);
+    if heading_level(line_text) != Some(section.heading.level) {
+        return None;
+    }
+    crate::work::count_parsed_line();
+    let mut errors = Vec::new();
+    let heading = parse_heading(line_text, line.start, &mut errors, true);
+    errors.sort_by_key(|error| error.span.start);
+    Some(Plan {
+        start,
+        old_end,
+        new_end,
+        lines: Vec::new(),
+        errors,
+        section: Some(index),
+        heading: Some(heading),
     })
 }
 
@@ -248,6 +311,7 @@ fn apply(mut old: Parse, new_text: &str, plan: Plan) -> Parse {
         lines,
         errors,
         section,
+        heading,
     } = plan;
     let shift = |offset: &mut usize| {
         if *offset >= old_end {
@@ -283,6 +347,10 @@ fn apply(mut old: Parse, new_text: &str, plan: Plan) -> Parse {
     };
     let document = &mut old.document;
     let old_len = document.len;
+    if let (Some(heading), Some(index)) = (heading, section) {
+        // Before the edit's end: not shifted below.
+        document.sections[index].heading = heading;
+    }
     // Replace the old lines of the edited container, then shift the lines after them.
     let container = match section {
         Some(index) => &mut document.sections[index].lines,
@@ -385,6 +453,35 @@ mod tests {
         // A new line in the middle.
         let line = TEMPLATE.find("- Position").unwrap();
         assert_eq!(check(TEMPLATE, line..line, "new {{field}}\n"), (2, 10));
+    }
+
+    #[test]
+    fn typing_in_a_heading_reparses_that_heading_only() {
+        let title = TEMPLATE.find("Technique").unwrap();
+        // Typing, deleting and replacing in the title, an attribute, the end of the line.
+        assert_eq!(check(TEMPLATE, title..title, "x"), (1, 9));
+        assert_eq!(check(TEMPLATE, title..title + 1, ""), (1, 9));
+        assert_eq!(
+            check(TEMPLATE, title + 9..title + 9, " {.technique}"),
+            (1, 9)
+        );
+        let top = TEMPLATE.find("# Title").unwrap() + 2;
+        assert_eq!(check(TEMPLATE, top..top + 5, "Daily note"), (1, 9));
+        // The last line, without a line break.
+        let text = "intro\n## A\nx\n## Last";
+        let end = text.len();
+        assert_eq!(check(text, end..end, "er"), (1, 4));
+        // Another level, a heading no more, a second line, the line break: the tree changes.
+        for (range, inserted) in [
+            (title - 3..title - 3, "#"),
+            (title - 3..title - 2, ""),
+            (title - 3..title - 1, ""),
+            (title..title, "x\nmore"),
+            (title + 9..title + 10, ""),
+        ] {
+            let (incremental, full) = check(TEMPLATE, range, inserted);
+            assert!(incremental >= full, "{inserted:?}");
+        }
     }
 
     #[test]
