@@ -581,6 +581,10 @@ pub(super) fn line_elements(
     mut push: impl FnMut(&str, Span),
 ) {
     if let Some(label) = line_label(text, line) {
+        // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history)
+        // is not the plan's frequency, so it shows no plan either (the label alone is
+        // remembered; the row's options decide).
+        let symptom_row = describes_symptoms(text, line, pack);
         remembered(
             &mut memo.labels,
             label.text(text),
@@ -598,7 +602,12 @@ pub(super) fn line_elements(
                 }
                 kinds
             },
-            |kinds: &Vec<String>| kinds.iter().for_each(|kind| push(kind, label)),
+            |kinds: &Vec<String>| {
+                kinds
+                    .iter()
+                    .filter(|kind| !(symptom_row && kind.as_str() == "plan"))
+                    .for_each(|kind| push(kind, label));
+            },
         );
     }
     // What a line's wording shows depends only on the line's text (when no comment cuts
@@ -622,7 +631,13 @@ pub(super) fn line_elements(
             &mut memo.names,
             name,
             || {
-                pack.classify_label(&field_words(name))
+                let words = field_words(name);
+                // A one-letter name abbreviates too many things to show a section: `{{p}}` is
+                // as often the pulse as the plan, `{{a}}` the age, `{{s}}` the sex, `{{o}}` other.
+                if one_letter(&words) {
+                    return Vec::new();
+                }
+                pack.classify_label(&words)
                     .into_iter()
                     .filter(|found| found.confidence == MatchConfidence::High)
                     .map(|found| found.section.kind.clone())
@@ -718,6 +733,39 @@ fn date_of_service_in(text: &str, title: &str, line: &Line, pack: &RulePack) -> 
         }
     }
     None
+}
+
+/// Whether normalised field words are a single letter (`p`, `A`).
+fn one_letter(words: &str) -> bool {
+    let mut letters = words.chars().filter(|ch| !ch.is_whitespace() && *ch != '_');
+    letters.next().is_some_and(char::is_alphabetic) && letters.next().is_none()
+}
+
+/// A `Frequency:` or `Duration:` line about the symptoms, not the plan: its label or its options
+/// say one of `symptom_words` (`Frequency: {Less than daily|Daily|All the time}` in a pain
+/// assessment, `Duration of symptoms:`). Such a line is neither the plan's frequency or duration
+/// (`plan-without-frequency`) nor a plan line.
+pub(crate) fn describes_symptoms(text: &str, line: &Line, pack: &RulePack) -> bool {
+    let elements = &pack.elements;
+    let Some(label) = line_label(text, line) else {
+        return false;
+    };
+    let label = normalize_phrase(label.text(text));
+    if !contains_any(&label, &elements.frequency_labels)
+        && !contains_any(&label, &elements.duration_labels)
+    {
+        return false;
+    }
+    contains_any(&label, &elements.symptom_words)
+        || line.items.iter().any(|item| match item {
+            Inline::Choice(choice) => choice.options.iter().any(|option| {
+                contains_any(
+                    &normalize_phrase(option.text(text)),
+                    &elements.symptom_words,
+                )
+            }),
+            _ => false,
+        })
 }
 
 /// The words of a line a reader sees (its text and choice options), normalised.
