@@ -768,3 +768,87 @@ fn a_session_summary_and_the_patients_performance_are_the_response() {
     assert!(!rules(log).contains(&"missing-response".to_string()));
     assert!(rules(&log.replace("Progress code", "Code")).contains(&"missing-response".to_string()));
 }
+
+#[test]
+fn a_one_letter_field_name_shows_no_section() {
+    // Part h's and part j's suspicion: `{{p}}` (a pulse beside "P" in a vital-signs row, as a
+    // physiotherapy centre's follow-up form has it) was read as the plan, `{{a}}` as the
+    // assessment.
+    for name in ["p", "a", "s", "o", "P"] {
+        let found = semantics(&format!("Pulse {{{{{name}}}}}\n"));
+        assert!(
+            found.kinds_present().is_empty(),
+            "{name}: {:?}",
+            found.kinds_present()
+        );
+    }
+    // Longer names still count, and so does a one-letter *label* ("P:" is the plan).
+    assert!(semantics("{{plan}}\n").has_kind("plan"));
+    assert!(semantics("P: {{p}}\n").has_kind("plan"));
+    // A form with no plan at all now reports it, whatever its fields are called.
+    let evaluation = "---\ncodes: 97161\n---\nDate: {{d:date}}\n## History\n***\n## Examination\nROM: {{rom}} BP {{bp}} P {{p}}\n## Assessment\n***\n## Goals\n***\nSignature: {{sig}}, PT\n";
+    assert!(rules(evaluation).contains(&"missing-plan".to_string()));
+}
+
+#[test]
+fn a_symptom_frequency_row_is_not_the_plan() {
+    // Part e and h: a pain history's `Frequency:`/`Duration:` rows describe the symptoms; they
+    // no longer show a plan section, so an evaluation with no plan gets `missing-plan`.
+    let evaluation = "---\ncodes: 97161\n---\nDate: {{d:date}}\n## History\nPain location: {{loc}}\nFrequency: {Less than daily|Daily|All the time}\nDuration: {Intermittent|Constant}\n## Examination\nROM: {{rom}}\n## Assessment\n***\n## Goals\n***\nSignature: {{sig}}, PT\n";
+    let found = semantics(evaluation);
+    assert!(!found.has_kind("plan"), "{:?}", found.kinds_present());
+    assert!(rules(evaluation).contains(&"missing-plan".to_string()));
+    // A plan's own frequency row still shows the plan (and satisfies it).
+    let planned = evaluation.replace(
+        "## Goals\n***\n",
+        "## Goals\n***\nFrequency: {{freq}} x/week Duration: {{weeks}} weeks\n",
+    );
+    assert!(semantics(&planned).has_kind("plan"));
+    assert!(!rules(&planned).contains(&"missing-plan".to_string()));
+}
+
+#[test]
+fn a_rate_is_a_frequency_not_a_duration() {
+    // Part j: a physiotherapy treatment plan's "Sessions per week (planned frequency)" was read
+    // as a duration too ("sessions"), so a plan with no duration passed.
+    let plan = "---\ntemplate: Physiotherapy treatment plan\n---\nDate: {{d:date}}\nShort-term goals: ***\nLong-term goals: ***\nSessions per week (planned frequency): {{n:number}}\nTherapist signature: {{sig}}, PT\n";
+    assert!(rules(plan).contains(&"plan-without-frequency".to_string()));
+    // A duration beside it, or a number of sessions, still counts.
+    let with_total = plan.replace(
+        "Therapist signature",
+        "Duration: {{weeks:number}} weeks\nTherapist signature",
+    );
+    assert!(!rules(&with_total).contains(&"plan-without-frequency".to_string()));
+    assert!(
+        !rules(&plan.replace("{{n:number}}", "2 sessions per week for 12 sessions"))
+            .contains(&"plan-without-frequency".to_string())
+    );
+}
+
+#[test]
+fn follow_up_notes_and_therapy_sessions_are_daily_notes() {
+    // Part j: a chiropractic app's "Follow-up Note" and a clinic's "Physiotherapy session" are
+    // treatment visits, so timed codes need the minute totals.
+    for name in [
+        "Chiropractic follow-up note",
+        "Follow-up",
+        "Physiotherapy session",
+        "Therapy session",
+    ] {
+        let text = format!(
+            "---\ntemplate: {name}\ncodes: 97110\n---\nDate: {{{{d:date}}}}\n## Exercise\nTherapeutic exercise: {{{{ex}}}} {{{{ex_minutes:minutes}}}} min\n## Signature\n{{{{s}}}}, PT\n"
+        );
+        assert!(
+            rules(&text).contains(&"missing-total-minutes".to_string()),
+            "{name}: {:?}",
+            rules(&text)
+        );
+    }
+    // A technique asked for inside a plan prompt is the technique.
+    let soap = "---\ntemplate: Follow-up Note\ncodes: 97140\n---\nDate: {{d:date}}\n## Plan\nDescribe adjustments performed, including specific techniques\n***\n";
+    assert!(
+        !rules(soap).contains(&"missing-technique".to_string()),
+        "{:?}",
+        rules(soap)
+    );
+}

@@ -583,6 +583,10 @@ pub(super) fn line_elements(
     mut push: impl FnMut(&str, Span),
 ) {
     if let Some(label) = line_label(text, line) {
+        // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history)
+        // is not the plan's frequency, so it shows no plan either (the label alone is
+        // remembered; the row's options decide).
+        let symptom_row = describes_symptoms(text, line, pack);
         remembered(
             &mut memo.labels,
             label.text(text),
@@ -600,7 +604,12 @@ pub(super) fn line_elements(
                 }
                 kinds
             },
-            |kinds: &Vec<String>| kinds.iter().for_each(|kind| push(kind, label)),
+            |kinds: &Vec<String>| {
+                kinds
+                    .iter()
+                    .filter(|kind| !(symptom_row && kind.as_str() == "plan"))
+                    .for_each(|kind| push(kind, label));
+            },
         );
     }
     for kind in wording_kinds(text, line, pack) {
@@ -613,7 +622,13 @@ pub(super) fn line_elements(
             &mut memo.names,
             name,
             || {
-                pack.classify_label(&field_words(name))
+                let words = field_words(name);
+                // A one-letter name abbreviates too many things to show a section: `{{p}}` is
+                // as often the pulse as the plan, `{{a}}` the age, `{{s}}` the sex, `{{o}}` other.
+                if one_letter(&words) {
+                    return Vec::new();
+                }
+                pack.classify_label(&words)
                     .into_iter()
                     .filter(|found| found.confidence == MatchConfidence::High)
                     .map(|found| found.section.kind.clone())
@@ -726,6 +741,42 @@ pub(super) fn date_of_service_in(
 /// [`date_of_service_in`] could not answer without the section's title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct NeedsTitle;
+
+/// Whether normalised field words are a single letter (`p`, `A`).
+fn one_letter(words: &str) -> bool {
+    let mut letters = words.chars().filter(|ch| !ch.is_whitespace() && *ch != '_');
+    letters.next().is_some_and(char::is_alphabetic) && letters.next().is_none()
+}
+
+/// A `Frequency:` or `Duration:` line about the symptoms, not the plan: its label or its options
+/// say one of `symptom_words` (`Frequency: {Less than daily|Daily|All the time}` in a pain
+/// assessment, `Duration of symptoms:`). Such a line is neither the plan's frequency or duration
+/// (`plan-without-frequency`) nor a plan line.
+pub(crate) fn describes_symptoms(text: &str, line: &Line, pack: &RulePack) -> bool {
+    line_label(text, line)
+        .is_some_and(|label| labels_symptoms(text, line, &normalize_phrase(label.text(text)), pack))
+}
+
+/// [`describes_symptoms`] for a line whose label, normalised, is `label` (for a caller that
+/// normalised it already).
+pub(crate) fn labels_symptoms(text: &str, line: &Line, label: &str, pack: &RulePack) -> bool {
+    let elements = &pack.elements;
+    if !contains_any(label, &elements.frequency_labels)
+        && !contains_any(label, &elements.duration_labels)
+    {
+        return false;
+    }
+    contains_any(label, &elements.symptom_words)
+        || line.items.iter().any(|item| match item {
+            Inline::Choice(choice) => choice.options.iter().any(|option| {
+                contains_any(
+                    &normalize_phrase(option.text(text)),
+                    &elements.symptom_words,
+                )
+            }),
+            _ => false,
+        })
+}
 
 /// The words of a line a reader sees (its text and choice options), normalised.
 fn line_wording(text: &str, line: &Line) -> String {

@@ -100,6 +100,23 @@ pub fn contains_any(words: &str, phrases: &[String]) -> bool {
         })
 }
 
+/// Like [`contains_any`], but a phrase directly followed by one of `not_before` does not count:
+/// "sessions" is a duration in "12 sessions" and part of the rate in "2 sessions per week".
+pub fn contains_any_not_before(words: &str, phrases: &[String], not_before: &[String]) -> bool {
+    let bytes = words.as_bytes();
+    !phrases.is_empty()
+        && word_starts(bytes).any(|at| {
+            phrases.iter().any(|phrase| {
+                let next = at + phrase.len() + 1;
+                phrase_at(bytes, at, phrase.as_bytes())
+                    && !(next < bytes.len()
+                        && not_before
+                            .iter()
+                            .any(|rate| phrase_at(bytes, next, rate.as_bytes())))
+            })
+        })
+}
+
 /// Where words start in normalised words: at 0 and after each space. A byte loop: the texts are
 /// a line or a label, too short for a searcher to pay for its setup at every space.
 fn word_starts(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {

@@ -12,8 +12,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use lookup::{
-    MatchConfidence, PhraseNormalizer, Recognition, SectionMatch, contains_any, contains_phrase,
-    normalize_phrase,
+    MatchConfidence, PhraseNormalizer, Recognition, SectionMatch, contains_any,
+    contains_any_not_before, contains_phrase, normalize_phrase,
 };
 pub use rule_id::{RuleId, UnknownRule};
 
@@ -203,6 +203,10 @@ pub struct Elements {
     /// symptoms (how often the pain comes, how long it lasts), not the plan of care.
     #[serde(default)]
     pub symptom_words: Vec<String>,
+    /// A duration word directly followed by one of these is part of a rate, not the plan's
+    /// duration ("2 sessions per week", "3 days a week").
+    #[serde(default)]
+    pub rate_words: Vec<String>,
     pub region_labels: Vec<String>,
     pub regions: Vec<String>,
 }
@@ -503,6 +507,7 @@ fn normalised_elements(elements: Elements) -> Elements {
         frequency_labels: all(elements.frequency_labels),
         duration_labels: all(elements.duration_labels),
         symptom_words: all(elements.symptom_words),
+        rate_words: all(elements.rate_words),
         region_labels: all(elements.region_labels),
         regions: all(elements.regions),
     }

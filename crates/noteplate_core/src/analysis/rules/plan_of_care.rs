@@ -5,10 +5,10 @@
 use super::Context;
 use super::required_sections::{note_anchor, note_type_phrase};
 use crate::analysis::Diagnostic;
-use crate::analysis::semantics::{field_words, line_label};
+use crate::analysis::semantics::{describes_symptoms, field_words, labels_symptoms, line_label};
 use crate::rulepack::RuleId;
-use crate::rulepack::{contains_any, normalize_phrase};
-use crate::syntax::{Inline, Line, Span};
+use crate::rulepack::{contains_any, contains_any_not_before, normalize_phrase};
+use crate::syntax::{Inline, Span};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let semantics = context.semantics;
@@ -73,7 +73,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .any(|span| span.end <= line.span.end)
         }));
     for line in plan_lines {
-        if describes_symptoms(context, line) {
+        if describes_symptoms(context.text, line, context.pack) {
             continue;
         }
         plan_words.push(' ');
@@ -81,9 +81,11 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     // Words are only ever added after these, and a phrase found stays found: a plan that already
     // states both needs no look at the labels.
-    if contains_any(&plan_words, &elements.frequency)
-        && contains_any(&plan_words, &elements.duration)
-    {
+    // "Sessions" and "days" are durations ("12 sessions", "for 14 days") unless a rate follows
+    // ("2 sessions per week", "3 days a week": that is the frequency).
+    let states_duration =
+        |words: &str| contains_any_not_before(words, &elements.duration, &elements.rate_words);
+    if contains_any(&plan_words, &elements.frequency) && states_duration(&plan_words) {
         return;
     }
     let mut label_words = String::new();
@@ -92,7 +94,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let label = line_label(text, line).map(|label| normalize_phrase(label.text(text)));
         if label
             .as_deref()
-            .is_some_and(|label| labels_symptoms(context, line, label))
+            .is_some_and(|label| labels_symptoms(text, line, label, context.pack))
         {
             continue;
         }
@@ -116,8 +118,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let frequency = contains_any(&plan_words, &elements.frequency)
         || contains_any(&label_words, &elements.frequency_labels);
-    let duration = contains_any(&plan_words, &elements.duration)
-        || contains_any(&label_words, &elements.duration_labels);
+    let duration =
+        states_duration(&plan_words) || contains_any(&label_words, &elements.duration_labels);
     if frequency && duration {
         return;
     }
@@ -141,36 +143,4 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             "{plan} must state how often and for how long the patient will be seen; add a place for the {what} (for example 2 times a week for 6 weeks)"
         ),
     ));
-}
-
-/// A `Frequency:` or `Duration:` line about the symptoms, not the plan: its label or its options
-/// say one of `symptom_words` (`Frequency: {Less than daily|Daily|All the time}` in a pain
-/// assessment, `Duration of symptoms:`).
-fn describes_symptoms(context: &Context<'_>, line: &Line) -> bool {
-    let text = context.text;
-    let Some(label) = line_label(text, line) else {
-        return false;
-    };
-    labels_symptoms(context, line, &normalize_phrase(label.text(text)))
-}
-
-/// [`describes_symptoms`] for a line whose label, normalised, is `label`.
-fn labels_symptoms(context: &Context<'_>, line: &Line, label: &str) -> bool {
-    let elements = &context.pack.elements;
-    let text = context.text;
-    if !contains_any(label, &elements.frequency_labels)
-        && !contains_any(label, &elements.duration_labels)
-    {
-        return false;
-    }
-    contains_any(label, &elements.symptom_words)
-        || line.items.iter().any(|item| match item {
-            Inline::Choice(choice) => choice.options.iter().any(|option| {
-                contains_any(
-                    &normalize_phrase(option.text(text)),
-                    &elements.symptom_words,
-                )
-            }),
-            _ => false,
-        })
 }
