@@ -801,6 +801,14 @@ fn a_measure_of_an_examined_domain_is_a_finding() {
     // Without it, the findings are missing.
     let without = evaluation.replace("## Articulation accuracy\n***\n", "");
     assert!(rules(&without).contains(&"missing-findings".to_string()));
+    // A discharge summary's goal attainment, in a label too long for its head word, is the goals
+    // (part k's held-out OT discharge summary).
+    let discharge = "---\ntemplate: Occupational Therapy Discharge Summary\n---\nDate of service: {{d:date}}\nADL and IADL Goal Attainment: ***\nHome Recommendations: ***\nSignature: {{s}}, OTR/L\n";
+    assert!(!rules(discharge).contains(&"missing-goals".to_string()));
+    assert!(
+        rules(&discharge.replace("Goal Attainment", "Status"))
+            .contains(&"missing-goals".to_string())
+    );
     // A daily note's "Accuracy:" line is still its response.
     let daily = "---\ntemplate: Speech Therapy Daily Note\ncodes: 92507\n---\nDate: {{d:date}}\n## Treatment\n- Task: ***\nAccuracy: {{a:number}}%\n## Signature\n{{s}}, CCC-SLP\n";
     assert!(!rules(daily).contains(&"missing-response".to_string()));
