@@ -852,3 +852,48 @@ fn follow_up_notes_and_therapy_sessions_are_daily_notes() {
         rules(soap)
     );
 }
+
+#[test]
+fn a_measure_of_an_examined_domain_is_a_finding() {
+    // Part k's probe of part i's response head words (`performance`, `accuracy`): an SLP
+    // evaluation's "Articulation accuracy" heading was read as the session's response, so an
+    // evaluation whose only examination section it was got `missing-findings`.
+    for (title, kind) in [
+        ("Articulation accuracy", "findings"),
+        ("Accuracy of articulation", "findings"),
+        ("Gait performance", "findings"),
+        // A measure of nothing examined stays the response (part i).
+        ("Accuracy", "response"),
+        ("Task performance", "response"),
+        ("Client performance", "response"),
+        ("Session performance", "response"),
+        // A paediatric exam's postural reactions are findings, not a response (part k's gross
+        // motor assessment).
+        ("POSTURAL RESPONSES", "findings"),
+        ("Protective reactions", "findings"),
+        ("Equilibrium reactions", "findings"),
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some(kind),
+            "{title}: {kinds:?}"
+        );
+    }
+    let evaluation = "---\ntemplate: Speech-Language Evaluation\ncodes: 92522\n---\nDate of evaluation: {{d:date}}\n## Background\n***\n## Articulation accuracy\n***\n## Impressions\n***\n## Goals\n***\n## Plan\nFrequency: 2x/week for 12 weeks\n## Signature\n{{s}}, CCC-SLP\n";
+    assert!(!rules(evaluation).contains(&"missing-findings".to_string()));
+    // Without it, the findings are missing.
+    let without = evaluation.replace("## Articulation accuracy\n***\n", "");
+    assert!(rules(&without).contains(&"missing-findings".to_string()));
+    // A discharge summary's goal attainment, in a label too long for its head word, is the goals
+    // (part k's held-out OT discharge summary).
+    let discharge = "---\ntemplate: Occupational Therapy Discharge Summary\n---\nDate of service: {{d:date}}\nADL and IADL Goal Attainment: ***\nHome Recommendations: ***\nSignature: {{s}}, OTR/L\n";
+    assert!(!rules(discharge).contains(&"missing-goals".to_string()));
+    assert!(
+        rules(&discharge.replace("Goal Attainment", "Status"))
+            .contains(&"missing-goals".to_string())
+    );
+    // A daily note's "Accuracy:" line is still its response.
+    let daily = "---\ntemplate: Speech Therapy Daily Note\ncodes: 92507\n---\nDate: {{d:date}}\n## Treatment\n- Task: ***\nAccuracy: {{a:number}}%\n## Signature\n{{s}}, CCC-SLP\n";
+    assert!(!rules(daily).contains(&"missing-response".to_string()));
+}

@@ -216,6 +216,10 @@ pub struct Recognition {
     /// initial treatment" is a date): no low-confidence guess is made from its other words.
     #[serde(default)]
     pub no_guess_heads: Vec<String>,
+    /// Heads that say how well something was done ("Articulation accuracy"): when the segment's
+    /// other words are a kind's exact title or alias, the segment means that kind, not the head's.
+    #[serde(default)]
+    pub measure_heads: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -229,6 +233,7 @@ pub(super) struct Index {
     head_before: HashSet<String>,
     past_words: HashSet<String>,
     no_guess_heads: HashSet<String>,
+    measure_heads: HashSet<String>,
     /// Index of `Recognition::past_kind` in the sections.
     past_kind: Option<usize>,
     /// normalised technique name/synonym/abbreviation -> technique index
@@ -379,6 +384,11 @@ impl Index {
             .iter()
             .map(|w| normalize_phrase(w))
             .collect();
+        index.measure_heads = recognition
+            .measure_heads
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
         index.past_kind = sections
             .iter()
             .position(|section| section.kind == recognition.past_kind);
@@ -431,6 +441,28 @@ impl Index {
             section_index,
             sections[section_index].words[word_index].as_str(),
         ))
+    }
+
+    /// The kind of what a measure head (`[recognition] measure_heads`) measures, when the rest
+    /// of the segment is a kind's exact title or alias: "Articulation accuracy" (the head last) or
+    /// "Accuracy of articulation" (the head first, then `of`, `in`...).
+    fn measured<'pack>(
+        &self,
+        core: &[&str],
+        sections: &'pack [SectionKind],
+    ) -> Option<(usize, &'pack str)> {
+        let rest = match core {
+            [rest @ .., last] if !rest.is_empty() && self.measure_heads.contains(*last) => rest,
+            [first, link, rest @ ..]
+                if !rest.is_empty()
+                    && self.measure_heads.contains(*first)
+                    && self.head_before.contains(*link) =>
+            {
+                rest
+            }
+            _ => return None,
+        };
+        self.alias(&rest.join(" "), sections)
     }
 
     /// Every kind a heading title (or, with `guesses` false, a label) means, best first and at most
@@ -508,6 +540,12 @@ impl Index {
                 continue;
             }
             if mode == Mode::Label && core.len() > LABEL_HEAD_WORDS {
+                continue;
+            }
+            // "Articulation accuracy", "Accuracy of articulation": a measure of an examined domain
+            // is that domain's finding, whatever the measure word means on its own.
+            if let Some(hit) = self.measured(&core, sections) {
+                add(&mut found, hit, MatchConfidence::Medium);
                 continue;
             }
             // The first word counts too: `Goals met`, `Tolerated treatment`.
