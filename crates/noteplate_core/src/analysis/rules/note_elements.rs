@@ -6,7 +6,7 @@
 
 use super::required_sections::{insert_section_fix, note_anchor, note_type_phrase};
 use super::{Context, RuleMemo};
-use crate::analysis::semantics::{DATE_OF_SERVICE, field_words, line_label};
+use crate::analysis::semantics::{DATE_OF_SERVICE, date_input_in, field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
 use crate::rulepack::{RuleId, RulePack};
 use crate::rulepack::{contains_any, normalize_phrase};
@@ -20,7 +20,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let anchor = note_anchor(context);
     let who = note_type_phrase(context).unwrap_or_else(|| "every note".to_string());
 
-    if !semantics.has_kind(DATE_OF_SERVICE) {
+    if !semantics.has_kind(DATE_OF_SERVICE) && !dated_by_note_type(context) {
         let mut diagnostic = context.diagnostic(
             RuleId::MissingDate,
             anchor,
@@ -78,6 +78,27 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         });
         out.push(diagnostic);
     }
+}
+
+/// Whether the note's type has dates of its own (a discharge summary's discharge date) and the
+/// template has an input for one of them.
+fn dated_by_note_type(context: &Context<'_>) -> bool {
+    let Some(note_type) = context
+        .semantics
+        .note_type
+        .as_deref()
+        .and_then(|id| context.pack.note_type(id))
+    else {
+        return false;
+    };
+    if note_type.dates_of_service.is_empty() {
+        return false;
+    }
+    let accept = |words: &str| contains_any(words, &note_type.dates_of_service);
+    context.parse.document.lines().any(|line| {
+        date_input_in(context.text, None, line, context.pack, accept)
+            .is_ok_and(|found| found.is_some())
+    })
 }
 
 /// The lines that hold the clinician's signature: lines of signature sections and lines whose
