@@ -19,7 +19,7 @@ pub(super) mod timed_minutes;
 
 use std::rc::Rc;
 
-use crate::rulepack::{RuleId, RulePack};
+use crate::rulepack::{NoteType, RuleId, RulePack};
 use crate::syntax::Span;
 
 use super::lexicon;
@@ -101,6 +101,11 @@ pub(super) fn placed(part: &Part<'_>, pack: &RulePack, finding: &Diagnostic) -> 
 }
 
 impl<'a> Context<'a> {
+    /// The note type the template is (declared or recognised), when the pack knows it.
+    pub fn note_type(&self) -> Option<&'a NoteType> {
+        self.pack.note_type(self.semantics.note_type.as_deref()?)
+    }
+
     /// The parts of every technique section and its subsections, in document order.
     pub fn technique_parts(&self) -> impl Iterator<Item = &Part<'a>> + '_ {
         let indices = self.sections_of_kind_nested("technique");

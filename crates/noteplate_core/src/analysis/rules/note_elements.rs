@@ -83,12 +83,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// Whether the note's type has dates of its own (a discharge summary's discharge date) and the
 /// template has an input for one of them.
 fn dated_by_note_type(context: &Context<'_>) -> bool {
-    let Some(note_type) = context
-        .semantics
-        .note_type
-        .as_deref()
-        .and_then(|id| context.pack.note_type(id))
-    else {
+    let Some(note_type) = context.note_type() else {
         return false;
     };
     if note_type.dates_of_service.is_empty() {

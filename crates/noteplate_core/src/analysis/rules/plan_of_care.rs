@@ -12,11 +12,7 @@ use crate::syntax::{Inline, Span};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let semantics = context.semantics;
-    let Some(note_type) = semantics
-        .note_type
-        .as_deref()
-        .and_then(|id| context.pack.note_type(id))
-    else {
+    let Some(note_type) = context.note_type() else {
         return;
     };
     if !note_type.plan_frequency {

@@ -112,9 +112,7 @@ fn code_list(context: &Context<'_>, code_indices: &[usize]) -> String {
 
 /// How a finding names the note type ("an evaluation"), when it has one the pack knows.
 pub(super) fn note_type_phrase(context: &Context<'_>) -> Option<String> {
-    let note_type = context
-        .pack
-        .note_type(context.semantics.note_type.as_deref()?)?;
+    let note_type = context.note_type()?;
     let title = note_type.title.to_lowercase();
     let article = if title.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
