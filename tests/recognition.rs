@@ -922,3 +922,29 @@ fn a_discharge_summary_is_dated_by_its_discharge_date() {
         rules(daily)
     );
 }
+
+#[test]
+fn every_label_on_a_form_row_counts() {
+    // A form row with several labelled inputs: each label shows its kind, as the first does.
+    // Before, only the first label of a line was read, so a signature or a skilled-need prompt
+    // after another input on the same row was reported missing.
+    let note = "---\ntemplate: Daily treatment note\ncodes: 97140\n---\nPatient: {{patient}} Date of service: {{dos:date}}\n## Subjective\nPain: {{pain:number}}/10 Medical necessity: ***\n## Treatment\nRegion: {{region:region}} Technique: {joint mobilization|soft tissue mobilization} Minutes: {{mt:minutes}}\nPatient response: ***\nTotal timed minutes: {{ttm:minutes}} Total treatment minutes: {{tt:minutes}}\n## Therapist\nTherapist: {{name}}, {PT|PTA} Signature: ***\n";
+    assert_eq!(rules(note), Vec::<String>::new());
+    // Without the later labels the elements are missing again: the rows are what shows them.
+    let no_necessity = note.replace(" Medical necessity: ***", "");
+    assert!(rules(&no_necessity).contains(&"missing-necessity".to_string()));
+    let no_signature = note.replace(" Signature: ***", "");
+    assert!(rules(&no_signature).contains(&"missing-signature".to_string()));
+    // Words between inputs that do not end with a colon are not a label, and a long run of
+    // prose is not one either.
+    let prose = note.replace(
+        " Medical necessity: ***",
+        " then ask about medical necessity ***",
+    );
+    assert!(rules(&prose).contains(&"missing-necessity".to_string()));
+    let long = note.replace(
+        " Medical necessity: ***",
+        " and write down every single thing about the medical necessity: ***",
+    );
+    assert!(rules(&long).contains(&"missing-necessity".to_string()));
+}

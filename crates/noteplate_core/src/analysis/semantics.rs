@@ -134,6 +134,32 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
     (!prose && words_within(prefix, limit)).then_some(prefix)
 }
 
+/// The labels of a form row after its first (see [`line_label`]): the words between one input
+/// and the next that end with a colon, as in `Time in: {{t_in}} Total minutes: {{total}}`.
+/// Each labels the input after it, as the first label does.
+pub fn later_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = Span> + 'a {
+    let mut after_input: Option<usize> = None;
+    line.items.iter().filter_map(move |item| {
+        let input = match item {
+            Inline::Field(field) => field.span,
+            Inline::Choice(choice) => choice.span,
+            Inline::Wildcard(span) => *span,
+            Inline::Text(_) | Inline::Escape(_) => return None,
+        };
+        let label = after_input.and_then(|start| {
+            let between = Span::new(start, input.start);
+            let words = between.text(text).trim_end();
+            let words = words.strip_suffix(':')?;
+            let start = between.start + (words.len() - words.trim_start().len());
+            let label = Span::new(start, between.start + words.len());
+            let count = count_words_upto(label.text(text), 7);
+            (count > 0 && count <= 6).then_some(label)
+        });
+        after_input = Some(input.end);
+        label
+    })
+}
+
 /// `text.split_whitespace().take(most).count()`, byte by byte while the text is ASCII.
 fn count_words_upto(text: &str, most: usize) -> usize {
     let mut count = 0;
@@ -582,7 +608,10 @@ pub(super) fn line_elements(
     memo: &mut Recognition,
     mut push: impl FnMut(&str, Span),
 ) {
-    if let Some(label) = line_label(text, line) {
+    for label in line_label(text, line)
+        .into_iter()
+        .chain(later_labels(text, line))
+    {
         // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history)
         // is not the plan's frequency, so it shows no plan either (the label alone is
         // remembered; the row's options decide).
