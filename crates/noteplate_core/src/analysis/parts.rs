@@ -418,6 +418,13 @@ impl<'d> Parts<'d> {
         }
     }
 
+    /// The content line just before `line` in its own part (no heading between them), if any.
+    pub fn line_before(&self, line: &Line) -> Option<&'d Line> {
+        let lines = self.parts[self.part_at(line.span.start)].lines;
+        let at = lines.partition_point(|other| other.span.start < line.span.start);
+        lines.get(at.checked_sub(1)?)
+    }
+
     /// The content lines from the one starting at `offset` (or the first after it) to the end of
     /// the document.
     pub fn lines_from(&self, offset: usize) -> impl Iterator<Item = &'d Line> + '_ {

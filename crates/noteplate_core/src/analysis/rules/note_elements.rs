@@ -150,13 +150,15 @@ pub(crate) fn says_signature(
         })
 }
 
-/// Whether a signature line or one of the two lines after it captures credentials.
+/// Whether a signature line, one of the two lines after it or the line just before it (in the
+/// same section: "Therapist: name, licence number" above "Signature:") captures credentials.
 fn credentials_near(context: &Context<'_>, signature_lines: &[&Line]) -> bool {
     signature_lines.iter().any(|line| {
         context
             .parts
             .lines_from(line.span.start)
             .take(3)
+            .chain(context.parts.line_before(line))
             .any(|near| shows_credentials(context, near))
     })
 }
