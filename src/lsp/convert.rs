@@ -14,6 +14,20 @@ use crate::ide::tokens::Token;
 use crate::rulepack::Severity;
 use crate::syntax::Span;
 
+/// Every finding of a document as the protocol's diagnostics, in order: the one conversion every
+/// publish and pull goes through.
+pub fn diagnostics(
+    uri: &lsp::Uri,
+    rope: &Rope,
+    encoding: Encoding,
+    findings: &[Diagnostic],
+) -> Vec<lsp::Diagnostic> {
+    findings
+        .iter()
+        .map(|finding| diagnostic(uri, rope, encoding, finding))
+        .collect()
+}
+
 pub fn diagnostic(
     uri: &lsp::Uri,
     rope: &Rope,

@@ -344,11 +344,8 @@ fn schedule(state: &Arc<State>, client: &Client, uri: Uri) {
         }
         if state.pushes() {
             let encoding = state.encoding();
-            let diagnostics = snapshot
-                .diagnostics
-                .iter()
-                .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
-                .collect();
+            let diagnostics =
+                convert::diagnostics(&uri, &snapshot.rope, encoding, &snapshot.diagnostics);
             // Not held while publishing: the next analysis reuses its tree in place when
             // nothing else holds it.
             drop(snapshot);
@@ -476,11 +473,7 @@ fn dependents_changed(state: &Arc<State>, client: &Client, changed: Vec<std::pat
                     continue;
                 };
                 if let Ok(Some(new)) = state.analyse_on_worker(&uri, None).await {
-                    let now: Vec<Diagnostic> = new
-                        .diagnostics
-                        .iter()
-                        .map(|d| convert::diagnostic(&uri, &new.rope, encoding, d))
-                        .collect();
+                    let now = convert::diagnostics(&uri, &new.rope, encoding, &new.diagnostics);
                     changed |= now != last;
                 }
             }
@@ -1172,11 +1165,7 @@ impl LanguageServer for Backend {
             let items: Vec<Diagnostic> = match snapshot {
                 Some(snapshot) => {
                     let encoding = state.encoding();
-                    snapshot
-                        .diagnostics
-                        .iter()
-                        .map(|d| convert::diagnostic(&uri, &snapshot.rope, encoding, d))
-                        .collect()
+                    convert::diagnostics(&uri, &snapshot.rope, encoding, &snapshot.diagnostics)
                 }
                 None => Vec::new(),
             };

@@ -378,11 +378,8 @@ impl State {
         }
         if self.pushes() {
             let encoding = self.encoding();
-            let diagnostics = snapshot
-                .diagnostics
-                .iter()
-                .map(|d| super::convert::diagnostic(uri, &snapshot.rope, encoding, d))
-                .collect();
+            let diagnostics =
+                super::convert::diagnostics(uri, &snapshot.rope, encoding, &snapshot.diagnostics);
             let _publishing = self.publishing.blocking_lock();
             let current = lock(&self.documents)
                 .get(uri)

@@ -688,12 +688,7 @@ impl State {
         );
         let rope = ropey::Rope::from_str(&analysed.text);
         let encoding = self.encoding();
-        analysed
-            .analysis
-            .diagnostics
-            .iter()
-            .map(|d| super::convert::diagnostic(uri, &rope, encoding, d))
-            .collect()
+        super::convert::diagnostics(uri, &rope, encoding, &analysed.analysis.diagnostics)
     }
 
     /// Every `.note` file under the workspace folders (ignore files honoured, files over their
