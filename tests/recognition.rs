@@ -922,3 +922,55 @@ fn a_discharge_summary_is_dated_by_its_discharge_date() {
         rules(daily)
     );
 }
+
+#[test]
+fn a_students_academic_performance_is_background_not_the_response() {
+    // Part m (school speech-language evaluations): "Academic performance" and the like are the
+    // student's school background, history in an evaluation, not the session's response, which
+    // the head word `performance` made them.
+    for (title, kind) in [
+        ("Academic performance", "history"),
+        ("Academic Performance:", "history"),
+        ("Educational performance", "history"),
+        ("Impact on educational performance", "history"),
+        ("School performance", "history"),
+        ("Classroom performance", "history"),
+        ("Academic achievement", "history"),
+        ("Academic history", "history"),
+        // The session's performance is still the response...
+        ("Patient performance", "response"),
+        ("Performance today", "response"),
+        ("Client performance", "response"),
+        ("Task performance", "response"),
+        // ...and the examination's is still a finding.
+        ("Functional performance", "findings"),
+        ("ADL performance", "findings"),
+        ("Gait performance", "findings"),
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some(kind),
+            "{title}: {kinds:?}"
+        );
+    }
+    // Coweta County's "IV. Summary of Academic and Functional Performance": the academic part is
+    // background, the functional part a finding; neither is a response.
+    let both = heading_kinds("IV. Summary of Academic and Functional Performance");
+    assert!(!both.contains(&"response".to_string()), "{both:?}");
+    assert!(both.contains(&"history".to_string()), "{both:?}");
+    // A school evaluation's academic level as a pick list is not a canned response, and it is
+    // the evaluation's background.
+    let evaluation = "---\ntemplate: Speech-Language Evaluation\n---\nDate of evaluation: {{d:date}}\nAcademic Performance: {Below grade level|At grade level|Above grade level}\n## Articulation\nStandard score: {{ss:number}}\n## Impressions\n***\n## Goals\n***\n## Plan\nFrequency: 2x/week for 12 weeks\n## Signature\n{{s}}, CCC-SLP\n";
+    let found = rules(evaluation);
+    assert!(!found.contains(&"canned-response".to_string()), "{found:?}");
+    assert!(!found.contains(&"missing-history".to_string()), "{found:?}");
+    let without = evaluation.replace(
+        "Academic Performance: {Below grade level|At grade level|Above grade level}\n",
+        "",
+    );
+    assert!(rules(&without).contains(&"missing-history".to_string()));
+    // A daily note's "Performance today:" pick list is still a canned response.
+    let daily = "---\ntemplate: Speech Therapy Daily Note\ncodes: 92507\n---\nDate: {{d:date}}\n## Treatment\n- Task: ***\nPerformance today: {good|fair|poor}\n## Signature\n{{s}}, CCC-SLP\n";
+    assert!(rules(daily).contains(&"canned-response".to_string()), "{:?}", rules(daily));
+}
