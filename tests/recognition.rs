@@ -1011,3 +1011,20 @@ fn a_logged_service_and_an_orthosis_made_are_interventions() {
     let intake = splint.replace("Type of splint: {{type_of_splint}}\n", "Orthotics: {yes|no}\n");
     assert!(rules(&intake).contains(&"missing-intervention".to_string()), "{:?}", rules(&intake));
 }
+
+#[test]
+fn an_instrumental_swallow_study_is_a_known_code() {
+    // Part m: a modified barium swallow or FEES report that declared 92611 or 92612 got
+    // `unknown-code`; the study report needs its findings, and recommends the reason for the
+    // study and the recommendations.
+    let report = "---\ntemplate: Modified Barium Swallow Study\ncodes: 92611\n---\nDate of study: {{d:date}}\n## Reason for referral\n***\n## Findings\nThin liquid: ***\nPuree: ***\n## Recommendations\nDiet: ***\n## Signature\n{{s}}, CCC-SLP\n";
+    let found = rules(report);
+    assert!(!found.contains(&"unknown-code".to_string()), "{found:?}");
+    assert!(found.is_empty(), "{found:?}");
+    let fees = report.replace("codes: 92611", "codes: 92612");
+    assert!(rules(&fees).is_empty(), "{:?}", rules(&fees));
+    let no_findings = report.replace("## Findings\nThin liquid: ***\nPuree: ***\n", "");
+    assert!(rules(&no_findings).contains(&"missing-findings".to_string()));
+    let no_recommendations = report.replace("## Recommendations\nDiet: ***\n", "");
+    assert!(rules(&no_recommendations).contains(&"missing-plan".to_string()));
+}
