@@ -972,7 +972,11 @@ fn a_students_academic_performance_is_background_not_the_response() {
     assert!(rules(&without).contains(&"missing-history".to_string()));
     // A daily note's "Performance today:" pick list is still a canned response.
     let daily = "---\ntemplate: Speech Therapy Daily Note\ncodes: 92507\n---\nDate: {{d:date}}\n## Treatment\n- Task: ***\nPerformance today: {good|fair|poor}\n## Signature\n{{s}}, CCC-SLP\n";
-    assert!(rules(daily).contains(&"canned-response".to_string()), "{:?}", rules(daily));
+    assert!(
+        rules(daily).contains(&"canned-response".to_string()),
+        "{:?}",
+        rules(daily)
+    );
 }
 
 #[test]
@@ -982,7 +986,10 @@ fn a_logged_service_and_an_orthosis_made_are_interventions() {
     // would get `missing-intervention`.
     for (title, kind) in [
         ("Service description", "intervention"),
-        ("Description of Service (daily notes on activity, location, and outcome)", "intervention"),
+        (
+            "Description of Service (daily notes on activity, location, and outcome)",
+            "intervention",
+        ),
         ("Services rendered", "intervention"),
         ("Type of splint", "intervention"),
         ("Splinting", "intervention"),
@@ -1000,16 +1007,34 @@ fn a_logged_service_and_an_orthosis_made_are_interventions() {
     // A service's date and type are not what was done.
     for title in ["Service date", "Service type", "Orthotics"] {
         let kinds = heading_kinds(title);
-        assert!(!kinds.contains(&"intervention".to_string()), "{title}: {kinds:?}");
+        assert!(
+            !kinds.contains(&"intervention".to_string()),
+            "{title}: {kinds:?}"
+        );
     }
     let ticket = "---\ntemplate: Service Ticket\ncodes: 92507\n---\n# Service Ticket\nService description: ***\nTime in minutes of direct service: {{m:minutes}}\nResponse: ***\nSignature: {{s}}, CCC-SLP\nDate: {{d:date}}\n";
-    assert!(!rules(ticket).contains(&"missing-intervention".to_string()), "{:?}", rules(ticket));
+    assert!(
+        !rules(ticket).contains(&"missing-intervention".to_string()),
+        "{:?}",
+        rules(ticket)
+    );
     let without = ticket.replace("Service description: ***\n", "");
     assert!(rules(&without).contains(&"missing-intervention".to_string()));
     let splint = "---\ntemplate: Hand therapy visit\ncodes: 97760\n---\nDate: {{d:date}}\nType of splint: {{type_of_splint}}\nWear 24 hours a day: {yes|no}\nResponse: ***\nMinutes: {{m:minutes}}\nSignature: {{s}}, OTR/L\n";
-    assert!(!rules(splint).contains(&"missing-intervention".to_string()), "{:?}", rules(splint));
-    let intake = splint.replace("Type of splint: {{type_of_splint}}\n", "Orthotics: {yes|no}\n");
-    assert!(rules(&intake).contains(&"missing-intervention".to_string()), "{:?}", rules(&intake));
+    assert!(
+        !rules(splint).contains(&"missing-intervention".to_string()),
+        "{:?}",
+        rules(splint)
+    );
+    let intake = splint.replace(
+        "Type of splint: {{type_of_splint}}\n",
+        "Orthotics: {yes|no}\n",
+    );
+    assert!(
+        rules(&intake).contains(&"missing-intervention".to_string()),
+        "{:?}",
+        rules(&intake)
+    );
 }
 
 #[test]
