@@ -983,3 +983,132 @@ fn credentials_on_the_line_above_the_signature_count() {
         rules(&other_section)
     );
 }
+fn a_students_academic_performance_is_background_not_the_response() {
+    // Part m (school speech-language evaluations): "Academic performance" and the like are the
+    // student's school background, history in an evaluation, not the session's response, which
+    // the head word `performance` made them.
+    for (title, kind) in [
+        ("Academic performance", "history"),
+        ("Academic Performance:", "history"),
+        ("Educational performance", "history"),
+        ("Impact on educational performance", "history"),
+        ("School performance", "history"),
+        ("Classroom performance", "history"),
+        ("Academic achievement", "history"),
+        ("Academic history", "history"),
+        // The session's performance is still the response...
+        ("Patient performance", "response"),
+        ("Performance today", "response"),
+        ("Client performance", "response"),
+        ("Task performance", "response"),
+        // ...and the examination's is still a finding.
+        ("Functional performance", "findings"),
+        ("ADL performance", "findings"),
+        ("Gait performance", "findings"),
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some(kind),
+            "{title}: {kinds:?}"
+        );
+    }
+    // Coweta County's "IV. Summary of Academic and Functional Performance": the academic part is
+    // background, the functional part a finding; neither is a response.
+    let both = heading_kinds("IV. Summary of Academic and Functional Performance");
+    assert!(!both.contains(&"response".to_string()), "{both:?}");
+    assert!(both.contains(&"history".to_string()), "{both:?}");
+    // A school evaluation's academic level as a pick list is not a canned response, and it is
+    // the evaluation's background.
+    let evaluation = "---\ntemplate: Speech-Language Evaluation\n---\nDate of evaluation: {{d:date}}\nAcademic Performance: {Below grade level|At grade level|Above grade level}\n## Articulation\nStandard score: {{ss:number}}\n## Impressions\n***\n## Goals\n***\n## Plan\nFrequency: 2x/week for 12 weeks\n## Signature\n{{s}}, CCC-SLP\n";
+    let found = rules(evaluation);
+    assert!(!found.contains(&"canned-response".to_string()), "{found:?}");
+    assert!(!found.contains(&"missing-history".to_string()), "{found:?}");
+    let without = evaluation.replace(
+        "Academic Performance: {Below grade level|At grade level|Above grade level}\n",
+        "",
+    );
+    assert!(rules(&without).contains(&"missing-history".to_string()));
+    // A daily note's "Performance today:" pick list is still a canned response.
+    let daily = "---\ntemplate: Speech Therapy Daily Note\ncodes: 92507\n---\nDate: {{d:date}}\n## Treatment\n- Task: ***\nPerformance today: {good|fair|poor}\n## Signature\n{{s}}, CCC-SLP\n";
+    assert!(
+        rules(daily).contains(&"canned-response".to_string()),
+        "{:?}",
+        rules(daily)
+    );
+}
+
+#[test]
+fn a_logged_service_and_an_orthosis_made_are_interventions() {
+    // Part m: a school-based Medicaid service ticket's "Service description" and a hand therapy
+    // sheet's "Type of splint" were not read as the interventions, so with a billed code they
+    // would get `missing-intervention`.
+    for (title, kind) in [
+        ("Service description", "intervention"),
+        (
+            "Description of Service (daily notes on activity, location, and outcome)",
+            "intervention",
+        ),
+        ("Services rendered", "intervention"),
+        ("Type of splint", "intervention"),
+        ("Splinting", "intervention"),
+        ("Orthotic fabrication", "intervention"),
+        ("Splint fabrication", "intervention"),
+        ("Orthotic management", "intervention"),
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some(kind),
+            "{title}: {kinds:?}"
+        );
+    }
+    // A service's date and type are not what was done.
+    for title in ["Service date", "Service type", "Orthotics"] {
+        let kinds = heading_kinds(title);
+        assert!(
+            !kinds.contains(&"intervention".to_string()),
+            "{title}: {kinds:?}"
+        );
+    }
+    let ticket = "---\ntemplate: Service Ticket\ncodes: 92507\n---\n# Service Ticket\nService description: ***\nTime in minutes of direct service: {{m:minutes}}\nResponse: ***\nSignature: {{s}}, CCC-SLP\nDate: {{d:date}}\n";
+    assert!(
+        !rules(ticket).contains(&"missing-intervention".to_string()),
+        "{:?}",
+        rules(ticket)
+    );
+    let without = ticket.replace("Service description: ***\n", "");
+    assert!(rules(&without).contains(&"missing-intervention".to_string()));
+    let splint = "---\ntemplate: Hand therapy visit\ncodes: 97760\n---\nDate: {{d:date}}\nType of splint: {{type_of_splint}}\nWear 24 hours a day: {yes|no}\nResponse: ***\nMinutes: {{m:minutes}}\nSignature: {{s}}, OTR/L\n";
+    assert!(
+        !rules(splint).contains(&"missing-intervention".to_string()),
+        "{:?}",
+        rules(splint)
+    );
+    let intake = splint.replace(
+        "Type of splint: {{type_of_splint}}\n",
+        "Orthotics: {yes|no}\n",
+    );
+    assert!(
+        rules(&intake).contains(&"missing-intervention".to_string()),
+        "{:?}",
+        rules(&intake)
+    );
+}
+
+#[test]
+fn an_instrumental_swallow_study_is_a_known_code() {
+    // Part m: a modified barium swallow or FEES report that declared 92611 or 92612 got
+    // `unknown-code`; the study report needs its findings, and recommends the reason for the
+    // study and the recommendations.
+    let report = "---\ntemplate: Modified Barium Swallow Study\ncodes: 92611\n---\nDate of study: {{d:date}}\n## Reason for referral\n***\n## Findings\nThin liquid: ***\nPuree: ***\n## Recommendations\nDiet: ***\n## Signature\n{{s}}, CCC-SLP\n";
+    let found = rules(report);
+    assert!(!found.contains(&"unknown-code".to_string()), "{found:?}");
+    assert!(found.is_empty(), "{found:?}");
+    let fees = report.replace("codes: 92611", "codes: 92612");
+    assert!(rules(&fees).is_empty(), "{:?}", rules(&fees));
+    let no_findings = report.replace("## Findings\nThin liquid: ***\nPuree: ***\n", "");
+    assert!(rules(&no_findings).contains(&"missing-findings".to_string()));
+    let no_recommendations = report.replace("## Recommendations\nDiet: ***\n", "");
+    assert!(rules(&no_recommendations).contains(&"missing-plan".to_string()));
+}
