@@ -949,19 +949,18 @@ fn a_progress_form_and_a_management_plan_are_typed_by_their_names() {
 
 #[test]
 fn a_visit_count_over_weeks_is_a_frequency_and_daily_activities_are_not() {
-    // Part l: WorkSafe Victoria's plan states "Proposed total number of services __ over __ number
-    // of weeks", a rate; an app's plan whose only "daily" was in "pain-free daily activities" (a
-    // goal) stated no frequency at all.
+    // Part l: a count of visits over a span is a rate ("8 services over 4 weeks", as WorkSafe
+    // Victoria's plan asks it); an app's plan whose only "daily" was in "pain-free daily
+    // activities" (a goal) stated no frequency at all.
     let plan = |body: &str| {
         format!(
             "---\ntemplate: Physiotherapy Management Plan\n---\nDate: {{{{d:date}}}}\n## Goals\n1. {{{{goal_1}}}}\n## Proposed treatment plan\n{body}\nSignature: {{{{s}}}}, {{PT|DPT}}\n"
         )
     };
     let fires = |body: &str| rules(&plan(body)).contains(&"plan-without-frequency".to_string());
-    assert!(!fires(
-        "Proposed total number of services {{n:number}} over {{w:number}} number of weeks"
-    ));
+    assert!(!fires("Proposed: 8 services over 4 weeks"));
     assert!(!fires("12 visits over 6 weeks"));
+    assert!(fires("12 visits"));
     assert!(fires("Number of sessions: {{n:number}}"));
     assert!(fires(
         "- Achieve pain-free daily activities\nNumber of sessions: {{n:number}}"
@@ -994,4 +993,26 @@ fn interferential_current_is_an_intervention() {
         "{:?}",
         rules(&without)
     );
+}
+
+#[test]
+fn techniques_applied_or_used_are_the_technique() {
+    // Part l (held out): a clinic system's session record labels its manual therapy "Manual therapy
+    // techniques applied:"; the head word "applied" names no kind, as "performed" did before.
+    for label in [
+        "Manual therapy techniques applied",
+        "Manual therapy techniques used",
+        "Technique used",
+    ] {
+        let text = format!(
+            "---\ntemplate: Treatment session\ncodes: 97140\n---\nDate: {{{{d:date}}}}\n{label}: ***\nRegion: {{{{r:region}}}}\nResponse to treatment: ***\nTotal timed minutes: {{{{tt:minutes}}}}\nTotal treatment minutes: {{{{t:minutes}}}}\nSignature: {{{{s}}}}, {{PT|DPT}}\n"
+        );
+        assert!(
+            !rules(&text).contains(&"missing-technique".to_string()),
+            "{label}: {:?}",
+            rules(&text)
+        );
+    }
+    let untold = "---\ntemplate: Treatment session\ncodes: 97140\n---\nDate: {{d:date}}\nWhat was done: ***\nSignature: {{s}}, {PT|DPT}\n";
+    assert!(rules(untold).contains(&"missing-technique".to_string()));
 }
