@@ -1112,3 +1112,97 @@ fn an_instrumental_swallow_study_is_a_known_code() {
     let no_recommendations = report.replace("## Recommendations\nDiet: ***\n", "");
     assert!(rules(&no_recommendations).contains(&"missing-plan".to_string()));
 }
+
+#[test]
+fn a_progress_form_and_a_management_plan_are_typed_by_their_names() {
+    // Part k's "Physical Therapy Progress Form" was typed as nothing ("form" is a filler word of
+    // section titles, and "progress" alone names no note); part l's Australian "Physiotherapy
+    // Management Plan" and an app's "Treatment Goals & Plan" are plans of care.
+    let of = |name: &str| semantics(&format!("---\ntemplate: {name}\n---\n")).note_type;
+    for (name, note_type) in [
+        ("Physical Therapy Progress Form", "progress"),
+        ("Occupational Therapy Progress Form", "progress"),
+        ("Daily Progress Form", "daily"),
+        ("Daily progress note", "daily"),
+        ("Physiotherapy Management Plan", "plan-of-care"),
+        ("Chiropractic management plan", "plan-of-care"),
+        ("Treatment Goals & Plan", "plan-of-care"),
+        ("Plan and goals", "plan-of-care"),
+        ("Evaluation, goals and plan", "evaluation"),
+    ] {
+        assert_eq!(of(name).as_deref(), Some(note_type), "{name}");
+    }
+    // "Progress" alone still names no note, nor does a form without a type word.
+    assert_eq!(of("Progress tracking").as_deref(), None);
+    assert_eq!(of("Consent form").as_deref(), None);
+}
+
+#[test]
+fn a_visit_count_over_weeks_is_a_frequency_and_daily_activities_are_not() {
+    // Part l: a count of visits over a span is a rate ("8 services over 4 weeks", as WorkSafe
+    // Victoria's plan asks it); an app's plan whose only "daily" was in "pain-free daily
+    // activities" (a goal) stated no frequency at all.
+    let plan = |body: &str| {
+        format!(
+            "---\ntemplate: Physiotherapy Management Plan\n---\nDate: {{{{d:date}}}}\n## Goals\n1. {{{{goal_1}}}}\n## Proposed treatment plan\n{body}\nSignature: {{{{s}}}}, {{PT|DPT}}\n"
+        )
+    };
+    let fires = |body: &str| rules(&plan(body)).contains(&"plan-without-frequency".to_string());
+    assert!(!fires("Proposed: 8 services over 4 weeks"));
+    assert!(!fires("12 visits over 6 weeks"));
+    assert!(fires("12 visits"));
+    assert!(fires("Number of sessions: {{n:number}}"));
+    assert!(fires(
+        "- Achieve pain-free daily activities\nNumber of sessions: {{n:number}}"
+    ));
+    assert!(fires(
+        "- Independent in activities of daily living within {{w:number}} weeks"
+    ));
+    // A real daily frequency still counts.
+    assert!(!fires("Home program daily; treat 2x/week for 6 weeks"));
+    assert!(!fires("Treat daily x {{d:number}} days"));
+}
+
+#[test]
+fn interferential_current_is_an_intervention() {
+    // Part l: a chiropractic sample note's plan line "Interferential current (97014) was
+    // administered to the affected region for 10 minutes" is the modality given, like
+    // "electrical stimulation".
+    let note = "---\ntemplate: Chiropractic SOAP note\ncodes: 97014\n---\nDate: {{d:date}}\nS: ***\nO: ***\nA: ***\nP: Interferential current (97014) was administered to the affected region for {{m:number}} minutes.\nSignature: {{s}}, DC\n";
+    assert!(
+        !rules(note).contains(&"missing-intervention".to_string()),
+        "{:?}",
+        rules(note)
+    );
+    let without = note.replace(
+        "Interferential current (97014) was administered",
+        "We did it",
+    );
+    assert!(
+        rules(&without).contains(&"missing-intervention".to_string()),
+        "{:?}",
+        rules(&without)
+    );
+}
+
+#[test]
+fn techniques_applied_or_used_are_the_technique() {
+    // Part l (held out): a clinic system's session record labels its manual therapy "Manual therapy
+    // techniques applied:"; the head word "applied" names no kind, as "performed" did before.
+    for label in [
+        "Manual therapy techniques applied",
+        "Manual therapy techniques used",
+        "Technique used",
+    ] {
+        let text = format!(
+            "---\ntemplate: Treatment session\ncodes: 97140\n---\nDate: {{{{d:date}}}}\n{label}: ***\nRegion: {{{{r:region}}}}\nResponse to treatment: ***\nTotal timed minutes: {{{{tt:minutes}}}}\nTotal treatment minutes: {{{{t:minutes}}}}\nSignature: {{{{s}}}}, {{PT|DPT}}\n"
+        );
+        assert!(
+            !rules(&text).contains(&"missing-technique".to_string()),
+            "{label}: {:?}",
+            rules(&text)
+        );
+    }
+    let untold = "---\ntemplate: Treatment session\ncodes: 97140\n---\nDate: {{d:date}}\nWhat was done: ***\nSignature: {{s}}, {PT|DPT}\n";
+    assert!(rules(untold).contains(&"missing-technique".to_string()));
+}

@@ -212,6 +212,10 @@ pub struct Elements {
     /// duration ("2 sessions per week", "3 days a week").
     #[serde(default)]
     pub rate_words: Vec<String>,
+    /// A frequency word directly followed by one of these is no frequency: "daily" in "daily
+    /// activities" and "activities of daily living" names the activities, not how often.
+    #[serde(default)]
+    pub not_rate_before: Vec<String>,
     pub region_labels: Vec<String>,
     pub regions: Vec<String>,
 }
@@ -513,6 +517,7 @@ fn normalised_elements(elements: Elements) -> Elements {
         duration_labels: all(elements.duration_labels),
         symptom_words: all(elements.symptom_words),
         rate_words: all(elements.rate_words),
+        not_rate_before: all(elements.not_rate_before),
         region_labels: all(elements.region_labels),
         regions: all(elements.regions),
     }

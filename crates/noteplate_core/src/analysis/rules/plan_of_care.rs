@@ -81,7 +81,12 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // ("2 sessions per week", "3 days a week": that is the frequency).
     let states_duration =
         |words: &str| contains_any_not_before(words, &elements.duration, &elements.rate_words);
-    if contains_any(&plan_words, &elements.frequency) && states_duration(&plan_words) {
+    // "Daily" names the activities in "daily activities" and "activities of daily living" (goals
+    // a plan of care holds), not how often the patient is seen.
+    let states_frequency = |words: &str| {
+        contains_any_not_before(words, &elements.frequency, &elements.not_rate_before)
+    };
+    if states_frequency(&plan_words) && states_duration(&plan_words) {
         return;
     }
     let mut label_words = String::new();
@@ -112,8 +117,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let frequency = contains_any(&plan_words, &elements.frequency)
-        || contains_any(&label_words, &elements.frequency_labels);
+    let frequency =
+        states_frequency(&plan_words) || contains_any(&label_words, &elements.frequency_labels);
     let duration =
         states_duration(&plan_words) || contains_any(&label_words, &elements.duration_labels);
     if frequency && duration {
