@@ -1,6 +1,7 @@
 //! `noteplate check`: resolve configuration, read every input, analyse in parallel, optionally
 //! fix, report in a stable order, and pick the exit code.
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use crate::files::{self, ReadError};
 use crate::fragments;
 use crate::pipeline::{self, Contents, IncludeBase};
 use crate::rulepack::{RulePack, Severity};
+use crate::syntax::{self, LineMemo};
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
@@ -382,5 +384,19 @@ pub(super) fn analyse_file(
         Some(path) => IncludeBase::File(path),
         None => IncludeBase::Unresolved,
     };
-    pipeline::analyse(contents, base, config, &config.settings, fragment_cache)
+    pipeline::analyse_with(
+        contents,
+        base,
+        config,
+        &config.settings,
+        fragment_cache,
+        |text| LINE_MEMO.with_borrow_mut(|memo| syntax::parse_with_memo(text, memo)),
+        None,
+    )
+}
+
+thread_local! {
+    /// This worker's memo of the lines it parsed: a library repeats its lines from template to
+    /// template, so most are parsed once per worker (the parse is the same as without it).
+    static LINE_MEMO: RefCell<LineMemo> = RefCell::new(LineMemo::default());
 }

@@ -466,6 +466,30 @@ mod tests {
             prop_assert_eq!(crate::parse(&text), crate::parse_without_fast_path(&text));
         }
 
+        /// The memo's contract: documents parsed one after another through one memo (small, so
+        /// that it also starts over) give exactly what parsing each alone gives, tree and errors,
+        /// with their lines (drawn from a few, so they repeat at other offsets, after comments and
+        /// under other headings) remembered from the documents before.
+        #[test]
+        fn documents_through_a_memo_match_parsing_alone(
+            pool in proptest::collection::vec(line(), 1..6),
+            documents in proptest::collection::vec(proptest::collection::vec(
+                (proptest::sample::select(&["", "# ", "## ", "<!-- c -->", "x <!-- c -->", "- ", "---"][..]), any::<prop::sample::Index>()),
+                0..10,
+            ), 1..5),
+            limit in 1usize..8,
+        ) {
+            let mut memo = crate::LineMemo::with_limit(limit);
+            for document in &documents {
+                let text: String = document
+                    .iter()
+                    .map(|(start, line)| format!("{start}{}\n", line.get(&pool)))
+                    .collect();
+                prop_assert_eq!(crate::parse_with_memo(&text, &mut memo), crate::parse(&text));
+                prop_assert!(memo.len() <= limit);
+            }
+        }
+
         #[test]
         fn entry_matches_pest(text in "[ \t]{0,2}[a-zA-Z0-9_:-]{0,8}[ \t]{0,2}:?[ \t]{0,2}[a-z0-9 \t:,\u{a0}\u{3000}é-]{0,12}") {
             check_entry(&text);

@@ -14,14 +14,16 @@ mod grammar;
 mod incremental;
 pub mod line_index;
 mod lines;
+mod memo;
 mod tree;
 pub mod work;
 
 pub use incremental::{TextEdit, reparse};
 pub use lines::{
     heading_level, is_include_line, line_break, line_end, line_spans, line_start, parse,
-    parse_without_fast_path,
+    parse_with_memo, parse_without_fast_path,
 };
+pub use memo::LineMemo;
 pub use tree::*;
 
 /// The result of parsing: a tree and what was wrong with the text.

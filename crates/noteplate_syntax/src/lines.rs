@@ -6,23 +6,31 @@ use memchr::memmem;
 
 use super::Parse;
 use super::grammar::{parse_codes, parse_entry, parse_heading, parse_include, parse_inline};
+use super::memo::LineMemo;
 use super::tree::{
     Comment, Document, Entry, FrontMatter, Include, Line, Section, Span, SyntaxError,
 };
 
 /// Parses a whole document. Never fails and never panics, whatever the text.
 pub fn parse(text: &str) -> Parse {
-    parse_with(text, true)
+    parse_with(text, true, None)
+}
+
+/// [`parse`] through `memo`: exactly the same tree and errors, with the inline pieces of lines
+/// read before (by this memo, in any document) taken from it instead of parsed again. For
+/// parsing many documents that share lines, such as `check` over a template library.
+pub fn parse_with_memo(text: &str, memo: &mut LineMemo) -> Parse {
+    parse_with(text, true, Some(memo))
 }
 
 /// [`parse`] with every line read by pest alone, never by the fast path (`fast.rs`): the same
 /// result, slower. For the benchmark that measures what the fast path buys, and for tests.
 #[doc(hidden)]
 pub fn parse_without_fast_path(text: &str) -> Parse {
-    parse_with(text, false)
+    parse_with(text, false, None)
 }
 
-fn parse_with(text: &str, fast_path: bool) -> Parse {
+fn parse_with(text: &str, fast_path: bool, mut memo: Option<&mut LineMemo>) -> Parse {
     let mut errors = Vec::new();
     let comments = find_comments(text, &mut errors);
     let mut document = Document {
@@ -122,7 +130,10 @@ fn parse_with(text: &str, fast_path: bool) -> Parse {
             if piece_text.trim().is_empty() {
                 continue;
             }
-            parse_inline(piece_text, piece.start, &mut items, &mut errors, fast_path);
+            match memo.as_deref_mut() {
+                Some(memo) => memo.inline(piece_text, piece.start, &mut items, &mut errors),
+                None => parse_inline(piece_text, piece.start, &mut items, &mut errors, fast_path),
+            }
         }
         if items.is_empty() {
             continue;
