@@ -914,7 +914,7 @@ fn infer_note_type<'t>(
 
 #[cfg(test)]
 mod tests {
-    use super::count_words_upto;
+    use super::{count_words_upto, field_words, field_words_by_char};
 
     /// The byte-wise count agrees with `split_whitespace` (capped), ASCII or not.
     #[test]
