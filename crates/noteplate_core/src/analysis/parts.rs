@@ -36,13 +36,16 @@ pub(crate) struct PartFacts {
     /// Findings about single fields and choices (`rules/fields.rs`), in order.
     pub field_findings: Vec<Diagnostic>,
     /// Each typed field of a known type: (name, type in lower case, span of the type).
-    pub typed_fields: Vec<(Box<str>, &'static str, Span)>,
+    pub typed_fields: Vec<(Rc<str>, &'static str, Span)>,
     /// Starts of the lines whose label or field name says signature.
     pub signature_lines: Vec<usize>,
     /// The contexts of the fields that capture minutes, in order (`rules/timed_minutes.rs`).
     pub minutes: Vec<String>,
     /// What its wording runs say, worked out the first time a technique rule asks.
     technique: OnceCell<TechniqueFacts>,
+    /// What each of its lines shows (in the order of its lines), `None` for a line a comment
+    /// touches: rules read a line's remembered facts ([`LineFacts::plan`]) through these.
+    pub lines: Vec<Option<Rc<LineFacts>>>,
 }
 
 /// What one line shows, whatever the part it is in (when no comment touches it), spans relative
@@ -58,6 +61,29 @@ pub(crate) struct LineFacts {
     signature: bool,
     /// The contexts of its fields that capture minutes, in order.
     minutes: Vec<String>,
+    /// Its findings about single fields and choices (`rules::fields::line_findings`).
+    field_findings: Vec<Diagnostic>,
+    /// Its typed fields of a known type: (name, type in lower case, span of the type).
+    typed_fields: Vec<(Rc<str>, &'static str, Span)>,
+    /// What it says to the plan rule, worked out the first time that rule asks.
+    plan: OnceCell<PlanLine>,
+    /// It shows credentials (`rules::note_elements`), worked out the first time that rule asks.
+    credentials: OnceCell<bool>,
+}
+
+/// What one line says to `plan-without-frequency` (`rules/plan_of_care.rs`), the same wherever
+/// the line is.
+#[derive(Debug)]
+pub(crate) struct PlanLine {
+    /// Its label says frequency or duration of the symptoms (`semantics::describes_symptoms`).
+    pub symptoms: bool,
+    /// It has a label that says frequency or duration, so its words count as the plan's.
+    pub rate_label: bool,
+    /// What it adds to the template's label words: a space and its normalised label (when it
+    /// has one), then a space and the words of each field name.
+    pub label_words: String,
+    /// Its whole text normalised.
+    pub words: String,
 }
 
 impl LineFacts {
@@ -78,12 +104,36 @@ impl LineFacts {
         } else {
             Ok(None)
         };
+        let mut field_findings = Vec::new();
+        let mut typed_fields = Vec::new();
+        rules::fields::line_findings(pack, text, line, &mut field_findings, &mut typed_fields);
+        for finding in &mut field_findings {
+            *finding = moved(finding, at, 0);
+        }
+        for (_, _, span) in &mut typed_fields {
+            *span = Span::new(span.start - at, span.end - at);
+        }
         LineFacts {
             elements,
             date,
             signature: rules::note_elements::says_signature(text, line, pack, rules_memo),
             minutes: rules::timed_minutes::line_minutes(text, line, pack),
+            field_findings,
+            typed_fields,
+            plan: OnceCell::new(),
+            credentials: OnceCell::new(),
         }
+    }
+
+    /// Whether the line shows credentials: `shows` of the line, worked out once.
+    pub fn credentials(&self, shows: impl FnOnce() -> bool) -> bool {
+        *self.credentials.get_or_init(shows)
+    }
+
+    /// What the line (`line`, of `text`, the line these facts were worked out for or one with
+    /// the same text) says to the plan rule.
+    pub fn plan(&self, text: &str, line: &Line, pack: &RulePack) -> &PlanLine {
+        self.plan.get_or_init(|| PlanLine::new(text, line, pack))
     }
 
     /// Adds what the line shows to `facts` (of a part in which the line starts at `at`), and
@@ -99,7 +149,65 @@ impl LineFacts {
             facts.signature_lines.push(at);
         }
         facts.minutes.extend(self.minutes.iter().cloned());
+        facts.field_findings.extend(
+            self.field_findings
+                .iter()
+                .map(|finding| moved(finding, 0, at)),
+        );
+        facts.typed_fields.extend(
+            self.typed_fields
+                .iter()
+                .map(|(name, ty, span)| (name.clone(), *ty, shift(*span))),
+        );
         self.date
+    }
+}
+
+/// A line's [`PlanLine`]: remembered with the line, or worked out for a line a comment touches.
+pub(crate) enum PlanOf<'s> {
+    Remembered(&'s PlanLine),
+    Fresh(Box<PlanLine>),
+}
+
+impl std::ops::Deref for PlanOf<'_> {
+    type Target = PlanLine;
+    fn deref(&self) -> &PlanLine {
+        match self {
+            PlanOf::Remembered(plan) => plan,
+            PlanOf::Fresh(plan) => plan,
+        }
+    }
+}
+
+impl PlanLine {
+    pub fn new(text: &str, line: &Line, pack: &RulePack) -> PlanLine {
+        let elements = &pack.elements;
+        let label = semantics::line_label(text, line)
+            .map(|label| crate::rulepack::normalize_phrase(label.text(text)));
+        let symptoms = label
+            .as_deref()
+            .is_some_and(|label| semantics::labels_symptoms(text, line, label, pack));
+        let rate_label = label.as_deref().is_some_and(|label| {
+            crate::rulepack::contains_any(label, &elements.frequency_labels)
+                || crate::rulepack::contains_any(label, &elements.duration_labels)
+        });
+        let mut label_words = String::new();
+        if let Some(label) = &label {
+            label_words.push(' ');
+            label_words.push_str(label);
+        }
+        for item in &line.items {
+            if let Inline::Field(field) = item {
+                label_words.push(' ');
+                label_words.push_str(&semantics::field_words(field.name.text(text)));
+            }
+        }
+        PlanLine {
+            symptoms,
+            rate_label,
+            label_words,
+            words: crate::rulepack::normalize_phrase(line.span.text(text)),
+        }
     }
 }
 
@@ -382,6 +490,46 @@ impl<'d> Parts<'d> {
             .saturating_sub(1)
     }
 
+    /// Every content line in document order (as `Document::lines`) with what it says to the
+    /// plan rule: its remembered [`PlanLine`], or one worked out now for a line a comment touches.
+    pub fn plan_lines<'s>(
+        &'s self,
+        text: &'s str,
+        pack: &'s RulePack,
+    ) -> impl Iterator<Item = (&'d Line, PlanOf<'s>)> + 's {
+        self.parts.iter().flat_map(move |part| {
+            part.lines.iter().enumerate().map(move |(at, line)| {
+                let plan = match part.facts.lines.get(at) {
+                    Some(Some(facts)) => PlanOf::Remembered(facts.plan(text, line, pack)),
+                    _ => PlanOf::Fresh(Box::new(PlanLine::new(text, line, pack))),
+                };
+                (line, plan)
+            })
+        })
+    }
+
+    /// What `line` (a content line of this document) says to the plan rule.
+    pub fn plan_of<'s>(&'s self, text: &str, line: &Line, pack: &RulePack) -> PlanOf<'s> {
+        match self.facts_of(line) {
+            Some(facts) => PlanOf::Remembered(facts.plan(text, line, pack)),
+            None => PlanOf::Fresh(Box::new(PlanLine::new(text, line, pack))),
+        }
+    }
+
+    /// The remembered facts of `line` (a content line of this document), `None` for a line a
+    /// comment touches.
+    pub fn facts_of(&self, line: &Line) -> Option<&LineFacts> {
+        let offset = line.span.start;
+        let part = &self.parts[self.part_at(offset)];
+        let at = part
+            .lines
+            .partition_point(|other| other.span.start < offset);
+        match (part.lines.get(at), part.facts.lines.get(at)) {
+            (Some(found), Some(Some(facts))) if found.span == line.span => Some(facts),
+            _ => None,
+        }
+    }
+
     /// The last content line that starts at or before `offset`.
     pub fn line_at(&self, offset: usize) -> Option<&'d Line> {
         self.line_from(self.part_at(offset), offset)
@@ -510,6 +658,7 @@ fn compute(
         signature_lines: Vec::new(),
         minutes: Vec::new(),
         technique: OnceCell::new(),
+        lines: Vec::with_capacity(lines.len()),
     };
     for line in lines {
         crate::work::count_analysed_line();
@@ -526,15 +675,19 @@ fn compute(
             // lookup per line for all of it (templates repeat rows, options and blocks).
             let line_text = line.span.text(text);
             let at = line.span.start - start;
-            if let Some(shown) = recognition.lines.get(line_text) {
-                shown.add_to(&mut facts, at)
-            } else {
-                let shown = LineFacts::new(text, line, pack, recognition, rules_memo);
-                let date = shown.add_to(&mut facts, at);
-                recognition.lines.insert(line_text.into(), shown);
-                date
-            }
+            let shown = match recognition.lines.get(line_text) {
+                Some(shown) => shown.clone(),
+                None => {
+                    let shown = Rc::new(LineFacts::new(text, line, pack, recognition, rules_memo));
+                    recognition.lines.insert(line_text.into(), shown.clone());
+                    shown
+                }
+            };
+            let date = shown.add_to(&mut facts, at);
+            facts.lines.push(Some(shown));
+            date
         } else {
+            facts.lines.push(None);
             semantics::line_elements(text, line, pack, recognition, |kind, span| {
                 facts.elements.push((kind.into(), relative(span)))
             });
@@ -544,6 +697,20 @@ fn compute(
             facts
                 .minutes
                 .extend(rules::timed_minutes::line_minutes(text, line, pack));
+            let (findings, typed) = (facts.field_findings.len(), facts.typed_fields.len());
+            rules::fields::line_findings(
+                pack,
+                text,
+                line,
+                &mut facts.field_findings,
+                &mut facts.typed_fields,
+            );
+            for finding in &mut facts.field_findings[findings..] {
+                *finding = moved(finding, start, 0);
+            }
+            for (_, _, span) in &mut facts.typed_fields[typed..] {
+                *span = relative(*span);
+            }
             Err(NeedsTitle)
         };
         if wants_date {
@@ -562,19 +729,6 @@ fn compute(
                 facts.date_of_service = Some(relative(line.items[index].span()));
             }
         }
-        rules::fields::line_findings(
-            pack,
-            text,
-            line,
-            &mut facts.field_findings,
-            &mut facts.typed_fields,
-        );
-    }
-    for finding in &mut facts.field_findings {
-        *finding = moved(finding, start, 0);
-    }
-    for (_, _, span) in &mut facts.typed_fields {
-        *span = relative(*span);
     }
     facts
 }

@@ -527,7 +527,7 @@ pub(crate) struct Recognition {
     names: FxHashMap<Box<str>, Vec<String>>,
     /// line (without comments in it) -> everything it shows (`parts::LineFacts`): one lookup
     /// per line for its elements, date of service, signature and minutes
-    pub(super) lines: FxHashMap<Box<str>, super::parts::LineFacts>,
+    pub(super) lines: FxHashMap<Box<str>, std::rc::Rc<super::parts::LineFacts>>,
     /// section title -> line (without comments in it) -> the item that is a date of service,
     /// for the lines whose date of service depends on the title (an input with no words
     /// before it)
@@ -824,7 +824,10 @@ pub(crate) fn labels_symptoms(text: &str, line: &Line, label: &str, pack: &RuleP
 
 /// The words of a line a reader sees (its text and choice options), normalised.
 fn line_wording(text: &str, line: &Line) -> String {
-    let mut wording = String::new();
+    // Normalised piece by piece: the same as normalising the pieces joined by spaces, with no
+    // joined copy.
+    let mut wording = String::with_capacity(line.span.len());
+    let mut normalizer = crate::rulepack::PhraseNormalizer::default();
     for item in &line.items {
         let spans: &[Span] = match item {
             Inline::Text(span) => std::slice::from_ref(span),
@@ -832,15 +835,48 @@ fn line_wording(text: &str, line: &Line) -> String {
             _ => continue,
         };
         for span in spans {
-            wording.push(' ');
-            wording.push_str(span.text(text));
+            normalizer.push(" ", &mut wording);
+            normalizer.push(span.text(text), &mut wording);
         }
     }
-    normalize_phrase(&wording)
+    wording
 }
 
 /// A field name as words: `stg_targetDate` is "stg target date", `date1` is "date 1".
 pub fn field_words(name: &str) -> String {
+    if !name.is_ascii() {
+        return field_words_by_char(name);
+    }
+    // The same in one pass for an ASCII name (almost all): a case or digit change is a
+    // separator, as punctuation is, and the words are written normalised as they are read.
+    let mut words = String::with_capacity(name.len() + 4);
+    let (mut wrote_word, mut pending_space) = (false, false);
+    let mut previous: Option<u8> = None;
+    for byte in name.bytes() {
+        if let Some(before) = previous {
+            let case_change = before.is_ascii_lowercase() && byte.is_ascii_uppercase();
+            let digit_change = before.is_ascii_alphabetic() != byte.is_ascii_alphabetic()
+                && before.is_ascii_alphanumeric()
+                && byte.is_ascii_alphanumeric();
+            pending_space |= case_change || digit_change;
+        }
+        if byte.is_ascii_alphanumeric() {
+            if pending_space && wrote_word {
+                words.push(' ');
+            }
+            pending_space = false;
+            wrote_word = true;
+            words.push(char::from(byte.to_ascii_lowercase()));
+        } else {
+            pending_space = true;
+        }
+        previous = Some(byte);
+    }
+    words
+}
+
+/// [`field_words`] of any name, character by character.
+fn field_words_by_char(name: &str) -> String {
     let mut words = String::with_capacity(name.len() + 4);
     let mut previous: Option<char> = None;
     for ch in name.chars() {
@@ -907,9 +943,30 @@ fn infer_note_type<'t>(
 
 #[cfg(test)]
 mod tests {
-    use super::count_words_upto;
+    use super::{count_words_upto, field_words, field_words_by_char};
 
     /// The byte-wise count agrees with `split_whitespace` (capped), ASCII or not.
+    #[test]
+    fn field_words_of_an_ascii_name_agree_with_the_general_reading() {
+        for name in [
+            "stg_targetDate",
+            "date1",
+            "DOS",
+            "visitsPerWeek",
+            "a",
+            "_x__Y9z_",
+            "HTTPServer2go",
+            "",
+            "-",
+            "plan of care",
+            "freq/dur",
+        ] {
+            assert_eq!(field_words(name), field_words_by_char(name), "{name}");
+        }
+        assert_eq!(field_words("stg_targetDate"), "stg target date");
+        assert_eq!(field_words("date1"), "date 1");
+    }
+
     #[test]
     fn counting_words_up_to_a_limit_agrees_with_split_whitespace() {
         let texts = [

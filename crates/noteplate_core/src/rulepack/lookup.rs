@@ -1,7 +1,7 @@
 //! Lookup tables built once per pack: heading aliases and technique names, both keyed by their
 //! normalised form so that case, punctuation and spacing never matter.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{SectionKind, Technique};
 
@@ -89,24 +89,33 @@ pub fn contains_phrase(words: &str, phrase: &str) -> bool {
 }
 
 /// Whether normalised `words` contain any of the normalised `phrases` as whole words: one pass
-/// over the words, each word start compared with every phrase's first byte.
+/// over the words; a word start is compared with the phrases only when some phrase begins with
+/// its first byte (most words begin otherwise).
 pub fn contains_any(words: &str, phrases: &[String]) -> bool {
     let bytes = words.as_bytes();
-    !phrases.is_empty()
-        && word_starts(bytes).any(|at| {
-            phrases
+    if phrases.is_empty() || bytes.is_empty() {
+        return false;
+    }
+    let first = FirstBytes::of(phrases);
+    word_starts(bytes).any(|at| {
+        first.has(bytes[at])
+            && phrases
                 .iter()
                 .any(|phrase| phrase_at(bytes, at, phrase.as_bytes()))
-        })
+    })
 }
 
 /// Like [`contains_any`], but a phrase directly followed by one of `not_before` does not count:
 /// "sessions" is a duration in "12 sessions" and part of the rate in "2 sessions per week".
 pub fn contains_any_not_before(words: &str, phrases: &[String], not_before: &[String]) -> bool {
     let bytes = words.as_bytes();
-    !phrases.is_empty()
-        && word_starts(bytes).any(|at| {
-            phrases.iter().any(|phrase| {
+    if phrases.is_empty() || bytes.is_empty() {
+        return false;
+    }
+    let first = FirstBytes::of(phrases);
+    word_starts(bytes).any(|at| {
+        first.has(bytes[at])
+            && phrases.iter().any(|phrase| {
                 let next = at + phrase.len() + 1;
                 phrase_at(bytes, at, phrase.as_bytes())
                     && !(next < bytes.len()
@@ -114,13 +123,37 @@ pub fn contains_any_not_before(words: &str, phrases: &[String], not_before: &[St
                             .iter()
                             .any(|rate| phrase_at(bytes, next, rate.as_bytes())))
             })
-        })
+    })
 }
 
-/// Where words start in normalised words: at 0 and after each space. A byte loop: the texts are
-/// a line or a label, too short for a searcher to pay for its setup at every space.
+/// The set of bytes some phrase begins with (256 bits).
+struct FirstBytes([u64; 4]);
+
+impl FirstBytes {
+    fn of(phrases: &[String]) -> FirstBytes {
+        let mut set = [0u64; 4];
+        for phrase in phrases {
+            if let Some(&byte) = phrase.as_bytes().first() {
+                set[usize::from(byte >> 6)] |= 1 << (byte & 63);
+            }
+        }
+        FirstBytes(set)
+    }
+
+    fn has(&self, byte: u8) -> bool {
+        self.0[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
+    }
+}
+
+/// Where words start in normalised words: at 0 and after each space (found with `memchr`: the
+/// plan rule searches all of a template's labels at once, thousands of bytes).
 fn word_starts(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    (0..bytes.len()).filter(move |&at| at == 0 || bytes[at - 1] == b' ')
+    let first = (!bytes.is_empty()).then_some(0);
+    first.into_iter().chain(
+        memchr::memchr_iter(b' ', bytes)
+            .map(|space| space + 1)
+            .filter(move |&at| at < bytes.len()),
+    )
 }
 
 /// Whether the non-empty `phrase` stands at `at` in `bytes` as whole words (`at` starts a word).
@@ -135,11 +168,12 @@ fn phrase_at(bytes: &[u8], at: usize, phrase: &[u8]) -> bool {
 }
 
 /// Phrases (normalised) with a value each, found in normalised words by one pass over the words:
-/// only words that start some phrase are looked at, and each phrase is one hash lookup.
+/// only words that start some phrase are looked at, and each phrase is one hash lookup of a slice
+/// of the words (no key is built).
 #[derive(Debug, Clone, Default)]
 pub struct PhraseTable {
-    phrases: HashMap<String, usize>,
-    first_words: HashSet<String>,
+    phrases: FxHashMap<String, usize>,
+    first_words: FxHashSet<String>,
     max_words: usize,
 }
 
@@ -156,6 +190,43 @@ impl PhraseTable {
 
     /// Calls `found` with the value of every phrase in `words`, in the order they start.
     pub fn find(&self, words: &str, mut found: impl FnMut(usize)) {
+        if words.is_empty() {
+            return;
+        }
+        if words.starts_with(' ') || words.ends_with(' ') || words.contains("  ") {
+            // Not in normal form: look words up one by one.
+            return self.find_in_words(words, found);
+        }
+        // Normalised: single spaces between words, so the words from one start to the end of a
+        // later word are a slice of `words`, the key itself.
+        let bytes = words.as_bytes();
+        let word_end = |from: usize| {
+            memchr::memchr(b' ', &bytes[from..]).map_or(bytes.len(), |space| from + space)
+        };
+        let mut start = 0;
+        loop {
+            let first_end = word_end(start);
+            if self.first_words.contains(&words[start..first_end]) {
+                let mut end = first_end;
+                for _ in 0..self.max_words {
+                    if let Some(&value) = self.phrases.get(&words[start..end]) {
+                        found(value);
+                    }
+                    if end == bytes.len() {
+                        break;
+                    }
+                    end = word_end(end + 1);
+                }
+            }
+            if first_end == bytes.len() {
+                break;
+            }
+            start = first_end + 1;
+        }
+    }
+
+    /// [`PhraseTable::find`] for words not in normal form (empty words between spaces skipped).
+    fn find_in_words(&self, words: &str, mut found: impl FnMut(usize)) {
         let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
         let mut key = String::new();
         for start in 0..words.len() {
@@ -225,19 +296,19 @@ pub struct Recognition {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Index {
     /// normalised alias -> (section index, alias index; usize::MAX for the title itself)
-    headings: HashMap<String, (usize, usize)>,
+    headings: FxHashMap<String, (usize, usize)>,
     /// head word -> (section index, word index)
-    words: HashMap<String, (usize, usize)>,
-    filler: HashSet<String>,
-    abbreviations: HashMap<String, String>,
-    head_before: HashSet<String>,
-    past_words: HashSet<String>,
-    no_guess_heads: HashSet<String>,
-    measure_heads: HashSet<String>,
+    words: FxHashMap<String, (usize, usize)>,
+    filler: FxHashSet<String>,
+    abbreviations: FxHashMap<String, String>,
+    head_before: FxHashSet<String>,
+    past_words: FxHashSet<String>,
+    no_guess_heads: FxHashSet<String>,
+    measure_heads: FxHashSet<String>,
     /// Index of `Recognition::past_kind` in the sections.
     past_kind: Option<usize>,
     /// normalised technique name/synonym/abbreviation -> technique index
-    techniques: HashMap<String, usize>,
+    techniques: FxHashMap<String, usize>,
     /// normalised names and synonyms only (abbreviations such as MET or ART are ordinary words
     /// in prose) -> technique index, and their most words
     technique_phrases: PhraseTable,
@@ -654,6 +725,46 @@ mod tests {
         assert!(!contains_any("", &phrases));
     }
 
+    /// A phrase table finds the same phrases, in the same order, in words in normal form (looked
+    /// up as slices) as when the words are split one by one.
+    #[test]
+    fn phrase_table_finds_phrases_in_slices_as_in_split_words() {
+        let mut table = super::PhraseTable::default();
+        for (value, phrase) in [
+            "soft tissue",
+            "soft tissue mobilization",
+            "ice",
+            "dry needling",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            table.insert(phrase, value);
+        }
+        let found = |words: &str, split: bool| {
+            let mut found = Vec::new();
+            if split {
+                table.find_in_words(words, |value| found.push(value));
+            } else {
+                table.find(words, |value| found.push(value));
+            }
+            found
+        };
+        for words in [
+            "soft tissue mobilization and ice",
+            "ice",
+            "dry needling soft tissue",
+            "soft",
+            "ices soft tissues",
+            "",
+            " ice  soft tissue ",
+        ] {
+            assert_eq!(found(words, false), found(words, true), "{words:?}");
+        }
+        assert_eq!(found("soft tissue mobilization and ice", false), [0, 1, 2]);
+        assert_eq!(found(" ice  soft tissue ", false), [2, 0]);
+    }
+
     /// The definition, char by char: what the byte-table scan must give.
     fn reference(text: &str) -> String {
         let mut out = String::new();
@@ -678,6 +789,25 @@ mod tests {
             failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
             ..proptest::prelude::ProptestConfig::default()
         })]
+
+        /// Word starts are 0 and every byte after a space, and `contains_any` (which skips the
+        /// word starts no phrase begins with) agrees with `contains_phrase` of each phrase.
+        #[test]
+        fn word_starts_and_contains_any_agree_with_their_definitions(
+            words in "[ab ]{0,24}",
+            phrases in proptest::collection::vec("[ab ]{0,5}", 0..4),
+        ) {
+            let bytes = words.as_bytes();
+            let starts: Vec<usize> = super::word_starts(bytes).collect();
+            let expected: Vec<usize> = (0..bytes.len())
+                .filter(|&at| at == 0 || bytes[at - 1] == b' ')
+                .collect();
+            proptest::prop_assert_eq!(starts, expected);
+            proptest::prop_assert_eq!(
+                contains_any(&words, &phrases),
+                phrases.iter().any(|phrase| contains_phrase(&words, phrase))
+            );
+        }
 
         #[test]
         fn normalize_phrase_is_the_char_definition(text in "[a-zA-Z0-9 ,.:_\\-\t\nÉéßİΣσς°²😀\u{feff}\u{345}]{0,40}") {

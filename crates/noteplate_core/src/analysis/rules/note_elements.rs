@@ -159,7 +159,11 @@ fn credentials_near(context: &Context<'_>, signature_lines: &[&Line]) -> bool {
             .lines_from(line.span.start)
             .take(3)
             .chain(context.parts.line_before(line))
-            .any(|near| shows_credentials(context, near))
+            .any(|near| match context.parts.facts_of(near) {
+                // What a line shows depends on its text alone: once per distinct line.
+                Some(facts) => facts.credentials(|| shows_credentials(context, near)),
+                None => shows_credentials(context, near),
+            })
     })
 }
 

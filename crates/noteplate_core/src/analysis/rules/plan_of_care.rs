@@ -5,10 +5,9 @@
 use super::Context;
 use super::required_sections::{note_anchor, note_type_phrase};
 use crate::analysis::Diagnostic;
-use crate::analysis::semantics::{describes_symptoms, field_words, labels_symptoms, line_label};
 use crate::rulepack::RuleId;
-use crate::rulepack::{contains_any, contains_any_not_before, normalize_phrase};
-use crate::syntax::{Inline, Span};
+use crate::rulepack::{contains_any, contains_any_not_before};
+use crate::syntax::Span;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let semantics = context.semantics;
@@ -68,12 +67,14 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .take_while(|span| span.start <= line.span.end)
                 .any(|span| span.end <= line.span.end)
         }));
+    let parts = context.parts;
     for line in plan_lines {
-        if describes_symptoms(context.text, line, context.pack) {
+        let plan = parts.plan_of(text, line, context.pack);
+        if plan.symptoms {
             continue;
         }
         plan_words.push(' ');
-        plan_words.push_str(&normalize_phrase(line.span.text(text)));
+        plan_words.push_str(&plan.words);
     }
     // Words are only ever added after these, and a phrase found stays found: a plan that already
     // states both needs no look at the labels.
@@ -90,32 +91,18 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut label_words = String::new();
-    for line in document.lines() {
-        // Each label normalised once, for both questions.
-        let label = line_label(text, line).map(|label| normalize_phrase(label.text(text)));
-        if label
-            .as_deref()
-            .is_some_and(|label| labels_symptoms(text, line, label, context.pack))
-        {
+    // What each line adds is remembered with the line (`parts::PlanLine`): its label normalised
+    // once for both questions, and its field names as words.
+    for (_, plan) in parts.plan_lines(text, context.pack) {
+        if plan.symptoms {
             continue;
         }
-        if let Some(label) = label {
-            // A `Frequency:` line's own wording and options count as the plan's.
-            if contains_any(&label, &elements.frequency_labels)
-                || contains_any(&label, &elements.duration_labels)
-            {
-                plan_words.push(' ');
-                plan_words.push_str(&normalize_phrase(line.span.text(text)));
-            }
-            label_words.push(' ');
-            label_words.push_str(&label);
+        // A `Frequency:` line's own wording and options count as the plan's.
+        if plan.rate_label {
+            plan_words.push(' ');
+            plan_words.push_str(&plan.words);
         }
-        for item in &line.items {
-            if let Inline::Field(field) = item {
-                label_words.push(' ');
-                label_words.push_str(&field_words(field.name.text(text)));
-            }
-        }
+        label_words.push_str(&plan.label_words);
     }
     let frequency =
         states_frequency(&plan_words) || contains_any(&label_words, &elements.frequency_labels);

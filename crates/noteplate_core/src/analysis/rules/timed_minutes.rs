@@ -78,12 +78,16 @@ fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
                 .iter()
                 .any(|other| ty.text(text).eq_ignore_ascii_case(other))
         });
-        let label_end: Vec<&str> = label.split(' ').rev().take(3).collect();
-        let label_end = label_end.into_iter().rev().collect::<Vec<_>>().join(" ");
+        // Its last three words: what follows the third space from the end (the label is
+        // normalised, so single spaces separate its words).
+        let label_end = label
+            .rmatch_indices(' ')
+            .nth(2)
+            .map_or(label.as_str(), |(space, _)| &label[space + 1..]);
         let after_start = after.split(' ').next().unwrap_or_default();
         let says_minutes = !typed_other
             && (contains_any(&name, minutes_words)
-                || contains_any(&label_end, minutes_words)
+                || contains_any(label_end, minutes_words)
                 || contains_any(after_start, minutes_words));
         if typed_minutes || says_minutes {
             found.push(format!("{name} {label}"));
