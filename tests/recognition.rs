@@ -983,6 +983,8 @@ fn credentials_on_the_line_above_the_signature_count() {
         rules(&other_section)
     );
 }
+
+#[test]
 fn a_students_academic_performance_is_background_not_the_response() {
     // Part m (school speech-language evaluations): "Academic performance" and the like are the
     // student's school background, history in an evaluation, not the session's response, which
