@@ -303,6 +303,10 @@ fn heading_alone(
 }
 
 /// Puts the plan's lines in place of the old ones and shifts everything after them.
+///
+/// Everything after the edited lines starts at or after `old_end` (the plan checked that no
+/// heading, comment or include is among the old lines), so it moves by the same amount without a
+/// test per span: the one pass over the rest of the tree is kept as cheap as it can be.
 fn apply(mut old: Parse, new_text: &str, plan: Plan) -> Parse {
     let Plan {
         start,
@@ -313,36 +317,18 @@ fn apply(mut old: Parse, new_text: &str, plan: Plan) -> Parse {
         section,
         heading,
     } = plan;
+    // What is added to every offset after the edit (wrapping: a deletion adds "minus" its
+    // length, and no offset after the edit is smaller than the edit's end).
+    let delta = new_end.wrapping_sub(old_end);
     let shift = |offset: &mut usize| {
         if *offset >= old_end {
-            *offset = *offset - old_end + new_end;
+            *offset = offset.wrapping_add(delta);
         }
     };
     let shift_span = |span: &mut Span| {
         if span.start >= old_end {
-            span.start = span.start - old_end + new_end;
-            span.end = span.end - old_end + new_end;
-        }
-    };
-    let shift_line = |line: &mut Line| {
-        shift_span(&mut line.span);
-        for item in &mut line.items {
-            match item {
-                Inline::Text(span) | Inline::Escape(span) | Inline::Wildcard(span) => {
-                    shift_span(span)
-                }
-                Inline::Field(field) => {
-                    shift_span(&mut field.span);
-                    shift_span(&mut field.name);
-                    if let Some(ty) = &mut field.ty {
-                        shift_span(ty);
-                    }
-                }
-                Inline::Choice(choice) => {
-                    shift_span(&mut choice.span);
-                    choice.options.iter_mut().for_each(shift_span);
-                }
-            }
+            span.start = span.start.wrapping_add(delta);
+            span.end = span.end.wrapping_add(delta);
         }
     };
     let document = &mut old.document;
@@ -360,7 +346,7 @@ fn apply(mut old: Parse, new_text: &str, plan: Plan) -> Parse {
     let last = container.partition_point(|line| line.span.start < old_end);
     let added = lines.len();
     container.splice(first..last, lines);
-    container[first + added..].iter_mut().for_each(shift_line);
+    move_lines(&mut container[first + added..], delta);
     let later_sections = match section {
         Some(index) => {
             shift(&mut document.sections[index].end);
@@ -370,14 +356,14 @@ fn apply(mut old: Parse, new_text: &str, plan: Plan) -> Parse {
     };
     for later in &mut document.sections[later_sections..] {
         let heading = &mut later.heading;
-        shift_span(&mut heading.span);
-        shift_span(&mut heading.title);
+        move_span(&mut heading.span, delta);
+        move_span(&mut heading.title, delta);
         if let Some(attribute) = &mut heading.attribute {
-            shift_span(&mut attribute.span);
-            shift_span(&mut attribute.kind);
+            move_span(&mut attribute.span, delta);
+            move_span(&mut attribute.kind, delta);
         }
-        shift(&mut later.end);
-        later.lines.iter_mut().for_each(shift_line);
+        later.end = later.end.wrapping_add(delta);
+        move_lines(&mut later.lines, delta);
     }
     // Sections before the edited one end at or before it, except those it is nested in.
     if let Some(index) = section {
@@ -385,13 +371,17 @@ fn apply(mut old: Parse, new_text: &str, plan: Plan) -> Parse {
             shift(&mut earlier.end);
         }
     }
-    for comment in &mut document.comments {
-        shift_span(&mut comment.span);
-        shift_span(&mut comment.body);
+    let comments = &mut document.comments;
+    let after = comments.partition_point(|comment| comment.span.start < old_end);
+    for comment in &mut comments[after..] {
+        move_span(&mut comment.span, delta);
+        move_span(&mut comment.body, delta);
     }
-    for include in &mut document.includes {
-        shift_span(&mut include.span);
-        shift_span(&mut include.path);
+    let includes = &mut document.includes;
+    let after = includes.partition_point(|include| include.span.start < old_end);
+    for include in &mut includes[after..] {
+        move_span(&mut include.span, delta);
+        move_span(&mut include.path, delta);
     }
     document.len = new_text.len();
     // Errors: the old lines' errors replaced by the new lines', the later ones shifted. The
@@ -411,6 +401,39 @@ fn apply(mut old: Parse, new_text: &str, plan: Plan) -> Parse {
         shift_span(&mut error.span);
     }
     old
+}
+
+/// Adds `delta` (wrapping) to both ends of `span`.
+fn move_span(span: &mut Span, delta: usize) {
+    span.start = span.start.wrapping_add(delta);
+    span.end = span.end.wrapping_add(delta);
+}
+
+/// Adds `delta` to every span of `lines`, all of which lie after the edit.
+fn move_lines(lines: &mut [Line], delta: usize) {
+    for line in lines {
+        move_span(&mut line.span, delta);
+        for item in &mut line.items {
+            match item {
+                Inline::Text(span) | Inline::Escape(span) | Inline::Wildcard(span) => {
+                    move_span(span, delta)
+                }
+                Inline::Field(field) => {
+                    move_span(&mut field.span, delta);
+                    move_span(&mut field.name, delta);
+                    if let Some(ty) = &mut field.ty {
+                        move_span(ty, delta);
+                    }
+                }
+                Inline::Choice(choice) => {
+                    move_span(&mut choice.span, delta);
+                    for option in &mut choice.options {
+                        move_span(option, delta);
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -506,6 +529,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn everything_after_the_edit_moves_by_its_length() {
+        // Later comments, includes, syntax errors, sections (with attributes) and lines of the
+        // edited section, moved forward and back by insertions and deletions of several bytes,
+        // some of them multi-byte characters.
+        let text = "intro {{a}}\nmore\n## A {#technique}\none {x|y} {{b:region}} ***\ntwo \\{ {{c}\n<!-- c -->\n@include part.note\n### B\nthree {p|q}\nfour {{d:number}} }\n## C\nfive\n";
+        let at = text.find("one").unwrap();
+        for (range, inserted) in [
+            (at..at, "x"),
+            (at..at, "ééé {z|w} "),
+            (at..at + 3, ""),
+            (at + 1..at + 3, "\u{1F600}"),
+            (at..at + 4, "{{new}} "),
+        ] {
+            let (incremental, full) = check(text, range.clone(), inserted);
+            assert_eq!(incremental, 1, "{range:?} {inserted:?}");
+            assert!(full > 1);
+        }
+        // In the preamble, before every section.
+        let more = text.find("more").unwrap();
+        assert_eq!(check(text, more..more + 4, "{a|b} more").0, 1);
+        // In the last line.
+        let five = text.find("five").unwrap();
+        assert_eq!(check(text, five..five + 4, "").0, 1);
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::syntax::{Comment, Document, Inline, Line, Span, TextEdit};
 #[derive(Debug)]
 pub(crate) struct PartFacts {
     /// The section's kind (`None` for the preamble).
-    pub info: Option<SectionInfo>,
+    pub info: Option<std::sync::Arc<SectionInfo>>,
     /// (kind, span) of each element its lines show, in order (`semantics::line_elements`).
     pub elements: Vec<(std::sync::Arc<str>, Span)>,
     /// The first date of service in its lines (never in a signature section).
@@ -383,6 +383,7 @@ impl<'d> Parts<'d> {
             0
         });
         let mut cursor = 0;
+        let mut comment_cursor = 0;
         recognition.prepare(pack, document);
         let lines = document.preamble.len()
             + sections
@@ -430,7 +431,7 @@ impl<'d> Parts<'d> {
                     None
                 }
             });
-            let rememberable = comments_inside(&document.comments, start, end);
+            let rememberable = comments_inside(&document.comments, &mut comment_cursor, start, end);
             let facts = if !rememberable || (memo.not_by_text && unchanged.is_none()) {
                 compute(recognition, rules)
             } else if let Some(facts) = unchanged {
@@ -593,10 +594,24 @@ impl Part<'_> {
     }
 }
 
-/// Whether every comment that overlaps `start..end` lies inside it.
-fn comments_inside(comments: &[Comment], start: usize, end: usize) -> bool {
-    let first = comments.partition_point(|comment| comment.span.end <= start);
-    let last = comments.partition_point(|comment| comment.span.start < end);
+/// Whether every comment that overlaps `start..end` lies inside it. `cursor` is the first
+/// comment not wholly before the part asked about last: parts are asked about in document
+/// order, so the comments are walked once per analysis, not searched once per part.
+fn comments_inside(comments: &[Comment], cursor: &mut usize, start: usize, end: usize) -> bool {
+    while comments
+        .get(*cursor)
+        .is_some_and(|comment| comment.span.end <= start)
+    {
+        *cursor += 1;
+    }
+    let first = *cursor;
+    let mut last = first;
+    while comments
+        .get(last)
+        .is_some_and(|comment| comment.span.start < end)
+    {
+        last += 1;
+    }
     if first >= last {
         return true;
     }
@@ -637,7 +652,7 @@ fn compute(
         match recognition.sections.get(heading) {
             Some(info) => info.clone(),
             None => {
-                let info = semantics::section_info(text, section, pack);
+                let info = std::sync::Arc::new(semantics::section_info(text, section, pack));
                 recognition.sections.insert(heading.into(), info.clone());
                 info
             }
@@ -806,4 +821,52 @@ fn technique_facts(
         }
     }
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(start: usize, end: usize) -> Comment {
+        Comment {
+            span: Span::new(start, end),
+            body: Span::new(start, end),
+            closed: true,
+        }
+    }
+
+    #[test]
+    fn walking_the_comments_along_the_parts_is_searching_them() {
+        // Comments inside parts, across a part's start or end, over several parts, at a part's
+        // edges; parts of every size, empty ones included.
+        let comments = [
+            comment(2, 4),
+            comment(9, 12),
+            comment(15, 16),
+            comment(20, 35),
+            comment(40, 41),
+        ];
+        let searched = |start: usize, end: usize| {
+            let first = comments.partition_point(|comment| comment.span.end <= start);
+            let last = comments.partition_point(|comment| comment.span.start < end);
+            first >= last
+                || (comments[first].span.start >= start && comments[last - 1].span.end <= end)
+        };
+        for step in 1..=7 {
+            for offset in 0..step {
+                let mut starts: Vec<usize> = (offset..45).step_by(step).collect();
+                starts.insert(0, 0);
+                starts.dedup();
+                let mut cursor = 0;
+                for (index, &start) in starts.iter().enumerate() {
+                    let end = starts.get(index + 1).copied().unwrap_or(45);
+                    assert_eq!(
+                        comments_inside(&comments, &mut cursor, start, end),
+                        searched(start, end),
+                        "{start}..{end}"
+                    );
+                }
+            }
+        }
+    }
 }

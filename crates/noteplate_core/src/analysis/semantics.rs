@@ -5,13 +5,16 @@
 use crate::rulepack::{MatchConfidence, RulePack, contains_any, contains_phrase, normalize_phrase};
 use crate::syntax::{Document, Inline, Line, Span};
 
+use std::sync::Arc;
+
 use super::Settings;
 use super::lexicon::FxHashMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Semantics {
-    /// One entry per `Document::sections`, same order.
-    pub sections: Vec<SectionInfo>,
+    /// One entry per `Document::sections`, same order; shared with the analysis memo's parts (a
+    /// keystroke copies a pointer per section, not its kind's strings).
+    pub sections: Vec<Arc<SectionInfo>>,
     /// Labelled lines and fields that show a kind inside another section
     /// (`Response to treatment: {improved|same|worse}` under an Assessment heading).
     pub elements: Vec<Element>,
@@ -199,13 +202,13 @@ impl Semantics {
         settings: &Settings,
         parts: &super::parts::Parts,
     ) -> Semantics {
-        let sections: Vec<SectionInfo> = parts
+        let sections: Vec<Arc<SectionInfo>> = parts
             .sections()
             .map(|part| {
                 part.facts
                     .info
                     .clone()
-                    .unwrap_or_else(SectionInfo::unrecognised)
+                    .unwrap_or_else(|| Arc::new(SectionInfo::unrecognised()))
             })
             .collect();
         let mut elements = Vec::with_capacity(
@@ -520,7 +523,7 @@ pub(crate) struct Recognition {
     /// Entries kept whatever the document's size (`Memo::remember_at_least`).
     pub(super) floor: usize,
     /// heading line -> its section info
-    pub(super) sections: FxHashMap<Box<str>, SectionInfo>,
+    pub(super) sections: FxHashMap<Box<str>, Arc<SectionInfo>>,
     /// label -> the kinds it names
     labels: FxHashMap<Box<str>, Vec<String>>,
     /// field name -> the kinds it names (high confidence only)

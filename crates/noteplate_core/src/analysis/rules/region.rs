@@ -70,10 +70,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let manipulation = semantics.declared_treatment(context.pack, Treatment::Manipulation);
-    let technique_lines = context.technique_lines();
     let (found, message) = match manipulation {
         Some(cmt) => (
-            captures_region(context, technique_lines.iter().copied()),
+            captures_region(context, context.technique_lines()),
             format!(
                 "with `{}` declared, manual therapy ({}) is payable only for a body region that was not manipulated, and the technique section has no place for that region; add one",
                 cmt.code, manual.code

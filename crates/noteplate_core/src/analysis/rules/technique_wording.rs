@@ -119,14 +119,15 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // Needs are met by wording anywhere: text, headings, field names (`limb_girth`).
     // The text is normalised lazily, only as far as a search needs (`LazyNormalized`).
     let mut whole_text = LazyNormalized::new(text);
-    let mut reported: Vec<(usize, usize)> = Vec::new();
+    // Techniques whose needs were looked at (on their first mention): a long template names the
+    // same few techniques thousands of times.
+    let mut seen = vec![false; pack.techniques.len()];
     for (technique_index, span, _) in mentions() {
+        if std::mem::replace(&mut seen[technique_index], true) {
+            continue;
+        }
         let technique = &pack.techniques[technique_index];
-        for (need_index, need) in technique.needs.iter().enumerate() {
-            if reported.contains(&(technique_index, need_index)) {
-                continue;
-            }
-            reported.push((technique_index, need_index));
+        for need in &technique.needs {
             let phrases: Vec<String> = need
                 .any_of
                 .iter()
