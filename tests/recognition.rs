@@ -248,12 +248,33 @@ fn real_codes_are_known() {
             "92507", "92521", "92522", "92523", "92524", "92526", "97161", "97162", "97163",
             "97164", "97165", "97166", "97167", "97168", "98940", "98941", "98942", "98943",
             "G0151", "G0152", "G0153", "G0283",
+            // Billed beside therapy or manipulation: E/M visits, osteopathic manipulation, the
+            // unlisted therapeutic procedure.
+            "99202", "99203", "99204", "99205", "99211", "99212", "99213", "99214", "99215",
+            "98925", "98926", "98927", "98928", "98929", "97139",
         ]
         .map(String::from),
     );
     for code in codes {
         assert!(pack.code(&code).is_some(), "{code} is unknown");
     }
+}
+
+#[test]
+fn a_chiropractic_exam_billed_with_an_office_visit_has_no_unknown_code() {
+    // A chiropractic initial examination is often billed as a new-patient E/M visit beside the
+    // manipulation; 99203 is a real code, and the E/M's own documentation is not checked, so
+    // the findings are those of 98941 alone.
+    let exam = "---\ntemplate: Chiropractic initial examination\ncodes: 99203-25, 98941\n---\nDate of service: {{d:date}}\n## History\n***\n## Examination\n***\n## Diagnosis\n***\n## Treatment\nCMT to {cervical|thoracic|lumbar} spine: ***\n## Plan\n3x/week for 4 weeks\n## Signature\n{{s}}, DC\n";
+    let with_visit = rules(exam);
+    assert!(
+        !with_visit.contains(&"unknown-code".to_string()),
+        "{with_visit:?}"
+    );
+    let without = rules(&exam.replace("99203-25, ", ""));
+    assert_eq!(with_visit, without);
+    // A typo of it is still reported.
+    assert!(rules(&exam.replace("99203", "99230")).contains(&"unknown-code".to_string()));
 }
 
 #[test]
