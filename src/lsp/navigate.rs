@@ -164,7 +164,10 @@ pub async fn references(
 
 /// Every `@include` in the workspace that resolves (with [`fragments::locate`], under its own
 /// file's configuration) to the fragment at `target` (a real path).
-/// Once the workspace index is built, only the files its include graph names are parsed.
+/// Once the workspace index is built, only the closed files its include graph names are parsed;
+/// open documents are always read, from the editor's text: the graph may not have their latest
+/// includes yet (it learns an open document's text after its analysis, which can come after the
+/// index is ready), and there are few of them.
 pub fn includers(state: &State, target: &Path, encoding: Encoding) -> Vec<Location> {
     let ready = lock(&state.index).ready;
     let indexed: Option<std::collections::HashSet<PathBuf>> =
@@ -172,6 +175,7 @@ pub fn includers(state: &State, target: &Path, encoding: Encoding) -> Vec<Locati
     let mut found = Vec::new();
     for file in state.workspace_files() {
         if let Some(indexed) = &indexed
+            && !file.open
             && !indexed.contains(&fragments::canonical(&file.path))
         {
             continue;
