@@ -956,6 +956,13 @@ fn every_label_on_a_form_row_counts() {
     assert!(rules(&no_necessity).contains(&"missing-necessity".to_string()));
     let no_signature = note.replace(" Signature: ***", "");
     assert!(rules(&no_signature).contains(&"missing-signature".to_string()));
+    // The row's signature is the signature line, so its credentials are looked for there too.
+    let no_credentials = note.replace(", {PT|PTA} Signature", " Signature");
+    assert!(
+        rules(&no_credentials).contains(&"signature-without-credentials".to_string()),
+        "{:?}",
+        rules(&no_credentials)
+    );
     // Words between inputs that do not end with a colon are not a label, and a long run of
     // prose is not one either.
     let prose = note.replace(

@@ -137,6 +137,14 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
     (!prose && words_within(prefix, limit)).then_some(prefix)
 }
 
+/// Every label of a line: its [`line_label`], then the [`later_labels`] of a form row. What a
+/// line shows by its labels (kinds, a signature) is read from all of them.
+pub fn line_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = Span> + 'a {
+    line_label(text, line)
+        .into_iter()
+        .chain(later_labels(text, line))
+}
+
 /// The labels of a form row after its first (see [`line_label`]): the words between one input
 /// and the next that end with a colon, as in `Time in: {{t_in}} Total minutes: {{total}}`.
 /// Each labels the input after it, as the first label does.
@@ -611,10 +619,7 @@ pub(super) fn line_elements(
     memo: &mut Recognition,
     mut push: impl FnMut(&str, Span),
 ) {
-    for label in line_label(text, line)
-        .into_iter()
-        .chain(later_labels(text, line))
-    {
+    for label in line_labels(text, line) {
         // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history)
         // is not the plan's frequency, so it shows no plan either (the label alone is
         // remembered; the row's options decide).
@@ -948,7 +953,7 @@ fn infer_note_type<'t>(
 mod tests {
     use super::{count_words_upto, field_words, field_words_by_char};
 
-    /// The byte-wise count agrees with `split_whitespace` (capped), ASCII or not.
+    /// The one-pass reading of an ASCII field name agrees with the general one.
     #[test]
     fn field_words_of_an_ascii_name_agree_with_the_general_reading() {
         for name in [
@@ -970,6 +975,7 @@ mod tests {
         assert_eq!(field_words("date1"), "date 1");
     }
 
+    /// The byte-wise count agrees with `split_whitespace` (capped), ASCII or not.
     #[test]
     fn counting_words_up_to_a_limit_agrees_with_split_whitespace() {
         let texts = [

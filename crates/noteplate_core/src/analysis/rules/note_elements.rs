@@ -6,7 +6,7 @@
 
 use super::required_sections::{insert_section_fix, note_anchor, note_type_phrase};
 use super::{Context, RuleMemo};
-use crate::analysis::semantics::{DATE_OF_SERVICE, date_input_in, field_words, line_label};
+use crate::analysis::semantics::{DATE_OF_SERVICE, date_input_in, field_words, line_labels};
 use crate::analysis::{Diagnostic, Edit, Fix};
 use crate::rulepack::{RuleId, RulePack};
 use crate::rulepack::{contains_any, normalize_phrase};
@@ -117,7 +117,7 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
     lines
 }
 
-/// Whether the label or a field name of `line` says signature. Labels and field names repeat
+/// Whether a label or a field name of `line` says signature. Labels and field names repeat
 /// (form rows): each distinct one is read once, and remembered for later analyses (`RuleMemo`).
 pub(crate) fn says_signature(
     text: &str,
@@ -144,7 +144,7 @@ pub(crate) fn says_signature(
         said.insert(words.into(), says);
         says
     };
-    line_label(text, line).is_some_and(|label| says_signature(false, label.text(text)))
+    line_labels(text, line).any(|label| says_signature(false, label.text(text)))
         || line.items.iter().any(|item| {
             matches!(item, Inline::Field(field) if says_signature(true, field.name.text(text)))
         })
