@@ -1236,3 +1236,45 @@ fn techniques_applied_or_used_are_the_technique() {
     let untold = "---\ntemplate: Treatment session\ncodes: 97140\n---\nDate: {{d:date}}\nWhat was done: ***\nSignature: {{s}}, {PT|DPT}\n";
     assert!(rules(untold).contains(&"missing-technique".to_string()));
 }
+
+#[test]
+fn a_title_line_is_read_as_a_heading_title_and_titles_the_lines_below_it() {
+    // A form that writes its section titles as lines of their own ending in a colon, rather than
+    // headings: a long numbered title is read as a heading's would be (a label of more than three
+    // words gets no kind by its head word), and the lines right below a response title line are
+    // the response (up to a blank line or the next title line: a form's blocks).
+    let exam = "---\ntemplate: Chiropractic initial visit\ncodes: 98940\n---\nDate: {{d:date}}\n1. History, including:\n***\n3. Evaluation of musculoskeletal/nervous system through physical examination:\n***\nSignature: {{s}}, DC\n";
+    assert!(
+        !rules(exam).contains(&"missing-findings".to_string()),
+        "{:?}",
+        rules(exam)
+    );
+    // As a label with an input on its line, the long title still gets no kind by its head word.
+    let labelled = exam.replace("examination:\n***", "examination: {yes|no}\nNotes: ***");
+    assert!(rules(&labelled).contains(&"missing-findings".to_string()));
+
+    let visit = |response: &str| {
+        format!(
+            "---\ntemplate: Daily note\ncodes: 97110\n---\nDate: {{{{d:date}}}}\n## Treatment\nTherapeutic exercise: {{{{ex}}}} for {{{{m:minutes}}}} minutes\nTotal timed minutes: {{{{t:minutes}}}}\n{response}\n\nSignature: {{{{s}}}}, PT\n"
+        )
+    };
+    let canned = |response: &str| rules(&visit(response)).contains(&"canned-response".to_string());
+    // The place to write is the line below the title line, past a comment.
+    assert!(!canned(
+        "Response to treatment:\n<!-- how the patient did -->\n***"
+    ));
+    assert!(!canned(
+        "Response to treatment:\nPain after: {{p:number}}/10"
+    ));
+    // Only a pick list below it is canned, and so is a place to write after a blank line
+    // (another block) or under the next title line.
+    assert!(canned(
+        "Response to treatment:\n{Tolerated well|Tolerated fair}"
+    ));
+    assert!(canned(
+        "Response to treatment:\n{Tolerated well|Tolerated fair}\n\n***"
+    ));
+    assert!(canned(
+        "Response to treatment:\n{Tolerated well|Tolerated fair}\nHome program:\n***"
+    ));
+}

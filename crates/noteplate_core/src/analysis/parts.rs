@@ -574,6 +574,29 @@ impl<'d> Parts<'d> {
         lines.get(at.checked_sub(1)?)
     }
 
+    /// The content lines right below `line` in its own part, up to the first blank line or title
+    /// line (`semantics::is_title_line`): what a title line titles.
+    pub fn block_under<'s>(
+        &'s self,
+        text: &'s str,
+        line: &Line,
+    ) -> impl Iterator<Item = &'d Line> + 's {
+        let lines = self.parts[self.part_at(line.span.start)].lines;
+        let at = lines.partition_point(|other| other.span.start <= line.span.start);
+        let mut end = line.span.end;
+        lines[at..].iter().take_while(move |below| {
+            let gap = &text[end.min(below.span.start)..below.span.start];
+            // A line between them with nothing but spaces (a comment line is not blank).
+            let mut between = gap.split('\n');
+            between.next_back();
+            let blank = between.skip(1).any(|piece| piece.trim().is_empty());
+            let title = super::semantics::line_label(text, below)
+                .is_some_and(|label| super::semantics::is_title_line(text, below, label));
+            end = below.span.end;
+            !blank && !title
+        })
+    }
+
     /// The content lines from the one starting at `offset` (or the first after it) to the end of
     /// the document.
     pub fn lines_from(&self, offset: usize) -> impl Iterator<Item = &'d Line> + '_ {

@@ -624,14 +624,31 @@ pub(super) fn line_elements(
         // is not the plan's frequency, so it shows no plan either (the label alone is
         // remembered; the row's options decide).
         let symptom_row = describes_symptoms(text, line, pack);
+        // A title line (`3. Evaluation of the musculoskeletal system through examination:` with
+        // nothing after it) titles the lines below it, as a heading does: it is read as a heading
+        // title (sure matches only). Its memo key keeps the colon, which no other label has.
+        let title = is_title_line(text, line, label);
+        let key = if title {
+            Span::new(label.start, label.end + 1)
+        } else {
+            label
+        };
         remembered(
             &mut memo.labels,
-            label.text(text),
+            key.text(text),
             || {
                 // A label stands for what its kind stands for, as a heading does (`Objective:`
                 // holds the examination findings).
                 let mut kinds: Vec<String> = Vec::new();
-                for found in pack.classify_label(label.text(text)) {
+                let found = if title {
+                    pack.classify_heading(label.text(text))
+                        .into_iter()
+                        .filter(|found| found.confidence > MatchConfidence::Low)
+                        .collect()
+                } else {
+                    pack.classify_label(label.text(text))
+                };
+                for found in found {
                     let stands_for = found.section.counts_as.iter();
                     for kind in std::iter::once(&found.section.kind).chain(stands_for) {
                         if !kinds.contains(kind) {
@@ -674,6 +691,17 @@ pub(super) fn line_elements(
             |kinds: &Vec<String>| kinds.iter().for_each(|kind| push(kind, field.name)),
         );
     }
+}
+
+/// Whether `label` is the whole of `line` but a colon after it: a title line, with no input. Such
+/// a line titles the lines right below it, as a heading does its section.
+pub(crate) fn is_title_line(text: &str, line: &Line, label: Span) -> bool {
+    label.start == line.span.start
+        && line
+            .items
+            .iter()
+            .all(|item| matches!(item, Inline::Text(_) | Inline::Escape(_)))
+        && text[label.end..line.span.end].trim_end() == ":"
 }
 
 /// Whether `line` has an input (a field or a wildcard): only those are dates of service.

@@ -5,6 +5,7 @@
 
 use super::Context;
 use crate::analysis::Diagnostic;
+use crate::analysis::semantics::is_title_line;
 use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
@@ -43,6 +44,16 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && element.span.end <= line.span.end
         {
             if open_ended(context, line) {
+                return;
+            }
+            // A title line (`Response to treatment:` alone) holds no input of its own: the lines
+            // right below it, up to a blank line, are the response.
+            if is_title_line(context.text, line, element.span)
+                && context
+                    .parts
+                    .block_under(context.text, line)
+                    .any(|below| open_ended(context, below))
+            {
                 return;
             }
             any = true;
