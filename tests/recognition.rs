@@ -1278,3 +1278,82 @@ fn a_title_line_is_read_as_a_heading_title_and_titles_the_lines_below_it() {
         "Response to treatment:\n{Tolerated well|Tolerated fair}\nHome program:\n***"
     ));
 }
+
+#[test]
+fn a_plan_span_given_by_begin_and_end_dates_is_its_duration() {
+    // Part o: a school-based OT plan of care gives its frequency and, as its duration, the span
+    // of the plan by two dates ("IEP Begin/End dates"), in the plural; "end date" counted only in
+    // the singular.
+    let plan = "---\ntemplate: Occupational Therapy Plan of Treatment\n---\n# Occupational Therapy Plan of Treatment\nClient Name: {{c}} DOB: {{dob:date}}\nIEP Begin/End dates: {{span}} Frequency/Session length: {{f}}\n## Goals\n***\nSignature: {{s}}, OTR/L {{on:date}}\n";
+    assert!(
+        !rules(plan).contains(&"plan-without-frequency".to_string()),
+        "{:?}",
+        rules(plan)
+    );
+    let no_span = plan.replace("IEP Begin/End dates: {{span}} ", "");
+    assert!(
+        rules(&no_span).contains(&"plan-without-frequency".to_string()),
+        "{:?}",
+        rules(&no_span)
+    );
+}
+
+#[test]
+fn any_medical_history_or_case_history_in_running_text_is_the_history() {
+    // Part o: a dictated SLP evaluation has no history heading; its SUBJECTIVE tells the history
+    // ("The patient's previous medical history includes ...", "During the case history, ...").
+    for sentence in [
+        "The patient's previous medical history includes hypertension.",
+        "During the case history, the patient answered few questions.",
+        "Relevant medical history: ***",
+    ] {
+        let text = format!(
+            "---\ntemplate: Speech Therapy Evaluation\n---\nDate: {{{{d:date}}}}\nSUBJECTIVE: Referred after a stroke. {sentence}\nOBJECTIVE: ***\nASSESSMENT: ***\nGOALS: ***\nPLAN: Speech therapy 2 times per week for 8 weeks.\nSignature: {{{{s}}}}, CCC-SLP\n"
+        );
+        assert!(
+            !rules(&text).contains(&"missing-history".to_string()),
+            "{sentence}: {:?}",
+            rules(&text)
+        );
+    }
+    let without = "---\ntemplate: Speech Therapy Evaluation\n---\nDate: {{d:date}}\nSUBJECTIVE: Referred after a stroke.\nOBJECTIVE: ***\nASSESSMENT: ***\nGOALS: ***\nPLAN: Speech therapy 2 times per week for 8 weeks.\nSignature: {{s}}, CCC-SLP\n";
+    assert!(
+        rules(without).contains(&"missing-history".to_string()),
+        "{:?}",
+        rules(without)
+    );
+}
+
+#[test]
+fn goals_reported_in_a_narrative_discharge_summary_are_the_goals() {
+    // Part o: a dictated discharge summary is one paragraph with no goals heading; it reports the
+    // goals in running text ("accomplished two and a half out of her five short-term therapy goals").
+    for sentence in [
+        "She accomplished two and a half out of her five short-term therapy goals.",
+        "The patient met 3 out of 4 original short-term treatment goals.",
+    ] {
+        let text = format!(
+            "---\ntemplate: Speech Therapy Discharge Summary\n---\nDischarge date: {{{{d:date}}}}\nThe patient attended 9 sessions. {sentence} She is discharged.\nSignature: {{{{s}}}}, CCC-SLP\n"
+        );
+        assert!(
+            !rules(&text).contains(&"missing-goals".to_string()),
+            "{sentence}: {:?}",
+            rules(&text)
+        );
+    }
+    // A sentence that names the goals only to say they are not there is no goals section (part
+    // a's PIH evaluation), nor is a summary that mentions no goals.
+    for sentence in [
+        "She made some progress.",
+        "Short and long term goals are not entered online.",
+    ] {
+        let text = format!(
+            "---\ntemplate: Speech Therapy Discharge Summary\n---\nDischarge date: {{{{d:date}}}}\nThe patient attended 9 sessions. {sentence} She is discharged.\nSignature: {{{{s}}}}, CCC-SLP\n"
+        );
+        assert!(
+            rules(&text).contains(&"missing-goals".to_string()),
+            "{sentence}: {:?}",
+            rules(&text)
+        );
+    }
+}
