@@ -24,10 +24,10 @@ use noteplate::analysis::{Semantics, Settings};
 use noteplate::rulepack::RulePack;
 use serde::Deserialize;
 
-/// Goals on the whole bank (docs/accuracy.md): no more wrong kinds, and no lower a right share,
-/// than measured.
-const WRONG_MAX: usize = 20;
-const RECOGNISED_SHARE_MIN: f64 = 0.73;
+/// Goals on the whole bank, the numbers measured after the title-bank fixes (docs/accuracy.md):
+/// no more wrong kinds, and no lower a right share.
+const WRONG_MAX: usize = 17;
+const RECOGNISED_SHARE_MIN: f64 = 0.83;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
