@@ -1356,4 +1356,47 @@ fn goals_reported_in_a_narrative_discharge_summary_are_the_goals() {
             rules(&text)
         );
     }
+fn titles_from_the_title_bank_get_their_kind() {
+    // tests/data/real-titles.toml (docs/accuracy.md, "A bank of real section titles"): an
+    // examination named "... assessment" or "... evaluation" is the findings, body-system
+    // statuses and interviews are recognised, and a misspelt chief complaint is the subjective.
+    for (title, kind) in [
+        ("Physical Assessment", "findings"),
+        ("ASSESSMENT METHODS:", "findings"),
+        ("Vision assessment", "findings"),
+        ("Gait evaluation", "findings"),
+        ("Objective Assessment:", "objective"),
+        ("Subjective Assessment", "subjective"),
+        // ...so the clinician's own diagnosis must be the assessment (part l's UK form).
+        ("Working diagnosis:", "assessment"),
+        ("III. PT Diagnosis", "assessment"),
+        ("Cardiac Status", "findings"),
+        ("NEUROMUSCULAR STATUS:", "findings"),
+        ("Ligament and Joint stability", "findings"),
+        ("Caregiver Interview", "history"),
+        ("Interview with staff", "history"),
+        ("Current Medication", "history"),
+        ("RED FLAGS:", "history"),
+        ("I. Purpose of Evaluation", "history"),
+        ("Chief Complain", "subjective"),
+        ("Parent report:", "subjective"),
+        ("Duration of therapy (total number of weeks)", "plan"),
+        ("Session Hours", "time"),
+        // `during` puts the head before it, as `of` does.
+        (
+            "Clinical observations during therapist directed tasks",
+            "objective",
+        ),
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some(kind),
+            "{title}: {kinds:?}"
+        );
+    }
+    // An assessment of anything else, or on its own, stays the clinician's assessment.
+    assert_eq!(heading_kinds("Assessment"), ["assessment"]);
+    assert_eq!(heading_kinds("Progress assessment"), ["assessment"]);
+    assert_eq!(heading_kinds("Clinical assessment"), ["assessment"]);
 }
