@@ -1236,3 +1236,37 @@ fn techniques_applied_or_used_are_the_technique() {
     let untold = "---\ntemplate: Treatment session\ncodes: 97140\n---\nDate: {{d:date}}\nWhat was done: ***\nSignature: {{s}}, {PT|DPT}\n";
     assert!(rules(untold).contains(&"missing-technique".to_string()));
 }
+
+#[test]
+fn a_work_tolerance_is_a_finding_not_the_response() {
+    // Part n: a workers' compensation functional capacity summary (Washington L&I) reports the
+    // worker's "Projected Work Tolerance" over a sit/stand/walk and frequency grid. The head word
+    // "tolerance" made it the patient's response to treatment (a canned one, the grid being
+    // choices) and left the findings 97750 needs missing.
+    for label in [
+        "Projected Work Tolerance",
+        "Work tolerances",
+        "Sitting tolerance",
+        "Physical demands",
+    ] {
+        let text = format!(
+            "---\ntemplate: Functional Capacity Summary\ncodes: 97750\n---\nEvaluation Date(s): {{{{d:date}}}}\n{label}:\nSit for {{{{sit}}}} {{Hours|Minutes}} at a time\nClimb Stairs {{Never|Seldom|Occasional|Frequent|Constant}}\n"
+        );
+        let found = rules(&text);
+        assert!(
+            !found.contains(&"missing-findings".to_string()),
+            "{label}: {found:?}"
+        );
+        assert!(
+            !found.contains(&"canned-response".to_string()),
+            "{label}: {found:?}"
+        );
+    }
+    // The tolerance of treatment stays the response.
+    assert_eq!(
+        heading_kinds("Tolerance to treatment")
+            .first()
+            .map(String::as_str),
+        Some("response")
+    );
+}
