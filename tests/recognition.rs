@@ -1400,3 +1400,34 @@ fn titles_from_the_title_bank_get_their_kind() {
     assert_eq!(heading_kinds("Progress assessment"), ["assessment"]);
     assert_eq!(heading_kinds("Clinical assessment"), ["assessment"]);
 }
+
+#[test]
+fn a_work_tolerance_is_a_finding_not_the_response() {
+    // Part n: a workers' compensation functional capacity summary (Washington L&I) reports the
+    // worker's "Projected Work Tolerance" over a sit/stand/walk and frequency grid. The head word
+    // "tolerance" made it the patient's response to treatment and left the findings 97750 needs
+    // missing. (The response phrase "tolerance" inside the label still shows a canned response:
+    // see docs/accuracy.md, part n.)
+    for label in [
+        "Projected Work Tolerance",
+        "Work tolerances",
+        "Sitting tolerance",
+        "Physical demands",
+    ] {
+        let text = format!(
+            "---\ntemplate: Functional Capacity Summary\ncodes: 97750\n---\nEvaluation Date(s): {{{{d:date}}}}\n{label}:\nSit for {{{{sit}}}} {{Hours|Minutes}} at a time\nClimb Stairs {{Never|Seldom|Occasional|Frequent|Constant}}\n"
+        );
+        let found = rules(&text);
+        assert!(
+            !found.contains(&"missing-findings".to_string()),
+            "{label}: {found:?}"
+        );
+    }
+    // The tolerance of treatment stays the response.
+    assert_eq!(
+        heading_kinds("Tolerance to treatment")
+            .first()
+            .map(String::as_str),
+        Some("response")
+    );
+}
