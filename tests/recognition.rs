@@ -1356,6 +1356,9 @@ fn goals_reported_in_a_narrative_discharge_summary_are_the_goals() {
             rules(&text)
         );
     }
+}
+
+#[test]
 fn titles_from_the_title_bank_get_their_kind() {
     // tests/data/real-titles.toml (docs/accuracy.md, "A bank of real section titles"): an
     // examination named "... assessment" or "... evaluation" is the findings, body-system
