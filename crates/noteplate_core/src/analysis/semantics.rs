@@ -619,6 +619,9 @@ pub(super) fn line_elements(
     memo: &mut Recognition,
     mut push: impl FnMut(&str, Span),
 ) {
+    // A title line whose title names a kind is read as a heading is: by its title alone, so a
+    // phrase inside it ("tolerance" in "Projected Work Tolerance:", a findings title) adds no kind.
+    let mut titled = false;
     for label in line_labels(text, line) {
         // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history)
         // is not the plan's frequency, so it shows no plan either (the label alone is
@@ -659,6 +662,7 @@ pub(super) fn line_elements(
                 kinds
             },
             |kinds: &Vec<String>| {
+                titled |= title && !kinds.is_empty();
                 kinds
                     .iter()
                     .filter(|kind| !(symptom_row && kind.as_str() == "plan"))
@@ -666,8 +670,10 @@ pub(super) fn line_elements(
             },
         );
     }
-    for kind in wording_kinds(text, line, pack) {
-        push(&kind, line.span);
+    if !titled {
+        for kind in wording_kinds(text, line, pack) {
+            push(&kind, line.span);
+        }
     }
     for item in &line.items {
         let Inline::Field(field) = item else { continue };
