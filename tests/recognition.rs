@@ -1438,3 +1438,33 @@ fn a_work_tolerance_is_a_finding_not_the_response() {
         Some("response")
     );
 }
+
+#[test]
+fn a_long_label_that_starts_with_its_head_gets_its_kind() {
+    // From the title bank: a label of more than three words gets no kind by its last word (it is
+    // often a question), but one that starts with its head and then `of`, `for`, `to`... does;
+    // and a past word before filler alone is the history.
+    let kinds = |label: &str| {
+        let line = format!("{label}: {{{{x}}}}\n");
+        let parse = noteplate::syntax::parse(&line);
+        let semantics = Semantics::new(
+            &line,
+            &parse.document,
+            &RulePack::embedded(),
+            &Settings::default(),
+        );
+        semantics
+            .elements
+            .iter()
+            .map(|element| element.kind.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(kinds("Plan for Home Health Services").contains(&"plan".to_string()));
+    assert!(kinds("Frequency of physical therapy sessions/ week").contains(&"plan".to_string()));
+    assert!(kinds("Previous physiotherapy").contains(&"history".to_string()));
+    assert!(kinds("Prior therapy").contains(&"history".to_string()));
+    // The head elsewhere than first, or a past word alone, still gives nothing.
+    assert!(kinds("Therapist Who Developed POC (Name and Title)").is_empty());
+    assert!(kinds("Previous").is_empty());
+    assert!(kinds("Patient would like to improve their plan").is_empty());
+}

@@ -598,10 +598,10 @@ impl Index {
                 add(&mut found, hit, MatchConfidence::High);
                 continue;
             }
-            // The head of a noun phrase is its last word, or the word before `of`, `to`...
-            // "Prior interventions, treatments, medications": the list after a past word is
-            // in the past too.
-            in_past |= core.len() > 1 && self.past_words.contains(core[0]);
+            // "Prior interventions, treatments, medications": the list after a past word is in
+            // the past too. "Previous physiotherapy", "Prior therapy": so is a past word before
+            // filler alone (the filler gone, it is all that is left); "Previous" alone is not.
+            in_past |= (core.len() > 1 || expanded.len() > 1) && self.past_words.contains(core[0]);
             if in_past && let Some(past) = self.past_kind {
                 add(
                     &mut found,
@@ -610,7 +610,16 @@ impl Index {
                 );
                 continue;
             }
-            if mode == Mode::Label && core.len() > LABEL_HEAD_WORDS {
+            // The head of a noun phrase is its last word, or the word before `of`, `to`...
+            let head_first = core
+                .iter()
+                .position(|word| self.head_before.contains(*word))
+                .filter(|&at| at > 0);
+            // A long label is often a question or an instruction, whose last word is no head;
+            // one that starts with its head ("Plan for home health services", "Frequency of
+            // sessions per week") says what it is in its first word, whatever its length (not
+            // "Therapist who developed plan of care": its head is not its first word).
+            if mode == Mode::Label && core.len() > LABEL_HEAD_WORDS && head_first != Some(1) {
                 continue;
             }
             // "Articulation accuracy", "Accuracy of articulation": a measure of an examined domain
@@ -620,11 +629,7 @@ impl Index {
                 continue;
             }
             // The first word counts too: `Goals met`, `Tolerated treatment`.
-            let head = core
-                .iter()
-                .position(|word| self.head_before.contains(*word))
-                .filter(|&at| at > 0)
-                .map_or(core[core.len() - 1], |at| core[at - 1]);
+            let head = head_first.map_or(core[core.len() - 1], |at| core[at - 1]);
             let heads = [
                 Some(head),
                 core.first().copied().filter(|first| *first != head),
