@@ -1467,4 +1467,9 @@ fn a_long_label_that_starts_with_its_head_gets_its_kind() {
     assert!(kinds("Therapist Who Developed POC (Name and Title)").is_empty());
     assert!(kinds("Previous").is_empty());
     assert!(kinds("Patient would like to improve their plan").is_empty());
+    // A label about a date is when, not what: its first word gives no kind ("Treatment date" is
+    // no intervention), but an onset date still shows the history by its phrase.
+    assert!(!kinds("Treatment date").contains(&"intervention".to_string()));
+    assert!(!kinds("Evaluation date").contains(&"assessment".to_string()));
+    assert!(kinds("Onset date").contains(&"history".to_string()));
 }

@@ -628,11 +628,15 @@ impl Index {
                 add(&mut found, hit, MatchConfidence::Medium);
                 continue;
             }
-            // The first word counts too: `Goals met`, `Tolerated treatment`.
+            // The first word counts too: `Goals met`, `Tolerated treatment`; not before a head
+            // about a date (`no_guess_heads`): "Treatment date and time" is when, not what.
             let head = head_first.map_or(core[core.len() - 1], |at| core[at - 1]);
+            let about_a_date = self.no_guess_heads.contains(head);
             let heads = [
                 Some(head),
-                core.first().copied().filter(|first| *first != head),
+                core.first()
+                    .copied()
+                    .filter(|first| *first != head && !about_a_date),
             ];
             let mut any_head = false;
             for hit in heads
