@@ -28,6 +28,9 @@ const RUN_MEMO_LIMIT: usize = 100_000;
 
 /// The lexicon tables for one pack.
 pub(crate) struct Lexicon {
+    /// The generation of the pack it was last found for (`RulePack::generation`: the pack, its
+    /// copies, and nothing else, until it is changed and reindexed).
+    generation: std::cell::Cell<u64>,
     /// What it was built from: the pack's `technique_names()` and each technique's name,
     /// synonyms and abbreviations (everything `RulePack::technique_named` depends on).
     source_names: Vec<(String, usize)>,
@@ -59,6 +62,8 @@ pub(crate) struct Lexicon {
     /// what each text run / choice option of a technique section says (`technique_runs.rs`)
     pub text_runs: RefCell<RunMemo>,
     pub option_runs: RefCell<RunMemo>,
+    /// each distinct line normalised (`technique-needs` searches the whole text normalised)
+    pub normal_lines: RefCell<super::mentions::NormalLines>,
 }
 
 /// What analyses remember between them: the lexicon tables of the last few packs and their memos
@@ -97,8 +102,18 @@ impl Memo {
     /// The lexicon tables for `pack`, remembered while the pack's lexicon is unchanged.
     pub(crate) fn lexicon(&mut self, pack: &RulePack) -> Rc<Lexicon> {
         let cache = &mut self.lexicons;
-        if let Some(position) = cache.iter().position(|lexicon| lexicon.built_from(pack)) {
+        // The pack's generation first: comparing the technique lists with the pack's cost more
+        // than a small template's rules (the same pack is asked for on every analysis). A pack
+        // with another generation may still hold the same lexicon (two folders' configurations
+        // that change only sections), so the contents are compared when the generations differ.
+        let generation = pack.generation();
+        let position = cache
+            .iter()
+            .position(|lexicon| lexicon.generation.get() == generation)
+            .or_else(|| cache.iter().position(|lexicon| lexicon.built_from(pack)));
+        if let Some(position) = position {
             let lexicon = cache.remove(position);
+            lexicon.generation.set(generation);
             cache.insert(0, lexicon.clone());
             return lexicon;
         }
@@ -160,6 +175,7 @@ impl Memo {
         for lexicon in &self.lexicons {
             lexicon.text_runs.borrow_mut().clear();
             lexicon.option_runs.borrow_mut().clear();
+            lexicon.normal_lines.borrow_mut().clear();
         }
     }
 }
@@ -236,6 +252,7 @@ impl Lexicon {
             .filter_map(|key| Some((key.clone(), technique_indices(pack, key)?)))
             .collect();
         Lexicon {
+            generation: std::cell::Cell::new(pack.generation()),
             source_names: pack.technique_names().to_vec(),
             source_techniques: pack
                 .techniques
@@ -259,6 +276,7 @@ impl Lexicon {
             nearest: RefCell::new(FxHashMap::default()),
             text_runs: RefCell::new(RunMemo::new(RUN_MEMO_LIMIT)),
             option_runs: RefCell::new(RunMemo::new(RUN_MEMO_LIMIT)),
+            normal_lines: RefCell::default(),
             source_vague: pack.vague.clone(),
             source_generic_head_words: pack.generic_head_words.clone(),
         }
@@ -435,6 +453,13 @@ mod tests {
         // Run facts say whether a mention is generic wording, so the generic phrases count too.
         let mut vaguer = pack.clone();
         vaguer.vague.push("joint mobilization".to_string());
+        vaguer.reindex();
         assert!(!Rc::ptr_eq(&first, &for_pack(&vaguer)));
+        // Another generation with the same lexicon (only a heading alias added) shares the tables.
+        let mut aliased = pack.clone();
+        assert!(aliased.add_section_aliases("plan", &["what comes next".to_string()]));
+        assert_ne!(aliased.generation(), pack.generation());
+        assert!(Rc::ptr_eq(&first, &for_pack(&aliased)));
+        assert!(Rc::ptr_eq(&first, &for_pack(&pack)));
     }
 }

@@ -2,8 +2,9 @@
 //! longest exact lexicon name (up to four words) at each place. Shared by the technique rules.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
-use super::lexicon::Lexicon;
+use super::lexicon::{FxHashMap, Lexicon};
 use crate::rulepack::{PhraseNormalizer, RulePack, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
@@ -137,33 +138,74 @@ fn normalize_word(raw: &str) -> Cow<'_, str> {
 /// `format!(" {} ", normalize_phrase(text))` of a whole document, normalised only as far as a
 /// search needs: "does this phrase occur anywhere?" is usually answered near the top of a
 /// template, and normalising all of a 1 MB document for it took longer than the rest of the rule.
-pub struct LazyNormalized<'t> {
+///
+/// The text is normalised line by line: a line break separates words, so the normalised text is
+/// the normalised lines that have words, joined by one space. With a [`NormalLines`] memo each
+/// distinct line is normalised once across analyses (`noteplate check`'s templates share most of
+/// their lines, and normalising every byte of every template was the largest cost of
+/// `technique-needs`); without one each line is normalised here.
+pub struct LazyNormalized<'t, 'm> {
     text: &'t str,
     /// The normalised text so far (the whole of it once `at == text.len()` and `finished`).
     out: String,
     at: usize,
-    normalizer: PhraseNormalizer,
+    /// Some line with words was written (the next one needs a space before it).
+    wrote_word: bool,
     finished: bool,
-    /// Bytes normalised per step.
+    /// Bytes normalised per step (at least; a step ends at the end of a line).
     step: usize,
+    memo: Option<&'m RefCell<NormalLines>>,
 }
 
 /// Bytes of the document normalised per step of a search.
 const LAZY_STEP: usize = 16 * 1024;
 
-impl<'t> LazyNormalized<'t> {
-    pub fn new(text: &'t str) -> LazyNormalized<'t> {
-        LazyNormalized::with_step(text, LAZY_STEP)
+/// Lines kept by a [`NormalLines`] memo before it is emptied (a few MB at most).
+const NORMAL_LINES_LIMIT: usize = 50_000;
+
+/// `normalize_phrase` of each distinct line, remembered (kept with the lexicon tables in
+/// `analysis::Memo`; the normalisation does not depend on the pack).
+#[derive(Default)]
+pub struct NormalLines(FxHashMap<Box<str>, Box<str>>);
+
+impl NormalLines {
+    pub fn clear(&mut self) {
+        self.0.clear();
     }
 
-    fn with_step(text: &'t str, step: usize) -> LazyNormalized<'t> {
+    /// Appends `normalize_phrase(line)` to `out`.
+    fn push(&mut self, line: &str, out: &mut String) {
+        if let Some(normal) = self.0.get(line) {
+            out.push_str(normal);
+            return;
+        }
+        if self.0.len() >= NORMAL_LINES_LIMIT {
+            self.0.clear();
+        }
+        let normal = normalize_phrase(line);
+        out.push_str(&normal);
+        self.0.insert(line.into(), normal.into_boxed_str());
+    }
+}
+
+impl<'t, 'm> LazyNormalized<'t, 'm> {
+    pub fn new(text: &'t str, memo: Option<&'m RefCell<NormalLines>>) -> LazyNormalized<'t, 'm> {
+        LazyNormalized::with_step(text, memo, LAZY_STEP)
+    }
+
+    fn with_step(
+        text: &'t str,
+        memo: Option<&'m RefCell<NormalLines>>,
+        step: usize,
+    ) -> LazyNormalized<'t, 'm> {
         LazyNormalized {
             text,
             out: String::from(" "),
             at: 0,
-            normalizer: PhraseNormalizer::default(),
+            wrote_word: false,
             finished: false,
             step: step.max(1),
+            memo,
         }
     }
 
@@ -188,15 +230,32 @@ impl<'t> LazyNormalized<'t> {
         }
     }
 
+    /// Normalises whole lines until `step` bytes of the text are done, or the text is.
     fn step(&mut self) {
-        let rest = &self.text[self.at..];
-        let mut end = rest.len().min(self.step);
-        while !rest.is_char_boundary(end) {
-            end += 1;
+        let goal = self.at.saturating_add(self.step);
+        let mut memo = self.memo.map(RefCell::borrow_mut);
+        while self.at < self.text.len() && self.at < goal {
+            let rest = &self.text[self.at..];
+            let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+            let line = &rest[..end];
+            // Written after a space, taken back if the line has no words.
+            let before = self.out.len();
+            if self.wrote_word {
+                self.out.push(' ');
+            }
+            let words_from = self.out.len();
+            match memo.as_mut() {
+                Some(memo) => memo.push(line, &mut self.out),
+                None => PhraseNormalizer::default().push(line, &mut self.out),
+            }
+            if self.out.len() == words_from {
+                self.out.truncate(before);
+            } else {
+                self.wrote_word = true;
+            }
+            self.at += (end + 1).min(rest.len());
         }
-        self.normalizer.push(&rest[..end], &mut self.out);
-        self.at += end;
-        if self.at == self.text.len() {
+        if self.at >= self.text.len() {
             self.out.push(' ');
             self.finished = true;
         }
@@ -399,16 +458,20 @@ mod tests {
         })]
 
         #[test]
-        fn lazy_normalisation_is_the_padded_text(text in "([a-zA-Z ,.]{0,40}[éΣ°\u{130}]?\n?){0,20}", needle in "[a-z]{1,3}") {
+        fn lazy_normalisation_is_the_padded_text(text in "([a-zA-Z ,.]{0,40}[éΣ°\u{130}]?\r?\n?){0,20}", needle in "[a-z]{1,3}") {
             let padded = format!(" {} ", normalize_phrase(&text));
             let needle = format!(" {needle} ");
+            // The line memo is shared by every step size, so later rounds read remembered lines.
+            let memo = RefCell::new(NormalLines::default());
             for step in [1, 5, 64, LAZY_STEP] {
-                let mut lazy = LazyNormalized::with_step(&text, step);
-                proptest::prop_assert_eq!(
-                    lazy.contains_any(&[" zz ".to_string(), needle.clone()]),
-                    padded.contains(&needle) || padded.contains(" zz ")
-                );
-                proptest::prop_assert_eq!(lazy.into_string(), padded.clone());
+                for memo in [None, Some(&memo)] {
+                    let mut lazy = LazyNormalized::with_step(&text, memo, step);
+                    proptest::prop_assert_eq!(
+                        lazy.contains_any(&[" zz ".to_string(), needle.clone()]),
+                        padded.contains(&needle) || padded.contains(" zz ")
+                    );
+                    proptest::prop_assert_eq!(lazy.into_string(), padded.clone());
+                }
             }
         }
 

@@ -457,7 +457,8 @@ struct RulesFile {
     rule: Vec<RuleInfo>,
 }
 
-/// The whole pack. Build the default with [`RulePack::embedded`].
+/// The whole pack. Build the default with [`RulePack::embedded`]. After changing its public
+/// fields directly, call [`RulePack::reindex`].
 #[derive(Debug, Clone)]
 pub struct RulePack {
     pub sections: Vec<SectionKind>,
@@ -477,8 +478,10 @@ pub struct RulePack {
     index: lookup::Index,
     /// Code (upper case) -> index in `codes`, rebuilt with `index`.
     code_index: rustc_hash::FxHashMap<String, usize>,
+    /// Section kind -> index of its first entry in `sections`, rebuilt with `index`.
+    section_index: rustc_hash::FxHashMap<String, usize>,
     /// A number no other pack built in this process has (a copy keeps it), renewed whenever
-    /// the pack is rebuilt (`extend`, `add_section_aliases`): memos of what the pack says keep
+    /// the pack is rebuilt (`extend`, `add_section_aliases`, `reindex`): memos of what the pack says keep
     /// it to know they are still valid.
     generation: u64,
 }
@@ -600,6 +603,7 @@ impl RulePack {
             elements: normalised_elements(notes.elements),
             index: lookup::Index::default(),
             code_index: Default::default(),
+            section_index: Default::default(),
             generation: 0,
         };
         pack.reindex();
@@ -654,7 +658,11 @@ impl RulePack {
         self.generation
     }
 
-    fn reindex(&mut self) {
+    /// Rebuilds the pack's indexes and gives it a new generation. A caller that changes the
+    /// pack's public fields directly (rather than through `extend` or `add_section_aliases`) must
+    /// call it before the next analysis: the memos of what a pack says (`analysis::Memo`) know
+    /// a pack by its generation, and an unchanged generation means unchanged contents.
+    pub fn reindex(&mut self) {
         static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         self.generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.index = lookup::Index::build(&self.sections, &self.techniques, &self.recognition);
@@ -665,10 +673,23 @@ impl RulePack {
             .rev()
             .map(|(index, code)| (code.code.to_ascii_uppercase(), index))
             .collect();
+        self.section_index = self
+            .sections
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(index, section)| (section.kind.clone(), index))
+            .collect();
     }
 
     pub fn section(&self, kind: &str) -> Option<&SectionKind> {
-        self.sections.iter().find(|s| s.kind == kind)
+        self.sections.get(self.section_rank(kind)?)
+    }
+
+    /// Where `kind` comes in the canonical order of `sections.toml` (its index in `sections`): a
+    /// hash lookup, as the fixes that insert a section rank every section of a template.
+    pub fn section_rank(&self, kind: &str) -> Option<usize> {
+        self.section_index.get(kind).copied()
     }
 
     /// The pack's entry for `code` (any case): a hash lookup, as templates may list thousands.

@@ -217,7 +217,7 @@ fn skeleton<'p>(context: &Context<'p>, section_kind: &'p SectionKind) -> &'p str
 /// document but before its signature line.
 pub(crate) fn insert_section_fix(context: &Context<'_>, section_kind: &SectionKind) -> Fix {
     let document = &context.parse.document;
-    let rank = |kind: &str| context.pack.sections.iter().position(|s| s.kind == kind);
+    let rank = |kind: &str| context.pack.section_rank(kind);
     let own_rank = rank(&section_kind.kind);
     let kinded: Vec<(usize, usize)> = context
         .semantics
@@ -260,9 +260,7 @@ pub(crate) fn insert_section_fix(context: &Context<'_>, section_kind: &SectionKi
 
     let newline = context.line_break();
     let heading = format!("{} {}", "#".repeat(level as usize), section_kind.title);
-    let body = skeleton(context, section_kind)
-        .trim_end()
-        .replace('\n', newline);
+    let body = with_line_breaks(skeleton(context, section_kind).trim_end(), newline);
     let (offset, new_text) = match before {
         Some(offset) => (
             offset,
@@ -360,7 +358,7 @@ fn check_empty(
                 span: Span::empty(section.heading.span.end),
                 new_text: format!(
                     "{newline}{}",
-                    section_kind.skeleton.trim_end().replace('\n', newline)
+                    with_line_breaks(section_kind.skeleton.trim_end(), newline)
                 ),
             }],
             safe: true,
@@ -374,4 +372,14 @@ fn strip_line_break(text: &str) -> Option<&str> {
     text.strip_suffix("\r\n")
         .or_else(|| text.strip_suffix('\n'))
         .or_else(|| text.strip_suffix('\r'))
+}
+
+/// `text` (a skeleton from the pack, written with `\n`) with the document's line breaks: most
+/// documents use `\n`, and then the text is used as it is (no copy per fix).
+fn with_line_breaks<'t>(text: &'t str, newline: &str) -> std::borrow::Cow<'t, str> {
+    if newline == "\n" {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.replace('\n', newline))
+    }
 }

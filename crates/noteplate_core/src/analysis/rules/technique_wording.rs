@@ -117,8 +117,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     // technique-needs: each need once per technique, on its first mention.
     // Needs are met by wording anywhere: text, headings, field names (`limb_girth`).
-    // The text is normalised lazily, only as far as a search needs (`LazyNormalized`).
-    let mut whole_text = LazyNormalized::new(text);
+    // The text is normalised lazily, only as far as a search needs (`LazyNormalized`), each
+    // distinct line once across analyses (the lexicon's memo).
+    let mut whole_text = LazyNormalized::new(text, Some(&context.lexicon.normal_lines));
     // Techniques whose needs were looked at (on their first mention): a long template names the
     // same few techniques thousands of times.
     let mut seen = vec![false; pack.techniques.len()];
