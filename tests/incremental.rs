@@ -310,6 +310,42 @@ mod analysis_memo {
         }
     }
 
+    /// Lines whose only comments lie wholly inside them (a trailing `<!-- note -->`) are
+    /// remembered by their text like lines without comments: the same line met first in other
+    /// places (another section title, a signature section, the preamble, after a comment that
+    /// runs into it) gives what a fresh analysis gives.
+    #[test]
+    fn lines_with_their_own_comments_remembered_are_fresh() {
+        let lines = [
+            "Date: *** <!-- today -->",
+            "Date of service: {{dos:date}} <!-- a --> <!-- b -->",
+            "<!-- x --> Minutes: {{minutes:number}} <!-- y -->",
+            "Signed: {{therapist}} <!-- credentials -->",
+            "Patient tolerated treatment well. <!-- confirm wording -->",
+        ];
+        let places = [
+            "{line}\n",
+            "# Daily Note\n## Date of service\n{line}\n",
+            "---\ntype: daily\ncodes: 97110\n---\n# Visit\n## Treatment\n{line}\n## Signature\n{line}\n",
+            "## Assessment\n<!-- runs\ninto --> {line}\n{line}\n",
+            "## Plan\nFrequency: 2x/week\n{line}\n",
+        ];
+        let mut kept = Memo::new();
+        for line in lines {
+            for place in places {
+                let text = place.replace("{line}", line);
+                kept_is_fresh(&text, &mut kept).unwrap();
+            }
+        }
+        for place in places.iter().rev() {
+            let text = lines
+                .iter()
+                .map(|line| place.replace("{line}", line))
+                .collect::<String>();
+            kept_is_fresh(&text, &mut kept).unwrap();
+        }
+    }
+
     /// A keystroke in a section of a large template works out that section's lines again and
     /// no other (the rest is remembered per part): counted with `work::analysed_lines`.
     #[test]

@@ -44,13 +44,14 @@ pub(crate) struct PartFacts {
     /// What its wording runs say, worked out the first time a technique rule asks.
     technique: OnceCell<TechniqueFacts>,
     /// What each of its lines shows (in the order of its lines), `None` for a line a comment
-    /// touches: rules read a line's remembered facts ([`LineFacts::plan`]) through these.
+    /// from outside it touches: rules read a line's remembered facts ([`LineFacts::plan`])
+    /// through these.
     pub lines: Vec<Option<Rc<LineFacts>>>,
 }
 
-/// What one line shows, whatever the part it is in (when no comment touches it), spans relative
-/// to the line's start: remembered per distinct line text (`Recognition::lines`), so that a
-/// line seen before costs one lookup.
+/// What one line shows, whatever the part it is in (when no comment touches it but those wholly
+/// inside it), spans relative to the line's start: remembered per distinct line text
+/// (`Recognition::lines`), so that a line seen before costs one lookup.
 #[derive(Debug)]
 pub(crate) struct LineFacts {
     /// (kind, span) of each element it shows, in order (`semantics::line_elements`).
@@ -163,7 +164,8 @@ impl LineFacts {
     }
 }
 
-/// A line's [`PlanLine`]: remembered with the line, or worked out for a line a comment touches.
+/// A line's [`PlanLine`]: remembered with the line, or worked out for a line a comment from
+/// outside it touches.
 pub(crate) enum PlanOf<'s> {
     Remembered(&'s PlanLine),
     Fresh(Box<PlanLine>),
@@ -641,6 +643,16 @@ fn comments_inside(comments: &[Comment], cursor: &mut usize, start: usize, end: 
     comments[first].span.start >= start && comments[last - 1].span.end <= end
 }
 
+/// Whether every comment that touches the line `line` lies wholly inside it, so that which of
+/// its bytes are commented out follows from its text alone (none touching it counts).
+/// `comments` starts at the first comment that ends after the line's start.
+fn comments_within_line(comments: &[Comment], line: Span) -> bool {
+    comments
+        .iter()
+        .take_while(|comment| comment.span.start < line.end)
+        .all(|comment| comment.span.start >= line.start && comment.span.end <= line.end)
+}
+
 /// Moves every span of `diagnostic` from offset `from` to offset `to`.
 pub(crate) fn moved(diagnostic: &Diagnostic, from: usize, to: usize) -> Diagnostic {
     let shift = |span: Span| Span::new(span.start - from + to, span.end - from + to);
@@ -703,14 +715,14 @@ fn compute(
         while cursor < comments.len() && comments[cursor].span.end <= line.span.start {
             cursor += 1;
         }
-        let uncommented = comments
-            .get(cursor)
-            .is_none_or(|comment| comment.span.start >= line.span.end);
+        let by_text = comments_within_line(&comments[cursor..], line.span);
         let wants_date = facts.date_of_service.is_none() && !signature_section;
         // The line's own date of service, when it does not depend on the title.
-        let date = if uncommented {
-            // What a line shows depends only on its text when no comment touches it: one
-            // lookup per line for all of it (templates repeat rows, options and blocks).
+        let date = if by_text {
+            // What a line shows depends only on its text when no comment touches it, or when
+            // those that do lie wholly inside it (a trailing `<!-- note -->`: where they are
+            // follows from the line's text alone): one lookup per line for all of it (templates
+            // repeat rows, options and blocks, and their trailing comments).
             let line_text = line.span.text(text);
             let at = line.span.start - start;
             let shown = match recognition.lines.get(line_text) {
@@ -754,14 +766,9 @@ fn compute(
         if wants_date {
             let index = match date {
                 Ok(found) => found,
-                Err(NeedsTitle) => semantics::line_date_of_service(
-                    text,
-                    title,
-                    line,
-                    uncommented,
-                    pack,
-                    recognition,
-                ),
+                Err(NeedsTitle) => {
+                    semantics::line_date_of_service(text, title, line, by_text, pack, recognition)
+                }
             };
             if let Some(index) = index {
                 facts.date_of_service = Some(relative(line.items[index].span()));
@@ -856,6 +863,20 @@ mod tests {
             body: Span::new(start, end),
             closed: true,
         }
+    }
+
+    #[test]
+    fn a_line_is_read_by_its_text_when_only_its_own_comments_touch_it() {
+        let line = Span::new(10, 30);
+        let within = |comments: &[Comment]| comments_within_line(comments, line);
+        assert!(within(&[]));
+        assert!(within(&[comment(31, 40)]));
+        assert!(within(&[comment(10, 15), comment(20, 30), comment(35, 40)]));
+        assert!(within(&[comment(30, 40)]));
+        assert!(!within(&[comment(5, 12)]));
+        assert!(!within(&[comment(25, 35)]));
+        assert!(!within(&[comment(12, 14), comment(25, 35)]));
+        assert!(!within(&[comment(5, 40)]));
     }
 
     #[test]
