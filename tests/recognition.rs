@@ -1277,6 +1277,18 @@ fn a_title_line_is_read_as_a_heading_title_and_titles_the_lines_below_it() {
     assert!(canned(
         "Response to treatment:\n{Tolerated well|Tolerated fair}\nHome program:\n***"
     ));
+
+    // The lines below a plan title line are the plan's, for its frequency and duration.
+    let evaluation = |plan: &str| {
+        format!(
+            "---\ntemplate: Physical therapy evaluation\ncodes: 97161\n---\nDate: {{{{d:date}}}}\n## History\n***\n## Examination\n***\n## Assessment\n***\n## Goals\n***\n{plan}\n\nSignature: {{{{s}}}}, PT\n"
+        )
+    };
+    let fires =
+        |plan: &str| rules(&evaluation(plan)).contains(&"plan-without-frequency".to_string());
+    assert!(!fires("Plan of care:\n2x/week for 6 weeks: ***"));
+    assert!(fires("Plan of care:\n***"));
+    assert!(fires("Plan of care:\n***\n\n2x/week for 6 weeks"));
 }
 
 #[test]

@@ -5,9 +5,10 @@
 use super::Context;
 use super::required_sections::{note_anchor, note_type_phrase};
 use crate::analysis::Diagnostic;
+use crate::analysis::semantics::is_title_line;
 use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, contains_any_not_before};
-use crate::syntax::Span;
+use crate::syntax::{Line, Span};
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let semantics = context.semantics;
@@ -68,7 +69,20 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .any(|span| span.end <= line.span.end)
         }));
     let parts = context.parts;
-    for line in plan_lines {
+    // A plan title line (`Plan:` alone, its inputs below) titles the lines right below it: they
+    // are the plan's lines too.
+    let titled: Vec<&Line> = semantics
+        .elements
+        .iter()
+        .filter(|element| &*element.kind == "plan")
+        .filter_map(|element| {
+            parts
+                .line_in(element.section, element.span.start)
+                .filter(|line| is_title_line(text, line, element.span))
+        })
+        .collect();
+    let below = titled.iter().flat_map(|line| parts.block_under(text, line));
+    for line in plan_lines.chain(below) {
         let plan = parts.plan_of(text, line, context.pack);
         if plan.symptoms {
             continue;
