@@ -1485,3 +1485,21 @@ fn a_long_label_that_starts_with_its_head_gets_its_kind() {
     assert!(!kinds("Evaluation date").contains(&"assessment".to_string()));
     assert!(kinds("Onset date").contains(&"history".to_string()));
 }
+
+#[test]
+fn a_label_that_is_only_numbering_numbers_the_title_after_it() {
+    // "Part 4: Assessment" written as a line, not a heading: its label before the first colon is
+    // only the numbering, so the words after it label the line.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Rehabilitation evaluation\ncodes: 97161\n---\nDate: {{{{d:date}}}}\n## Part 2 : History and Interview\n***\n## Part 3 : Objective\n***\n{line}\n***\n## Part 5 : Plan\nGoals: ***\n2x/week for 6 weeks\nSignature: {{{{s}}}}, PT\n"
+        )
+    };
+    let missing = |line: &str| rules(&note(line)).contains(&"missing-assessment".to_string());
+    assert!(!missing("Part 4: Assessment"));
+    assert!(!missing("Section IV: Assessment: ***"));
+    assert!(!missing("4: Assessment"));
+    assert!(missing("Part 4: Notes"));
+    // A lone letter is not numbering: "A:" is the SOAP assessment itself.
+    assert!(!missing("A: ***"));
+}

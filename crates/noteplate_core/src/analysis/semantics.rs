@@ -130,6 +130,17 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
     let prefix_text = prefix.text(text);
     if let Some(colon) = prefix_text.find(':') {
         let label = Span::new(prefix.start, prefix.start + colon);
+        // "Part 4: Assessment", "Section 2: Goals: ***": a label that is only numbering numbers
+        // the words after it, which label the line (up to the next colon).
+        if crate::rulepack::is_numbering(label.text(text)) {
+            let after = Span::new(label.end + 1, prefix.end);
+            let words = after.text(text);
+            let end = words.find(':').unwrap_or(words.len());
+            let start = words.len() - words.trim_start().len();
+            let end = start + words[start..end].trim_end().len();
+            let titled = Span::new(after.start + start, after.start + end);
+            return words_within(titled, 8).then_some(titled);
+        }
         return words_within(label, 8).then_some(label);
     }
     let limit = if first_input.is_some() { 6 } else { 5 };

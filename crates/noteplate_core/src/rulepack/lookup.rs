@@ -373,6 +373,19 @@ fn is_number(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|ch| ch.is_ascii_digit())
 }
 
+/// Whether `text` is only the numbering of a title ("Part 4", "Section II", "3."), as
+/// [`strip_numbering`] reads numbering: nothing is left once it is gone.
+pub fn is_numbering(text: &str) -> bool {
+    let normal = normalize_phrase(text);
+    let mut words: Vec<String> = normal.split(' ').map(str::to_string).collect();
+    // A lone number is numbering; a lone letter is not ("A:" is the assessment of a SOAP note).
+    if let [only] = words.as_slice() {
+        return is_number(only) || is_roman(only) && only.chars().count() > 1;
+    }
+    strip_numbering(&mut words);
+    words.is_empty()
+}
+
 /// Drops numbering around the words of a segment: `part 3 objective`, `3 1 plan`, `ii goals`,
 /// `a subjective` (a lone letter only when words follow it).
 fn strip_numbering(words: &mut Vec<String>) {
@@ -701,6 +714,25 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::{PhraseNormalizer, contains_any, contains_phrase, normalize_phrase};
+
+    /// Numbering alone, as `strip_numbering` reads it; a lone letter is not numbering.
+    #[test]
+    fn numbering_alone_is_told_from_a_title() {
+        for numbering in ["Part 4", "Section II", "3.", "4", "Step 2", "iv", "3.1"] {
+            assert!(super::is_numbering(numbering), "{numbering}");
+        }
+        for title in [
+            "A",
+            "S",
+            "Part 4 Assessment",
+            "Assessment",
+            "Part",
+            "Goals 1",
+            "",
+        ] {
+            assert!(!super::is_numbering(title), "{title}");
+        }
+    }
 
     /// Whole words only, at any word start, and `contains_any` is `contains_phrase` of any.
     #[test]

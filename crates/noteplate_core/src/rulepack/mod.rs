@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use lookup::{
     MatchConfidence, PhraseNormalizer, Recognition, SectionMatch, contains_any,
-    contains_any_not_before, contains_phrase, normalize_phrase,
+    contains_any_not_before, contains_phrase, is_numbering, normalize_phrase,
 };
 pub use rule_id::{RuleId, UnknownRule};
 
