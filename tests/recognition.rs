@@ -1266,6 +1266,13 @@ fn a_title_line_is_read_as_a_heading_title_and_titles_the_lines_below_it() {
     assert!(!canned(
         "Response to treatment:\nPain after: {{p:number}}/10"
     ));
+    // A blank of underscores, as a paper form prints it, is a place to write too.
+    assert!(!canned(
+        "Response to treatment: {Tolerated well|Tolerated fair} ____________"
+    ));
+    assert!(canned(
+        "Response to treatment: {Tolerated well|Tolerated fair} _"
+    ));
     // Only a pick list below it is canned, and so is a place to write after a blank line
     // (another block) or under the next title line.
     assert!(canned(

@@ -70,8 +70,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// Whether a line lets the clinician write something of their own or names a measure: a field
-/// that is not a pick from a list, a wildcard, or measure and comparison words in its text or
-/// options.
+/// that is not a pick from a list, a wildcard, a blank of underscores, or measure and comparison
+/// words in its text or options.
 fn open_ended(context: &Context<'_>, line: &Line) -> bool {
     let text = context.text;
     let measures = &context.pack.elements.response_measures;
@@ -79,7 +79,8 @@ fn open_ended(context: &Context<'_>, line: &Line) -> bool {
     line.items.iter().any(|item| match item {
         Inline::Field(_) | Inline::Wildcard(_) => true,
         Inline::Choice(choice) => choice.options.iter().any(|&option| says(option)),
-        Inline::Text(span) => says(*span),
+        // A run of underscores is a paper form's blank to write in ("Response: ________").
+        Inline::Text(span) => says(*span) || span.text(text).contains("___"),
         Inline::Escape(_) => false,
     })
 }
