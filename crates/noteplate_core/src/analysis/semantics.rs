@@ -950,24 +950,6 @@ fn field_words_by_char(name: &str) -> String {
 }
 
 /// The note type the codes or the template's name show, if any.
-/// [`normalize_phrase`] of `words`, without a copy when they are already in that form (lower-case
-/// ASCII letters and digits, single spaces between words), as the pack's note type words are
-/// written: `infer_note_type` compares every one of them with the template's name, per template.
-fn normalized(words: &str) -> std::borrow::Cow<'_, str> {
-    let bytes = words.as_bytes();
-    let plain = bytes.first() != Some(&b' ')
-        && bytes.last() != Some(&b' ')
-        && bytes
-            .iter()
-            .all(|&byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b' ')
-        && !words.contains("  ");
-    if plain {
-        std::borrow::Cow::Borrowed(words)
-    } else {
-        std::borrow::Cow::Owned(normalize_phrase(words))
-    }
-}
-
 fn infer_note_type<'t>(
     pack: &RulePack,
     codes: &[DeclaredCode],
@@ -986,14 +968,14 @@ fn infer_note_type<'t>(
         }
     }
     // Every (type, phrase) the names contain; a phrase inside a longer one found too does not count.
-    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut found: Vec<(usize, &str)> = Vec::new();
     for name in names {
         let name = normalize_phrase(name);
         for (index, note_type) in pack.note_types.iter().enumerate() {
+            // The pack's words are normalised when it is loaded.
             for word in &note_type.words {
-                let word = normalized(word);
-                if contains_phrase(&name, &word) {
-                    found.push((index, word.into_owned()));
+                if contains_phrase(&name, word) {
+                    found.push((index, word.as_str()));
                 }
             }
         }
@@ -1006,7 +988,7 @@ fn infer_note_type<'t>(
                 .any(|(_, other)| other.len() > word.len() && contains_phrase(other, word))
         })
         .min_by_key(|(index, _)| *index)
-        .map(|(index, word)| (pack.note_types[*index].id.as_str(), word.as_str()));
+        .map(|(index, word)| (pack.note_types[*index].id.as_str(), *word));
     match best {
         Some((id, word)) => (Some(id.to_string()), NoteTypeReason::Name(word.to_string())),
         None => (None, NoteTypeReason::Unknown),
@@ -1015,42 +997,6 @@ fn infer_note_type<'t>(
 
 #[cfg(test)]
 mod tests {
-    use super::{RulePack, normalize_phrase, normalized};
-
-    /// The copy-free path gives exactly `normalize_phrase`: the pack's note type words and
-    /// words in and out of the plain form.
-    #[test]
-    fn normalized_is_normalize_phrase() {
-        let pack = RulePack::embedded();
-        let samples = [
-            "",
-            " ",
-            "daily note",
-            "daily  note",
-            " daily",
-            "daily ",
-            "Daily",
-            "follow-up",
-            "re-eval 2",
-            "café",
-            "a b c 1 2",
-            "a\tb",
-            "x\u{a0}y",
-        ];
-        let words = pack
-            .note_types
-            .iter()
-            .flat_map(|note_type| note_type.words.iter().map(String::as_str))
-            .chain(samples);
-        for word in words {
-            assert_eq!(normalized(word), normalize_phrase(word), "{word:?}");
-        }
-        assert!(matches!(
-            normalized("daily note"),
-            std::borrow::Cow::Borrowed(_)
-        ));
-    }
-
     use super::{count_words_upto, field_words, field_words_by_char};
 
     /// The one-pass reading of an ASCII field name agrees with the general one.

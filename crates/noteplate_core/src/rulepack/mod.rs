@@ -592,6 +592,11 @@ impl RulePack {
                 .note_type
                 .into_iter()
                 .map(|mut note_type| {
+                    note_type.words = note_type
+                        .words
+                        .iter()
+                        .map(|word| normalize_phrase(word))
+                        .collect();
                     note_type.dates_of_service = note_type
                         .dates_of_service
                         .iter()
@@ -795,6 +800,17 @@ impl RulePack {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A note type's words are compared with a template's normalised name as they are.
+    #[test]
+    fn note_type_words_are_normalised_when_the_pack_is_loaded() {
+        let pack = RulePack::embedded();
+        let words: Vec<&String> = pack.note_types.iter().flat_map(|t| &t.words).collect();
+        assert!(words.iter().any(|word| word.as_str() == "progress report"));
+        for word in words {
+            assert_eq!(*word, normalize_phrase(word), "{word:?}");
+        }
+    }
 
     #[test]
     fn embedded_pack_parses_and_is_consistent() {
