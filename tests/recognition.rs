@@ -1510,3 +1510,34 @@ fn a_label_that_is_only_numbering_numbers_the_title_after_it() {
     // A lone letter is not numbering: "A:" is the SOAP assessment itself.
     assert!(!missing("A: ***"));
 }
+
+#[test]
+fn an_empty_heading_followed_by_its_parts_at_the_same_level_titles_a_group() {
+    let note = |goals: &str| {
+        format!(
+            "---\ntemplate: Initial evaluation\n---\nDate of service: {{{{d:date}}}}\n\n## History\n***\n\n## Findings\n***\n\n## Assessment\n***\n\n{goals}\n## Plan\nFrequency: {{{{f}}}}; duration: {{{{w}}}} weeks\n\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let empty = |goals: &str| {
+        rules(&note(goals))
+            .into_iter()
+            .filter(|rule| rule == "empty-section")
+            .count()
+    };
+    // Written flat, as many forms are: the goals' parts follow at the heading's own level.
+    assert_eq!(
+        empty("## Goals\n## Short-Term Goals\n- ***\n## Long-Term Goals\n- ***\n"),
+        0
+    );
+    assert_eq!(empty("## Goals\n\n## Short term\n- ***\n"), 0);
+    // The same nested was always read so.
+    assert_eq!(empty("## Goals\n### Short-Term Goals\n- ***\n"), 0);
+    // A heading of another kind right after it is no part of it: the goals are empty.
+    assert_eq!(empty("## Goals\n\n## Findings, continued\n- ***\n"), 1);
+    assert_eq!(empty("## Goals\n\n"), 1);
+    // Parts with no content leave the group empty (and each part, being goals, is empty too).
+    assert_eq!(
+        empty("## Goals\n## Short-Term Goals\n## Long-Term Goals\n"),
+        3
+    );
+}

@@ -327,13 +327,9 @@ fn check_empty(
     let document = &context.parse.document;
     for index in context.semantics.sections_of_kind(&section_kind.kind) {
         let section = &document.sections[index];
-        // Content anywhere below the heading counts, however deeply nested.
-        let has_content = !section.lines.is_empty()
-            || document.sections[index + 1..]
-                .iter()
-                .take_while(|nested| nested.heading.span.start < section.end)
-                .any(|nested| !nested.lines.is_empty());
-        if has_content {
+        if has_content(document, index)
+            || titles_a_flat_group(document, context.semantics, index, &section_kind.kind)
+        {
             continue;
         }
         let mut diagnostic = context.diagnostic(
@@ -365,6 +361,47 @@ fn check_empty(
         });
         out.push(diagnostic);
     }
+}
+
+/// Whether the section has content anywhere below its heading, however deeply nested.
+fn has_content(document: &crate::syntax::Document, index: usize) -> bool {
+    let section = &document.sections[index];
+    !section.lines.is_empty()
+        || document.sections[index + 1..]
+            .iter()
+            .take_while(|nested| nested.heading.span.start < section.end)
+            .any(|nested| !nested.lines.is_empty())
+}
+
+/// Whether an empty section titles the sections written after it at its own level, as forms
+/// often are flat: `## Goals` then `## Short-Term Goals` with the fields is the same as the
+/// second heading nested under the first. The following sections are its parts while they have
+/// no kind or the same kind (`## Response` then `## Plan` is still an empty response).
+fn titles_a_flat_group(
+    document: &crate::syntax::Document,
+    semantics: &crate::analysis::semantics::Semantics,
+    index: usize,
+    kind: &str,
+) -> bool {
+    let level = document.sections[index].heading.level;
+    let mut next = index + 1;
+    let mut end = document.sections[index].end;
+    while let Some(part) = document.sections.get(next) {
+        if part.heading.span.start < end {
+            next += 1; // nested under the previous one
+            continue;
+        }
+        let info = &semantics.sections[next];
+        if part.heading.level != level || !(info.kind.is_none() || info.is(kind)) {
+            return false;
+        }
+        if has_content(document, next) {
+            return true;
+        }
+        end = part.end;
+        next += 1;
+    }
+    false
 }
 
 /// `text` without its final line break, or `None` if it does not end with one.
