@@ -1541,3 +1541,25 @@ fn an_empty_heading_followed_by_its_parts_at_the_same_level_titles_a_group() {
         3
     );
 }
+
+#[test]
+fn a_blank_labelled_with_minutes_captures_minutes() {
+    let daily = |time_line: &str| {
+        format!(
+            "---\ntemplate: Daily note\ncodes: 97110-GP\n---\nDate of service: {{{{d:date}}}}\n\n## Interventions\nTherapeutic exercise for strength, 3x10: ***\n{time_line}\n\n## Response\nTolerated well: ***\n"
+        )
+    };
+    let minutes = |time_line: &str| {
+        rules(&daily(time_line))
+            .into_iter()
+            .filter(|rule| rule == "missing-minutes")
+            .count()
+    };
+    // A blank is an input as a field is: its label or the unit after it says minutes.
+    assert_eq!(minutes("Duration (minutes): ***"), 0);
+    assert_eq!(minutes("Therapeutic exercise x *** min"), 0);
+    assert_eq!(minutes("Duration (minutes): {{duration}}"), 0);
+    // A blank whose label says something else, or minutes in prose without an input, is none.
+    assert_eq!(minutes("Comments: ***"), 1);
+    assert_eq!(minutes("Sessions usually last 45 minutes."), 1);
+}

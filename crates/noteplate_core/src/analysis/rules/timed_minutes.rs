@@ -30,53 +30,60 @@ fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesFiel
     }
 }
 
-/// The contexts of the fields of `line` that capture minutes, in order (none without a field:
-/// only fields capture minutes). `parts.rs` remembers them per distinct line (`LineFacts`).
+/// The contexts of the inputs of `line` that capture minutes, in order (none without an input:
+/// only fields and `***` blanks capture minutes). `parts.rs` remembers them per distinct line
+/// (`LineFacts`).
 pub(crate) fn line_minutes(text: &str, line: &Line, pack: &RulePack) -> Vec<String> {
     if !line
         .items
         .iter()
-        .any(|item| matches!(item, Inline::Field(_)))
+        .any(|item| matches!(item, Inline::Field(_) | Inline::Wildcard(_)))
     {
         return Vec::new();
     }
     minutes_fields(text, pack, line)
 }
 
-/// The contexts (field name and label, normalised) of the fields of `line` that capture minutes.
+/// The contexts (field name and label, normalised) of the inputs of `line` that capture minutes:
+/// fields, and `***` blanks by their label or unit alone (`Duration (minutes): ***`,
+/// `x *** min`), as a translator may write a form's blank either way.
 fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
     let minutes_words = &pack.elements.minutes;
-    // Each field with where its label starts: after the previous field or choice, whose options
-    // are not the field's label ("{Ice x 10 min|Heat} Other: {{other}}" labels it "Other").
-    let mut fields: Vec<(&crate::syntax::Field, usize)> = Vec::new();
+    // Each input (a field, or `None` for a blank) with its span and where its label starts:
+    // after the previous input or choice, whose options are not the input's label
+    // ("{Ice x 10 min|Heat} Other: {{other}}" labels it "Other").
+    let mut inputs: Vec<(Option<&crate::syntax::Field>, Span, usize)> = Vec::new();
     let mut input_end = line.span.start;
     for item in &line.items {
         match item {
             Inline::Field(field) => {
-                fields.push((field, input_end));
+                inputs.push((Some(field), field.span, input_end));
                 input_end = field.span.end;
+            }
+            Inline::Wildcard(span) => {
+                inputs.push((None, *span, input_end));
+                input_end = span.end;
             }
             Inline::Choice(choice) => input_end = choice.span.end,
             _ => {}
         }
     }
     let mut found = Vec::new();
-    for (index, &(field, label_start)) in fields.iter().enumerate() {
-        // The words that label a field are those between the previous field or choice and it;
-        // the words after it, up to the next field, may give its unit ("x {{t:number}} min").
-        let next_start = fields
+    for (index, &(field, span, label_start)) in inputs.iter().enumerate() {
+        // The words that label an input are those between the previous input or choice and it;
+        // the words after it, up to the next input, may give its unit ("x {{t:number}} min").
+        let next_start = inputs
             .get(index + 1)
-            .map_or(line.span.end, |next| next.0.span.start);
-        let label = normalize_phrase(Span::new(label_start, field.span.start).text(text));
-        let after = normalize_phrase(Span::new(field.span.end, next_start).text(text));
-        let name = field_words(field.name.text(text));
-        let typed_minutes = field
-            .ty
-            .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("minutes"));
-        let typed_other = field.ty.is_some_and(|ty| {
+            .map_or(line.span.end, |next| next.1.start);
+        let label = normalize_phrase(Span::new(label_start, span.start).text(text));
+        let after = normalize_phrase(Span::new(span.end, next_start).text(text));
+        let name = field.map_or_else(String::new, |field| field_words(field.name.text(text)));
+        let ty = field.and_then(|field| field.ty).map(|ty| ty.text(text));
+        let typed_minutes = ty.is_some_and(|ty| ty.eq_ignore_ascii_case("minutes"));
+        let typed_other = ty.is_some_and(|ty| {
             ["date", "region", "technique"]
                 .iter()
-                .any(|other| ty.text(text).eq_ignore_ascii_case(other))
+                .any(|other| ty.eq_ignore_ascii_case(other))
         });
         // Its last three words: what follows the third space from the end (the label is
         // normalised, so single spaces separate its words).
