@@ -359,6 +359,24 @@ const LAYOUTS: &[Layout] = &[
         max_missed: 4,
     },
     Layout {
+        name: "fields without types (`{{pain}}` for `{{pain:number}}`)",
+        rewrite: |text| {
+            rewrite_content(text, |line| {
+                rewrite_fields(line, |name| {
+                    name.split(':').next().unwrap_or(name).trim().to_string()
+                })
+            })
+        },
+        max_false: 4,
+        max_missed: 2,
+    },
+    Layout {
+        name: "fields as blanks (`***` for `{{pain:number}}`)",
+        rewrite: |text| rewrite_content(text, |line| rewrite_fields(line, |_| "***".to_string())),
+        max_false: 10,
+        max_missed: 2,
+    },
+    Layout {
         name: "blanks as underscores (`________` for `***`)",
         rewrite: |text| rewrite_content(text, |line| line.replace("***", "________")),
         max_false: 6,
@@ -402,6 +420,29 @@ fn check_boxes(line: &str) -> String {
                 rest = after;
             }
         }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `line` with each field (`{{name:type}}`) replaced by `edit(inside)`, where `inside` is the text
+/// between the braces; a replacement that is not `***` keeps the braces.
+fn rewrite_fields(line: &str, edit: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find("{{") {
+        let Some(close) = rest[open..].find("}}") else {
+            break;
+        };
+        let inside = &rest[open + 2..open + close];
+        out.push_str(&rest[..open]);
+        let new = edit(inside);
+        if new == "***" {
+            out.push_str(&new);
+        } else {
+            out.push_str(&format!("{{{{{new}}}}}"));
+        }
+        rest = &rest[open + close + 2..];
     }
     out.push_str(rest);
     out
@@ -514,6 +555,21 @@ fn layouts_rewrite_headings_and_blanks_but_not_front_matter_or_comments() {
     assert_eq!(
         rewrite_content(text, |line| line.replace("***", "___")),
         text.replace("Pain: ***", "Pain: ___")
+    );
+    assert_eq!(
+        rewrite_fields("Pain {{ pain : number }}/10 on {{d:date}} {x}", |inside| {
+            inside
+                .split(':')
+                .next()
+                .unwrap_or(inside)
+                .trim()
+                .to_string()
+        }),
+        "Pain {{pain}}/10 on {{d}} {x}"
+    );
+    assert_eq!(
+        rewrite_fields("{{a}} and {{b", |_| "***".into()),
+        "*** and {{b"
     );
     assert_eq!(
         check_boxes("Side {left|right} {{ region }} \\{a|b} {x}"),
