@@ -12,7 +12,8 @@
 //! It fails below the goals of issue 10 (precision 0.95, recall 0.85) and prints every false and
 //! missed finding. A second test rewrites the whole folder in other layouts a translator could have
 //! chosen for the same forms (headings as `Title:` lines, in capitals, numbered, flat; choices as
-//! check boxes; blanks as underscores), scores each against the same labels and fails when one
+//! check boxes; blanks as underscores; fields untyped or as blanks; labels without a colon;
+//! lines as list items), scores each against the same labels and fails when one
 //! gets more false or missed findings than it had when its limit was set. `NOTEPLATE_REALWORLD_BIN` scores another binary (an older build, for the
 //! figures before a change) instead of the one under test. See docs/accuracy.md.
 
@@ -375,6 +376,31 @@ const LAYOUTS: &[Layout] = &[
         rewrite: |text| rewrite_content(text, |line| rewrite_fields(line, |_| "***".to_string())),
         max_false: 10,
         max_missed: 2,
+    },
+    Layout {
+        name: "labels without a colon (`Pain {{p}}` for `Pain: {{p}}`)",
+        rewrite: |text| {
+            rewrite_content(text, |line| {
+                line.replace(": {", " {").replace(": ***", " ***")
+            })
+        },
+        max_false: 4,
+        max_missed: 2,
+    },
+    Layout {
+        name: "content lines as list items (`- Pain: {{p}}`)",
+        rewrite: |text| {
+            rewrite_content(text, |line| {
+                let is_heading = line.starts_with('#') || line.trim().is_empty();
+                if is_heading || line.starts_with("- ") {
+                    line.to_string()
+                } else {
+                    format!("- {line}")
+                }
+            })
+        },
+        max_false: 4,
+        max_missed: 3,
     },
     Layout {
         name: "blanks as underscores (`________` for `***`)",
