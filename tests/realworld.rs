@@ -374,7 +374,7 @@ const LAYOUTS: &[Layout] = &[
     Layout {
         name: "fields as blanks (`***` for `{{pain:number}}`)",
         rewrite: |text| rewrite_content(text, |line| rewrite_fields(line, |_| "***".to_string())),
-        max_false: 10,
+        max_false: 9,
         max_missed: 2,
     },
     Layout {

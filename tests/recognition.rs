@@ -936,6 +936,14 @@ fn a_discharge_summary_is_dated_by_its_discharge_date() {
     // date of service.
     let spelled = summary.replace("Discharge Date:", "Date of discharge:");
     assert!(!rules(&spelled).contains(&"missing-date".to_string()));
+    // So does the summary's own date, named after it, whatever its input.
+    for named in [
+        "Date of the Discharge Summary: ***",
+        "Discharge Summary Date: {{d}}",
+    ] {
+        let named = summary.replace("Discharge Date: {{discharge_date:date}}", named);
+        assert!(!rules(&named).contains(&"missing-date".to_string()), "{named}");
+    }
     let daily = "---\ntype: daily\ncodes: 97530-GO\n---\n# OT Daily Note\nAnticipated discharge date: {{dc:date}}\n## Intervention\nTherapeutic activities: ***\n## Response\n***\nMinutes: {{m:minutes}}\nSignature: {{sig}}, {OT|OTR/L}\n";
     assert!(
         rules(daily).contains(&"missing-date".to_string()),
