@@ -25,18 +25,18 @@ use noteplate::analysis::{Semantics, Settings};
 use noteplate::rulepack::RulePack;
 use serde::Deserialize;
 
-/// Goals on batch 1 of the bank, the numbers measured after the title-bank fixes (docs/accuracy.md):
-/// no more wrong kinds, and no lower a right share (0.850 after the head-first labels and date heads).
-const WRONG_MAX: usize = 16;
-const RECOGNISED_SHARE_MIN: f64 = 0.849;
+/// Goals on batch 1 of the bank, the numbers measured after the batch-2 fixes (docs/accuracy.md,
+/// "Title bank, batch 2"): no more wrong kinds, and no lower a right share (264 of 306, 0.863).
+const WRONG_MAX: usize = 12;
+const RECOGNISED_SHARE_MIN: f64 = 0.862;
 
 /// Goals on batch 2 (docs/accuracy.md, "Title bank, batch 2"), for its fixing part and its held-out
-/// quarter apart: at most this many wrong kinds, at least this many right (the first run's numbers:
-/// fixing part 112 right of 166, 12 wrong; held out 31 right of 56, 10 wrong).
-const BATCH2_FIXING_WRONG_MAX: usize = 12;
-const BATCH2_FIXING_RIGHT_MIN: usize = 112;
+/// quarter apart: at most this many wrong kinds, at least this many right (after the fixes: fixing
+/// part 134 right of 166, 8 wrong; held out 34 right of 56, 10 wrong; first run 112/12 and 31/10).
+const BATCH2_FIXING_WRONG_MAX: usize = 8;
+const BATCH2_FIXING_RIGHT_MIN: usize = 134;
 const BATCH2_HELD_OUT_WRONG_MAX: usize = 10;
-const BATCH2_HELD_OUT_RIGHT_MIN: usize = 31;
+const BATCH2_HELD_OUT_RIGHT_MIN: usize = 34;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -266,7 +266,21 @@ fn real_titles_are_recognised_as_their_kind() {
     }
     let share = |tally: &Tally| tally.right as f64 / tally.total().max(1) as f64;
     let mut batches: BTreeMap<u32, Tally> = BTreeMap::new();
+    // Batch 2's held-out score is printed only on request (`NOTEPLATE_TITLES_SCORE_HELD_OUT=1`),
+    // to be read once after the fixes (docs/accuracy.md, "Title bank, batch 2").
+    let score_held_out = std::env::var_os("NOTEPLATE_TITLES_SCORE_HELD_OUT").is_some();
     for ((batch, held_out), (tally, none)) in &parts {
+        if *batch > 1 && *held_out && !score_held_out && !show_held_out {
+            println!(
+                "title bank, batch {batch}, held out: {} titles (score with NOTEPLATE_TITLES_SCORE_HELD_OUT=1)",
+                tally.total()
+            );
+            let whole = batches.entry(*batch).or_default();
+            whole.right += tally.right;
+            whole.wrong += tally.wrong;
+            whole.unrecognised += tally.unrecognised;
+            continue;
+        }
         let name = if *held_out { "held out" } else { "fixing part" };
         println!(
             "title bank, batch {batch}, {name}: {} titles, right {}, wrong {} (of them `none` titles given a kind: {none}), unrecognised {}; recognised share {:.3}",
@@ -282,6 +296,9 @@ fn real_titles_are_recognised_as_their_kind() {
         whole.unrecognised += tally.unrecognised;
     }
     for (batch, tally) in &batches {
+        if *batch > 1 && !score_held_out && !show_held_out {
+            continue;
+        }
         println!(
             "title bank, batch {batch}, all: {} titles, right {}, wrong {}, unrecognised {}; recognised share {:.3}",
             tally.total(),
