@@ -942,7 +942,10 @@ fn a_discharge_summary_is_dated_by_its_discharge_date() {
         "Discharge Summary Date: {{d}}",
     ] {
         let named = summary.replace("Discharge Date: {{discharge_date:date}}", named);
-        assert!(!rules(&named).contains(&"missing-date".to_string()), "{named}");
+        assert!(
+            !rules(&named).contains(&"missing-date".to_string()),
+            "{named}"
+        );
     }
     let daily = "---\ntype: daily\ncodes: 97530-GO\n---\n# OT Daily Note\nAnticipated discharge date: {{dc:date}}\n## Intervention\nTherapeutic activities: ***\n## Response\n***\nMinutes: {{m:minutes}}\nSignature: {{sig}}, {OT|OTR/L}\n";
     assert!(
@@ -1570,4 +1573,76 @@ fn a_blank_labelled_with_minutes_captures_minutes() {
     // A blank whose label says something else, or minutes in prose without an input, is none.
     assert_eq!(minutes("Comments: ***"), 1);
     assert_eq!(minutes("Sessions usually last 45 minutes."), 1);
+}
+
+#[test]
+fn titles_from_batch_two_of_the_title_bank_get_their_kind() {
+    // tests/data/real-titles.toml, batch 2 (docs/accuracy.md, "Title bank, batch 2").
+    let label_kinds = |label: &str| {
+        let line = format!("{label}: {{{{x}}}}\n");
+        let parse = noteplate::syntax::parse(&line);
+        let semantics = Semantics::new(
+            &line,
+            &parse.document,
+            &RulePack::embedded(),
+            &Settings::default(),
+        );
+        semantics
+            .elements
+            .iter()
+            .map(|element| element.kind.to_string())
+            .collect::<Vec<_>>()
+    };
+    let has = |kinds: &[String], kind: &str| kinds.iter().any(|k| k == kind);
+    // A measure's own qualifier ("clinical", "formal") is passed over: the domain is assessed.
+    assert_eq!(heading_kinds("Vision clinical assessment"), ["findings"]);
+    assert_eq!(heading_kinds("Oral motor formal evaluation"), ["findings"]);
+    assert_eq!(heading_kinds("Clinical assessment"), ["assessment"]);
+    // A domain whose name is also filler (the discipline's) is still what is assessed.
+    assert_eq!(heading_kinds("Language Assessment"), ["findings"]);
+    assert_eq!(heading_kinds("Assessment"), ["assessment"]);
+    // A label is as long as it is written: "AROM" is one word, not "active range of motion".
+    assert!(
+        has(&label_kinds("AROM"), "findings"),
+        "{:?}",
+        label_kinds("AROM")
+    );
+    assert!(has(&label_kinds("PROM"), "findings"));
+    // An event that befell a section is not the section: when, by or to whom.
+    assert!(!has(&label_kinds("Plan Established"), "plan"));
+    assert!(!has(&label_kinds("Education Presented to"), "intervention"));
+    assert!(!has(&label_kinds("Discussed with patient"), "plan"));
+    assert!(has(&label_kinds("Plan"), "plan"));
+    // Abbreviations: FREQ, Agg.
+    assert!(has(
+        &label_kinds("14. FREQ/DURATION (e.g., 3/Wk. x 4 Wk.)"),
+        "plan"
+    ));
+    assert!(has(&label_kinds("Agg"), "subjective"));
+    // A term qualifies goals: CMS-700's "OUTCOME (Long Term)" holds the long-term goals.
+    assert!(has(&label_kinds("OUTCOME (Long Term)"), "goals"));
+    assert!(has(&label_kinds("GOALS (Short Term)"), "goals"));
+    // What the patient reports: home-program adherence.
+    assert!(has(&label_kinds("HEP compliance"), "subjective"));
+    // A side or limb qualifies the measurement.
+    assert_eq!(heading_kinds("Coordination-RUE"), ["findings"]);
+    // A home-health plan of care's orders are the plan.
+    assert!(has(
+        &label_kinds("Orders of Discipline and Treatments"),
+        "plan"
+    ));
+    // Wheelchair seating and mobility evaluation titles.
+    assert_eq!(heading_kinds("Mat Evaluation"), ["findings"]);
+    assert_eq!(heading_kinds("Seated Posture"), ["findings"]);
+    assert_eq!(heading_kinds("Current Seating System"), ["history"]);
+    assert_eq!(heading_kinds("Equipment Recommendations"), ["plan"]);
+    // Examination domains and tests named without a known head word.
+    assert_eq!(heading_kinds("Motor Skills"), ["findings"]);
+    assert!(has(&label_kinds("Berg Balance"), "findings"));
+    assert!(has(&label_kinds("Gait Deviations"), "findings"));
+    assert!(has(&label_kinds("Functional Limitations"), "findings"));
+    // The client's context and the psychosocial screen are the history.
+    assert_eq!(heading_kinds("Environmental Factors"), ["history"]);
+    assert_eq!(heading_kinds("Psychosocial Yellow Flags"), ["history"]);
+    assert_eq!(heading_kinds("1. Referral Info"), ["history"]);
 }

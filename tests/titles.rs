@@ -12,11 +12,12 @@
 //! - unrecognised: no kind (a heading's low-confidence guess does not count, as in the linter);
 //!   for a `none` title, no kind is right.
 //!
-//! It prints the score per kind and for the two halves of the bank (the titles used while fixing
-//! recognition, and the random 25% `held_out` that were not looked at), lists the wrong and
-//! unrecognised titles of the fixing half (the held-out ones only with
+//! The bank is harvested in batches (`batch`, 1 when absent), each with its own random 25%
+//! `held_out` quarter that is not looked at while fixing recognition. It prints the score of each
+//! batch's fixing part and held-out quarter, the score per kind (batch 2's held-out quarter only as a
+//! whole), lists the wrong and unrecognised titles of the fixing parts (the held-out ones only with
 //! `NOTEPLATE_TITLES_SHOW_HELD_OUT=1`), and fails below the goals set from the measured numbers
-//! (docs/accuracy.md, "A bank of real section titles").
+//! (docs/accuracy.md, "A bank of real section titles" and "Title bank, batch 2").
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,10 +25,18 @@ use noteplate::analysis::{Semantics, Settings};
 use noteplate::rulepack::RulePack;
 use serde::Deserialize;
 
-/// Goals on the whole bank, the numbers measured after the title-bank fixes (docs/accuracy.md):
-/// no more wrong kinds, and no lower a right share (0.850 after the head-first labels and date heads).
-const WRONG_MAX: usize = 16;
-const RECOGNISED_SHARE_MIN: f64 = 0.849;
+/// Goals on batch 1 of the bank, the numbers measured after the batch-2 fixes (docs/accuracy.md,
+/// "Title bank, batch 2"): no more wrong kinds, and no lower a right share (264 of 306, 0.863).
+const WRONG_MAX: usize = 12;
+const RECOGNISED_SHARE_MIN: f64 = 0.862;
+
+/// Goals on batch 2 (docs/accuracy.md, "Title bank, batch 2"), for its fixing part and its held-out
+/// quarter apart: at most this many wrong kinds, at least this many right (after the fixes: fixing
+/// part 134 right of 166, 8 wrong; held out 34 right of 56, 10 wrong; first run 112/12 and 31/10).
+const BATCH2_FIXING_WRONG_MAX: usize = 8;
+const BATCH2_FIXING_RIGHT_MIN: usize = 134;
+const BATCH2_HELD_OUT_WRONG_MAX: usize = 10;
+const BATCH2_HELD_OUT_RIGHT_MIN: usize = 34;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +66,13 @@ struct Title {
     source: String,
     #[serde(default)]
     held_out: bool,
+    /// Which harvest the title came from (1 when absent); each batch has its own held-out quarter.
+    #[serde(default = "first_batch")]
+    batch: u32,
+}
+
+fn first_batch() -> u32 {
+    1
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,24 +211,33 @@ fn real_titles_are_recognised_as_their_kind() {
     let bank = load();
     let pack = RulePack::embedded();
     let show_held_out = std::env::var_os("NOTEPLATE_TITLES_SHOW_HELD_OUT").is_some();
-    let mut per_kind: BTreeMap<(&str, bool), Tally> = BTreeMap::new();
-    let mut halves = [Tally::default(), Tally::default()];
-    let mut none_given_kind = [0usize, 0usize];
+    // Per kind: batch 1 fixing part, batch 1 held out, batch 2 fixing part. Batch 2's held-out
+    // quarter is scored only as a whole, so that its per-kind results are not read while fixing.
+    let mut per_kind: BTreeMap<&str, [Tally; 3]> = BTreeMap::new();
+    // (batch, held out) -> tally, and how many `none` titles were given a kind.
+    let mut parts: BTreeMap<(u32, bool), (Tally, usize)> = BTreeMap::new();
     let mut listed = Vec::new();
     for title in &bank.title {
         let kinds = kinds_of(title, &pack);
         let outcome = outcome(&title.kind, &kinds, &pack);
-        per_kind
-            .entry((title.kind.as_str(), title.held_out))
-            .or_default()
-            .add(outcome);
-        halves[usize::from(title.held_out)].add(outcome);
+        let column = match (title.batch, title.held_out) {
+            (1, false) => Some(0),
+            (1, true) => Some(1),
+            (_, false) => Some(2),
+            (_, true) => None,
+        };
+        if let Some(column) = column {
+            per_kind.entry(title.kind.as_str()).or_default()[column].add(outcome);
+        }
+        let part = parts.entry((title.batch, title.held_out)).or_default();
+        part.0.add(outcome);
         if title.kind == "none" && outcome == Outcome::Wrong {
-            none_given_kind[usize::from(title.held_out)] += 1;
+            part.1 += 1;
         }
         if outcome != Outcome::Right && (!title.held_out || show_held_out) {
             listed.push(format!(
-                "  {:<12} {:?} ({}, {}) expected {} got {:?}",
+                "  batch {} {:<12} {:?} ({}, {}) expected {} got {:?}",
+                title.batch,
                 format!("{outcome:?}"),
                 title.title,
                 title.form,
@@ -222,51 +247,96 @@ fn real_titles_are_recognised_as_their_kind() {
             ));
         }
     }
-    println!("title bank: per kind (fixing half | held out): right / wrong / unrecognised");
-    let kinds: BTreeSet<&str> = per_kind.keys().map(|(k, _)| *k).collect();
-    for kind in kinds {
-        let fix = per_kind.get(&(kind, false)).copied().unwrap_or_default();
-        let held = per_kind.get(&(kind, true)).copied().unwrap_or_default();
+    println!(
+        "title bank: per kind (batch 1 fixing part | batch 1 held out | batch 2 fixing part): right / wrong / unrecognised"
+    );
+    for (kind, [fix, held, fix2]) in &per_kind {
         println!(
-            "  {kind:<13} {:>3} / {:>2} / {:>2}   | {:>3} / {:>2} / {:>2}",
-            fix.right, fix.wrong, fix.unrecognised, held.right, held.wrong, held.unrecognised
+            "  {kind:<13} {:>3} / {:>2} / {:>2}   | {:>3} / {:>2} / {:>2}   | {:>3} / {:>2} / {:>2}",
+            fix.right,
+            fix.wrong,
+            fix.unrecognised,
+            held.right,
+            held.wrong,
+            held.unrecognised,
+            fix2.right,
+            fix2.wrong,
+            fix2.unrecognised
         );
     }
-    let mut all = Tally::default();
-    for (name, tally, none) in [
-        ("fixing half", halves[0], none_given_kind[0]),
-        ("held out", halves[1], none_given_kind[1]),
-    ] {
-        all.right += tally.right;
-        all.wrong += tally.wrong;
-        all.unrecognised += tally.unrecognised;
+    let share = |tally: &Tally| tally.right as f64 / tally.total().max(1) as f64;
+    let mut batches: BTreeMap<u32, Tally> = BTreeMap::new();
+    // Batch 2's held-out score is printed only on request (`NOTEPLATE_TITLES_SCORE_HELD_OUT=1`),
+    // to be read once after the fixes (docs/accuracy.md, "Title bank, batch 2").
+    let score_held_out = std::env::var_os("NOTEPLATE_TITLES_SCORE_HELD_OUT").is_some();
+    for ((batch, held_out), (tally, none)) in &parts {
+        if *batch > 1 && *held_out && !score_held_out && !show_held_out {
+            println!(
+                "title bank, batch {batch}, held out: {} titles (score with NOTEPLATE_TITLES_SCORE_HELD_OUT=1)",
+                tally.total()
+            );
+            let whole = batches.entry(*batch).or_default();
+            whole.right += tally.right;
+            whole.wrong += tally.wrong;
+            whole.unrecognised += tally.unrecognised;
+            continue;
+        }
+        let name = if *held_out { "held out" } else { "fixing part" };
         println!(
-            "title bank, {name}: {} titles, right {}, wrong {} (of them `none` titles given a kind: {none}), unrecognised {}; recognised share {:.3}",
+            "title bank, batch {batch}, {name}: {} titles, right {}, wrong {} (of them `none` titles given a kind: {none}), unrecognised {}; recognised share {:.3}",
             tally.total(),
             tally.right,
             tally.wrong,
             tally.unrecognised,
-            tally.right as f64 / tally.total().max(1) as f64
+            share(tally)
+        );
+        let whole = batches.entry(*batch).or_default();
+        whole.right += tally.right;
+        whole.wrong += tally.wrong;
+        whole.unrecognised += tally.unrecognised;
+    }
+    for (batch, tally) in &batches {
+        if *batch > 1 && !score_held_out && !show_held_out {
+            continue;
+        }
+        println!(
+            "title bank, batch {batch}, all: {} titles, right {}, wrong {}, unrecognised {}; recognised share {:.3}",
+            tally.total(),
+            tally.right,
+            tally.wrong,
+            tally.unrecognised,
+            share(tally)
         );
     }
-    let share = all.right as f64 / all.total().max(1) as f64;
-    println!(
-        "title bank, all: {} titles, right {}, wrong {}, unrecognised {}; recognised share {share:.3}",
-        all.total(),
-        all.right,
-        all.wrong,
-        all.unrecognised
-    );
     for line in &listed {
         println!("{line}");
     }
+    let first = batches.get(&1).copied().unwrap_or_default();
     assert!(
-        all.wrong <= WRONG_MAX,
-        "{} titles get a wrong kind (goal: at most {WRONG_MAX})",
-        all.wrong
+        first.wrong <= WRONG_MAX,
+        "batch 1: {} titles get a wrong kind (goal: at most {WRONG_MAX})",
+        first.wrong
     );
     assert!(
-        share >= RECOGNISED_SHARE_MIN,
-        "recognised share {share:.3} below the goal {RECOGNISED_SHARE_MIN}"
+        share(&first) >= RECOGNISED_SHARE_MIN,
+        "batch 1: recognised share {:.3} below the goal {RECOGNISED_SHARE_MIN}",
+        share(&first)
     );
+    for (held_out, wrong_max, right_min) in [
+        (false, BATCH2_FIXING_WRONG_MAX, BATCH2_FIXING_RIGHT_MIN),
+        (true, BATCH2_HELD_OUT_WRONG_MAX, BATCH2_HELD_OUT_RIGHT_MIN),
+    ] {
+        let (tally, _) = parts.get(&(2, held_out)).copied().unwrap_or_default();
+        let name = if held_out { "held out" } else { "fixing part" };
+        assert!(
+            tally.wrong <= wrong_max,
+            "batch 2, {name}: {} titles get a wrong kind (goal: at most {wrong_max})",
+            tally.wrong
+        );
+        assert!(
+            tally.right >= right_min,
+            "batch 2, {name}: {} titles right (goal: at least {right_min})",
+            tally.right
+        );
+    }
 }

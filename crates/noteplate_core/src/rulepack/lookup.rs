@@ -291,6 +291,11 @@ pub struct Recognition {
     /// other words are a kind's exact title or alias, the segment means that kind, not the head's.
     #[serde(default)]
     pub measure_heads: Vec<String>,
+    /// Words that qualify a measure rather than name what is measured ("Vision clinical
+    /// assessment", "Oral motor formal evaluation"): passed over when finding what a measure head
+    /// measures.
+    #[serde(default)]
+    pub measure_modifiers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -305,6 +310,7 @@ pub(super) struct Index {
     past_words: FxHashSet<String>,
     no_guess_heads: FxHashSet<String>,
     measure_heads: FxHashSet<String>,
+    measure_modifiers: FxHashSet<String>,
     /// Index of `Recognition::past_kind` in the sections.
     past_kind: Option<usize>,
     /// normalised technique name/synonym/abbreviation -> technique index
@@ -473,6 +479,11 @@ impl Index {
             .iter()
             .map(|w| normalize_phrase(w))
             .collect();
+        index.measure_modifiers = recognition
+            .measure_modifiers
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
         index.past_kind = sections
             .iter()
             .position(|section| section.kind == recognition.past_kind);
@@ -535,7 +546,13 @@ impl Index {
         core: &[&str],
         sections: &'pack [SectionKind],
     ) -> Option<(usize, &'pack str)> {
-        let rest = match core {
+        // "Vision clinical assessment" measures vision: the measure's own qualifiers go.
+        let core: Vec<&str> = core
+            .iter()
+            .copied()
+            .filter(|word| !self.measure_modifiers.contains(*word))
+            .collect();
+        let rest = match core.as_slice() {
             [rest @ .., last] if !rest.is_empty() && self.measure_heads.contains(*last) => rest,
             [first, link, rest @ ..]
                 if !rest.is_empty()
@@ -591,6 +608,13 @@ impl Index {
                 add(&mut found, hit, MatchConfidence::High);
                 continue;
             }
+            // "Language assessment": a measure of an examined domain whose name is also filler
+            // (the discipline's name) is that domain's finding; the filler is still there.
+            let whole: Vec<&str> = expanded.iter().map(String::as_str).collect();
+            if let Some(hit) = self.measured(&whole, sections) {
+                add(&mut found, hit, MatchConfidence::Medium);
+                continue;
+            }
             let several = expanded.len() > 1;
             let mut core: Vec<&str> = expanded
                 .iter()
@@ -632,7 +656,16 @@ impl Index {
             // one that starts with its head ("Plan for home health services", "Frequency of
             // sessions per week") says what it is in its first word, whatever its length (not
             // "Therapist who developed plan of care": its head is not its first word).
-            if mode == Mode::Label && core.len() > LABEL_HEAD_WORDS && head_first != Some(1) {
+            // A label is as long as it is written: an abbreviation is one word ("AROM:" is not a
+            // long label because it stands for "active range of motion").
+            let written = words
+                .iter()
+                .filter(|word| {
+                    !(self.filler.contains(word.as_str())
+                        || (words.len() > 1 && word.chars().count() == 1))
+                })
+                .count();
+            if mode == Mode::Label && written > LABEL_HEAD_WORDS && head_first != Some(1) {
                 continue;
             }
             // "Articulation accuracy", "Accuracy of articulation": a measure of an examined domain
