@@ -1510,3 +1510,72 @@ fn a_label_that_is_only_numbering_numbers_the_title_after_it() {
     // A lone letter is not numbering: "A:" is the SOAP assessment itself.
     assert!(!missing("A: ***"));
 }
+
+#[test]
+fn a_pick_list_ends_the_label_of_the_date_after_it() {
+    // Part p: an AI scribe's re-evaluation/discharge framework opens with "Type: Re-evaluation /
+    // Discharge | Date: __". The words before the date were read from the start of the line, so
+    // the choice's "Discharge" made the date a discharge date (not the date of service) and the
+    // re-evaluation was reported undated. A pick list is an input: the date's label is "Date".
+    let text = "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\nType: {Re-evaluation|Discharge} \\| Date: {{date:date}}\n\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n2x/week for 4 weeks ***\n## Signature\n{{therapist}}, {PT|DPT}\n";
+    let found = rules(text);
+    assert!(!found.contains(&"missing-date".to_string()), "{found:?}");
+    // A date whose own words say discharge still is the discharge date, not the date of service.
+    let text = "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\nType: {Re-evaluation|Other} \\| Discharge date: {{dc:date}}\n\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n2x/week for 4 weeks ***\n## Signature\n{{therapist}}, {PT|DPT}\n";
+    assert!(rules(text).contains(&"missing-date".to_string()));
+}
+
+#[test]
+fn the_joint_or_tissue_treated_is_the_region() {
+    // Part p: "Objective — Manual Therapy Detail: Technique: __ | Target tissue/joint: __" names
+    // what manual therapy was applied to; `missing-region` said there was no place for it.
+    for label in [
+        "Target tissue/joint",
+        "Joint treated",
+        "Tissue treated",
+        "Treatment area",
+    ] {
+        let text = format!(
+            "---\ntemplate: Daily note\ncodes: 97140\n---\nDate: {{{{d:date}}}}\nTechnique: {{{{technique}}}} \\| {label}: {{{{where}}}} \\| Time: {{{{t:minutes}}}} minutes\n"
+        );
+        let found = rules(&text);
+        assert!(
+            !found.contains(&"missing-region".to_string()),
+            "{label}: {found:?}"
+        );
+    }
+    let text = "---\ntemplate: Daily note\ncodes: 97140\n---\nDate: {{d:date}}\nTechnique: {{technique}} \\| Time: {{t:minutes}} minutes\n";
+    assert!(rules(text).contains(&"missing-region".to_string()));
+}
+
+#[test]
+fn a_response_prompt_in_a_list_is_answered_below_it() {
+    // Part p: a student's daily-note guide lists what the assessment should say
+    // ("- Pt response to exercise (and tolerance)", ...) and leaves one place to write under the
+    // list. The prompt was read as pre-written wording (`canned-response`).
+    let text = "---\ntemplate: Physical Therapy Daily Note\ncodes: 97110\n---\nDate: {{d:date}}\nASSESSMENT:\n- Pt progression/improvement\n- Pt response to exercise (and tolerance)\n- Levels of assistance\n***\n";
+    assert!(!rules(text).contains(&"canned-response".to_string()));
+    // A fixed sentence with a labelled line below it stays canned: only a line that is nothing
+    // but a place to write answers a prompt.
+    let text = "---\ntemplate: Physical Therapy Daily Note\ncodes: 97110\n---\nDate: {{d:date}}\nPt tolerated tx well with no adverse reactions noted.\nExercise: {{exercise}}\n";
+    assert!(rules(text).contains(&"canned-response".to_string()));
+}
+
+#[test]
+fn home_health_frequency_notation_states_frequency_and_duration() {
+    // Part p: a home-health re-evaluation's plan is "Frequency: 1w1, 2w3" (once a week for a
+    // week, then twice a week for three weeks); `plan-without-frequency` asked for the duration.
+    for plan in ["Frequency: 1w1, 2w3", "Frequency: 2w4", "PT 3w3"] {
+        let text = format!(
+            "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\nDate: {{{{d:date}}}}\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n{plan}\n## Signature\n{{{{therapist}}}}, {{PT|DPT}}\n"
+        );
+        let found = rules(&text);
+        assert!(
+            !found.contains(&"plan-without-frequency".to_string()),
+            "{plan}: {found:?}"
+        );
+    }
+    // A frequency alone still lacks the duration.
+    let text = "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\nDate: {{d:date}}\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\nFrequency: twice a week\n## Signature\n{{therapist}}, {PT|DPT}\n";
+    assert!(rules(text).contains(&"plan-without-frequency".to_string()));
+}
