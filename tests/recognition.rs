@@ -1579,3 +1579,19 @@ fn home_health_frequency_notation_states_frequency_and_duration() {
     let text = "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\nDate: {{d:date}}\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\nFrequency: twice a week\n## Signature\n{{therapist}}, {PT|DPT}\n";
     assert!(rules(text).contains(&"plan-without-frequency".to_string()));
 }
+
+#[test]
+fn canalith_repositioning_is_a_known_code() {
+    // Part p, held out: a vestibular app's chart note records the canalith repositioning maneuver
+    // done (95992, billed by therapists since 2011); `unknown-code` called the code unknown. It
+    // needs the positional test's findings and the maneuver done.
+    let text = "---\ntemplate: Vestibular treatment note\ncodes: 95992\n---\nDate: {{d:date}}\nPositional Testing Results:\n- Dix-Hallpike Right: {{dix_hallpike_right}}\nTreatment Provided: {Modified Epley maneuver|Gufoni maneuver} completed x{1|2|3} for the {left|right} ear.\nSignature: {{therapist}}, {PT|DPT}\n";
+    let found = rules(text);
+    assert!(!found.contains(&"unknown-code".to_string()), "{found:?}");
+    assert!(
+        !found.contains(&"missing-intervention".to_string()),
+        "{found:?}"
+    );
+    let text = "---\ntemplate: Vestibular treatment note\ncodes: 95992\n---\nDate: {{d:date}}\nPositional Testing Results:\n- Dix-Hallpike Right: {{dix_hallpike_right}}\nSignature: {{therapist}}, {PT|DPT}\n";
+    assert!(rules(text).contains(&"missing-intervention".to_string()));
+}
