@@ -1553,8 +1553,15 @@ fn a_response_prompt_in_a_list_is_answered_below_it() {
     // Part p: a student's daily-note guide lists what the assessment should say
     // ("- Pt response to exercise (and tolerance)", ...) and leaves one place to write under the
     // list. The prompt was read as pre-written wording (`canned-response`).
-    let text = "---\ntemplate: Physical Therapy Daily Note\ncodes: 97110\n---\nDate: {{d:date}}\nASSESSMENT:\n- Pt progression/improvement\n- Pt response to exercise (and tolerance)\n- Levels of assistance\n***\n";
-    assert!(!rules(text).contains(&"canned-response".to_string()));
+    for place in ["***", "- ***"] {
+        let text = format!(
+            "---\ntemplate: Physical Therapy Daily Note\ncodes: 97110\n---\nDate: {{{{d:date}}}}\nASSESSMENT:\n- Pt progression/improvement\n- Pt response to exercise (and tolerance)\n- Levels of assistance\n{place}\n"
+        );
+        assert!(
+            !rules(&text).contains(&"canned-response".to_string()),
+            "{place}"
+        );
+    }
     // A fixed sentence with a labelled line below it stays canned: only a line that is nothing
     // but a place to write answers a prompt.
     let text = "---\ntemplate: Physical Therapy Daily Note\ncodes: 97110\n---\nDate: {{d:date}}\nPt tolerated tx well with no adverse reactions noted.\nExercise: {{exercise}}\n";

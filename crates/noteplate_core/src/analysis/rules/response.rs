@@ -102,13 +102,13 @@ fn is_input(item: &Inline) -> bool {
     matches!(item, Inline::Field(_) | Inline::Wildcard(_))
 }
 
-/// Whether a line is nothing but a place to write: fields and wildcards with only spaces
-/// between them (`***` on its own line under a list of prompts).
+/// Whether a line is nothing but a place to write: fields and wildcards with only spaces, or
+/// the list's bullet, around them (`***` or `- ***` on its own line under a list of prompts).
 fn only_input(text: &str, line: &Line) -> bool {
     line.items.iter().any(is_input)
         && line.items.iter().all(|item| match item {
             Inline::Field(_) | Inline::Wildcard(_) => true,
-            Inline::Text(span) => span.text(text).trim().is_empty(),
+            Inline::Text(span) => matches!(span.text(text).trim(), "" | "-" | "*" | "+" | "•"),
             _ => false,
         })
 }
