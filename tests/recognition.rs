@@ -1602,3 +1602,21 @@ fn canalith_repositioning_is_a_known_code() {
     let text = "---\ntemplate: Vestibular treatment note\ncodes: 95992\n---\nDate: {{d:date}}\nPositional Testing Results:\n- Dix-Hallpike Right: {{dix_hallpike_right}}\nSignature: {{therapist}}, {PT|DPT}\n";
     assert!(rules(text).contains(&"missing-intervention".to_string()));
 }
+
+#[test]
+fn the_prescription_date_is_not_the_date_of_service() {
+    // Part p: an AI scribe's PT initial evaluation asks for the referral's "Rx date" and never for
+    // the date of the evaluation; the prescription's date was taken for the date of service.
+    for label in ["Rx date", "Prescription date", "Date prescribed"] {
+        let text = format!(
+            "---\ntemplate: PT Initial Evaluation\n---\nReferring physician: {{{{md}}}} \\| {label}: {{{{rx_date:date}}}}\n"
+        );
+        let found = rules(&text);
+        assert!(
+            found.contains(&"missing-date".to_string()),
+            "{label}: {found:?}"
+        );
+    }
+    let text = "---\ntemplate: PT Initial Evaluation\n---\nEvaluation date: {{d:date}}\n";
+    assert!(!rules(text).contains(&"missing-date".to_string()));
+}
