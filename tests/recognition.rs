@@ -1646,3 +1646,113 @@ fn titles_from_batch_two_of_the_title_bank_get_their_kind() {
     assert_eq!(heading_kinds("Psychosocial Yellow Flags"), ["history"]);
     assert_eq!(heading_kinds("1. Referral Info"), ["history"]);
 }
+
+#[test]
+fn a_pick_list_ends_the_label_of_the_date_after_it() {
+    // Part p: an AI scribe's re-evaluation/discharge framework opens with "Type: Re-evaluation /
+    // Discharge | Date: __". The words before the date were read from the start of the line, so
+    // the choice's "Discharge" made the date a discharge date (not the date of service) and the
+    // re-evaluation was reported undated. A pick list is an input: the date's label is "Date".
+    let text = "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\nType: {Re-evaluation|Discharge} \\| Date: {{date:date}}\n\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n2x/week for 4 weeks ***\n## Signature\n{{therapist}}, {PT|DPT}\n";
+    let found = rules(text);
+    assert!(!found.contains(&"missing-date".to_string()), "{found:?}");
+    // A date whose own words say discharge still is the discharge date, not the date of service.
+    let text = "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\nType: {Re-evaluation|Other} \\| Discharge date: {{dc:date}}\n\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n2x/week for 4 weeks ***\n## Signature\n{{therapist}}, {PT|DPT}\n";
+    assert!(rules(text).contains(&"missing-date".to_string()));
+}
+
+#[test]
+fn the_joint_or_tissue_treated_is_the_region() {
+    // Part p: "Objective — Manual Therapy Detail: Technique: __ | Target tissue/joint: __" names
+    // what manual therapy was applied to; `missing-region` said there was no place for it.
+    for label in [
+        "Target tissue/joint",
+        "Joint treated",
+        "Tissue treated",
+        "Treatment area",
+    ] {
+        let text = format!(
+            "---\ntemplate: Daily note\ncodes: 97140\n---\nDate: {{{{d:date}}}}\nTechnique: {{{{technique}}}} \\| {label}: {{{{where}}}} \\| Time: {{{{t:minutes}}}} minutes\n"
+        );
+        let found = rules(&text);
+        assert!(
+            !found.contains(&"missing-region".to_string()),
+            "{label}: {found:?}"
+        );
+    }
+    let text = "---\ntemplate: Daily note\ncodes: 97140\n---\nDate: {{d:date}}\nTechnique: {{technique}} \\| Time: {{t:minutes}} minutes\n";
+    assert!(rules(text).contains(&"missing-region".to_string()));
+}
+
+#[test]
+fn a_response_prompt_in_a_list_is_answered_below_it() {
+    // Part p: a student's daily-note guide lists what the assessment should say
+    // ("- Pt response to exercise (and tolerance)", ...) and leaves one place to write under the
+    // list. The prompt was read as pre-written wording (`canned-response`).
+    for place in ["***", "- ***"] {
+        let text = format!(
+            "---\ntemplate: Physical Therapy Daily Note\ncodes: 97110\n---\nDate: {{{{d:date}}}}\nASSESSMENT:\n- Pt progression/improvement\n- Pt response to exercise (and tolerance)\n- Levels of assistance\n{place}\n"
+        );
+        assert!(
+            !rules(&text).contains(&"canned-response".to_string()),
+            "{place}"
+        );
+    }
+    // A fixed sentence with a labelled line below it stays canned: only a line that is nothing
+    // but a place to write answers a prompt.
+    let text = "---\ntemplate: Physical Therapy Daily Note\ncodes: 97110\n---\nDate: {{d:date}}\nPt tolerated tx well with no adverse reactions noted.\nExercise: {{exercise}}\n";
+    assert!(rules(text).contains(&"canned-response".to_string()));
+}
+
+#[test]
+fn home_health_frequency_notation_states_frequency_and_duration() {
+    // Part p: a home-health re-evaluation's plan is "Frequency: 1w1, 2w3" (once a week for a
+    // week, then twice a week for three weeks); `plan-without-frequency` asked for the duration.
+    for plan in ["Frequency: 1w1, 2w3", "Frequency: 2w4", "PT 3w3"] {
+        let text = format!(
+            "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\nDate: {{{{d:date}}}}\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n{plan}\n## Signature\n{{{{therapist}}}}, {{PT|DPT}}\n"
+        );
+        let found = rules(&text);
+        assert!(
+            !found.contains(&"plan-without-frequency".to_string()),
+            "{plan}: {found:?}"
+        );
+    }
+    // A frequency alone still lacks the duration.
+    let text = "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\nDate: {{d:date}}\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\nFrequency: twice a week\n## Signature\n{{therapist}}, {PT|DPT}\n";
+    assert!(rules(text).contains(&"plan-without-frequency".to_string()));
+}
+
+#[test]
+fn canalith_repositioning_is_a_known_code() {
+    // Part p, held out: a vestibular app's chart note records the canalith repositioning maneuver
+    // done (95992, billed by therapists since 2011); `unknown-code` called the code unknown. It
+    // needs the positional test's findings and the maneuver done.
+    let text = "---\ntemplate: Vestibular treatment note\ncodes: 95992\n---\nDate: {{d:date}}\nPositional Testing Results:\n- Dix-Hallpike Right: {{dix_hallpike_right}}\nTreatment Provided: {Modified Epley maneuver|Gufoni maneuver} completed x{1|2|3} for the {left|right} ear.\nSignature: {{therapist}}, {PT|DPT}\n";
+    let found = rules(text);
+    assert!(!found.contains(&"unknown-code".to_string()), "{found:?}");
+    assert!(
+        !found.contains(&"missing-intervention".to_string()),
+        "{found:?}"
+    );
+    let text = "---\ntemplate: Vestibular treatment note\ncodes: 95992\n---\nDate: {{d:date}}\nPositional Testing Results:\n- Dix-Hallpike Right: {{dix_hallpike_right}}\nSignature: {{therapist}}, {PT|DPT}\n";
+    assert!(rules(text).contains(&"missing-intervention".to_string()));
+}
+
+#[test]
+fn the_prescription_date_is_not_the_date_of_service() {
+    // Part p: an AI scribe's PT initial evaluation asks for the referral's "Rx date" and never for
+    // the date of the evaluation; the prescription's date was taken for the date of service.
+    for label in ["Rx date", "Prescription date", "Date prescribed"] {
+        let text = format!(
+            "---\ntemplate: PT Initial Evaluation\n---\nReferring physician: {{{{md}}}} \\| {label}: {{{{rx_date:date}}}}\n"
+        );
+        let found = rules(&text);
+        assert!(
+            found.contains(&"missing-date".to_string()),
+            "{label}: {found:?}"
+        );
+    }
+    let text = "---\ntemplate: PT Initial Evaluation\n---\nEvaluation date: {{d:date}}\n";
+    assert!(!rules(text).contains(&"missing-date".to_string()));
+}

@@ -815,6 +815,13 @@ pub(crate) fn date_input_in(
                     .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("date")),
             ),
             Inline::Wildcard(span) => (*span, String::new(), false),
+            // A pick list is an input too: the words before it label it, not the date after it
+            // (`Type: {Re-evaluation|Discharge} | Date: {{date:date}}` is dated by "Date", not
+            // by a "discharge" that names the choice's options).
+            Inline::Choice(choice) => {
+                label_start = choice.span.end;
+                continue;
+            }
             _ => continue,
         };
         let label = normalize_phrase(Span::new(label_start, span.start).text(text));

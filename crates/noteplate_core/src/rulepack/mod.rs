@@ -216,6 +216,11 @@ pub struct Elements {
     /// activities" and "activities of daily living" names the activities, not how often.
     #[serde(default)]
     pub not_rate_before: Vec<String>,
+    /// Letters of the frequency notation that states how often and for how long in one token:
+    /// a number, one of these and a number ("2w3", twice a week for three weeks, as home-health
+    /// orders write it).
+    #[serde(default)]
+    pub rate_notation: Vec<String>,
     pub region_labels: Vec<String>,
     pub regions: Vec<String>,
 }
@@ -521,6 +526,7 @@ fn normalised_elements(elements: Elements) -> Elements {
         symptom_words: all(elements.symptom_words),
         rate_words: all(elements.rate_words),
         not_rate_before: all(elements.not_rate_before),
+        rate_notation: all(elements.rate_notation),
         region_labels: all(elements.region_labels),
         regions: all(elements.regions),
     }

@@ -94,12 +94,16 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // states both needs no look at the labels.
     // "Sessions" and "days" are durations ("12 sessions", "for 14 days") unless a rate follows
     // ("2 sessions per week", "3 days a week": that is the frequency).
-    let states_duration =
-        |words: &str| contains_any_not_before(words, &elements.duration, &elements.rate_words);
+    // A token of the home-health notation ("2w3": twice a week for three weeks) states both.
+    let states_duration = |words: &str| {
+        contains_any_not_before(words, &elements.duration, &elements.rate_words)
+            || states_rate_notation(words, &elements.rate_notation)
+    };
     // "Daily" names the activities in "daily activities" and "activities of daily living" (goals
     // a plan of care holds), not how often the patient is seen.
     let states_frequency = |words: &str| {
         contains_any_not_before(words, &elements.frequency, &elements.not_rate_before)
+            || states_rate_notation(words, &elements.rate_notation)
     };
     if states_frequency(&plan_words) && states_duration(&plan_words) {
         return;
@@ -145,4 +149,17 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             "{plan} must state how often and for how long the patient will be seen; add a place for the {what} (for example 2 times a week for 6 weeks)"
         ),
     ));
+}
+
+/// Whether normalised words hold a token of the frequency notation that states how often and
+/// for how long at once: a number, one of `notation` and a number ("2w3").
+fn states_rate_notation(words: &str, notation: &[String]) -> bool {
+    let number = |digits: &str| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    words.split_whitespace().any(|token| {
+        notation.iter().any(|letter| {
+            token
+                .split_once(letter.as_str())
+                .is_some_and(|(count, weeks)| number(count) && number(weeks))
+        })
+    })
 }

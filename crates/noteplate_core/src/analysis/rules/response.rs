@@ -56,6 +56,18 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             {
                 return;
             }
+            // A prompt that names the response among other prompts (`- Pt response to exercise
+            // (and tolerance)` in a list a guide ends with `***`) is answered in the writing place
+            // its block ends with: a line that is nothing but an input. A fixed sentence followed
+            // by other labelled lines stays canned.
+            if !line.items.iter().any(is_input)
+                && context
+                    .parts
+                    .block_under(context.text, line)
+                    .any(|below| only_input(context.text, below))
+            {
+                return;
+            }
             any = true;
         }
     }
@@ -83,4 +95,20 @@ fn open_ended(context: &Context<'_>, line: &Line) -> bool {
         Inline::Text(span) => says(*span) || span.text(text).contains("___"),
         Inline::Escape(_) => false,
     })
+}
+
+/// Whether an item is a place to write (a field or a wildcard).
+fn is_input(item: &Inline) -> bool {
+    matches!(item, Inline::Field(_) | Inline::Wildcard(_))
+}
+
+/// Whether a line is nothing but a place to write: fields and wildcards with only spaces, or
+/// the list's bullet, around them (`***` or `- ***` on its own line under a list of prompts).
+fn only_input(text: &str, line: &Line) -> bool {
+    line.items.iter().any(is_input)
+        && line.items.iter().all(|item| match item {
+            Inline::Field(_) | Inline::Wildcard(_) => true,
+            Inline::Text(span) => matches!(span.text(text).trim(), "" | "-" | "*" | "+" | "•"),
+            _ => false,
+        })
 }
