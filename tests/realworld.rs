@@ -302,18 +302,19 @@ fn scoring_counts_right_false_missed_and_arguable() {
 struct Layout {
     name: &'static str,
     rewrite: fn(&str) -> String,
-    /// The false and missed findings of the rewritten folder when the limit was last set; a
-    /// change that reads a layout worse fails here.
-    max_false: usize,
-    max_missed: usize,
+    /// How many more false and missed findings the rewritten folder may have than the folder as
+    /// written: the counts when the limit was last set. A change that reads a layout worse fails
+    /// here; so does a new template the layout reads worse (look at why before raising it).
+    added_false: usize,
+    added_missed: usize,
 }
 
 const LAYOUTS: &[Layout] = &[
     Layout {
         name: "headings as title lines (`History:`)",
         rewrite: |text| rewrite_headings(text, |_, title| title_line(title)),
-        max_false: 7,
-        max_missed: 2,
+        added_false: 3,
+        added_missed: 0,
     },
     Layout {
         name: "headings in capitals",
@@ -322,8 +323,8 @@ const LAYOUTS: &[Layout] = &[
                 format!("{} {}", "#".repeat(level), title.to_uppercase())
             })
         },
-        max_false: 4,
-        max_missed: 2,
+        added_false: 0,
+        added_missed: 0,
     },
     Layout {
         name: "headings numbered (`## 3. History`)",
@@ -334,8 +335,8 @@ const LAYOUTS: &[Layout] = &[
                 format!("{} {number}. {title}", "#".repeat(level))
             })
         },
-        max_false: 4,
-        max_missed: 2,
+        added_false: 0,
+        added_missed: 0,
     },
     Layout {
         name: "headings with a colon (`## History:`)",
@@ -344,20 +345,20 @@ const LAYOUTS: &[Layout] = &[
                 format!("{} {}", "#".repeat(level), title_line(title))
             })
         },
-        max_false: 4,
-        max_missed: 2,
+        added_false: 0,
+        added_missed: 0,
     },
     Layout {
         name: "every heading at the second level",
         rewrite: |text| rewrite_headings(text, |_, title| format!("## {title}")),
-        max_false: 7,
-        max_missed: 2,
+        added_false: 3,
+        added_missed: 0,
     },
     Layout {
         name: "choices as check boxes (`[ ] a [ ] b` for `{a|b}`)",
         rewrite: |text| rewrite_content(text, check_boxes),
-        max_false: 5,
-        max_missed: 4,
+        added_false: 2,
+        added_missed: 1,
     },
     Layout {
         name: "fields without types (`{{pain}}` for `{{pain:number}}`)",
@@ -368,14 +369,14 @@ const LAYOUTS: &[Layout] = &[
                 })
             })
         },
-        max_false: 4,
-        max_missed: 2,
+        added_false: 0,
+        added_missed: 0,
     },
     Layout {
         name: "fields as blanks (`***` for `{{pain:number}}`)",
         rewrite: |text| rewrite_content(text, |line| rewrite_fields(line, |_| "***".to_string())),
-        max_false: 9,
-        max_missed: 2,
+        added_false: 6,
+        added_missed: 0,
     },
     Layout {
         name: "labels without a colon (`Pain {{p}}` for `Pain: {{p}}`)",
@@ -384,8 +385,8 @@ const LAYOUTS: &[Layout] = &[
                 line.replace(": {", " {").replace(": ***", " ***")
             })
         },
-        max_false: 4,
-        max_missed: 2,
+        added_false: 0,
+        added_missed: 0,
     },
     Layout {
         name: "content lines as list items (`- Pain: {{p}}`)",
@@ -399,14 +400,14 @@ const LAYOUTS: &[Layout] = &[
                 }
             })
         },
-        max_false: 4,
-        max_missed: 3,
+        added_false: 0,
+        added_missed: 1,
     },
     Layout {
         name: "blanks as underscores (`________` for `***`)",
         rewrite: |text| rewrite_content(text, |line| line.replace("***", "________")),
-        max_false: 6,
-        max_missed: 2,
+        added_false: 4,
+        added_missed: 0,
     },
 ];
 
@@ -559,15 +560,21 @@ fn the_score_holds_when_the_same_forms_are_written_in_another_layout() {
                 println!("  missed: {line}");
             }
         }
-        if rewritten.false_findings.len() > layout.max_false
-            || rewritten.missed.len() > layout.max_missed
-        {
+        let added_false = rewritten
+            .false_findings
+            .len()
+            .saturating_sub(as_written.false_findings.len());
+        let added_missed = rewritten
+            .missed
+            .len()
+            .saturating_sub(as_written.missed.len());
+        if added_false > layout.added_false || added_missed > layout.added_missed {
             over.push(layout.name);
         }
     }
     assert!(
         over.is_empty(),
-        "more false or missed findings than the limit in: {over:?} (the lists above say which)"
+        "more false or missed findings than the corpus as written, beyond the limit, in: {over:?} (the lists above say which)"
     );
 }
 

@@ -1756,3 +1756,24 @@ fn the_prescription_date_is_not_the_date_of_service() {
     let text = "---\ntemplate: PT Initial Evaluation\n---\nEvaluation date: {{d:date}}\n";
     assert!(!rules(text).contains(&"missing-date".to_string()));
 }
+
+#[test]
+fn a_label_after_a_group_title_on_the_same_line_labels_the_input() {
+    // From tests/realworld part p, with its field written as a blank: "Objective — Manual
+    // Therapy Detail: Technique: ***" is a group title and the input's own label.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Daily note\ncodes: 97140-GP\n---\nDate of service: {{{{d:date}}}}\n\n## Assessment\nSkilled care is needed for the joint restriction: ***\n\n## Objective\n{line}\nResponse to treatment: ***\nMinutes: {{{{m:minutes}}}}\nRegion: {{{{r:region}}}}\n\n## Signature\n{{{{name}}}}, {{PT|PTA}}\n"
+        )
+    };
+    let technique = |line: &str| {
+        rules(&note(line))
+            .into_iter()
+            .filter(|rule| rule == "missing-technique")
+            .count()
+    };
+    assert_eq!(technique("Manual Therapy Detail: Technique: ***"), 0);
+    assert_eq!(technique("Technique: ***"), 0);
+    // Without the input's own label the group title alone says nothing about the technique.
+    assert_eq!(technique("Manual Therapy Detail: Notes: ***"), 1);
+}

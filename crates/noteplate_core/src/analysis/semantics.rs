@@ -151,9 +151,30 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
 /// Every label of a line: its [`line_label`], then the [`later_labels`] of a form row. What a
 /// line shows by its labels (kinds, a signature) is read from all of them.
 pub fn line_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = Span> + 'a {
-    line_label(text, line)
+    let first = line_label(text, line);
+    first
         .into_iter()
+        .chain(first.and_then(|first| inner_label(text, line, first)))
         .chain(later_labels(text, line))
+}
+
+/// The label right before a line's first input when a group title comes before it on the line:
+/// in `Manual therapy detail: Technique: {{t}}` the first label is the group and "Technique"
+/// labels the input (up to six words, ending with a colon right before the input).
+fn inner_label(text: &str, line: &Line, first: Span) -> Option<Span> {
+    let input = line.items.iter().find_map(|item| match item {
+        Inline::Field(field) => Some(field.span.start),
+        Inline::Choice(choice) => Some(choice.span.start),
+        Inline::Wildcard(span) => Some(span.start),
+        Inline::Text(_) | Inline::Escape(_) => None,
+    })?;
+    let after = Span::new(first.end.checked_add(1)?, input);
+    let between = text.get(after.start..after.end)?;
+    let words = between.trim_end().strip_suffix(':')?;
+    let start = words.len() - words.trim_start().len();
+    let label = Span::new(after.start + start, after.start + words.len());
+    let count = count_words_upto(label.text(text), 7);
+    (count > 0 && count <= 6 && !label.text(text).contains(':')).then_some(label)
 }
 
 /// The labels of a form row after its first (see [`line_label`]): the words between one input
