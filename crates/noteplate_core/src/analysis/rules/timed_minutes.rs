@@ -6,8 +6,8 @@ use super::Context;
 use super::required_sections::insert_section_fix;
 use crate::analysis::semantics::{field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
+use crate::rulepack::{PhraseNormalizer, contains_any, normalize_phrase};
 use crate::rulepack::{RuleId, RulePack};
-use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
 /// A `{{name:minutes}}` field with the words around it, for telling totals apart.
@@ -61,14 +61,21 @@ fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
         }
     }
     let mut found = Vec::new();
+    // The words before and after each field, normalised into the same two buffers for every
+    // field (this runs on the first sight of each distinct line with a field).
+    let normalised = |span: Span, out: &mut String| {
+        out.clear();
+        PhraseNormalizer::default().push(span.text(text), out);
+    };
+    let (mut label, mut after) = (String::new(), String::new());
     for (index, &(field, label_start)) in fields.iter().enumerate() {
         // The words that label a field are those between the previous field or choice and it;
         // the words after it, up to the next field, may give its unit ("x {{t:number}} min").
         let next_start = fields
             .get(index + 1)
             .map_or(line.span.end, |next| next.0.span.start);
-        let label = normalize_phrase(Span::new(label_start, field.span.start).text(text));
-        let after = normalize_phrase(Span::new(field.span.end, next_start).text(text));
+        normalised(Span::new(label_start, field.span.start), &mut label);
+        normalised(Span::new(field.span.end, next_start), &mut after);
         let name = field_words(field.name.text(text));
         let typed_minutes = field
             .ty
@@ -85,11 +92,13 @@ fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
             .nth(2)
             .map_or(label.as_str(), |(space, _)| &label[space + 1..]);
         let after_start = after.split(' ').next().unwrap_or_default();
-        let says_minutes = !typed_other
-            && (contains_any(&name, minutes_words)
-                || contains_any(label_end, minutes_words)
-                || contains_any(after_start, minutes_words));
-        if typed_minutes || says_minutes {
+        let says_minutes = || {
+            !typed_other
+                && (contains_any(&name, minutes_words)
+                    || contains_any(label_end, minutes_words)
+                    || contains_any(after_start, minutes_words))
+        };
+        if typed_minutes || says_minutes() {
             found.push(format!("{name} {label}"));
         }
     }
