@@ -346,6 +346,71 @@ mod analysis_memo {
         }
     }
 
+    /// What rules remember per distinct line (`rules::LineAnswers`: whether a response line is
+    /// open-ended, whether a line captures a body region, the words of a line's date inputs for
+    /// a note type's own dates) is the same wherever the line stands: each line met first in one
+    /// template, then in others (after a comment that runs into it, in another note type, with
+    /// and without the codes that bring in the rules), analysed with the kept memo, gives what a
+    /// fresh analysis gives. The templates are chosen so that each rule both speaks and stays
+    /// silent somewhere.
+    #[test]
+    fn rule_answers_remembered_per_line_are_fresh() {
+        let lines = [
+            "Response: tolerated well",
+            "Response: {well|poorly}",
+            "Response: pain improved since last visit",
+            "Patient response: ________",
+            "Region: {cervical|lumbar}",
+            "Treated {{area}} with soft tissue mobilization",
+            "Discharge date: {{d:date}}",
+            ": {{when:date}} Discharge date: {{d:date}}",
+            "<!-- c --> Date of discharge: *** <!-- d -->",
+        ];
+        let places = [
+            "---\ntype: daily\ncodes: 97140\n---\n## Treatment\n{line}\n## Patient response\n{line}\n",
+            "---\ntype: discharge\ncodes: 97110, 97140\n---\n# Discharge summary\n{line}\n## Response\n<!-- runs\ninto --> {line}\n",
+            "---\ntype: discharge\n---\n## Plan\n{line}\n## Signature\nSigned: {{therapist}}\n",
+            "{line}\n",
+        ];
+        let mut kept = Memo::new();
+        let mut spoken: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        let mut check = |text: &str, kept: &mut Memo| {
+            kept_is_fresh(text, kept).unwrap();
+            let settings = Settings::default();
+            let fresh = analyze(
+                Input::new(text, pack(), &settings),
+                syntax::parse(text),
+                &mut Memo::new(),
+            );
+            for rule in ["canned-response", "missing-region", "missing-date"] {
+                let counts = spoken.entry(rule).or_default();
+                if fresh.diagnostics.iter().any(|d| d.rule.as_str() == rule) {
+                    counts.0 += 1;
+                } else {
+                    counts.1 += 1;
+                }
+            }
+        };
+        for line in lines {
+            for place in places {
+                check(&place.replace("{line}", line), &mut kept);
+            }
+        }
+        for place in places.iter().rev() {
+            let text = lines
+                .iter()
+                .map(|line| place.replace("{line}", line))
+                .collect::<String>();
+            check(&text, &mut kept);
+        }
+        for (rule, (with, without)) in spoken {
+            assert!(
+                with > 0 && without > 0,
+                "{rule}: {with} with, {without} without"
+            );
+        }
+    }
+
     /// A keystroke in a section of a large template works out that section's lines again and
     /// no other (the rest is remembered per part): counted with `work::analysed_lines`.
     #[test]

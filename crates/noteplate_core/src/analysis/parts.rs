@@ -70,6 +70,8 @@ pub(crate) struct LineFacts {
     plan: OnceCell<PlanLine>,
     /// It shows credentials (`rules::note_elements`), worked out the first time that rule asks.
     credentials: OnceCell<bool>,
+    /// What other rules asked of it (`rules::LineAnswers`), each worked out the first time.
+    pub answers: rules::LineAnswers,
 }
 
 /// What one line says to `plan-without-frequency` (`rules/plan_of_care.rs`), the same wherever
@@ -83,8 +85,9 @@ pub(crate) struct PlanLine {
     /// What it adds to the template's label words: a space and its normalised label (when it
     /// has one), then a space and the words of each field name.
     pub label_words: String,
-    /// Its whole text normalised.
-    pub words: String,
+    /// Its whole text normalised, worked out the first time the rule asks ([`PlanLine::words`]:
+    /// only plan lines and rate lines are asked, and every line gets a `PlanLine`).
+    words: OnceCell<String>,
 }
 
 impl LineFacts {
@@ -123,6 +126,7 @@ impl LineFacts {
             typed_fields,
             plan: OnceCell::new(),
             credentials: OnceCell::new(),
+            answers: Default::default(),
         }
     }
 
@@ -208,8 +212,15 @@ impl PlanLine {
             symptoms,
             rate_label,
             label_words,
-            words: crate::rulepack::normalize_phrase(line.span.text(text)),
+            words: OnceCell::new(),
         }
+    }
+
+    /// The whole text of `line` (the line this was worked out for, or one with its text)
+    /// normalised.
+    pub fn words(&self, text: &str, line: &Line) -> &str {
+        self.words
+            .get_or_init(|| crate::rulepack::normalize_phrase(line.span.text(text)))
     }
 }
 

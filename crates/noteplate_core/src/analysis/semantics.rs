@@ -444,7 +444,7 @@ impl Semantics {
                 need(kind, None, false);
             }
         }
-        needs.sort_by_key(|need| pack.sections.iter().position(|s| s.kind == need.kind));
+        needs.sort_by_key(|need| pack.section_rank(need.kind));
         needs
     }
 

@@ -18,14 +18,16 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let anchor = note_anchor(context);
-    let who = note_type_phrase(context).unwrap_or_else(|| "every note".to_string());
+    // Named only in a finding (most templates have none of these).
+    let who = || note_type_phrase(context).unwrap_or_else(|| "every note".to_string());
 
     if !semantics.has_kind(DATE_OF_SERVICE) && !dated_by_note_type(context) {
         let mut diagnostic = context.diagnostic(
             RuleId::MissingDate,
             anchor,
             format!(
-                "{who} must show the date of service, and the template has no place for it; add a date-of-service line near the top"
+                "{} must show the date of service, and the template has no place for it; add a date-of-service line near the top",
+                who()
             ),
         );
         let (at, prefix, suffix) = date_insertion(context);
@@ -49,7 +51,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             RuleId::MissingSignature,
             anchor,
             format!(
-                "{who} must be signed by the clinician with their credentials, and the template has no place for a signature; add a \"Signature\" section"
+                "{} must be signed by the clinician with their credentials, and the template has no place for a signature; add a \"Signature\" section",
+                who()
             ),
         );
         diagnostic.fix = context
@@ -89,11 +92,40 @@ fn dated_by_note_type(context: &Context<'_>) -> bool {
     if note_type.dates_of_service.is_empty() {
         return false;
     }
-    let accept = |words: &str| contains_any(words, &note_type.dates_of_service);
-    context.parse.document.lines().any(|line| {
-        date_input_in(context.text, None, line, context.pack, accept)
-            .is_ok_and(|found| found.is_some())
+    let accept = |words: &[String]| {
+        words
+            .iter()
+            .any(|words| contains_any(words, &note_type.dates_of_service))
+    };
+    // Every line of the template is asked, and the same lines recur across templates: the words
+    // of each distinct line's date inputs are found once (`LineAnswers`).
+    context.parts.iter().any(|part| {
+        part.lines
+            .iter()
+            .enumerate()
+            .any(|(at, line)| match part.facts.lines.get(at) {
+                Some(Some(facts)) => accept(
+                    facts
+                        .answers
+                        .date_input_words
+                        .get_or_init(|| date_input_words(context, line)),
+                ),
+                _ => accept(&date_input_words(context, line)),
+            })
     })
+}
+
+/// The words (label and field name, normalised) of each date input of `line` that
+/// [`date_input_in`] with no title would offer to its `accept`, in order: those before the first
+/// input with no label of its own (with no title to stand in for it, the search ends there). The
+/// line has a date input of a note type when one of these words passes that note type's test.
+fn date_input_words(context: &Context<'_>, line: &Line) -> Box<[String]> {
+    let offered = std::cell::RefCell::new(Vec::new());
+    let _ = date_input_in(context.text, None, line, context.pack, |words| {
+        offered.borrow_mut().push(words.to_string());
+        false
+    });
+    offered.into_inner().into_boxed_slice()
 }
 
 /// The lines that hold the clinician's signature: lines of signature sections and lines whose

@@ -88,7 +88,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         plan_words.push(' ');
-        plan_words.push_str(&plan.words);
+        plan_words.push_str(plan.words(text, line));
     }
     // Words are only ever added after these, and a phrase found stays found: a plan that already
     // states both needs no look at the labels.
@@ -105,27 +105,38 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         contains_any_not_before(words, &elements.frequency, &elements.not_rate_before)
             || states_rate_notation(words, &elements.rate_notation)
     };
-    if states_frequency(&plan_words) && states_duration(&plan_words) {
+    // What the plan's own lines state, kept for the look at the labels below: the plan words are
+    // searched again there only if a rate line adds to them.
+    let plan_frequency = states_frequency(&plan_words);
+    let plan_duration = plan_frequency.then(|| states_duration(&plan_words));
+    if plan_frequency && plan_duration == Some(true) {
         return;
     }
+    let plan_words_before = plan_words.len();
     let mut label_words = String::new();
     // What each line adds is remembered with the line (`parts::PlanLine`): its label normalised
     // once for both questions, and its field names as words.
-    for (_, plan) in parts.plan_lines(text, context.pack) {
+    for (line, plan) in parts.plan_lines(text, context.pack) {
         if plan.symptoms {
             continue;
         }
         // A `Frequency:` line's own wording and options count as the plan's.
         if plan.rate_label {
             plan_words.push(' ');
-            plan_words.push_str(&plan.words);
+            plan_words.push_str(plan.words(text, line));
         }
         label_words.push_str(&plan.label_words);
     }
-    let frequency =
-        states_frequency(&plan_words) || contains_any(&label_words, &elements.frequency_labels);
-    let duration =
-        states_duration(&plan_words) || contains_any(&label_words, &elements.duration_labels);
+    let added = plan_words.len() != plan_words_before;
+    let frequency = if added {
+        states_frequency(&plan_words)
+    } else {
+        plan_frequency
+    } || contains_any(&label_words, &elements.frequency_labels);
+    let duration = match plan_duration {
+        Some(known) if !added => known,
+        _ => states_duration(&plan_words),
+    } || contains_any(&label_words, &elements.duration_labels);
     if frequency && duration {
         return;
     }

@@ -10,7 +10,7 @@ use super::Context;
 use crate::analysis::semantics::line_label;
 use crate::analysis::{Diagnostic, Edit, Fix};
 use crate::rulepack::RuleId;
-use crate::rulepack::{Severity, Treatment, contains_any, normalize_phrase};
+use crate::rulepack::{PhraseNormalizer, Severity, Treatment, contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
 /// Whether the lines capture a body region: a `region` field; a field, wildcard or choice whose
@@ -18,39 +18,56 @@ use crate::syntax::{Inline, Line, Span};
 /// ("Cervical:", `{neck|low back}`). The words are `region_labels` and `regions` in
 /// `rulepack/notes.toml`.
 fn captures_region<'a>(context: &Context<'_>, lines: impl IntoIterator<Item = &'a Line>) -> bool {
+    // Each distinct line is read once (its text alone decides), however many templates hold it.
+    lines.into_iter().any(|line| {
+        context.line_answer(
+            line,
+            |answers| &answers.captures_region,
+            || line_captures_region(context, line),
+        )
+    })
+}
+
+/// Whether one line captures a body region ([`captures_region`]).
+fn line_captures_region(context: &Context<'_>, line: &Line) -> bool {
     let text = context.text;
     let elements = &context.pack.elements;
-    let names_region =
-        |span: Span| contains_any(&normalize_phrase(span.text(text)), &elements.regions);
-    lines.into_iter().any(|line| {
-        if line_label(text, line).is_some_and(names_region) {
-            return true;
-        }
-        let mut label_start = line.span.start;
-        line.items.iter().any(|item| {
-            let span = match item {
-                Inline::Field(field) => {
-                    if field
-                        .ty
-                        .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("region"))
-                    {
-                        return true;
-                    }
-                    field.span
+    // Each label and option is normalised into this one buffer.
+    let buffer = std::cell::RefCell::new(String::new());
+    let says = |span: Span, phrases: &[String]| {
+        let mut words = buffer.borrow_mut();
+        words.clear();
+        PhraseNormalizer::default().push(span.text(text), &mut words);
+        contains_any(&words, phrases)
+    };
+    let names_region = |span: Span| says(span, &elements.regions);
+    if line_label(text, line).is_some_and(names_region) {
+        return true;
+    }
+    let mut label_start = line.span.start;
+    line.items.iter().any(|item| {
+        let span = match item {
+            Inline::Field(field) => {
+                if field
+                    .ty
+                    .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("region"))
+                {
+                    return true;
                 }
-                Inline::Choice(choice) => {
-                    if choice.options.iter().any(|&option| names_region(option)) {
-                        return true;
-                    }
-                    choice.span
+                field.span
+            }
+            Inline::Choice(choice) => {
+                if choice.options.iter().any(|&option| names_region(option)) {
+                    return true;
                 }
-                Inline::Wildcard(span) => *span,
-                _ => return false,
-            };
-            let label = normalize_phrase(Span::new(label_start, span.start).text(text));
-            label_start = span.end;
-            contains_any(&label, &elements.region_labels)
-        })
+                choice.span
+            }
+            Inline::Wildcard(span) => *span,
+            _ => return false,
+        };
+        let label = Span::new(label_start, span.start);
+        label_start = span.end;
+        says(label, &elements.region_labels)
     })
 }
 

@@ -16,17 +16,19 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(rule) = RuleId::missing_section(need.kind) else {
             continue;
         };
-        // Name the codes that require the kind; those that only recommend it come second.
-        let (requiring, recommending): (Vec<usize>, Vec<usize>) =
+        // Name the codes that require the kind; those that only recommend it come second. Only
+        // a finding names them, and most needed kinds are there: worked out when one is made.
+        let partition = || -> (Vec<usize>, Vec<usize>) {
             need.codes.iter().partition(|&&index| {
                 context
                     .pack
                     .code(&context.semantics.codes[index].code)
                     .is_some_and(|code| code.requires.iter().any(|kind| kind == need.kind))
-            });
+            })
+        };
         if context.semantics.has_kind(need.kind) {
             if need.required {
-                check_empty(context, out, section_kind, &requiring);
+                check_empty(context, out, section_kind, || partition().0);
             }
             continue;
         }
@@ -45,6 +47,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             continue;
         }
+        let (requiring, recommending) = partition();
         out.push(if need.required && !requiring.is_empty() {
             missing(
                 context,
@@ -154,10 +157,13 @@ fn missing(
     by_note_type: bool,
 ) -> Diagnostic {
     let codes = &context.semantics.codes;
-    let who = match (code_indices.is_empty(), note_type_phrase(context)) {
-        (false, _) => code_list(context, code_indices),
-        (true, Some(note_type)) if by_note_type => note_type,
-        _ => "this note".to_string(),
+    // The note type is named only when no code is (and the note type needs the kind).
+    let who = if !code_indices.is_empty() {
+        code_list(context, code_indices)
+    } else if by_note_type {
+        note_type_phrase(context).unwrap_or_else(|| "this note".to_string())
+    } else {
+        "this note".to_string()
     };
     let verb = match (code_indices.len(), required) {
         (0 | 1, true) => "needs",
@@ -259,12 +265,15 @@ pub(crate) fn insert_section_fix(context: &Context<'_>, section_kind: &SectionKi
     .or_else(|| signature_line_start(context));
 
     let newline = context.line_break();
-    let heading = format!("{} {}", "#".repeat(level as usize), section_kind.title);
+    let mut heading = String::with_capacity(usize::from(level) + 1 + section_kind.title.len());
+    heading.extend(std::iter::repeat_n('#', usize::from(level)));
+    heading.push(' ');
+    heading.push_str(&section_kind.title);
     let body = with_line_breaks(skeleton(context, section_kind).trim_end(), newline);
     let (offset, new_text) = match before {
         Some(offset) => (
             offset,
-            format!("{heading}{newline}{body}{newline}{newline}"),
+            concat(&[&heading, newline, &body, newline, newline]),
         ),
         None => {
             // At the end, but before an unclosed comment (text inside it would be ignored).
@@ -287,7 +296,7 @@ pub(crate) fn insert_section_fix(context: &Context<'_>, section_kind: &SectionKi
             };
             (
                 text.len(),
-                format!("{separator}{heading}{newline}{body}{newline}"),
+                concat(&[&separator, &heading, newline, &body, newline]),
             )
         }
     };
@@ -299,6 +308,17 @@ pub(crate) fn insert_section_fix(context: &Context<'_>, section_kind: &SectionKi
         }],
         safe: true,
     }
+}
+
+/// The pieces joined, in a string allocated once at its full length: `format!` grows its string
+/// piece by piece, and a fix's text (a section's skeleton) is hundreds of bytes, made for most
+/// templates of a corpus.
+fn concat(pieces: &[&str]) -> String {
+    let mut joined = String::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
+    for piece in pieces {
+        joined.push_str(piece);
+    }
+    joined
 }
 
 /// Where a section added at the end must go instead: before the signature section or the first
@@ -318,11 +338,12 @@ fn signature_line_start(context: &Context<'_>) -> Option<usize> {
         .next()
 }
 
+/// `code_indices` gives the codes that require the kind (asked only for a finding).
 fn check_empty(
     context: &Context<'_>,
     out: &mut Vec<Diagnostic>,
     section_kind: &SectionKind,
-    code_indices: &[usize],
+    code_indices: impl Fn() -> Vec<usize>,
 ) {
     let document = &context.parse.document;
     for index in context.semantics.sections_of_kind(&section_kind.kind) {
@@ -332,6 +353,7 @@ fn check_empty(
         {
             continue;
         }
+        let code_indices = code_indices();
         let mut diagnostic = context.diagnostic(
             RuleId::EmptySection,
             section.heading.span,
@@ -341,7 +363,7 @@ fn check_empty(
                 if code_indices.is_empty() {
                     note_type_phrase(context).unwrap_or_else(|| "the note".to_string())
                 } else {
-                    code_list(context, code_indices)
+                    code_list(context, &code_indices)
                 },
                 if code_indices.len() > 1 { "need" } else { "needs" },
                 section_kind.description.trim_end_matches('.'),
@@ -352,10 +374,10 @@ fn check_empty(
             title: format!("Fill \"{}\" with a skeleton", section_kind.title),
             edits: vec![Edit {
                 span: Span::empty(section.heading.span.end),
-                new_text: format!(
-                    "{newline}{}",
-                    with_line_breaks(section_kind.skeleton.trim_end(), newline)
-                ),
+                new_text: concat(&[
+                    newline,
+                    &with_line_breaks(section_kind.skeleton.trim_end(), newline),
+                ]),
             }],
             safe: true,
         });

@@ -85,6 +85,16 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// that is not a pick from a list, a wildcard, a blank of underscores, or measure and comparison
 /// words in its text or options.
 fn open_ended(context: &Context<'_>, line: &Line) -> bool {
+    // The same response lines recur in template after template: each distinct one is read once.
+    context.line_answer(
+        line,
+        |answers| &answers.open_ended,
+        || line_open_ended(context, line),
+    )
+}
+
+/// [`open_ended`], worked out.
+fn line_open_ended(context: &Context<'_>, line: &Line) -> bool {
     let text = context.text;
     let measures = &context.pack.elements.response_measures;
     let says = |span: Span| contains_any(&normalize_phrase(span.text(text)), measures);

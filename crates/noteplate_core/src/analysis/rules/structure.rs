@@ -17,7 +17,13 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let kind = attribute.kind.text(text);
-        if context.pack.section(&kind.to_ascii_lowercase()).is_some() {
+        // Kinds are almost always written in lower case already: no copy for those.
+        let known = if kind.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            context.pack.section(&kind.to_ascii_lowercase()).is_some()
+        } else {
+            context.pack.section(kind).is_some()
+        };
+        if known {
             continue;
         }
         let kinds = context.pack.sections.iter().map(|s| s.kind.as_str());

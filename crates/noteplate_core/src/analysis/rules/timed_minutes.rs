@@ -6,8 +6,8 @@ use super::Context;
 use super::required_sections::insert_section_fix;
 use crate::analysis::semantics::{field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
+use crate::rulepack::{PhraseNormalizer, contains_any, normalize_phrase};
 use crate::rulepack::{RuleId, RulePack};
-use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
 
 /// A `{{name:minutes}}` field with the words around it, for telling totals apart.
@@ -69,14 +69,21 @@ fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
         }
     }
     let mut found = Vec::new();
+    // The words before and after each input, normalised into the same two buffers for every
+    // input (this runs on the first sight of each distinct line with an input).
+    let normalised = |span: Span, out: &mut String| {
+        out.clear();
+        PhraseNormalizer::default().push(span.text(text), out);
+    };
+    let (mut label, mut after) = (String::new(), String::new());
     for (index, &(field, span, label_start)) in inputs.iter().enumerate() {
         // The words that label an input are those between the previous input or choice and it;
         // the words after it, up to the next input, may give its unit ("x {{t:number}} min").
         let next_start = inputs
             .get(index + 1)
             .map_or(line.span.end, |next| next.1.start);
-        let label = normalize_phrase(Span::new(label_start, span.start).text(text));
-        let after = normalize_phrase(Span::new(span.end, next_start).text(text));
+        normalised(Span::new(label_start, span.start), &mut label);
+        normalised(Span::new(span.end, next_start), &mut after);
         let name = field.map_or_else(String::new, |field| field_words(field.name.text(text)));
         let ty = field.and_then(|field| field.ty).map(|ty| ty.text(text));
         let typed_minutes = ty.is_some_and(|ty| ty.eq_ignore_ascii_case("minutes"));
@@ -92,11 +99,13 @@ fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
             .nth(2)
             .map_or(label.as_str(), |(space, _)| &label[space + 1..]);
         let after_start = after.split(' ').next().unwrap_or_default();
-        let says_minutes = !typed_other
-            && (contains_any(&name, minutes_words)
-                || contains_any(label_end, minutes_words)
-                || contains_any(after_start, minutes_words));
-        if typed_minutes || says_minutes {
+        let says_minutes = || {
+            !typed_other
+                && (contains_any(&name, minutes_words)
+                    || contains_any(label_end, minutes_words)
+                    || contains_any(after_start, minutes_words))
+        };
+        if typed_minutes || says_minutes() {
             found.push(format!("{name} {label}"));
         }
     }
