@@ -3,7 +3,7 @@
 //! regular files are taken from a walk (links, FIFOs and devices in a folder are skipped); a
 //! subfolder that cannot be read is a problem to report, not a reason to check nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -55,12 +55,59 @@ pub fn collect(paths: &[PathBuf], stdin_filename: Option<&Path>) -> Result<Colle
             )
         })?;
         if metadata.is_dir() {
-            let mut found = crate::files::find_templates(path, &mut collected.problems);
-            found.sort();
-            inputs.extend(found.into_iter().map(Input::File));
+            let found = crate::files::find_templates(path, &mut collected.problems);
+            inputs.extend(sorted(found).into_iter().map(Input::File));
         } else {
             inputs.push(Input::File(path.clone()));
         }
     }
     Ok(collected)
+}
+
+/// `paths` in `Path` order (component by component, as `Vec::sort` orders them), with each path
+/// split into its components once instead of at every comparison: a library of 10,000 templates
+/// took about 130,000 comparisons, each splitting two paths again.
+fn sorted(mut paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    let components: Vec<Vec<Component<'_>>> = paths
+        .iter()
+        .map(|path| path.components().collect())
+        .collect();
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    // Stable, as `sort` is (two paths with the same components keep their walk order).
+    order.sort_by(|&a, &b| components[a].cmp(&components[b]));
+    drop(components);
+    order
+        .into_iter()
+        .map(|index| std::mem::take(&mut paths[index]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Paths made of pieces whose byte order and component order differ (`a` and `a.b`, `a-b`,
+    /// a separator doubled, `.` and `..`, a leading `/` or `./`).
+    fn paths() -> impl Strategy<Value = Vec<PathBuf>> {
+        let piece = prop::sample::select(vec![
+            "a", "a.b", "a-b", "b", "A", ".", "..", "", "é", "a b", "0", "10", "9",
+        ]);
+        let path = (
+            prop::sample::select(vec!["", "/", "./"]),
+            prop::collection::vec(piece, 1..5),
+        )
+            .prop_map(|(start, pieces)| PathBuf::from(format!("{start}{}", pieces.join("/"))));
+        prop::collection::vec(path, 0..40)
+    }
+
+    proptest! {
+        /// The order is the one `Vec::sort` gives, equal paths included.
+        #[test]
+        fn sorted_is_sort(paths in paths()) {
+            let mut expected = paths.clone();
+            expected.sort();
+            prop_assert_eq!(sorted(paths), expected);
+        }
+    }
 }
