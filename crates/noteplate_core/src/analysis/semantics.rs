@@ -230,21 +230,16 @@ impl Semantics {
                     .unwrap_or_else(|| Arc::new(SectionInfo::unrecognised()))
             })
             .collect();
-        let mut elements = Vec::with_capacity(
-            parts
-                .iter()
-                .map(|part| part.facts.elements.len())
-                .sum::<usize>()
-                + 1,
-        );
+        let mut elements =
+            Vec::with_capacity(parts.iter().map(|part| part.element_count()).sum::<usize>() + 1);
         for part in parts.iter() {
-            for (kind, span) in &part.facts.elements {
+            part.for_each_element(|kind, span| {
                 elements.push(Element {
                     kind: kind.clone(),
-                    span: span.shifted(part.start),
+                    span,
                     section: part.section,
-                });
-            }
+                })
+            });
         }
         // The first date of service in the document (none in signature sections).
         if let Some((part, span)) = parts
@@ -633,11 +628,12 @@ pub(super) fn line_elements(
     // A title line whose title names a kind is read as a heading is: by its title alone, so a
     // phrase inside it ("tolerance" in "Projected Work Tolerance:", a findings title) adds no kind.
     let mut titled = false;
+    // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history) is
+    // not the plan's frequency, so it shows no plan either (the label alone is remembered; the
+    // row's options decide). The same for every label of the line: worked out once, and only
+    // when a label says plan.
+    let mut symptom_row: Option<bool> = None;
     for label in line_labels(text, line) {
-        // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history)
-        // is not the plan's frequency, so it shows no plan either (the label alone is
-        // remembered; the row's options decide).
-        let symptom_row = describes_symptoms(text, line, pack);
         // A title line (`3. Evaluation of the musculoskeletal system through examination:` with
         // nothing after it) titles the lines below it, as a heading does: it is read as a heading
         // title (sure matches only). Its memo key keeps the colon, which no other label has.
@@ -674,10 +670,14 @@ pub(super) fn line_elements(
             },
             |kinds: &Vec<String>| {
                 titled |= title && !kinds.is_empty();
-                kinds
-                    .iter()
-                    .filter(|kind| !(symptom_row && kind.as_str() == "plan"))
-                    .for_each(|kind| push(kind, label));
+                for kind in kinds {
+                    if kind == "plan"
+                        && *symptom_row.get_or_insert_with(|| describes_symptoms(text, line, pack))
+                    {
+                        continue;
+                    }
+                    push(kind, label);
+                }
             },
         );
     }
@@ -805,31 +805,36 @@ pub(crate) fn date_input_in(
     let mut title_words: Option<String> = None;
     // The words that label an input are those between the previous input and it.
     let mut label_start = line.span.start;
+    // An input's words, "{label} {name}", written into one buffer for every input of the line
+    // (this runs for each line seen for the first time: no copy per label, name and join).
+    let mut words = String::new();
     for (index, item) in line.items.iter().enumerate() {
         let (span, name, typed_date) = match item {
             Inline::Field(field) => (
                 field.span,
-                field_words(field.name.text(text)),
+                Some(field.name.text(text)),
                 field
                     .ty
                     .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("date")),
             ),
-            Inline::Wildcard(span) => (*span, String::new(), false),
+            Inline::Wildcard(span) => (*span, None, false),
             _ => continue,
         };
-        let label = normalize_phrase(Span::new(label_start, span.start).text(text));
+        words.clear();
+        crate::rulepack::PhraseNormalizer::default()
+            .push(Span::new(label_start, span.start).text(text), &mut words);
         label_start = span.end;
-        let label = if label.is_empty() {
+        if words.is_empty() {
             let title = title.ok_or(NeedsTitle)?;
-            title_words
-                .get_or_insert_with(|| normalize_phrase(title))
-                .clone()
-        } else {
-            label
-        };
-        let words = format!("{label} {name}");
-        let says_date = typed_date || contains_any(&words, &elements.date_words);
-        if says_date && accept(&words) {
+            words.push_str(title_words.get_or_insert_with(|| normalize_phrase(title)));
+        }
+        words.push(' ');
+        if let Some(name) = name {
+            field_words_into(name, &mut words);
+        }
+        let words = words.as_str();
+        let says_date = typed_date || contains_any(words, &elements.date_words);
+        if says_date && accept(words) {
             return Ok(Some(index));
         }
     }
@@ -864,6 +869,13 @@ pub(crate) fn labels_symptoms(text: &str, line: &Line, label: &str, pack: &RuleP
     {
         return false;
     }
+    says_symptoms(text, line, label, pack)
+}
+
+/// The second half of [`labels_symptoms`], for a caller that knows the label says frequency or
+/// duration: the label or the line's options say one of the symptom words.
+pub(crate) fn says_symptoms(text: &str, line: &Line, label: &str, pack: &RulePack) -> bool {
+    let elements = &pack.elements;
     contains_any(label, &elements.symptom_words)
         || line.items.iter().any(|item| match item {
             Inline::Choice(choice) => choice.options.iter().any(|option| {
@@ -898,12 +910,19 @@ fn line_wording(text: &str, line: &Line) -> String {
 
 /// A field name as words: `stg_targetDate` is "stg target date", `date1` is "date 1".
 pub fn field_words(name: &str) -> String {
+    let mut words = String::with_capacity(name.len() + 4);
+    field_words_into(name, &mut words);
+    words
+}
+
+/// [`field_words`] of `name` appended to `words`.
+pub(crate) fn field_words_into(name: &str, words: &mut String) {
     if !name.is_ascii() {
-        return field_words_by_char(name);
+        words.push_str(&field_words_by_char(name));
+        return;
     }
     // The same in one pass for an ASCII name (almost all): a case or digit change is a
     // separator, as punctuation is, and the words are written normalised as they are read.
-    let mut words = String::with_capacity(name.len() + 4);
     let (mut wrote_word, mut pending_space) = (false, false);
     let mut previous: Option<u8> = None;
     for byte in name.bytes() {
@@ -926,7 +945,6 @@ pub fn field_words(name: &str) -> String {
         }
         previous = Some(byte);
     }
-    words
 }
 
 /// [`field_words`] of any name, character by character.
