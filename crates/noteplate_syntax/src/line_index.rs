@@ -133,13 +133,13 @@ pub fn line_columns(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
     // starts, and the characters from there to `counted`.
     let (mut line, mut line_start, mut scanned) = (0, 0, 0);
     let (mut counted, mut chars) = (0, 0);
-    // Without a `\r` every break is a `\n`: they are counted many bytes at a time (a loop the
-    // compiler vectorises) instead of visited one by one.
+    // Without a `\r` every break is a `\n`: they are counted many bytes at a time (`memchr`'s
+    // count) instead of visited one by one.
     let only_newlines = memchr::memchr(b'\r', bytes).is_none();
     for (offset, slot) in order {
         let between = &bytes[scanned..offset];
         if only_newlines {
-            line += between.iter().filter(|&&byte| byte == b'\n').count();
+            line += memchr::memchr_iter(b'\n', between).count();
             if let Some(at) = memchr::memrchr(b'\n', between) {
                 line_start = scanned + at + 1;
             }
