@@ -821,6 +821,8 @@ pub(crate) fn date_input_in(
             _ => continue,
         };
         words.clear();
+        // Room for any input's words at the first (no growth while they are written).
+        words.reserve(2 * line.span.len());
         crate::rulepack::PhraseNormalizer::default()
             .push(Span::new(label_start, span.start).text(text), &mut words);
         label_start = span.end;
@@ -923,27 +925,43 @@ pub(crate) fn field_words_into(name: &str, words: &mut String) {
     }
     // The same in one pass for an ASCII name (almost all): a case or digit change is a
     // separator, as punctuation is, and the words are written normalised as they are read.
+    // Each byte is classed once; the words are at most the name and a space per byte.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Class {
+        Lower,
+        Upper,
+        Digit,
+        Other,
+    }
+    words.reserve(2 * name.len());
     let (mut wrote_word, mut pending_space) = (false, false);
-    let mut previous: Option<u8> = None;
+    let mut previous = Class::Other;
     for byte in name.bytes() {
-        if let Some(before) = previous {
-            let case_change = before.is_ascii_lowercase() && byte.is_ascii_uppercase();
-            let digit_change = before.is_ascii_alphabetic() != byte.is_ascii_alphabetic()
-                && before.is_ascii_alphanumeric()
-                && byte.is_ascii_alphanumeric();
-            pending_space |= case_change || digit_change;
-        }
-        if byte.is_ascii_alphanumeric() {
-            if pending_space && wrote_word {
-                words.push(' ');
-            }
-            pending_space = false;
-            wrote_word = true;
-            words.push(char::from(byte.to_ascii_lowercase()));
-        } else {
+        let class = match byte {
+            b'a'..=b'z' => Class::Lower,
+            b'A'..=b'Z' => Class::Upper,
+            b'0'..=b'9' => Class::Digit,
+            _ => Class::Other,
+        };
+        if class == Class::Other {
             pending_space = true;
+            previous = class;
+            continue;
         }
-        previous = Some(byte);
+        // A lower-case letter before an upper-case one, or a letter next to a digit.
+        let boundary = matches!(
+            (previous, class),
+            (Class::Lower, Class::Upper)
+                | (Class::Lower | Class::Upper, Class::Digit)
+                | (Class::Digit, Class::Lower | Class::Upper)
+        );
+        if (pending_space || boundary) && wrote_word {
+            words.push(' ');
+        }
+        pending_space = false;
+        wrote_word = true;
+        words.push(char::from(byte.to_ascii_lowercase()));
+        previous = class;
     }
 }
 
@@ -1034,6 +1052,20 @@ mod tests {
             "freq/dur",
         ] {
             assert_eq!(field_words(name), field_words_by_char(name), "{name}");
+        }
+        // Every name of up to four characters from letters of both cases, digits and
+        // separators.
+        let alphabet = ['a', 'Z', 'b', 'Q', '1', '0', '_', ' ', '-'];
+        let mut names = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = names
+                .iter()
+                .flat_map(|name| alphabet.iter().map(move |ch| format!("{name}{ch}")))
+                .collect();
+            for name in &longer {
+                assert_eq!(field_words(name), field_words_by_char(name), "{name:?}");
+            }
+            names = longer;
         }
         assert_eq!(field_words("stg_targetDate"), "stg target date");
         assert_eq!(field_words("date1"), "date 1");
