@@ -112,14 +112,30 @@ pub fn run(args: &CheckArgs) -> u8 {
     let resolver = Resolver::new(args.config.clone(), args.isolated);
     let mut configs = Vec::with_capacity(inputs.len());
     let mut config_errors: Vec<String> = Vec::new();
+    // The configuration depends on the file's folder alone, and a walk gives a folder's files
+    // one after the other: the last folder's is taken again without asking the resolver (which
+    // makes the path absolute and hashes it for each file).
+    let mut last: Option<(PathBuf, Arc<ProjectConfig>)> = None;
     for input in &inputs {
         let location = match input {
             Input::File(path) => path.clone(),
             Input::Stdin { name } => PathBuf::from(name),
         };
+        let folder = location.parent();
+        if let (Some(folder), Some((last_folder, config))) = (folder, &last)
+            && !folder.as_os_str().is_empty()
+            && folder.as_os_str() == last_folder.as_os_str()
+        {
+            configs.push(config.clone());
+            continue;
+        }
         match resolver.for_file(&location) {
-            Ok(config) => configs.push(config),
+            Ok(config) => {
+                last = folder.map(|folder| (folder.to_path_buf(), config.clone()));
+                configs.push(config);
+            }
             Err(error) => {
+                last = None;
                 let message = error.to_string();
                 if !config_errors.contains(&message) {
                     config_errors.push(message);

@@ -3,7 +3,7 @@
 //! regular files are taken from a walk (links, FIFOs and devices in a folder are skipped); a
 //! subfolder that cannot be read is a problem to report, not a reason to check nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -55,12 +55,82 @@ pub fn collect(paths: &[PathBuf], stdin_filename: Option<&Path>) -> Result<Colle
             )
         })?;
         if metadata.is_dir() {
-            let mut found = crate::files::find_templates(path, &mut collected.problems);
-            found.sort();
-            inputs.extend(found.into_iter().map(Input::File));
+            let found = crate::files::find_templates(path, &mut collected.problems);
+            inputs.extend(sorted(found).into_iter().map(Input::File));
         } else {
             inputs.push(Input::File(path.clone()));
         }
     }
     Ok(collected)
+}
+
+/// `paths` in `Path` order (component by component, as `Vec::sort` orders them), each path
+/// turned once into a byte string that sorts as its components do, instead of both paths being
+/// split into components at every comparison (a library of 10,000 templates took about 130,000).
+#[cfg(unix)]
+fn sorted(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    // Each component as a tag in the order of `Component`'s variants, then a normal one's
+    // bytes; components are separated by a zero byte, which no path on Unix holds, so a
+    // component sorts before any longer one it begins (`a` before `a.b`) as it does in `Path`.
+    let key = |path: &Path| {
+        let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+        for (n, component) in path.components().enumerate() {
+            if n > 0 {
+                key.push(0);
+            }
+            match component {
+                Component::Prefix(_) => key.push(1),
+                Component::RootDir => key.push(2),
+                Component::CurDir => key.push(3),
+                Component::ParentDir => key.push(4),
+                Component::Normal(name) => {
+                    key.push(5);
+                    key.extend_from_slice(name.as_bytes());
+                }
+            }
+        }
+        key
+    };
+    let mut keyed: Vec<(Vec<u8>, PathBuf)> =
+        paths.into_iter().map(|path| (key(&path), path)).collect();
+    // Stable, as `sort` is (two paths with the same components keep their walk order).
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, path)| path).collect()
+}
+
+#[cfg(not(unix))]
+fn sorted(mut paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    paths.sort();
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Paths made of pieces whose byte order and component order differ (`a` and `a.b`, `a-b`,
+    /// a separator doubled, `.` and `..`, a leading `/` or `./`).
+    fn paths() -> impl Strategy<Value = Vec<PathBuf>> {
+        let piece = prop::sample::select(vec![
+            "a", "a.b", "a-b", "b", "A", ".", "..", "", "é", "a b", "0", "10", "9",
+        ]);
+        let path = (
+            prop::sample::select(vec!["", "/", "./"]),
+            prop::collection::vec(piece, 1..5),
+        )
+            .prop_map(|(start, pieces)| PathBuf::from(format!("{start}{}", pieces.join("/"))));
+        prop::collection::vec(path, 0..40)
+    }
+
+    proptest! {
+        /// The order is the one `Vec::sort` gives, equal paths included.
+        #[test]
+        fn sorted_is_sort(paths in paths()) {
+            let mut expected = paths.clone();
+            expected.sort();
+            prop_assert_eq!(sorted(paths), expected);
+        }
+    }
 }

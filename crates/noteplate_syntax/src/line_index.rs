@@ -113,6 +113,58 @@ impl LineIndex {
     }
 }
 
+/// [`LineIndex::line_column`] of each of `offsets` in `text`, without building an index: one
+/// pass over the text up to the last offset. For a caller with a few offsets into a text it
+/// reads once (`check`'s report: a handful of findings per template, where building the index
+/// read every byte of the file for each; the line breaks are found with `memchr2` and only the
+/// bytes between a line's start and an offset are counted). Linear in the text and the number
+/// of offsets, in any order, however long the lines.
+pub fn line_columns(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    // Each offset as `line_column` reads it, with its place in `offsets`, in text order.
+    let mut order: Vec<(usize, usize)> = offsets
+        .iter()
+        .enumerate()
+        .map(|(slot, &offset)| (floor_char_boundary(text, offset), slot))
+        .collect();
+    order.sort_unstable();
+    let mut found = vec![(0, 0); offsets.len()];
+    // Lines started before `scanned` (zero-based: the line of `scanned`), where the last one
+    // starts, and the characters from there to `counted`.
+    let (mut line, mut line_start, mut scanned) = (0, 0, 0);
+    let (mut counted, mut chars) = (0, 0);
+    // Without a `\r` every break is a `\n`: they are counted many bytes at a time (`memchr`'s
+    // count) instead of visited one by one.
+    let only_newlines = memchr::memchr(b'\r', bytes).is_none();
+    for (offset, slot) in order {
+        let between = &bytes[scanned..offset];
+        if only_newlines {
+            line += memchr::memchr_iter(b'\n', between).count();
+            if let Some(at) = memchr::memrchr(b'\n', between) {
+                line_start = scanned + at + 1;
+            }
+        } else {
+            // A line starts after `\n`, after `\r` not followed by `\n`, and after `\r\n`:
+            // the start `at + 1` is at or before `offset` when the break is before it.
+            for at in memchr::memchr2_iter(b'\n', b'\r', between) {
+                let at = scanned + at;
+                if bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n') {
+                    line += 1;
+                    line_start = at + 1;
+                }
+            }
+        }
+        scanned = offset;
+        if counted < line_start {
+            (counted, chars) = (line_start, 0);
+        }
+        chars += chars_in(&bytes[counted..offset]);
+        counted = offset;
+        found[slot] = (line + 1, chars + 1);
+    }
+    found
+}
+
 /// The largest char boundary at or before `offset`.
 pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset = offset.min(text.len());
@@ -165,6 +217,48 @@ mod tests {
                 let bytes = &text.as_bytes()[start..end];
                 assert_eq!(chars_in(bytes), naive(bytes), "{start}..{end}");
             }
+        }
+    }
+
+    /// `line_columns` gives what the index gives, for offsets in any order (repeated, past the
+    /// end, inside characters), on texts with every kind of line break and of every width.
+    #[test]
+    fn line_columns_match_the_index() {
+        let with_returns = ["a", "é", "€", "😀", "\n", "\r\n", "\r", "\r\r\n\n", "x y"];
+        let newlines_only = ["a", "é", "€", "😀", "\n", "\n\n", "x y"];
+        let mut seed = 5u64;
+        let mut next = |below: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % below
+        };
+        for (length, pieces) in (0..120)
+            .map(|length| (length, &with_returns[..]))
+            .chain((0..120).map(|length| (length, &newlines_only[..])))
+        {
+            let mut text = String::new();
+            for _ in 0..length {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            let index = LineIndex::new(&text);
+            let offsets: Vec<usize> = (0..next(12)).map(|_| next(text.len() + 4)).collect();
+            let expected: Vec<(usize, usize)> = offsets
+                .iter()
+                .map(|&offset| index.line_column(&text, offset))
+                .collect();
+            assert_eq!(
+                line_columns(&text, &offsets),
+                expected,
+                "{text:?} {offsets:?}"
+            );
+            // Every offset at once, backwards.
+            let all: Vec<usize> = (0..=text.len() + 1).rev().collect();
+            let expected: Vec<(usize, usize)> = all
+                .iter()
+                .map(|&offset| index.line_column(&text, offset))
+                .collect();
+            assert_eq!(line_columns(&text, &all), expected, "{text:?}");
         }
     }
 

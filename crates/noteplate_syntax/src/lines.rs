@@ -67,6 +67,10 @@ fn parse_with(text: &str, fast_path: bool, mut memo: Option<&mut LineMemo>) -> P
     let mut section_stack: Vec<usize> = Vec::new();
     let mut pieces = Vec::new(); // reused for every line
     let mut items = Vec::new(); // likewise
+    // The lines of the current part (the preamble, then each section), moved into it with one
+    // allocation of the exact size when the next heading or the end comes, instead of growing
+    // the part's vector line by line.
+    let mut part_lines: Vec<Line> = Vec::new();
     // Whether a line with content came before (the front matter counts).
     let mut seen_content = document.front_matter.is_some();
     while let Some(line) = pending {
@@ -96,6 +100,7 @@ fn parse_with(text: &str, fast_path: bool, mut memo: Option<&mut LineMemo>) -> P
         let first_text = first_piece.text(text);
         if first_piece.start == line_start && is_heading_line(first_text) {
             let heading = parse_heading(first_text, first_piece.start, &mut errors, fast_path);
+            flush_lines(&mut document, &mut part_lines);
             // Close every open section of the same or a deeper level.
             while let Some(&open) = section_stack.last() {
                 if document.sections[open].heading.level >= heading.level {
@@ -145,13 +150,25 @@ fn parse_with(text: &str, fast_path: bool, mut memo: Option<&mut LineMemo>) -> P
             span: line,
             items: items.drain(..).collect(),
         };
-        match document.sections.last_mut() {
-            Some(section) => section.lines.push(content),
-            None => document.preamble.push(content),
-        }
+        part_lines.push(content);
     }
+    flush_lines(&mut document, &mut part_lines);
     errors.sort_by_key(|error| error.span.start);
     Parse { document, errors }
+}
+
+/// Moves the lines read since the last heading into the last section (the preamble before the
+/// first), exactly sized.
+fn flush_lines(document: &mut Document, lines: &mut Vec<Line>) {
+    if lines.is_empty() {
+        return;
+    }
+    #[allow(clippy::drain_collect)]
+    let moved: Vec<Line> = lines.drain(..).collect();
+    match document.sections.last_mut() {
+        Some(section) => section.lines = moved,
+        None => document.preamble = moved,
+    }
 }
 
 /// `@include` followed by white space or the end of the line.

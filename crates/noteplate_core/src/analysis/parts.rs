@@ -29,8 +29,10 @@ use crate::syntax::{Comment, Document, Inline, Line, Span, TextEdit};
 pub(crate) struct PartFacts {
     /// The section's kind (`None` for the preamble).
     pub info: Option<std::sync::Arc<SectionInfo>>,
-    /// (kind, span) of each element its lines show, in order (`semantics::line_elements`).
-    pub elements: Vec<(std::sync::Arc<str>, Span)>,
+    /// (index of the line in the part, kind, span) of each element shown by a line that is not
+    /// remembered (`lines[index]` is `None`), in order; the remembered lines keep their own
+    /// ([`Part::for_each_element`] gives them all in order, with no copy per part).
+    elements: Vec<(usize, std::sync::Arc<str>, Span)>,
     /// The first date of service in its lines (never in a signature section).
     pub date_of_service: Option<Span>,
     /// Findings about single fields and choices (`rules/fields.rs`), in order.
@@ -145,11 +147,6 @@ impl LineFacts {
     /// gives its date of service.
     fn add_to(&self, facts: &mut PartFacts, at: usize) -> Result<Option<usize>, NeedsTitle> {
         let shift = |span: Span| Span::new(span.start + at, span.end + at);
-        facts.elements.extend(
-            self.elements
-                .iter()
-                .map(|(kind, span)| (kind.clone(), shift(*span))),
-        );
         if self.signature {
             facts.signature_lines.push(at);
         }
@@ -190,13 +187,15 @@ impl PlanLine {
         let elements = &pack.elements;
         let label = semantics::line_label(text, line)
             .map(|label| crate::rulepack::normalize_phrase(label.text(text)));
-        let symptoms = label
-            .as_deref()
-            .is_some_and(|label| semantics::labels_symptoms(text, line, label, pack));
         let rate_label = label.as_deref().is_some_and(|label| {
             crate::rulepack::contains_any(label, &elements.frequency_labels)
                 || crate::rulepack::contains_any(label, &elements.duration_labels)
         });
+        // `semantics::labels_symptoms`, whose first test is `rate_label`.
+        let symptoms = rate_label
+            && label
+                .as_deref()
+                .is_some_and(|label| semantics::says_symptoms(text, line, label, pack));
         let mut label_words = String::new();
         if let Some(label) = &label {
             label_words.push(' ');
@@ -205,7 +204,7 @@ impl PlanLine {
         for item in &line.items {
             if let Inline::Field(field) = item {
                 label_words.push(' ');
-                label_words.push_str(&semantics::field_words(field.name.text(text)));
+                semantics::field_words_into(field.name.text(text), &mut label_words);
             }
         }
         PlanLine {
@@ -244,6 +243,44 @@ pub(crate) struct Part<'d> {
     /// Its own content lines.
     pub lines: &'d [Line],
     pub facts: Rc<PartFacts>,
+}
+
+impl Part<'_> {
+    /// Calls `each` with the kind and the span (in the document) of every element the part's
+    /// lines show, in order: those of remembered lines read from the line's facts, the others
+    /// from the part's own.
+    pub fn for_each_element(&self, mut each: impl FnMut(&std::sync::Arc<str>, Span)) {
+        let mut fresh = self.facts.elements.iter().peekable();
+        for (index, (line, facts)) in self.lines.iter().zip(&self.facts.lines).enumerate() {
+            match facts {
+                Some(facts) => {
+                    let at = line.span.start;
+                    for (kind, span) in &facts.elements {
+                        each(kind, Span::new(span.start + at, span.end + at));
+                    }
+                }
+                None => {
+                    while let Some((_, kind, span)) =
+                        fresh.next_if(|(line_index, _, _)| *line_index == index)
+                    {
+                        each(kind, span.shifted(self.start));
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many elements [`Part::for_each_element`] gives.
+    pub fn element_count(&self) -> usize {
+        self.facts.elements.len()
+            + self
+                .facts
+                .lines
+                .iter()
+                .flatten()
+                .map(|facts| facts.elements.len())
+                .sum::<usize>()
+    }
 }
 
 /// The parts of a document in order: the preamble, then one per section.
@@ -721,7 +758,7 @@ fn compute(
         technique: OnceCell::new(),
         lines: Vec::with_capacity(lines.len()),
     };
-    for line in lines {
+    for (line_index, line) in lines.iter().enumerate() {
         crate::work::count_analysed_line();
         while cursor < comments.len() && comments[cursor].span.end <= line.span.start {
             cursor += 1;
@@ -750,7 +787,9 @@ fn compute(
         } else {
             facts.lines.push(None);
             semantics::line_elements(text, line, pack, recognition, |kind, span| {
-                facts.elements.push((kind.into(), relative(span)))
+                facts
+                    .elements
+                    .push((line_index, kind.into(), relative(span)))
             });
             if rules::note_elements::says_signature(text, line, pack, rules_memo) {
                 facts.signature_lines.push(line.span.start - start);

@@ -251,21 +251,16 @@ impl Semantics {
                     .unwrap_or_else(|| Arc::new(SectionInfo::unrecognised()))
             })
             .collect();
-        let mut elements = Vec::with_capacity(
-            parts
-                .iter()
-                .map(|part| part.facts.elements.len())
-                .sum::<usize>()
-                + 1,
-        );
+        let mut elements =
+            Vec::with_capacity(parts.iter().map(|part| part.element_count()).sum::<usize>() + 1);
         for part in parts.iter() {
-            for (kind, span) in &part.facts.elements {
+            part.for_each_element(|kind, span| {
                 elements.push(Element {
                     kind: kind.clone(),
-                    span: span.shifted(part.start),
+                    span,
                     section: part.section,
-                });
-            }
+                })
+            });
         }
         // The first date of service in the document (none in signature sections).
         if let Some((part, span)) = parts
@@ -654,11 +649,12 @@ pub(super) fn line_elements(
     // A title line whose title names a kind is read as a heading is: by its title alone, so a
     // phrase inside it ("tolerance" in "Projected Work Tolerance:", a findings title) adds no kind.
     let mut titled = false;
+    // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history) is
+    // not the plan's frequency, so it shows no plan either (the label alone is remembered; the
+    // row's options decide). The same for every label of the line: worked out once, and only
+    // when a label says plan.
+    let mut symptom_row: Option<bool> = None;
     for label in line_labels(text, line) {
-        // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history)
-        // is not the plan's frequency, so it shows no plan either (the label alone is
-        // remembered; the row's options decide).
-        let symptom_row = describes_symptoms(text, line, pack);
         // A title line (`3. Evaluation of the musculoskeletal system through examination:` with
         // nothing after it) titles the lines below it, as a heading does: it is read as a heading
         // title (sure matches only). Its memo key keeps the colon, which no other label has.
@@ -695,10 +691,14 @@ pub(super) fn line_elements(
             },
             |kinds: &Vec<String>| {
                 titled |= title && !kinds.is_empty();
-                kinds
-                    .iter()
-                    .filter(|kind| !(symptom_row && kind.as_str() == "plan"))
-                    .for_each(|kind| push(kind, label));
+                for kind in kinds {
+                    if kind == "plan"
+                        && *symptom_row.get_or_insert_with(|| describes_symptoms(text, line, pack))
+                    {
+                        continue;
+                    }
+                    push(kind, label);
+                }
             },
         );
     }
@@ -826,16 +826,19 @@ pub(crate) fn date_input_in(
     let mut title_words: Option<String> = None;
     // The words that label an input are those between the previous input and it.
     let mut label_start = line.span.start;
+    // An input's words, "{label} {name}", written into one buffer for every input of the line
+    // (this runs for each line seen for the first time: no copy per label, name and join).
+    let mut words = String::new();
     for (index, item) in line.items.iter().enumerate() {
         let (span, name, typed_date) = match item {
             Inline::Field(field) => (
                 field.span,
-                field_words(field.name.text(text)),
+                Some(field.name.text(text)),
                 field
                     .ty
                     .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("date")),
             ),
-            Inline::Wildcard(span) => (*span, String::new(), false),
+            Inline::Wildcard(span) => (*span, None, false),
             // A pick list is an input too: the words before it label it, not the date after it
             // (`Type: {Re-evaluation|Discharge} | Date: {{date:date}}` is dated by "Date", not
             // by a "discharge" that names the choice's options).
@@ -845,19 +848,23 @@ pub(crate) fn date_input_in(
             }
             _ => continue,
         };
-        let label = normalize_phrase(Span::new(label_start, span.start).text(text));
+        words.clear();
+        // Room for any input's words at the first (no growth while they are written).
+        words.reserve(2 * line.span.len());
+        crate::rulepack::PhraseNormalizer::default()
+            .push(Span::new(label_start, span.start).text(text), &mut words);
         label_start = span.end;
-        let label = if label.is_empty() {
+        if words.is_empty() {
             let title = title.ok_or(NeedsTitle)?;
-            title_words
-                .get_or_insert_with(|| normalize_phrase(title))
-                .clone()
-        } else {
-            label
-        };
-        let words = format!("{label} {name}");
-        let says_date = typed_date || contains_any(&words, &elements.date_words);
-        if says_date && accept(&words) {
+            words.push_str(title_words.get_or_insert_with(|| normalize_phrase(title)));
+        }
+        words.push(' ');
+        if let Some(name) = name {
+            field_words_into(name, &mut words);
+        }
+        let words = words.as_str();
+        let says_date = typed_date || contains_any(words, &elements.date_words);
+        if says_date && accept(words) {
             return Ok(Some(index));
         }
     }
@@ -892,6 +899,13 @@ pub(crate) fn labels_symptoms(text: &str, line: &Line, label: &str, pack: &RuleP
     {
         return false;
     }
+    says_symptoms(text, line, label, pack)
+}
+
+/// The second half of [`labels_symptoms`], for a caller that knows the label says frequency or
+/// duration: the label or the line's options say one of the symptom words.
+pub(crate) fn says_symptoms(text: &str, line: &Line, label: &str, pack: &RulePack) -> bool {
+    let elements = &pack.elements;
     contains_any(label, &elements.symptom_words)
         || line.items.iter().any(|item| match item {
             Inline::Choice(choice) => choice.options.iter().any(|option| {
@@ -926,35 +940,57 @@ fn line_wording(text: &str, line: &Line) -> String {
 
 /// A field name as words: `stg_targetDate` is "stg target date", `date1` is "date 1".
 pub fn field_words(name: &str) -> String {
+    let mut words = String::with_capacity(name.len() + 4);
+    field_words_into(name, &mut words);
+    words
+}
+
+/// [`field_words`] of `name` appended to `words`.
+pub(crate) fn field_words_into(name: &str, words: &mut String) {
     if !name.is_ascii() {
-        return field_words_by_char(name);
+        words.push_str(&field_words_by_char(name));
+        return;
     }
     // The same in one pass for an ASCII name (almost all): a case or digit change is a
     // separator, as punctuation is, and the words are written normalised as they are read.
-    let mut words = String::with_capacity(name.len() + 4);
-    let (mut wrote_word, mut pending_space) = (false, false);
-    let mut previous: Option<u8> = None;
-    for byte in name.bytes() {
-        if let Some(before) = previous {
-            let case_change = before.is_ascii_lowercase() && byte.is_ascii_uppercase();
-            let digit_change = before.is_ascii_alphabetic() != byte.is_ascii_alphabetic()
-                && before.is_ascii_alphanumeric()
-                && byte.is_ascii_alphanumeric();
-            pending_space |= case_change || digit_change;
-        }
-        if byte.is_ascii_alphanumeric() {
-            if pending_space && wrote_word {
-                words.push(' ');
-            }
-            pending_space = false;
-            wrote_word = true;
-            words.push(char::from(byte.to_ascii_lowercase()));
-        } else {
-            pending_space = true;
-        }
-        previous = Some(byte);
+    // Each byte is classed once; the words are at most the name and a space per byte.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Class {
+        Lower,
+        Upper,
+        Digit,
+        Other,
     }
-    words
+    words.reserve(2 * name.len());
+    let (mut wrote_word, mut pending_space) = (false, false);
+    let mut previous = Class::Other;
+    for byte in name.bytes() {
+        let class = match byte {
+            b'a'..=b'z' => Class::Lower,
+            b'A'..=b'Z' => Class::Upper,
+            b'0'..=b'9' => Class::Digit,
+            _ => Class::Other,
+        };
+        if class == Class::Other {
+            pending_space = true;
+            previous = class;
+            continue;
+        }
+        // A lower-case letter before an upper-case one, or a letter next to a digit.
+        let boundary = matches!(
+            (previous, class),
+            (Class::Lower, Class::Upper)
+                | (Class::Lower | Class::Upper, Class::Digit)
+                | (Class::Digit, Class::Lower | Class::Upper)
+        );
+        if (pending_space || boundary) && wrote_word {
+            words.push(' ');
+        }
+        pending_space = false;
+        wrote_word = true;
+        words.push(char::from(byte.to_ascii_lowercase()));
+        previous = class;
+    }
 }
 
 /// [`field_words`] of any name, character by character.
@@ -1044,6 +1080,20 @@ mod tests {
             "freq/dur",
         ] {
             assert_eq!(field_words(name), field_words_by_char(name), "{name}");
+        }
+        // Every name of up to four characters from letters of both cases, digits and
+        // separators.
+        let alphabet = ['a', 'Z', 'b', 'Q', '1', '0', '_', ' ', '-'];
+        let mut names = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = names
+                .iter()
+                .flat_map(|name| alphabet.iter().map(move |ch| format!("{name}{ch}")))
+                .collect();
+            for name in &longer {
+                assert_eq!(field_words(name), field_words_by_char(name), "{name:?}");
+            }
+            names = longer;
         }
         assert_eq!(field_words("stg_targetDate"), "stg target date");
         assert_eq!(field_words("date1"), "date 1");
