@@ -33,6 +33,10 @@ pub(crate) struct PartFacts {
     /// remembered (`lines[index]` is `None`), in order; the remembered lines keep their own
     /// ([`Part::for_each_element`] gives them all in order, with no copy per part).
     elements: Vec<(usize, std::sync::Arc<str>, Span)>,
+    /// How many elements its remembered lines show: with `elements`, what
+    /// [`Part::element_count`] answers without a pass over the lines (the language server asks
+    /// on every keystroke, for every part).
+    remembered_elements: usize,
     /// The first date of service in its lines (never in a signature section).
     pub date_of_service: Option<Span>,
     /// Findings about single fields and choices (`rules/fields.rs`), in order.
@@ -147,6 +151,7 @@ impl LineFacts {
     /// gives its date of service.
     fn add_to(&self, facts: &mut PartFacts, at: usize) -> Result<Option<usize>, NeedsTitle> {
         let shift = |span: Span| Span::new(span.start + at, span.end + at);
+        facts.remembered_elements += self.elements.len();
         if self.signature {
             facts.signature_lines.push(at);
         }
@@ -272,14 +277,7 @@ impl Part<'_> {
 
     /// How many elements [`Part::for_each_element`] gives.
     pub fn element_count(&self) -> usize {
-        self.facts.elements.len()
-            + self
-                .facts
-                .lines
-                .iter()
-                .flatten()
-                .map(|facts| facts.elements.len())
-                .sum::<usize>()
+        self.facts.elements.len() + self.facts.remembered_elements
     }
 }
 
@@ -750,6 +748,7 @@ fn compute(
     let mut facts = PartFacts {
         info,
         elements: Vec::new(),
+        remembered_elements: 0,
         date_of_service: None,
         field_findings: Vec::new(),
         typed_fields: Vec::new(),
