@@ -1777,3 +1777,43 @@ fn a_label_after_a_group_title_on_the_same_line_labels_the_input() {
     // Without the input's own label the group title alone says nothing about the technique.
     assert_eq!(technique("Manual Therapy Detail: Notes: ***"), 1);
 }
+
+#[test]
+fn a_parent_patient_or_referring_doctor_signature_does_not_sign_the_note() {
+    // From tests/realworld (early intervention, a program completion summary): the parent's
+    // signature acknowledging the visit was read as the clinician's, and then asked for
+    // credentials.
+    let note = |signature: &str| {
+        format!(
+            "---\ntemplate: Daily note\ncodes: 97530-GO\n---\nDate of service: {{{{d:date}}}}\n\n## Intervention\nTherapeutic activities: ***\nMinutes: {{{{m:minutes}}}}\n\n## Response\nResponse to treatment: ***\n\n{signature}\n"
+        )
+    };
+    for other in [
+        "Parent Signature: {{parent_signature}}",
+        "Patient signature: ***",
+        "MD Signature {{md_signature}}",
+        "Referring physician signature: ***",
+        "Caregiver: {{caregiver_signature}}",
+    ] {
+        let found = rules(&note(other));
+        assert!(
+            found.contains(&"missing-signature".to_string()),
+            "{other}: {found:?}"
+        );
+        assert!(
+            !found.contains(&"signature-without-credentials".to_string()),
+            "{other}: {found:?}"
+        );
+    }
+    // The clinician's own signature, and a chiropractor's "Physician's signature", still sign it.
+    for own in [
+        "Therapist signature: {{sig}}, {OT|OTR/L}",
+        "Physician's signature: {{sig}}, DC",
+    ] {
+        let found = rules(&note(own));
+        assert!(
+            !found.contains(&"missing-signature".to_string()),
+            "{own}: {found:?}"
+        );
+    }
+}

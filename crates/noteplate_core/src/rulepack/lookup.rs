@@ -642,6 +642,13 @@ impl Index {
                 add(&mut found, hit, MatchConfidence::High);
                 continue;
             }
+            // "Parent signature", "Patient signature": a kind's words beside one of its `not_words`
+            // mean something else (someone else's signature), not that kind, not even as a guess
+            // (the filler gone, "patient signature" would be "signature").
+            let excluded = |(section, _): &(usize, &str)| {
+                let not_words = &sections[*section].not_words;
+                !not_words.is_empty() && expanded.iter().any(|word| not_words.contains(word))
+            };
             // "Language assessment": a measure of an examined domain whose name is also filler
             // (the discipline's name) is that domain's finding; the filler is still there.
             let whole: Vec<&str> = expanded.iter().map(String::as_str).collect();
@@ -665,7 +672,10 @@ impl Index {
             if core.is_empty() {
                 continue;
             }
-            if let Some(hit) = self.alias(&core.join(" "), sections) {
+            if let Some(hit) = self
+                .alias(&core.join(" "), sections)
+                .filter(|hit| !excluded(hit))
+            {
                 add(&mut found, hit, MatchConfidence::High);
                 continue;
             }
@@ -723,6 +733,7 @@ impl Index {
                 .into_iter()
                 .flatten()
                 .filter_map(|w| self.word(w, sections))
+                .filter(|hit| !excluded(hit))
             {
                 add(&mut found, hit, MatchConfidence::Medium);
                 any_head = true;
@@ -732,7 +743,7 @@ impl Index {
             }
             if mode == Mode::Heading && !self.no_guess_heads.contains(head) {
                 for word in &core {
-                    if let Some(hit) = self.word(word, sections) {
+                    if let Some(hit) = self.word(word, sections).filter(|hit| !excluded(hit)) {
                         add(&mut found, hit, MatchConfidence::Low);
                     }
                 }

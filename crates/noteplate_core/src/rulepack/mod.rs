@@ -45,6 +45,10 @@ pub struct SectionKind {
     /// Other kinds a section of this kind stands for (an Objective section holds the findings).
     #[serde(default)]
     pub counts_as: Vec<String>,
+    /// Words that keep a title or label from this kind by its head word: "Parent signature" is
+    /// someone else's signature, not the clinician's.
+    #[serde(default)]
+    pub not_words: Vec<String>,
     /// Body inserted below the heading by the "add section" fix (without the heading line).
     pub skeleton: String,
     /// Bodies for codes of one family (`Code::family`), used instead of `skeleton` when every

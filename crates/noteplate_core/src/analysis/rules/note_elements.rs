@@ -149,7 +149,8 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
     lines
 }
 
-/// Whether a label or a field name of `line` says signature. Labels and field names repeat
+/// Whether a label or a field name of `line` says the clinician's signature (not a parent's,
+/// the patient's or the referring doctor's: `not_signature`). Labels and field names repeat
 /// (form rows): each distinct one is read once, and remembered for later analyses (`RuleMemo`).
 pub(crate) fn says_signature(
     text: &str,
@@ -172,7 +173,12 @@ pub(crate) fn says_signature(
         } else {
             normalize_phrase(words)
         };
-        let says = contains_any(&normalised, &elements.signature);
+        // Someone else's signature ("Parent signature") is not the clinician's: the signature
+        // kind's `not_words`, as for titles.
+        let says = contains_any(&normalised, &elements.signature)
+            && !pack
+                .section("signature")
+                .is_some_and(|kind| contains_any(&normalised, &kind.not_words));
         said.insert(words.into(), says);
         says
     };
