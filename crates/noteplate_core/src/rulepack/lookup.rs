@@ -347,6 +347,8 @@ pub(super) struct Index {
     measure_modifiers: FxHashSet<String>,
     /// Index of `Recognition::past_kind` in the sections.
     past_kind: Option<usize>,
+    /// Each section's `not_words`, normalised (same order as the sections).
+    not_words: Vec<Vec<String>>,
     /// normalised technique name/synonym/abbreviation -> technique index
     techniques: FxHashMap<String, usize>,
     /// normalised names and synonyms only (abbreviations such as MET or ART are ordinary words
@@ -518,6 +520,16 @@ impl Index {
             .iter()
             .map(|w| normalize_phrase(w))
             .collect();
+        index.not_words = sections
+            .iter()
+            .map(|section| {
+                section
+                    .not_words
+                    .iter()
+                    .map(|w| normalize_phrase(w))
+                    .collect()
+            })
+            .collect();
         index.past_kind = sections
             .iter()
             .position(|section| section.kind == recognition.past_kind);
@@ -645,10 +657,9 @@ impl Index {
             // "Parent signature", "Patient signature": a kind's words beside one of its `not_words`
             // mean something else (someone else's signature), not that kind, not even as a guess
             // (the filler gone, "patient signature" would be "signature").
-            let excluded = |(section, _): &(usize, &str)| {
-                let not_words = &sections[*section].not_words;
-                !not_words.is_empty() && expanded.iter().any(|word| not_words.contains(word))
-            };
+            let expanded_words = expanded.join(" ");
+            let excluded =
+                |(section, _): &(usize, &str)| self.not_this_kind(*section, &expanded_words);
             // "Language assessment": a measure of an examined domain whose name is also filler
             // (the discipline's name) is that domain's finding; the filler is still there.
             let whole: Vec<&str> = expanded.iter().map(String::as_str).collect();
@@ -759,6 +770,15 @@ impl Index {
                 confidence,
             })
             .collect()
+    }
+
+    /// Whether normalised `words` hold one of the `not_words` of section `section` ("parent" in
+    /// "parent signature"): the one reading of those words, for titles, labels and the
+    /// signature rule alike.
+    pub(super) fn not_this_kind(&self, section: usize, words: &str) -> bool {
+        self.not_words
+            .get(section)
+            .is_some_and(|not_words| contains_any(words, not_words))
     }
 
     pub(super) fn technique(&self, phrase: &str) -> Option<usize> {

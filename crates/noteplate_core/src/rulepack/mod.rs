@@ -707,6 +707,13 @@ impl RulePack {
         self.section_index.get(kind).copied()
     }
 
+    /// Whether normalised `words` name something a section of `kind` is not, by its `not_words`
+    /// ("parent" in "parent signature": someone else's signature).
+    pub fn not_this_kind(&self, kind: &str, words: &str) -> bool {
+        self.section_rank(kind)
+            .is_some_and(|section| self.index.not_this_kind(section, words))
+    }
+
     /// The pack's entry for `code` (any case): a hash lookup, as templates may list thousands.
     pub fn code(&self, code: &str) -> Option<&Code> {
         let index = if code.bytes().any(|byte| byte.is_ascii_lowercase()) {

@@ -150,7 +150,7 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
 }
 
 /// Whether a label or a field name of `line` says the clinician's signature (not a parent's,
-/// the patient's or the referring doctor's: `not_signature`). Labels and field names repeat
+/// the patient's or the referring doctor's: the signature kind's `not_words`). Labels and field names repeat
 /// (form rows): each distinct one is read once, and remembered for later analyses (`RuleMemo`).
 pub(crate) fn says_signature(
     text: &str,
@@ -176,9 +176,7 @@ pub(crate) fn says_signature(
         // Someone else's signature ("Parent signature") is not the clinician's: the signature
         // kind's `not_words`, as for titles.
         let says = contains_any(&normalised, &elements.signature)
-            && !pack
-                .section("signature")
-                .is_some_and(|kind| contains_any(&normalised, &kind.not_words));
+            && !pack.not_this_kind("signature", &normalised);
         said.insert(words.into(), says);
         says
     };
