@@ -51,7 +51,7 @@ impl LineIndex {
         starts.push(0);
         // A line starts after `\n`, after `\r` not followed by `\n`, and after `\r\n`.
         for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            if bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n') {
+            if breaks_line(bytes, at) {
                 starts.push(at + 1);
             }
         }
@@ -148,7 +148,7 @@ pub fn line_columns(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
             // the start `at + 1` is at or before `offset` when the break is before it.
             for at in memchr::memchr2_iter(b'\n', b'\r', between) {
                 let at = scanned + at;
-                if bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n') {
+                if breaks_line(bytes, at) {
                     line += 1;
                     line_start = at + 1;
                 }
@@ -163,6 +163,12 @@ pub fn line_columns(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
         found[slot] = (line + 1, chars + 1);
     }
     found
+}
+
+/// Whether the `\n` or `\r` at `at` ends a line: a `\n` does, and a `\r` not followed by `\n`
+/// (the `\r` of `\r\n` does not; its `\n` does).
+fn breaks_line(bytes: &[u8], at: usize) -> bool {
+    bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n')
 }
 
 /// The largest char boundary at or before `offset`.

@@ -114,12 +114,7 @@ pub struct DeclaredCode {
 /// The words at the start of a line that label it: the text before a colon, or before the first
 /// field, choice or wildcard, or a short line of text on its own. `None` for prose.
 pub fn line_label(text: &str, line: &Line) -> Option<Span> {
-    let first_input = line.items.iter().find_map(|item| match item {
-        Inline::Field(field) => Some(field.span.start),
-        Inline::Choice(choice) => Some(choice.span.start),
-        Inline::Wildcard(span) => Some(span.start),
-        Inline::Text(_) | Inline::Escape(_) => None,
-    });
+    let first_input = first_input(line);
     let prefix = Span::new(line.span.start, first_input.unwrap_or(line.span.end));
     // Whether a span has 1 to `limit` words: counting stops past the limit (a line of prose has
     // many, and every line is asked).
@@ -162,12 +157,7 @@ pub fn line_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = Sp
 /// in `Manual therapy detail: Technique: {{t}}` the first label is the group and "Technique"
 /// labels the input (up to six words, ending with a colon right before the input).
 fn inner_label(text: &str, line: &Line, first: Span) -> Option<Span> {
-    let input = line.items.iter().find_map(|item| match item {
-        Inline::Field(field) => Some(field.span.start),
-        Inline::Choice(choice) => Some(choice.span.start),
-        Inline::Wildcard(span) => Some(span.start),
-        Inline::Text(_) | Inline::Escape(_) => None,
-    })?;
+    let input = first_input(line)?;
     let after = Span::new(first.end.checked_add(1)?, input);
     let between = text.get(after.start..after.end)?;
     let words = between.trim_end().strip_suffix(':')?;
@@ -183,12 +173,7 @@ fn inner_label(text: &str, line: &Line, first: Span) -> Option<Span> {
 pub fn later_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = Span> + 'a {
     let mut after_input: Option<usize> = None;
     line.items.iter().filter_map(move |item| {
-        let input = match item {
-            Inline::Field(field) => field.span,
-            Inline::Choice(choice) => choice.span,
-            Inline::Wildcard(span) => *span,
-            Inline::Text(_) | Inline::Escape(_) => return None,
-        };
+        let input = input_span(item)?;
         let label = after_input.and_then(|start| {
             let between = Span::new(start, input.start);
             let words = between.text(text).trim_end();
@@ -201,6 +186,24 @@ pub fn later_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = S
         after_input = Some(input.end);
         label
     })
+}
+
+/// The span of an item a label can label: a field, a choice or a wildcard.
+fn input_span(item: &Inline) -> Option<Span> {
+    match item {
+        Inline::Field(field) => Some(field.span),
+        Inline::Choice(choice) => Some(choice.span),
+        Inline::Wildcard(span) => Some(*span),
+        Inline::Text(_) | Inline::Escape(_) => None,
+    }
+}
+
+/// Where the first input of `line` ([`input_span`]) starts.
+fn first_input(line: &Line) -> Option<usize> {
+    line.items
+        .iter()
+        .find_map(input_span)
+        .map(|span| span.start)
 }
 
 /// `text.split_whitespace().take(most).count()`, byte by byte while the text is ASCII.
