@@ -358,7 +358,9 @@ const LAYOUTS: &[Layout] = &[
         name: "choices as check boxes (`[ ] a [ ] b` for `{a|b}`)",
         rewrite: |text| rewrite_content(text, check_boxes),
         added_false: 2,
-        added_missed: 1,
+        // 1 -> 2 when the corpus as written gained a right finding that this layout already had
+        // (part p's "Physician signature: [ ] pending [ ] obtained"): its own count is the same.
+        added_missed: 2,
     },
     Layout {
         name: "fields without types (`{{pain}}` for `{{pain:number}}`)",

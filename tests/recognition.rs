@@ -1817,3 +1817,38 @@ fn a_parent_patient_or_referring_doctor_signature_does_not_sign_the_note() {
         );
     }
 }
+
+#[test]
+fn a_physicians_signature_signs_a_chiropractic_note_but_certifies_a_therapy_plan() {
+    // From tests/realworld (part p, a PT initial evaluation): "Physician signature:
+    // pending/obtained" records the physician's certification of the plan of care, and the
+    // evaluating therapist never signs; it was read as the note's signature.
+    let note = |codes: &str, signature: &str| {
+        format!(
+            "---\ntemplate: Note\n{codes}---\nDate of service: {{{{d:date}}}}\n\n## Assessment\nAssessment: ***\n\n## Plan\nPlan: 2x/week for 4 weeks\n\n{signature}\n"
+        )
+    };
+    let signed = |codes: &str, signature: &str| {
+        !rules(&note(codes, signature)).contains(&"missing-signature".to_string())
+    };
+    let therapy = "codes: 97161\n";
+    let chiropractic = "codes: 98940\n";
+    for line in [
+        "Physician signature: {pending|obtained}",
+        "Certifying physician: {{name}} | Physician's Signature: ***",
+        "Doctor signature: {{md_signature}}",
+        "{{physician_signature}}",
+        "## Physician Signature\n***",
+    ] {
+        assert!(!signed(therapy, line), "a therapy note: {line}");
+        assert!(signed(chiropractic, line), "a chiropractic note: {line}");
+        // With no code the note's discipline is not known, and the signature is left to count.
+        assert!(signed("type: evaluation\n", line), "no code: {line}");
+    }
+    // The therapist's own signature beside the physician's signs it; so does the author's word.
+    assert!(signed(
+        therapy,
+        "Physician signature: ***\nTherapist signature: {{sig}}, {PT|DPT}"
+    ));
+    assert!(signed(therapy, "## Physician Signature {#signature}\n***"));
+}

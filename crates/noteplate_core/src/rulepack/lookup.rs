@@ -349,6 +349,8 @@ pub(super) struct Index {
     past_kind: Option<usize>,
     /// Each section's `not_words`, normalised (same order as the sections).
     not_words: Vec<Vec<String>>,
+    /// Each section's `not_words_unless_billed` words, normalised (same order).
+    not_words_unless_billed: Vec<Vec<String>>,
     /// normalised technique name/synonym/abbreviation -> technique index
     techniques: FxHashMap<String, usize>,
     /// normalised names and synonyms only (abbreviations such as MET or ART are ordinary words
@@ -526,6 +528,16 @@ impl Index {
                 section
                     .not_words
                     .iter()
+                    .map(|w| normalize_phrase(w))
+                    .collect()
+            })
+            .collect();
+        index.not_words_unless_billed = sections
+            .iter()
+            .map(|section| {
+                let words = section.not_words_unless_billed.iter();
+                words
+                    .flat_map(|unless| &unless.words)
                     .map(|w| normalize_phrase(w))
                     .collect()
             })
@@ -777,6 +789,14 @@ impl Index {
     /// signature rule alike.
     pub(super) fn not_this_kind(&self, section: usize, words: &str) -> bool {
         self.not_words
+            .get(section)
+            .is_some_and(|not_words| contains_any(words, not_words))
+    }
+
+    /// Whether normalised `words` hold one of the `not_words_unless_billed` words of section
+    /// `section` (whether the note's codes let them count is the caller's question).
+    pub(super) fn not_this_kind_unless_billed(&self, section: usize, words: &str) -> bool {
+        self.not_words_unless_billed
             .get(section)
             .is_some_and(|not_words| contains_any(words, not_words))
     }

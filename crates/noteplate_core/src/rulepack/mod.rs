@@ -17,6 +17,15 @@ pub use lookup::{
 };
 pub use rule_id::{RuleId, UnknownRule};
 
+/// Words that say another signer, as [`SectionKind::not_words`] do, unless the note bills a code
+/// of one of `families` ([`Code::family`]).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotWordsUnlessBilled {
+    pub families: Vec<String>,
+    pub words: Vec<String>,
+}
+
 /// A section kind such as `necessity`, `technique` or `response`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -49,6 +58,11 @@ pub struct SectionKind {
     /// someone else's signature, not the clinician's.
     #[serde(default)]
     pub not_words: Vec<String>,
+    /// More such words, which keep a title or label from this kind only on a note that bills
+    /// codes and none of the listed families: "Physician signature" is the certifying
+    /// physician's on a therapy note, and the note's own on a chiropractic one.
+    #[serde(default)]
+    pub not_words_unless_billed: Option<NotWordsUnlessBilled>,
     /// Body inserted below the heading by the "add section" fix (without the heading line).
     pub skeleton: String,
     /// Bodies for codes of one family (`Code::family`), used instead of `skeleton` when every
@@ -712,6 +726,33 @@ impl RulePack {
     pub fn not_this_kind(&self, kind: &str, words: &str) -> bool {
         self.section_rank(kind)
             .is_some_and(|section| self.index.not_this_kind(section, words))
+    }
+
+    /// Whether normalised `words` name something a section of `kind` is not on a note that bills
+    /// `codes`: by its `not_words_unless_billed`, when `codes` has a code and none of them is of
+    /// one of its families ("physician" in "physician signature" on a PT evaluation). Title
+    /// recognition knows no codes, so the rules that do ask this of what was recognised.
+    pub fn not_this_kind_billing<'c>(
+        &self,
+        kind: &str,
+        words: &str,
+        codes: impl IntoIterator<Item = &'c str>,
+    ) -> bool {
+        let Some(section) = self.section_rank(kind) else {
+            return false;
+        };
+        let Some(unless) = &self.sections[section].not_words_unless_billed else {
+            return false;
+        };
+        let mut billed = false;
+        for code in codes {
+            billed = true;
+            let family = self.code(code).and_then(|code| code.family.as_deref());
+            if family.is_some_and(|family| unless.families.iter().any(|f| f == family)) {
+                return false;
+            }
+        }
+        billed && self.index.not_this_kind_unless_billed(section, words)
     }
 
     /// The pack's entry for `code` (any case): a hash lookup, as templates may list thousands.

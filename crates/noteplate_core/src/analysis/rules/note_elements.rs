@@ -46,7 +46,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     let signature_lines = signature_lines(context);
-    if signature_lines.is_empty() && !semantics.has_kind("signature") {
+    if signature_lines.is_empty() && !has_signature(context) {
         let mut diagnostic = context.diagnostic(
             RuleId::MissingSignature,
             anchor,
@@ -129,9 +129,16 @@ fn date_input_words(context: &Context<'_>, line: &Line) -> Box<[String]> {
 }
 
 /// The lines that hold the clinician's signature: lines of signature sections and lines whose
-/// label or field names say signature (each part found its own with [`says_signature`]).
+/// label or field names say signature (each part found its own with [`says_signature`]), but not
+/// another signer's on this note ([`another_signer`]).
 fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
-    let mut lines = context.lines_of_kind("signature");
+    let document = &context.parse.document;
+    let mut lines: Vec<&Line> = context
+        .sections_of_kind_nested("signature")
+        .iter()
+        .filter(|&&index| !another_signers_section(context, index))
+        .flat_map(|&index| document.sections[index].lines.iter())
+        .collect();
     let mut taken: rustc_hash::FxHashSet<usize> =
         lines.iter().map(|line| line.span.start).collect();
     for part in context.parts.iter() {
@@ -139,6 +146,7 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
             let start = part.start + start;
             let at = part.lines.partition_point(|line| line.span.start < start);
             if let Some(line) = part.lines.get(at)
+                && !signed_by_another(context, line)
                 && taken.insert(start)
             {
                 lines.push(line);
@@ -147,6 +155,73 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
     }
     lines.sort_by_key(|line| line.span.start);
     lines
+}
+
+/// Whether the template has a place for the clinician's signature other than a line: a section
+/// or an element of the signature kind that is not another signer's on this note, or a fragment
+/// that provides one.
+fn has_signature(context: &Context<'_>) -> bool {
+    let semantics = context.semantics;
+    let text = context.text;
+    semantics
+        .sections_of_kind("signature")
+        .any(|index| !another_signers_section(context, index))
+        || semantics.elements.iter().any(|element| {
+            // An element's span is a label or a field name: read as a field name, which splits
+            // `md_signature` and `MDSignature` and reads a label as `normalize_phrase` does.
+            &*element.kind == "signature"
+                && !another_signer(context, &field_words(element.span.text(text)))
+        })
+        || semantics
+            .included_kinds
+            .iter()
+            .any(|kind| kind == "signature")
+}
+
+/// Whether the normalised words of a title, label or field name say another signer's signature
+/// on this note: "Physician signature" on a PT evaluation is the certifying physician's (the signature
+/// kind's `not_words_unless_billed`, which depend on the declared codes). The `not_words` that
+/// hold on every note were applied when the words were recognised.
+fn another_signer(context: &Context<'_>, words: &str) -> bool {
+    let codes = context.semantics.codes.iter();
+    let codes = codes.map(|declared| declared.code.as_str());
+    context
+        .pack
+        .not_this_kind_billing("signature", words, codes)
+}
+
+/// Whether section `index` is a signature section only by a title that names another signer on
+/// this note (a `{#signature}` attribute is the author's word and always counts).
+fn another_signers_section(context: &Context<'_>, index: usize) -> bool {
+    let info = &context.semantics.sections[index];
+    let heading = &context.parse.document.sections[index].heading;
+    !matches!(
+        info.reason,
+        crate::analysis::semantics::KindReason::Attribute
+    ) && another_signer(context, &normalize_phrase(heading.title.text(context.text)))
+}
+
+/// Whether every label and field name of `line` that says signature names another signer on this
+/// note (asked only of the few lines that say signature).
+fn signed_by_another(context: &Context<'_>, line: &Line) -> bool {
+    let text = context.text;
+    // Normalised as `says_signature` reads them.
+    let labels = line_labels(text, line).map(|label| normalize_phrase(label.text(text)));
+    let fields = line.items.iter().filter_map(|item| match item {
+        Inline::Field(field) => Some(field_words(field.name.text(text))),
+        _ => None,
+    });
+    let mut said = labels
+        .chain(fields)
+        .filter(|words| names_signature(context.pack, words))
+        .peekable();
+    said.peek().is_some() && said.all(|words| another_signer(context, &words))
+}
+
+/// Whether normalised `words` say the clinician's signature: a signature word and none of the
+/// signature kind's `not_words` ("Parent signature" is someone else's).
+fn names_signature(pack: &RulePack, words: &str) -> bool {
+    contains_any(words, &pack.elements.signature) && !pack.not_this_kind("signature", words)
 }
 
 /// Whether a label or a field name of `line` says the clinician's signature (not a parent's,
@@ -158,7 +233,6 @@ pub(crate) fn says_signature(
     pack: &RulePack,
     memo: &mut RuleMemo,
 ) -> bool {
-    let elements = &pack.elements;
     let mut says_signature = |is_field: bool, words: &str| {
         let said = if is_field {
             &mut memo.signature_fields
@@ -175,8 +249,7 @@ pub(crate) fn says_signature(
         };
         // Someone else's signature ("Parent signature") is not the clinician's: the signature
         // kind's `not_words`, as for titles.
-        let says = contains_any(&normalised, &elements.signature)
-            && !pack.not_this_kind("signature", &normalised);
+        let says = names_signature(pack, &normalised);
         said.insert(words.into(), says);
         says
     };
