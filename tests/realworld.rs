@@ -313,7 +313,9 @@ const LAYOUTS: &[Layout] = &[
     Layout {
         name: "headings as title lines (`History:`)",
         rewrite: |text| rewrite_headings(text, |_, title| title_line(title)),
-        added_false: 3,
+        // Part q: a home-health OT visit record, its headings as title lines, shows history, findings and
+        // goals and so is typed an evaluation whose plan lacks a frequency (its checklist plan has none).
+        added_false: 4,
         added_missed: 0,
     },
     Layout {
@@ -351,7 +353,8 @@ const LAYOUTS: &[Layout] = &[
     Layout {
         name: "every heading at the second level",
         rewrite: |text| rewrite_headings(text, |_, title| format!("## {title}")),
-        added_false: 3,
+        // Part q: the same OT visit's "ADL Training" holds only subsections; flattened, it is empty.
+        added_false: 4,
         added_missed: 0,
     },
     Layout {
@@ -371,13 +374,17 @@ const LAYOUTS: &[Layout] = &[
                 })
             })
         },
-        added_false: 0,
+        // Part q: a visit record's "Start Time: {{startTime:date}}" is its date of service only while
+        // typed `date`; an untyped field must say "date" (notes.toml `date_of_service`).
+        added_false: 1,
         added_missed: 0,
     },
     Layout {
         name: "fields as blanks (`***` for `{{pain:number}}`)",
         rewrite: |text| rewrite_content(text, |line| rewrite_fields(line, |_| "***".to_string())),
-        added_false: 6,
+        // Part q: the same start time as a blank, and an OT template whose plan's frequency is only in
+        // its placeholder's name (`PLAN: [Frequency and duration]`).
+        added_false: 8,
         added_missed: 0,
     },
     Layout {

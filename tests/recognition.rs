@@ -1852,3 +1852,93 @@ fn a_physicians_signature_signs_a_chiropractic_note_but_certifies_a_therapy_plan
     ));
     assert!(signed(therapy, "## Physician Signature {#signature}\n***"));
 }
+
+#[test]
+fn a_slash_abbreviation_is_one_word_not_two_titles() {
+    // Part q (a home-health speech re-evaluation record): its lone "☐ N/A" boxes were split at the
+    // slash into "N" and "A", and "A" (SOAP's assessment) stood for the re-evaluation's missing
+    // assessment.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: ST Re-Evaluation\n---\nVisit Date: {{{{d:date}}}}\n\n## DME\n{line}\nAvailable: {{{{a}}}}\n\n## ST Goals\nGoals: ***\n\n## Treatment Plan\nFrequency: {{{{f}}}} Duration: {{{{w}}}}\n\nSignature: {{{{s}}}}, {{SLP|CCC-SLP}}\n"
+        )
+    };
+    for line in ["☐ N/A", "N/A", "n/a: {{na}}", "C/O: ***", "S/P ***"] {
+        let found = rules(&note(line));
+        assert!(
+            found.contains(&"missing-assessment".to_string()),
+            "{line}: {found:?}"
+        );
+    }
+    // A slash between two titles still gives both: "A/P" is the assessment and the plan.
+    let kinds = heading_kinds("A/P");
+    assert!(kinds.contains(&"assessment".to_string()), "{kinds:?}");
+    assert!(kinds.contains(&"plan".to_string()), "{kinds:?}");
+    // A title that says the assessment keeps it beside an "N/A".
+    assert_eq!(heading_kinds("Assessment N/A"), ["assessment"]);
+}
+
+#[test]
+fn an_examined_domain_named_by_its_adjective_or_function_is_a_finding() {
+    // Part q (a clinic app's OT and SLP visit templates): "COGNITIVE ASSESSMENT (if applicable):"
+    // and "Oral Function Assessment (92610):" were read as the clinician's assessment, and hid that
+    // the templates have none.
+    for title in [
+        "COGNITIVE ASSESSMENT (if applicable):",
+        "Oral Function Assessment (92610):",
+        "Cognitive",
+        "Cognitive function",
+        // Part q, held out (an online SLP evaluation form): "Voice Analysis" hid the missing
+        // assessment, as "analysis" is the assessment's head word.
+        "Voice Analysis",
+        "Swallowing analysis",
+    ] {
+        let kinds = heading_kinds(title);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some("findings"),
+            "{title}: {kinds:?}"
+        );
+        assert!(
+            !kinds.contains(&"assessment".to_string()),
+            "{title}: {kinds:?}"
+        );
+    }
+    // The clinician's own assessment is still one.
+    assert_eq!(
+        heading_kinds("Clinical Assessment")
+            .first()
+            .map(String::as_str),
+        Some("assessment")
+    );
+}
+
+#[test]
+fn a_date_typed_start_time_is_the_date_of_service() {
+    // Part q (a home-health app's therapy visit record): "Start Time" is a date-time, the visit's
+    // own date.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Therapy Visit\n---\n{line}\nTasks Performed: ***\n\nSignature: {{{{s}}}}, {{PT|OT}}\n"
+        )
+    };
+    for dated in [
+        "Start Time: {{startTime:date}}",
+        "Time in: {{t:date}}",
+        "Session start: {{s:date}}",
+    ] {
+        let found = rules(&note(dated));
+        assert!(
+            !found.contains(&"missing-date".to_string()),
+            "{dated}: {found:?}"
+        );
+    }
+    // An untyped start time is a clock time, and a start of care is not the visit.
+    for undated in ["Start Time: {{startTime}}", "Start of care: {{soc:date}}"] {
+        let found = rules(&note(undated));
+        assert!(
+            found.contains(&"missing-date".to_string()),
+            "{undated}: {found:?}"
+        );
+    }
+}

@@ -330,6 +330,10 @@ pub struct Recognition {
     /// measures.
     #[serde(default)]
     pub measure_modifiers: Vec<String>,
+    /// Abbreviations written with a separator that are one word, not two parts of a title
+    /// ("N/A" is not applicable, not "N" and "A" for assessment): read as their letters joined.
+    #[serde(default)]
+    pub unsplit: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -345,6 +349,8 @@ pub(super) struct Index {
     no_guess_heads: FxHashSet<String>,
     measure_heads: FxHashSet<String>,
     measure_modifiers: FxHashSet<String>,
+    /// `Recognition::unsplit` in lower case, each with its letters joined.
+    unsplit: Vec<(String, String)>,
     /// Index of `Recognition::past_kind` in the sections.
     past_kind: Option<usize>,
     /// Each section's `not_words`, normalised (same order as the sections).
@@ -522,6 +528,16 @@ impl Index {
             .iter()
             .map(|w| normalize_phrase(w))
             .collect();
+        index.unsplit = recognition
+            .unsplit
+            .iter()
+            .map(|w| {
+                let written = w.to_ascii_lowercase();
+                let joined = written.chars().filter(|c| c.is_alphanumeric()).collect();
+                (written, joined)
+            })
+            .filter(|(written, _)| !written.is_empty())
+            .collect();
         index.not_words = sections
             .iter()
             .map(|section| {
@@ -596,6 +612,40 @@ impl Index {
         ))
     }
 
+    /// `title` with each `[recognition] unsplit` abbreviation that stands as a word of its own
+    /// (case aside) written with its letters joined, so that splitting does not part it: "☐ N/A"
+    /// is "☐ na", and "A/P" is still split.
+    fn join_unsplit<'t>(&self, title: &'t str) -> std::borrow::Cow<'t, str> {
+        let mut result = std::borrow::Cow::Borrowed(title);
+        for (written, joined) in &self.unsplit {
+            // ASCII lower case keeps every byte where it was, so positions carry over.
+            let lower = result.to_ascii_lowercase();
+            if !lower.contains(written.as_str()) {
+                continue;
+            }
+            let bytes = lower.as_bytes();
+            let mut out = String::with_capacity(result.len());
+            let mut at = 0;
+            let mut copied = 0;
+            while let Some(found) = lower[at..].find(written.as_str()) {
+                let start = at + found;
+                let end = start + written.len();
+                let alone = |byte: Option<&u8>| byte.is_none_or(|b| !b.is_ascii_alphanumeric());
+                if alone(start.checked_sub(1).and_then(|i| bytes.get(i))) && alone(bytes.get(end)) {
+                    out.push_str(&result[copied..start]);
+                    out.push_str(joined);
+                    copied = end;
+                }
+                at = end;
+            }
+            if copied > 0 {
+                out.push_str(&result[copied..]);
+                result = std::borrow::Cow::Owned(out);
+            }
+        }
+        result
+    }
+
     /// The kind of what a measure head (`[recognition] measure_heads`) measures, when the rest
     /// of the segment is a kind's exact title or alias: "Articulation accuracy" (the head last) or
     /// "Accuracy of articulation" (the head first, then `of`, `in`...).
@@ -648,7 +698,8 @@ impl Index {
             add(&mut found, hit, MatchConfidence::High);
         }
         let mut in_past = false;
-        for segment in segments(title) {
+        let title = self.join_unsplit(title);
+        for segment in segments(&title) {
             let mut words: Vec<String> = segment.split(' ').map(str::to_string).collect();
             strip_numbering(&mut words);
             if let Some(hit) = self.alias(&words.join(" "), sections) {
