@@ -1942,3 +1942,108 @@ fn a_date_typed_start_time_is_the_date_of_service() {
         );
     }
 }
+
+#[test]
+fn a_run_of_check_boxes_is_a_pick_list_as_a_choice_is() {
+    // From the layout test of tests/realworld.rs (session 14): a paper form's check boxes kept
+    // as text read as prose, so their options labelled the input after them.
+    let daily = |line: &str| {
+        format!(
+            "---\ntemplate: Daily note\ncodes: 97110-GP\n---\nDate of service: {{{{d:date}}}}\n\n## Interventions\nTherapeutic exercise for strength, 3x10: ***\n{line}\n\n## Response\nTolerated well: ***\n"
+        )
+    };
+    let minutes = |line: &str| {
+        rules(&daily(line))
+            .into_iter()
+            .filter(|rule| rule == "missing-minutes")
+            .count()
+    };
+    // "Ice x 10 min" is an option of the pick list, not the label of "Other": no minutes are
+    // captured, whether the list is written as a choice or as boxes.
+    assert_eq!(
+        minutes("Modalities: {Ice x 10 min|Heat x 10 min} Other: {{other}}"),
+        1
+    );
+    assert_eq!(
+        minutes("Modalities: [ ] Ice x 10 min [ ] Heat x 10 min Other: {{other}}"),
+        1
+    );
+    assert_eq!(
+        minutes("Modalities: ☐ Ice x 10 min ☐ Heat x 10 min Other: ***"),
+        1
+    );
+    assert_eq!(
+        minutes("Modalities: [x] Ice x 10 min □ Heat x 10 min Other: ***"),
+        1
+    );
+    // The word before a colon after the last box labels the input after the list, as after
+    // `{a|b}`.
+    assert_eq!(minutes("[ ] Ice [ ] Heat Minutes: ***"), 0);
+    assert_eq!(
+        minutes("[ ] Ice [ ] Ultrasound Dosage (15 min): {{dosage}}"),
+        0
+    );
+    // A single box is not a pick list: its words stay the line's.
+    assert_eq!(minutes("[ ] Ice pack applied, minutes: ***"), 0);
+
+    // The options of a symptom row say it is about the symptoms, not the plan's frequency.
+    let plan = |row: &str| {
+        let text = format!(
+            "---\ntemplate: Initial evaluation\ntype: evaluation\n---\nDate of service: {{{{d:date}}}}\n\n## Pain history\n{row}\n\n## Plan of care\nContinue skilled therapy: ***\n"
+        );
+        rules(&text)
+            .into_iter()
+            .filter(|rule| rule == "plan-without-frequency")
+            .count()
+    };
+    assert_eq!(plan("Frequency: {Less than daily|Daily|All the time}"), 1);
+    assert_eq!(
+        plan("Frequency: [ ] Less than daily [ ] Daily [ ] All the time"),
+        1
+    );
+}
+
+#[test]
+fn a_blank_of_underscores_is_a_place_to_write_as_a_wildcard_is() {
+    // From the layout test of tests/realworld.rs (session 14): a paper form's blanks kept as
+    // underscores were no input to the date of service, the minutes or a prompt list's answer.
+    let note = |date: &str, time: &str| {
+        format!(
+            "---\ntemplate: Daily note\ncodes: 97110-GP\n---\n{date}\n\n## Interventions\nTherapeutic exercise for strength, 3x10: ***\n{time}\n\n## Response\nTolerated well: ***\n\n## Signature\nTherapist signature: ***, PT\n"
+        )
+    };
+    let count = |text: &str, rule: &str| rules(text).into_iter().filter(|r| r == rule).count();
+    for date in [
+        "Date of service: ***",
+        "Date of service: ________",
+        "DOS ______",
+    ] {
+        let text = note(date, "Minutes: ***");
+        assert_eq!(count(&text, "missing-date"), 0, "{date}");
+    }
+    for time in [
+        "Duration (minutes): ***",
+        "Duration (minutes): ________",
+        "x ____ min",
+    ] {
+        let text = note("Date of service: ***", time);
+        assert_eq!(count(&text, "missing-minutes"), 0, "{time}");
+    }
+    // Underscores inside a word are not a blank.
+    let text = note(
+        "Date of service: ***",
+        "Duration (minutes): see__init__notes",
+    );
+    assert_eq!(count(&text, "missing-minutes"), 1);
+
+    // A list of prompts naming the response is answered by the blank its block ends with.
+    let prompts = |answer: &str| {
+        let text = format!(
+            "---\ntemplate: Daily note\ncodes: 97110-GP\n---\nDate of service: ***\n\n## Interventions\nTherapeutic exercise: ***\nMinutes: ***\n\n## Assessment\n- Pt response to exercise (and tolerance)\n- Tie to goals\n{answer}\n\n## Signature\nTherapist signature: ***, PT\n"
+        );
+        count(&text, "canned-response")
+    };
+    assert_eq!(prompts("***"), 0);
+    assert_eq!(prompts("________"), 0);
+    assert_eq!(prompts("- ________"), 0);
+}

@@ -7,6 +7,7 @@
 //! LSP types or configuration files; settings arrive as a plain [`Settings`] value.
 
 pub mod fuzzy;
+pub(crate) mod inputs;
 mod lexicon;
 pub mod mentions;
 mod parts;

@@ -109,7 +109,7 @@ impl LineFacts {
         semantics::line_elements(text, line, pack, recognition, |kind, span| {
             elements.push((kind.into(), Span::new(span.start - at, span.end - at)))
         });
-        let date = if semantics::has_input(line) {
+        let date = if semantics::has_input(text, line) {
             semantics::date_of_service_in(text, None, line, pack)
         } else {
             Ok(None)
@@ -819,8 +819,10 @@ fn compute(
                     semantics::line_date_of_service(text, title, line, by_text, pack, recognition)
                 }
             };
-            if let Some(index) = index {
-                facts.date_of_service = Some(relative(line.items[index].span()));
+            if let Some(input) =
+                index.and_then(|index| super::inputs::inputs(text, line).nth(index))
+            {
+                facts.date_of_service = Some(relative(input.span()));
             }
         }
     }

@@ -114,7 +114,7 @@ pub struct DeclaredCode {
 /// The words at the start of a line that label it: the text before a colon, or before the first
 /// field, choice or wildcard, or a short line of text on its own. `None` for prose.
 pub fn line_label(text: &str, line: &Line) -> Option<Span> {
-    let first_input = first_input(line);
+    let first_input = first_input(text, line);
     let prefix = Span::new(line.span.start, first_input.unwrap_or(line.span.end));
     // Whether a span has 1 to `limit` words: counting stops past the limit (a line of prose has
     // many, and every line is asked).
@@ -157,7 +157,7 @@ pub fn line_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = Sp
 /// in `Manual therapy detail: Technique: {{t}}` the first label is the group and "Technique"
 /// labels the input (up to six words, ending with a colon right before the input).
 fn inner_label(text: &str, line: &Line, first: Span) -> Option<Span> {
-    let input = first_input(line)?;
+    let input = first_input(text, line)?;
     let after = Span::new(first.end.checked_add(1)?, input);
     let between = text.get(after.start..after.end)?;
     let words = between.trim_end().strip_suffix(':')?;
@@ -172,8 +172,8 @@ fn inner_label(text: &str, line: &Line, first: Span) -> Option<Span> {
 /// Each labels the input after it, as the first label does.
 pub fn later_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = Span> + 'a {
     let mut after_input: Option<usize> = None;
-    line.items.iter().filter_map(move |item| {
-        let input = input_span(item)?;
+    super::inputs::inputs(text, line).filter_map(move |input| {
+        let input = input.span();
         let label = after_input.and_then(|start| {
             let between = Span::new(start, input.start);
             let words = between.text(text).trim_end();
@@ -188,22 +188,12 @@ pub fn later_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = S
     })
 }
 
-/// The span of an item a label can label: a field, a choice or a wildcard.
-fn input_span(item: &Inline) -> Option<Span> {
-    match item {
-        Inline::Field(field) => Some(field.span),
-        Inline::Choice(choice) => Some(choice.span),
-        Inline::Wildcard(span) => Some(*span),
-        Inline::Text(_) | Inline::Escape(_) => None,
-    }
-}
-
-/// Where the first input of `line` ([`input_span`]) starts.
-fn first_input(line: &Line) -> Option<usize> {
-    line.items
-        .iter()
-        .find_map(input_span)
-        .map(|span| span.start)
+/// Where the first input of `line` ([`super::inputs::inputs`]: a field, a choice, a wildcard,
+/// or a blank or a run of check boxes in its text) starts.
+fn first_input(text: &str, line: &Line) -> Option<usize> {
+    super::inputs::inputs(text, line)
+        .next()
+        .map(|input| input.span().start)
 }
 
 /// `text.split_whitespace().take(most).count()`, byte by byte while the text is ASCII.
@@ -745,14 +735,14 @@ pub(crate) fn is_title_line(text: &str, line: &Line, label: Span) -> bool {
         && text[label.end..line.span.end].trim_end() == ":"
 }
 
-/// Whether `line` has an input (a field or a wildcard): only those are dates of service.
-pub(super) fn has_input(line: &Line) -> bool {
-    line.items
-        .iter()
-        .any(|item| matches!(item, Inline::Field(_) | Inline::Wildcard(_)))
+/// Whether `line` has a place to write (a field, a wildcard or a blank of underscores): only
+/// those are dates of service.
+pub(crate) fn has_input(text: &str, line: &Line) -> bool {
+    super::inputs::inputs(text, line)
+        .any(|input| !matches!(input, super::inputs::Input::Choice(..)))
 }
 
-/// The index of the first item of `line` (under a section titled `title`) that is a date of
+/// The index of the first input of `line` (`inputs::inputs`, under a section titled `title`) that is a date of
 /// service (see [`date_of_service_in`]), remembered by title and line text when `uncommented`
 /// (no comment touches the line but those wholly inside it, so its text decides).
 pub(super) fn line_date_of_service(
@@ -763,7 +753,7 @@ pub(super) fn line_date_of_service(
     pack: &RulePack,
     memo: &mut Recognition,
 ) -> Option<usize> {
-    if !has_input(line) {
+    if !has_input(text, line) {
         return None;
     }
     if !uncommented {
@@ -813,7 +803,7 @@ pub(super) fn date_of_service_in(
     })
 }
 
-/// The index in `line.items` of the first date input (a field typed `date`, or an input whose
+/// The index in `inputs::inputs(text, line)` of the first date input (a field typed `date`, or an input whose
 /// label or name says a date) whose words, its label and its field name normalised, pass
 /// `accept`: the one reading of "what a date input is labelled" that the date of service and
 /// the note types' own dates ([`crate::rulepack::NoteType::dates_of_service`]) share.
@@ -832,24 +822,24 @@ pub(crate) fn date_input_in(
     // An input's words, "{label} {name}", written into one buffer for every input of the line
     // (this runs for each line seen for the first time: no copy per label, name and join).
     let mut words = String::new();
-    for (index, item) in line.items.iter().enumerate() {
-        let (span, name, typed_date) = match item {
-            Inline::Field(field) => (
+    for (index, input) in super::inputs::inputs(text, line).enumerate() {
+        let (span, name, typed_date) = match input {
+            super::inputs::Input::Field(field) => (
                 field.span,
                 Some(field.name.text(text)),
                 field
                     .ty
                     .is_some_and(|ty| ty.text(text).eq_ignore_ascii_case("date")),
             ),
-            Inline::Wildcard(span) => (*span, None, false),
+            // `***`, or a form's blank kept as underscores (`Date: ________`).
+            super::inputs::Input::Blank(span) => (span, None, false),
             // A pick list is an input too: the words before it label it, not the date after it
             // (`Type: {Re-evaluation|Discharge} | Date: {{date:date}}` is dated by "Date", not
             // by a "discharge" that names the choice's options).
-            Inline::Choice(choice) => {
-                label_start = choice.span.end;
+            super::inputs::Input::Choice(span, _) => {
+                label_start = span.end;
                 continue;
             }
-            _ => continue,
         };
         words.clear();
         // Room for any input's words at the first (no growth while they are written).
@@ -910,8 +900,9 @@ pub(crate) fn labels_symptoms(text: &str, line: &Line, label: &str, pack: &RuleP
 pub(crate) fn says_symptoms(text: &str, line: &Line, label: &str, pack: &RulePack) -> bool {
     let elements = &pack.elements;
     contains_any(label, &elements.symptom_words)
-        || line.items.iter().any(|item| match item {
-            Inline::Choice(choice) => choice.options.iter().any(|option| {
+        || super::inputs::inputs(text, line).any(|input| match input {
+            // `{Daily|Constant}`, or `[ ] Daily [ ] Constant` on a paper form.
+            super::inputs::Input::Choice(_, options) => options.iter().any(|option| {
                 contains_any(
                     &normalize_phrase(option.text(text)),
                     &elements.symptom_words,

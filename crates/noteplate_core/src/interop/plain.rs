@@ -327,32 +327,10 @@ pub(crate) fn label_before(before: &str) -> String {
     }
 }
 
-/// The first run of three or more underscores in `text`: its byte range.
-pub(crate) fn find_blank(text: &str) -> Option<(usize, usize)> {
-    let mut from = 0;
-    while let Some(at) = text[from..].find("___") {
-        let start = from + at;
-        let end = start
-            + text[start..]
-                .bytes()
-                .take_while(|&byte| byte == b'_')
-                .count();
-        // `__init__`-like underscores inside a word are not a blank.
-        let glued = text[..start]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-            && text[end..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-        if !glued {
-            return Some((start, end));
-        }
-        from = end;
-    }
-    None
-}
+/// The first blank of `text` (three or more underscores): the one definition the analysis
+/// reads too (`analysis::inputs`), so a blank the importer makes a field is a place to write
+/// for the linter.
+pub(crate) use crate::analysis::inputs::find_blank;
 
 /// The field type a label means, from the rule pack's element words: a date (`date_words`,
 /// unless the label is a date of birth or similar only by `not_date_of_service`: a date is a date
@@ -382,72 +360,23 @@ pub(crate) fn field_type(pack: &RulePack, label: &str) -> Option<String> {
     Some(ty.to_string())
 }
 
-/// A check box or radio button at the start of `text`: its length in bytes.
-fn box_at(text: &str) -> Option<usize> {
-    for mark in [
-        "[ ]", "[x]", "[X]", "[✓]", "[✔]", "( )", "(x)", "(X)", "(•)", "()", "[]",
-    ] {
-        if text.starts_with(mark) {
-            return Some(mark.len());
-        }
-    }
-    let c = text.chars().next()?;
-    matches!(
-        c,
-        '☐' | '☑' | '☒' | '□' | '■' | '○' | '◯' | '●' | '◉' | '⬜' | '❏'
-    )
-    .then(|| c.len_utf8())
-}
+use crate::analysis::inputs::box_at;
 
 /// The options of two or more boxes on one line (`Tolerated: [ ] well [ ] poorly`), with the
-/// text before the first box and the text after the last option (past a column gap). Options are trimmed of separators; empty ones are left out.
+/// text before the first box and the text after the last option (past a column gap): the run
+/// of boxes the analysis reads as a pick list (`analysis::inputs::box_run`).
 pub(crate) fn box_choice(line: &str) -> Option<(String, Vec<String>, String)> {
-    let mut boxes = Vec::new();
-    let mut at = 0;
-    while at < line.len() {
-        if let Some(length) = box_at(&line[at..]) {
-            // A box is a box only at the start or after a space (`f(x)` is not).
-            let after_space = at == 0 || line[..at].ends_with([' ', ':']);
-            if after_space {
-                boxes.push((at, at + length));
-                at += length;
-                continue;
-            }
-        }
-        at += line[at..].chars().next().map_or(1, char::len_utf8);
-    }
-    if boxes.len() < 2 {
-        return None;
-    }
-    let mut options = Vec::new();
-    for (index, &(_, end)) in boxes.iter().enumerate() {
-        let until = boxes.get(index + 1).map_or_else(
-            // The last option ends at a column gap: `[ ] a  [ ] b  Other: ____`.
-            || {
-                line[end..]
-                    .trim_start()
-                    .find("  ")
-                    .map_or(line.len(), |gap| {
-                        end + (line[end..].len() - line[end..].trim_start().len()) + gap
-                    })
-            },
-            |next| next.0,
-        );
-        let option = line[end..until]
-            .trim()
-            .trim_end_matches([',', ';', '/'])
-            .trim();
-        if !option.is_empty() {
-            options.push(option.to_string());
-        }
-    }
-    if options.len() < 2 {
-        return None;
-    }
-    let last_end = boxes.last().map_or(line.len(), |&(_, end)| end);
-    let rest = line[last_end..].trim_start();
-    let after = rest.find("  ").map_or("", |gap| &rest[gap..]);
-    Some((line[..boxes[0].0].to_string(), options, after.to_string()))
+    let run = crate::analysis::inputs::box_run(line)?;
+    let options = run
+        .options
+        .iter()
+        .map(|&(start, end)| line[start..end].to_string())
+        .collect();
+    Some((
+        line[..run.start].to_string(),
+        options,
+        line[run.end..].to_string(),
+    ))
 }
 
 /// The option of a line that is one box and its text (`[ ] Hot pack`), if it is one.

@@ -5,7 +5,8 @@
 
 use super::Context;
 use crate::analysis::Diagnostic;
-use crate::analysis::semantics::is_title_line;
+use crate::analysis::inputs::{Input, inputs};
+use crate::analysis::semantics::{has_input, is_title_line};
 use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
@@ -60,7 +61,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             // (and tolerance)` in a list a guide ends with `***`) is answered in the writing place
             // its block ends with: a line that is nothing but an input. A fixed sentence followed
             // by other labelled lines stays canned.
-            if !line.items.iter().any(is_input)
+            if !has_input(context.text, line)
                 && context
                     .parts
                     .block_under(context.text, line)
@@ -102,23 +103,27 @@ fn line_open_ended(context: &Context<'_>, line: &Line) -> bool {
         Inline::Field(_) | Inline::Wildcard(_) => true,
         Inline::Choice(choice) => choice.options.iter().any(|&option| says(option)),
         // A run of underscores is a paper form's blank to write in ("Response: ________").
-        Inline::Text(span) => says(*span) || span.text(text).contains("___"),
+        Inline::Text(span) => {
+            says(*span) || crate::analysis::inputs::find_blank(span.text(text)).is_some()
+        }
         Inline::Escape(_) => false,
     })
 }
 
-/// Whether an item is a place to write (a field or a wildcard).
-fn is_input(item: &Inline) -> bool {
-    matches!(item, Inline::Field(_) | Inline::Wildcard(_))
-}
-
-/// Whether a line is nothing but a place to write: fields and wildcards with only spaces, or
-/// the list's bullet, around them (`***` or `- ***` on its own line under a list of prompts).
+/// Whether a line is nothing but a place to write: fields and blanks (`***` or underscores) with
+/// only spaces, or the list's bullet, around them (`***` or `- ***` on its own line under a list
+/// of prompts).
 fn only_input(text: &str, line: &Line) -> bool {
-    line.items.iter().any(is_input)
-        && line.items.iter().all(|item| match item {
-            Inline::Field(_) | Inline::Wildcard(_) => true,
-            Inline::Text(span) => matches!(span.text(text).trim(), "" | "-" | "*" | "+" | "•"),
-            _ => false,
-        })
+    let mut outside = String::new();
+    let mut from = line.span.start;
+    for input in inputs(text, line) {
+        if matches!(input, Input::Choice(..)) {
+            return false;
+        }
+        let span = input.span();
+        outside.push_str(text.get(from..span.start).unwrap_or(""));
+        from = span.end;
+    }
+    outside.push_str(text.get(from..line.span.end).unwrap_or(""));
+    from != line.span.start && matches!(outside.trim(), "" | "-" | "*" | "+" | "•")
 }

@@ -4,6 +4,7 @@
 
 use super::Context;
 use super::required_sections::insert_section_fix;
+use crate::analysis::inputs::Input;
 use crate::analysis::semantics::{field_words, line_label};
 use crate::analysis::{Diagnostic, Edit, Fix};
 use crate::rulepack::{PhraseNormalizer, contains_any, normalize_phrase};
@@ -31,14 +32,10 @@ fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesFiel
 }
 
 /// The contexts of the inputs of `line` that capture minutes, in order (none without an input:
-/// only fields and `***` blanks capture minutes). `parts.rs` remembers them per distinct line
+/// only fields and blanks, `***` or underscores, capture minutes). `parts.rs` remembers them per distinct line
 /// (`LineFacts`).
 pub(crate) fn line_minutes(text: &str, line: &Line, pack: &RulePack) -> Vec<String> {
-    if !line
-        .items
-        .iter()
-        .any(|item| matches!(item, Inline::Field(_) | Inline::Wildcard(_)))
-    {
+    if !crate::analysis::semantics::has_input(text, line) {
         return Vec::new();
     }
     minutes_fields(text, pack, line)
@@ -54,18 +51,18 @@ fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
     // ("{Ice x 10 min|Heat} Other: {{other}}" labels it "Other").
     let mut inputs: Vec<(Option<&crate::syntax::Field>, Span, usize)> = Vec::new();
     let mut input_end = line.span.start;
-    for item in &line.items {
-        match item {
-            Inline::Field(field) => {
+    for input in crate::analysis::inputs::inputs(text, line) {
+        match input {
+            Input::Field(field) => {
                 inputs.push((Some(field), field.span, input_end));
                 input_end = field.span.end;
             }
-            Inline::Wildcard(span) => {
-                inputs.push((None, *span, input_end));
+            // `***`, or a blank of underscores (`Duration (minutes): ____`).
+            Input::Blank(span) => {
+                inputs.push((None, span, input_end));
                 input_end = span.end;
             }
-            Inline::Choice(choice) => input_end = choice.span.end,
-            _ => {}
+            Input::Choice(span, _) => input_end = span.end,
         }
     }
     let mut found = Vec::new();
