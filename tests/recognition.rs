@@ -1866,6 +1866,10 @@ fn titles_from_batch_three_of_the_title_bank_get_their_kind() {
     assert_eq!(label_kinds("Treatment to include"), ["plan"]);
     assert_eq!(label_kinds("Anticipated discharge"), ["plan"]);
     assert_eq!(heading_kinds("Anticipated goals"), ["goals"]);
+    // `document_heads`: a title ending in "note" names the note, not a section.
+    assert_eq!(heading_kinds("Progress Note"), Vec::<String>::new());
+    assert_eq!(heading_kinds("PT Treatment Note"), Vec::<String>::new());
+    assert_eq!(heading_kinds("Progress"), ["assessment"]);
     // Aliases.
     assert_eq!(heading_kinds("Reason for Visit"), ["subjective"]);
     assert_eq!(label_kinds("Changes since last visit"), ["subjective"]);

@@ -352,6 +352,11 @@ pub struct Recognition {
     /// Kinds that are about what is to come anyway, so a future word does not change them.
     #[serde(default)]
     pub future_keeps: Vec<String>,
+    /// Heads that name a document, not a section: a segment of more than one word that ends in one
+    /// ("Progress Note", "PT Treatment Note") is the title of the note, so its other words give no
+    /// kind (a progress note's title is not its assessment).
+    #[serde(default)]
+    pub document_heads: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -370,6 +375,7 @@ pub(super) struct Index {
     domain_measure_heads: FxHashSet<String>,
     future_words: FxHashSet<String>,
     future_phrases: Vec<String>,
+    document_heads: FxHashSet<String>,
     /// Index of `Recognition::past_kind` in the sections.
     past_kind: Option<usize>,
     /// Index of `Recognition::domain_kind` in the sections.
@@ -561,6 +567,11 @@ impl Index {
             .iter()
             .map(|w| normalize_phrase(w))
             .collect();
+        index.document_heads = recognition
+            .document_heads
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
         index.future_phrases = recognition
             .future_phrases
             .iter()
@@ -711,6 +722,14 @@ impl Index {
             strip_numbering(&mut words);
             if let Some(hit) = self.alias(&words.join(" "), sections) {
                 add(&mut found, hit, MatchConfidence::High);
+                continue;
+            }
+            // "Progress Note", "PT Treatment Note": the title of the note, not one of its sections.
+            if words.len() > 1
+                && words
+                    .last()
+                    .is_some_and(|last| self.document_heads.contains(last.as_str()))
+            {
                 continue;
             }
             let expanded: Vec<String> = words
