@@ -2047,3 +2047,63 @@ fn a_blank_of_underscores_is_a_place_to_write_as_a_wildcard_is() {
     assert_eq!(prompts("________"), 0);
     assert_eq!(prompts("- ________"), 0);
 }
+
+#[test]
+fn titles_from_batch_three_of_the_title_bank_get_their_kind() {
+    // tests/data/real-titles.toml, batch 3 (docs/accuracy.md, "Title bank, batch 3"): whole forms,
+    // administrative titles included; each assertion fails without one change.
+    let label_kinds = |label: &str| {
+        let line = format!("{label}: {{{{x}}}}\n");
+        let parse = noteplate::syntax::parse(&line);
+        let semantics = Semantics::new(
+            &line,
+            &parse.document,
+            &RulePack::embedded(),
+            &Settings::default(),
+        );
+        semantics
+            .elements
+            .iter()
+            .map(|element| element.kind.to_string())
+            .filter(|kind| kind != "date" && kind != "region")
+            .collect::<Vec<_>>()
+    };
+    // `no_guess_heads` "diagnosis", "side": an attribute of the episode; its first word is a
+    // modifier, not the section ("Treatment Diagnosis:", "Treatment Side:").
+    assert_eq!(label_kinds("Treatment Diagnosis"), Vec::<String>::new());
+    assert_eq!(label_kinds("Treatment Side"), Vec::<String>::new());
+    assert_eq!(heading_kinds("Treatment Diagnosis"), Vec::<String>::new());
+    assert_eq!(label_kinds("Treatment"), ["intervention"]);
+    // `not_words` of the assessment: a job's physical demands analysed are the job's, not the
+    // clinician's assessment ("Physical demands" and "Physical demand level" stay findings aliases:
+    // an FCE's demonstrated demand level is measured).
+    assert_eq!(
+        heading_kinds("PHYSICAL DEMANDS ANALYSIS"),
+        Vec::<String>::new()
+    );
+    assert_eq!(heading_kinds("Analysis"), ["assessment"]);
+    // `domain_measure_heads`: on a labelled line, an assessment of a domain the pack has no alias
+    // for is its finding; the measure's own modifiers name no domain; a heading is as often the
+    // document's title (tests/realworld's "Vietnamese PT Assessment") and keeps its reading.
+    assert_eq!(label_kinds("Pelvic Floor Assessment"), ["findings"]);
+    assert_eq!(label_kinds("Home Safety Assessment"), ["findings"]);
+    assert_eq!(label_kinds("Narrative Assessment"), ["assessment"]);
+    assert_eq!(label_kinds("Physical Therapy Assessment"), ["assessment"]);
+    assert_eq!(label_kinds("PT Assessment"), ["assessment"]);
+    assert_eq!(heading_kinds("Vietnamese PT Assessment"), ["assessment"]);
+    // `future_words` / `future_phrases`: what is to come is the plan; goals stay goals.
+    assert_eq!(label_kinds("Treatment to be provided"), ["plan"]);
+    assert_eq!(label_kinds("Treatment to include"), ["plan"]);
+    assert_eq!(label_kinds("Anticipated discharge"), ["plan"]);
+    assert_eq!(heading_kinds("Anticipated goals"), ["goals"]);
+    // `document_heads`: a title ending in "note" names the note, not a section.
+    assert_eq!(heading_kinds("Progress Note"), Vec::<String>::new());
+    assert_eq!(heading_kinds("PT Treatment Note"), Vec::<String>::new());
+    assert_eq!(heading_kinds("Progress"), ["assessment"]);
+    // Aliases.
+    assert_eq!(heading_kinds("Reason for Visit"), ["subjective"]);
+    assert_eq!(label_kinds("Changes since last visit"), ["subjective"]);
+    assert_eq!(heading_kinds("Reason for discharge"), ["assessment"]);
+    assert_eq!(label_kinds("Word Retrieval"), ["findings"]);
+    assert_eq!(label_kinds("Sentence Structure"), ["findings"]);
+}

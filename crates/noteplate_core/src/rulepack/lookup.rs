@@ -334,6 +334,34 @@ pub struct Recognition {
     /// ("N/A" is not applicable, not "N" and "A" for assessment): read as their letters joined.
     #[serde(default)]
     pub unsplit: Vec<String>,
+
+    /// Measure heads that, after words naming no kind, still measure what those words name
+    /// ("Pelvic floor assessment:", "Home safety assessment:" assess a domain the pack has no alias
+    /// for): on a labelled line the segment then means `domain_kind` (a heading such as
+    /// "Vietnamese PT Assessment" is as often a document's title). The measure's own qualifiers
+    /// (`measure_modifiers`: "Narrative assessment", "Therapist assessment") name no domain.
+    #[serde(default)]
+    pub domain_measure_heads: Vec<String>,
+    #[serde(default)]
+    pub domain_kind: String,
+    /// Words that put a segment in the future when they lead it ("Anticipated discharge",
+    /// "Projected treatment"), and phrases that do anywhere in it ("Treatment to be provided",
+    /// "Treatment to include"): what is to come is the plan (`future_kind`), not today's
+    /// intervention. A goal stays a goal ("Anticipated goals").
+    #[serde(default)]
+    pub future_words: Vec<String>,
+    #[serde(default)]
+    pub future_phrases: Vec<String>,
+    #[serde(default)]
+    pub future_kind: String,
+    /// Kinds that are about what is to come anyway, so a future word does not change them.
+    #[serde(default)]
+    pub future_keeps: Vec<String>,
+    /// Heads that name a document, not a section: a segment of more than one word that ends in one
+    /// ("Progress Note", "PT Treatment Note") is the title of the note, so its other words give no
+    /// kind (a progress note's title is not its assessment).
+    #[serde(default)]
+    pub document_heads: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -351,8 +379,19 @@ pub(super) struct Index {
     measure_modifiers: FxHashSet<String>,
     /// `Recognition::unsplit` in lower case, each with its letters joined.
     unsplit: Vec<(String, String)>,
+
+    domain_measure_heads: FxHashSet<String>,
+    future_words: FxHashSet<String>,
+    future_phrases: Vec<String>,
+    document_heads: FxHashSet<String>,
     /// Index of `Recognition::past_kind` in the sections.
     past_kind: Option<usize>,
+    /// Index of `Recognition::domain_kind` in the sections.
+    domain_kind: Option<usize>,
+    /// Index of `Recognition::future_kind` in the sections.
+    future_kind: Option<usize>,
+    /// Indexes of `Recognition::future_keeps` in the sections.
+    future_keeps: Vec<usize>,
     /// Each section's `not_words`, normalised (same order as the sections).
     not_words: Vec<Vec<String>>,
     /// Each section's `not_words_unless_billed` words, normalised (same order).
@@ -538,6 +577,39 @@ impl Index {
             })
             .filter(|(written, _)| !written.is_empty())
             .collect();
+
+        index.domain_measure_heads = recognition
+            .domain_measure_heads
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
+        index.future_words = recognition
+            .future_words
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
+        index.document_heads = recognition
+            .document_heads
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
+        index.future_phrases = recognition
+            .future_phrases
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
+        index.domain_kind = sections
+            .iter()
+            .position(|section| section.kind == recognition.domain_kind);
+        index.future_kind = sections
+            .iter()
+            .position(|section| section.kind == recognition.future_kind);
+        index.future_keeps = sections
+            .iter()
+            .enumerate()
+            .filter(|(_, section)| recognition.future_keeps.contains(&section.kind))
+            .map(|(at, _)| at)
+            .collect();
         index.not_words = sections
             .iter()
             .map(|section| {
@@ -653,6 +725,7 @@ impl Index {
         &self,
         core: &[&str],
         sections: &'pack [SectionKind],
+        domain: bool,
     ) -> Option<(usize, &'pack str)> {
         // "Vision clinical assessment" measures vision: the measure's own qualifiers go.
         let core: Vec<&str> = core
@@ -660,18 +733,29 @@ impl Index {
             .copied()
             .filter(|word| !self.measure_modifiers.contains(*word))
             .collect();
-        let rest = match core.as_slice() {
-            [rest @ .., last] if !rest.is_empty() && self.measure_heads.contains(*last) => rest,
+        let (rest, head) = match core.as_slice() {
+            [rest @ .., last] if !rest.is_empty() && self.measure_heads.contains(*last) => {
+                (rest, *last)
+            }
             [first, link, rest @ ..]
                 if !rest.is_empty()
                     && self.measure_heads.contains(*first)
                     && self.head_before.contains(*link) =>
             {
-                rest
+                (rest, *first)
             }
             _ => return None,
         };
-        self.alias(&rest.join(" "), sections)
+        if let Some(hit) = self.alias(&rest.join(" "), sections) {
+            return Some(hit);
+        }
+        // "Pelvic floor assessment": a domain the pack has no alias for is still assessed.
+        match self.domain_kind {
+            Some(kind) if domain && self.domain_measure_heads.contains(head) => {
+                Some((kind, sections[kind].title.as_str()))
+            }
+            _ => None,
+        }
     }
 
     /// Every kind a heading title (or, with `guesses` false, a label) means, best first and at most
@@ -706,6 +790,14 @@ impl Index {
                 add(&mut found, hit, MatchConfidence::High);
                 continue;
             }
+            // "Progress Note", "PT Treatment Note": the title of the note, not one of its sections.
+            if words.len() > 1
+                && words
+                    .last()
+                    .is_some_and(|last| self.document_heads.contains(last.as_str()))
+            {
+                continue;
+            }
             let expanded: Vec<String> = words
                 .iter()
                 .flat_map(|word| match self.abbreviations.get(word) {
@@ -726,7 +818,7 @@ impl Index {
             // "Language assessment": a measure of an examined domain whose name is also filler
             // (the discipline's name) is that domain's finding; the filler is still there.
             let whole: Vec<&str> = expanded.iter().map(String::as_str).collect();
-            if let Some(hit) = self.measured(&whole, sections) {
+            if let Some(hit) = self.measured(&whole, sections, false) {
                 add(&mut found, hit, MatchConfidence::Medium);
                 continue;
             }
@@ -753,6 +845,9 @@ impl Index {
                 add(&mut found, hit, MatchConfidence::High);
                 continue;
             }
+            // "Treatment to be provided", "Anticipated discharge": what is to come is the plan.
+            let in_future = self.future_words.contains(core[0])
+                || contains_any(&expanded_words, &self.future_phrases);
             // "Prior interventions, treatments, medications": the list after a past word is in
             // the past too. "Previous physiotherapy", "Prior therapy": so is a past word before
             // filler alone (the filler gone, it is all that is left); "Previous" alone is not.
@@ -788,7 +883,9 @@ impl Index {
             }
             // "Articulation accuracy", "Accuracy of articulation": a measure of an examined domain
             // is that domain's finding, whatever the measure word means on its own.
-            if let Some(hit) = self.measured(&core, sections) {
+            // A domain the pack has no alias for counts only on a labelled line: a heading such as
+            // "Vietnamese PT Assessment" is as often the document's title.
+            if let Some(hit) = self.measured(&core, sections, mode == Mode::Label) {
                 add(&mut found, hit, MatchConfidence::Medium);
                 continue;
             }
@@ -809,10 +906,25 @@ impl Index {
                 .filter_map(|w| self.word(w, sections))
                 .filter(|hit| !excluded(hit))
             {
+                // A goal to come is still a goal; anything else to come is the plan.
+                let hit = match self.future_kind {
+                    Some(future) if in_future && !self.future_keeps.contains(&hit.0) => {
+                        (future, sections[future].title.as_str())
+                    }
+                    _ => hit,
+                };
                 add(&mut found, hit, MatchConfidence::Medium);
                 any_head = true;
             }
             if any_head {
+                continue;
+            }
+            if in_future && let Some(future) = self.future_kind {
+                add(
+                    &mut found,
+                    (future, sections[future].title.as_str()),
+                    MatchConfidence::Medium,
+                );
                 continue;
             }
             if mode == Mode::Heading && !self.no_guess_heads.contains(head) {
