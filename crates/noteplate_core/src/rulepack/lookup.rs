@@ -746,6 +746,12 @@ impl Index {
             }
             _ => return None,
         };
+        // "Physical demands analysis" analyses a job, not the patient: a word that keeps the
+        // head's own kind away ("demands" from the assessment) keeps the measure's reading away.
+        let head_kind = self.word(head, sections);
+        if head_kind.is_some_and(|(kind, _)| self.not_this_kind(kind, &core.join(" "))) {
+            return None;
+        }
         if let Some(hit) = self.alias(&rest.join(" "), sections) {
             return Some(hit);
         }
