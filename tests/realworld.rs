@@ -354,7 +354,9 @@ const LAYOUTS: &[Layout] = &[
         name: "every heading at the second level",
         rewrite: |text| rewrite_headings(text, |_, title| format!("## {title}")),
         // Part q: the same OT visit's "ADL Training" holds only subsections; flattened, it is empty.
-        added_false: 4,
+        // Part r: so does the OCF-18 plan's "Clinical Assessment" (its "Subjective:" and
+        // "Objective:" groups).
+        added_false: 5,
         added_missed: 0,
     },
     Layout {

@@ -1942,3 +1942,35 @@ fn a_date_typed_start_time_is_the_date_of_service() {
         );
     }
 }
+
+#[test]
+fn a_session_length_is_the_total_treatment_minutes() {
+    // Part r's held-out PT session record: "Session Duration Minutes" beside "Total Timed
+    // Minutes" is the session's total treatment time, without the word "total".
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Therapy session\ncodes: 97110\n---\nDate: {{{{d:date}}}}\n## Exercise\nTherapeutic exercise: {{{{ex}}}} {{{{ex_minutes:minutes}}}} min\nTotal Timed Minutes: {{{{timed:number}}}}\n{line}\n## Signature\n{{{{s}}}}, PT\n"
+        )
+    };
+    for length in [
+        "Session Duration Minutes: {{session_duration_minutes:number}}",
+        "Length of visit (min): {{len:number}}",
+    ] {
+        let found = rules(&note(length));
+        assert!(
+            !found.contains(&"missing-total-minutes".to_string()),
+            "{length}: {found:?}"
+        );
+    }
+    // The length of one intervention, or of the session in timed minutes, is no session total.
+    for not_total in [
+        "Exercise duration (min): {{d2:number}}",
+        "Timed session duration (min): {{d3:number}}",
+    ] {
+        let found = rules(&note(not_total));
+        assert!(
+            found.contains(&"missing-total-minutes".to_string()),
+            "{not_total}: {found:?}"
+        );
+    }
+}
