@@ -355,7 +355,9 @@ const LAYOUTS: &[Layout] = &[
         name: "every heading at the second level",
         rewrite: |text| rewrite_headings(text, |_, title| format!("## {title}")),
         // Part q: the same OT visit's "ADL Training" holds only subsections; flattened, it is empty.
-        added_false: 4,
+        // Part r: so does the OCF-18 plan's "Clinical Assessment" (its "Subjective:" and
+        // "Objective:" groups).
+        added_false: 5,
         added_missed: 0,
     },
     Layout {
@@ -445,8 +447,9 @@ const LAYOUTS: &[Layout] = &[
     Layout {
         name: "every heading at the first level (`# History`)",
         rewrite: |text| rewrite_headings(text, |_, title| format!("# {title}")),
-        // 9 -> 10: part q's OT visit ("ADL Training" holds only subsections), as at the second level.
-        added_false: 10,
+        // 9 -> 10: part q's OT visit ("ADL Training" holds only subsections), as at the second level;
+        // 10 -> 11: part r's OCF-18 ("Clinical Assessment" holds only subsections), the same.
+        added_false: 11,
         added_missed: 0,
     },
     Layout {

@@ -2107,3 +2107,35 @@ fn titles_from_batch_three_of_the_title_bank_get_their_kind() {
     assert_eq!(label_kinds("Word Retrieval"), ["findings"]);
     assert_eq!(label_kinds("Sentence Structure"), ["findings"]);
 }
+
+#[test]
+fn a_session_length_is_the_total_treatment_minutes() {
+    // Part r's held-out PT session record: "Session Duration Minutes" beside "Total Timed
+    // Minutes" is the session's total treatment time, without the word "total".
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Therapy session\ncodes: 97110\n---\nDate: {{{{d:date}}}}\n## Exercise\nTherapeutic exercise: {{{{ex}}}} {{{{ex_minutes:minutes}}}} min\nTotal Timed Minutes: {{{{timed:number}}}}\n{line}\n## Signature\n{{{{s}}}}, PT\n"
+        )
+    };
+    for length in [
+        "Session Duration Minutes: {{session_duration_minutes:number}}",
+        "Length of visit (min): {{len:number}}",
+    ] {
+        let found = rules(&note(length));
+        assert!(
+            !found.contains(&"missing-total-minutes".to_string()),
+            "{length}: {found:?}"
+        );
+    }
+    // The length of one intervention, or of the session in timed minutes, is no session total.
+    for not_total in [
+        "Exercise duration (min): {{d2:number}}",
+        "Timed session duration (min): {{d3:number}}",
+    ] {
+        let found = rules(&note(not_total));
+        assert!(
+            found.contains(&"missing-total-minutes".to_string()),
+            "{not_total}: {found:?}"
+        );
+    }
+}

@@ -212,6 +212,10 @@ pub struct Elements {
     pub timed_totals: Vec<String>,
     pub not_timed_totals: Vec<String>,
     pub treatment_totals: Vec<String>,
+    /// A minutes field whose words contain one of these (and are not timed) records the total
+    /// treatment minutes without saying "total": the session's or visit's length.
+    #[serde(default)]
+    pub session_lengths: Vec<String>,
     /// The lines the `missing-total-minutes` fix adds (verbatim); the text before the colon,
     /// in lower case, names what is missing.
     pub timed_total_line: String,
@@ -533,6 +537,7 @@ fn normalised_elements(elements: Elements) -> Elements {
         timed_totals: all(elements.timed_totals),
         not_timed_totals: all(elements.not_timed_totals),
         treatment_totals: all(elements.treatment_totals),
+        session_lengths: all(elements.session_lengths),
         timed_total_line: elements.timed_total_line,
         treatment_total_line: elements.treatment_total_line,
         units: all(elements.units),

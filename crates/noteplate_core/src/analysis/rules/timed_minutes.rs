@@ -204,8 +204,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             says(f.context, &elements.timed_totals) && !says(f.context, &elements.not_timed_totals);
         let says_total = says(f.context, &elements.totals);
         has_timed_total |= says_total && says_timed;
-        has_treatment_total |=
-            says_total && !says_timed && says(f.context, &elements.treatment_totals);
+        has_treatment_total |= !says_timed
+            && ((says_total && says(f.context, &elements.treatment_totals))
+                || says(f.context, &elements.session_lengths));
         !(has_timed_total && has_treatment_total)
     });
 
