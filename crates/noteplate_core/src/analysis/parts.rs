@@ -165,6 +165,9 @@ pub(crate) struct PlanLine {
     /// Its whole text normalised, worked out the first time the rule asks ([`PlanLine::words`]:
     /// only plan lines and rate lines are asked, and every line gets a `PlanLine`).
     words: OnceLock<String>,
+    /// Its words hold a token of the rate notation ("2w3"), worked out the first time the rule
+    /// asks ([`PlanLine::states_notation`]).
+    notation: OnceLock<bool>,
 }
 
 impl LineFacts {
@@ -289,6 +292,7 @@ impl PlanLine {
             rate_label,
             label_words,
             words: OnceLock::new(),
+            notation: OnceLock::new(),
         }
     }
 
@@ -297,6 +301,19 @@ impl PlanLine {
     pub fn words(&self, text: &str, line: &Line) -> &str {
         self.words
             .get_or_init(|| crate::rulepack::normalize_phrase(line.span.text(text)))
+    }
+
+    /// Whether [`PlanLine::words`] hold a token of the pack's rate notation
+    /// (`rules::plan_of_care::states_rate_notation`). A token never spans two lines' words
+    /// (the plan rule joins them with a space), so the template's plan words hold one exactly
+    /// when one of their lines' words does.
+    pub fn states_notation(&self, text: &str, line: &Line, pack: &RulePack) -> bool {
+        *self.notation.get_or_init(|| {
+            rules::plan_of_care::states_rate_notation(
+                self.words(text, line),
+                &pack.elements.rate_notation,
+            )
+        })
     }
 }
 

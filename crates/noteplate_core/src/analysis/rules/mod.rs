@@ -7,7 +7,7 @@ pub(super) mod fields;
 mod front_matter;
 mod includes;
 pub(super) mod note_elements;
-mod plan_of_care;
+pub(crate) mod plan_of_care;
 mod region;
 mod required_sections;
 mod response;
