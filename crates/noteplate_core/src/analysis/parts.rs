@@ -50,6 +50,9 @@ pub(crate) struct PartFacts {
     pub minutes: Vec<String>,
     /// What its wording runs say, worked out the first time a technique rule asks.
     technique: OnceCell<TechniqueFacts>,
+    /// Every element its lines show, in order, spans relative to the part's start: gathered the
+    /// first time the semantic model asks of a part kept for later analyses ([`Part::kept`]).
+    flat_elements: OnceCell<Box<[(std::sync::Arc<str>, Span)]>>,
     /// What each of its lines shows (in the order of its lines), `None` for a line a comment
     /// from outside it touches: rules read a line's remembered facts ([`LineFacts::plan`])
     /// through these.
@@ -337,13 +340,36 @@ pub(crate) struct Part<'d> {
     /// Its own content lines.
     pub lines: &'d [Line],
     pub facts: Rc<PartFacts>,
+    /// Its facts are remembered for later analyses (by text, or by position after an edit: the
+    /// language server's parts, not `noteplate check`'s).
+    pub kept: bool,
 }
 
 impl Part<'_> {
     /// Calls `each` with the kind and the span (in the document) of every element the part's
-    /// lines show, in order: those of remembered lines read from the line's facts, the others
-    /// from the part's own.
+    /// lines show, in order. A part kept for later analyses gathers them once into its facts,
+    /// so that the language server, which asks for every part on every keystroke, walks only
+    /// elements and not every line of the document; other parts (`noteplate check`'s, met once)
+    /// read them from the lines' facts with no copy.
     pub fn for_each_element(&self, mut each: impl FnMut(&std::sync::Arc<str>, Span)) {
+        if !self.kept {
+            return self.walk_elements(each);
+        }
+        let at = self.start;
+        let flat = self.facts.flat_elements.get_or_init(|| {
+            let mut flat = Vec::with_capacity(self.element_count());
+            self.walk_elements(|kind, span| {
+                flat.push((kind.clone(), Span::new(span.start - at, span.end - at)))
+            });
+            flat.into()
+        });
+        for (kind, span) in flat.iter() {
+            each(kind, span.shifted(at));
+        }
+    }
+
+    /// [`Part::for_each_element`] read from the remembered lines' facts and the part's own.
+    fn walk_elements(&self, mut each: impl FnMut(&std::sync::Arc<str>, Span)) {
         let mut fresh = self.facts.elements.iter().peekable();
         for (index, (line, facts)) in self.lines.iter().zip(&self.facts.lines).enumerate() {
             match facts {
@@ -569,7 +595,8 @@ impl<'d> Parts<'d> {
                 }
             });
             let rememberable = comments_inside(&document.comments, &mut comment_cursor, start, end);
-            let facts = if !rememberable || (memo.not_by_text && unchanged.is_none()) {
+            let kept = rememberable && (!memo.not_by_text || unchanged.is_some());
+            let facts = if !kept {
                 compute(recognition, rules)
             } else if let Some(facts) = unchanged {
                 facts.clone()
@@ -595,6 +622,7 @@ impl<'d> Parts<'d> {
                 section,
                 lines,
                 facts,
+                kept,
             });
         }
         memo.last = since.map(|since| LastParts {
@@ -844,6 +872,7 @@ fn compute(
         signature_lines: Vec::new(),
         minutes: Vec::new(),
         technique: OnceCell::new(),
+        flat_elements: OnceCell::new(),
         lines: Vec::with_capacity(lines.len()),
     };
     for (line_index, line) in lines.iter().enumerate() {
