@@ -52,12 +52,15 @@ pub(crate) struct PartFacts {
     technique: OnceCell<TechniqueFacts>,
     /// Every element its lines show, in order, spans relative to the part's start: gathered the
     /// first time the semantic model asks of a part kept for later analyses ([`Part::kept`]).
-    flat_elements: OnceCell<Box<[(std::sync::Arc<str>, Span)]>>,
+    flat_elements: OnceCell<FlatElements>,
     /// What each of its lines shows (in the order of its lines), `None` for a line a comment
     /// from outside it touches: rules read a line's remembered facts ([`LineFacts::plan`])
     /// through these.
     pub lines: Vec<Option<Arc<LineFacts>>>,
 }
+
+/// (kind, span relative to the part's start) of each element of a part, in order.
+type FlatElements = Box<[(Arc<str>, Span)]>;
 
 /// What one line shows, whatever the part it is in (when no comment touches it but those wholly
 /// inside it), spans relative to the line's start: remembered per distinct line text
