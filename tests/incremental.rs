@@ -509,4 +509,72 @@ mod analysis_memo {
         )
         .semantics
     }
+
+    /// Memos that share lines (`Memo::share_lines`, what `noteplate check`'s workers do) give
+    /// what fresh analyses give, on one thread and on two at once; and a line one memo recognised
+    /// another takes from the shared memo instead of recognising it again (counted with
+    /// `work::recognised_lines`).
+    #[test]
+    fn memos_that_share_lines_give_fresh_analyses() {
+        use noteplate::analysis::SharedLines;
+        let settings = Settings::default();
+        let fresh = |text: &str| {
+            analyze(
+                Input::new(text, pack(), &settings),
+                syntax::parse(text),
+                &mut Memo::new(),
+            )
+        };
+        let shared = SharedLines::default();
+        let worker = || {
+            let mut memo = Memo::new();
+            memo.remember_at_least(131_072);
+            memo.remember_parts(false);
+            memo.share_lines(&shared);
+            memo
+        };
+        // One thread: the first memo recognises the template's lines, the second takes them all.
+        let text = template(0);
+        let (mut first, mut second) = (worker(), worker());
+        noteplate::work::reset();
+        kept_is_fresh(&text, &mut first).unwrap();
+        let recognised = noteplate::work::recognised_lines();
+        noteplate::work::reset();
+        let taken = analyze(
+            Input::new(&text, pack(), &settings),
+            syntax::parse(&text),
+            &mut second,
+        );
+        assert!(recognised > 0);
+        assert_eq!(noteplate::work::recognised_lines(), 0);
+        let plain = fresh(&text);
+        assert_eq!(taken.semantics, plain.semantics);
+        assert_eq!(taken.diagnostics, plain.diagnostics);
+        // Two threads at once, through every template in opposite orders (so each meets lines
+        // the other recognised, and lines both recognise at the same time).
+        let texts = templates();
+        std::thread::scope(|scope| {
+            for reversed in [false, true] {
+                let (worker, fresh) = (&worker, &fresh);
+                scope.spawn(move || {
+                    let mut memo = worker();
+                    let order: Vec<&String> = if reversed {
+                        texts.iter().rev().collect()
+                    } else {
+                        texts.iter().collect()
+                    };
+                    for text in order {
+                        let kept = analyze(
+                            Input::new(text, pack(), &Settings::default()),
+                            syntax::parse(text),
+                            &mut memo,
+                        );
+                        let plain = fresh(text);
+                        assert_eq!(kept.semantics, plain.semantics);
+                        assert_eq!(kept.diagnostics, plain.diagnostics);
+                    }
+                });
+            }
+        });
+    }
 }

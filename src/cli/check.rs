@@ -168,6 +168,8 @@ pub fn run(args: &CheckArgs) -> u8 {
 
     // One run, one analysis per fragment, however many templates include it how often.
     let fragment_cache = fragments::FragmentCache::new();
+    // What one worker recognised in a line, the other takes instead of recognising it again.
+    let shared_lines = crate::analysis::SharedLines::default();
     let fixing = args.fix || args.diff;
     // Unless fixes may change the findings, each file's part of the report is formatted on the
     // thread that analysed it, and its text is dropped there: what is kept until the report is
@@ -179,7 +181,13 @@ pub fn run(args: &CheckArgs) -> u8 {
         .par_iter()
         .zip(configs.par_iter())
         .map(|(input, config)| {
-            let mut report = check_input(input, config.clone(), &fragment_cache, fixing)?;
+            let mut report = check_input(
+                input,
+                config.clone(),
+                &fragment_cache,
+                &shared_lines,
+                fixing,
+            )?;
             if render_early {
                 report.rendered = output::render(args.format, &report, colored);
                 if report.rendered.is_some() {
@@ -272,6 +280,10 @@ pub fn run(args: &CheckArgs) -> u8 {
     let all = || reports.iter().flat_map(|r| &r.diagnostics);
     let errors = all().filter(|d| d.severity == Severity::Error).count();
     let warnings = all().filter(|d| d.severity == Severity::Warning).count();
+    // The process ends when `run` returns: freeing every report's findings one by one (about a
+    // million allocations for 10,000 templates, 34 M instructions on the main thread after the
+    // report is written) would only delay the exit. The memory goes back with the process.
+    std::mem::forget(reports);
     if troubles > 0 {
         EXIT_TROUBLE
     } else if args.exit_zero {
@@ -335,6 +347,7 @@ fn check_input(
     input: &Input,
     config: Arc<ProjectConfig>,
     fragment_cache: &fragments::FragmentCache,
+    shared_lines: &crate::analysis::SharedLines,
     keep_original: bool,
 ) -> Result<FileReport, String> {
     let name = input.display_name();
@@ -370,9 +383,11 @@ fn check_input(
     // repeats its rows, labels and fields from template to template), not just a few per line of
     // the current one.
     // Its sections differ from template to template, so they are not remembered by their text.
+    // The lines it recognises it shares with the other workers (they meet the same lines).
     crate::analysis::with_thread_memo(|memo| {
         memo.remember_at_least(BATCH_MEMO_ENTRIES);
         memo.remember_parts(false);
+        memo.share_lines(shared_lines);
     });
     let analysed = analyse_file(contents, include_base.as_deref(), &config, fragment_cache);
     Ok(FileReport {

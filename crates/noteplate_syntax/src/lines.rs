@@ -8,7 +8,7 @@ use super::Parse;
 use super::grammar::{parse_codes, parse_entry, parse_heading, parse_include, parse_inline};
 use super::memo::LineMemo;
 use super::tree::{
-    Comment, Document, Entry, FrontMatter, Include, Line, Section, Span, SyntaxError,
+    Comment, Document, Entry, FrontMatter, Include, Inline, Line, Section, Span, SyntaxError,
 };
 
 /// Parses a whole document. Never fails and never panics, whatever the text.
@@ -129,28 +129,47 @@ fn parse_with(text: &str, fast_path: bool, mut memo: Option<&mut LineMemo>) -> P
             }
             continue;
         }
-        items.clear();
-        for piece in &pieces {
-            let piece_text = piece.text(text);
-            if piece_text.trim().is_empty() {
-                continue;
+        let line_items = match (memo.as_deref_mut(), pieces.as_slice()) {
+            // A line of one piece through the memo: its items come in a vector of their own.
+            (Some(memo), [piece]) => {
+                let piece_text = piece.text(text);
+                if piece_text.trim().is_empty() {
+                    continue;
+                }
+                memo.inline_alone(piece_text, piece.start, &mut errors)
             }
-            match memo.as_deref_mut() {
-                Some(memo) => memo.inline(piece_text, piece.start, &mut items, &mut errors),
-                None => parse_inline(piece_text, piece.start, &mut items, &mut errors, fast_path),
+            (mut memo, _) => {
+                items.clear();
+                for piece in &pieces {
+                    let piece_text = piece.text(text);
+                    if piece_text.trim().is_empty() {
+                        continue;
+                    }
+                    match memo.as_deref_mut() {
+                        Some(memo) => memo.inline(piece_text, piece.start, &mut items, &mut errors),
+                        None => parse_inline(
+                            piece_text,
+                            piece.start,
+                            &mut items,
+                            &mut errors,
+                            fast_path,
+                        ),
+                    }
+                }
+                // One allocation of the exact size, instead of growing a fresh vector per line;
+                // `take` would hand over the reused buffer's spare capacity instead.
+                #[allow(clippy::drain_collect)]
+                let line_items: Vec<Inline> = items.drain(..).collect();
+                line_items
             }
-        }
-        if items.is_empty() {
+        };
+        if line_items.is_empty() {
             continue;
         }
-        // One allocation of the exact size, instead of growing a fresh vector per line; `take`
-        // would hand over the reused buffer's spare capacity instead.
-        #[allow(clippy::drain_collect)]
-        let content = Line {
+        part_lines.push(Line {
             span: line,
-            items: items.drain(..).collect(),
-        };
-        part_lines.push(content);
+            items: line_items,
+        });
     }
     flush_lines(&mut document, &mut part_lines);
     errors.sort_by_key(|error| error.span.start);

@@ -86,6 +86,28 @@ impl LineMemo {
     }
 }
 
+impl LineMemo {
+    /// [`LineMemo::inline`] for a piece that is all of a line's content (no comment in the line,
+    /// the usual case): its items in a vector of their own, sized exactly for a piece read
+    /// before, as `inline` would append them to an empty vector. The parse moves them into the
+    /// line as they are, instead of through a reused buffer and a copy per line.
+    pub(super) fn inline_alone(
+        &mut self,
+        text: &str,
+        base: usize,
+        errors: &mut Vec<SyntaxError>,
+    ) -> Vec<Inline> {
+        let mut items = Vec::new();
+        if let Some(remembered) = self.pieces.get(text) {
+            items.reserve_exact(remembered.items.len());
+            replay(remembered, base, &mut items, errors);
+        } else {
+            self.inline(text, base, &mut items, errors);
+        }
+        items
+    }
+}
+
 /// Appends a remembered parse moved to `base`. The first item is appended as the parser appends
 /// text (merged into text ending where it starts), the rest as they are.
 fn replay(

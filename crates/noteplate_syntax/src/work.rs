@@ -9,6 +9,22 @@ thread_local! {
     static PARSED_LINES: Cell<u64> = const { Cell::new(0) };
     static ANALYSED_LINES: Cell<u64> = const { Cell::new(0) };
     static PART_LOOKUPS: Cell<u64> = const { Cell::new(0) };
+    static RECOGNISED_LINES: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Records that the analysis recognised what a line shows from its text (`noteplate_core`'s
+/// `parts::LineFacts`), rather than taking it from a memo (its own, or one shared with other
+/// threads).
+#[inline]
+#[doc(hidden)]
+pub fn count_recognised_line() {
+    RECOGNISED_LINES.with(|cell| cell.set(cell.get().saturating_add(1)));
+}
+
+/// Lines recognised on this thread since the last [`reset`].
+#[doc(hidden)]
+pub fn recognised_lines() -> u64 {
+    RECOGNISED_LINES.with(Cell::get)
 }
 
 /// Records that the analysis looked a part of the document up by its text (hashing it) in its
@@ -73,4 +89,5 @@ pub fn reset() {
     PARSED_LINES.with(|cell| cell.set(0));
     ANALYSED_LINES.with(|cell| cell.set(0));
     PART_LOOKUPS.with(|cell| cell.set(0));
+    RECOGNISED_LINES.with(|cell| cell.set(0));
 }

@@ -161,8 +161,23 @@ impl Memo {
         self.parts.not_by_text = !remember;
     }
 
+    /// Shares what this memo recognises in single lines with every other memo given `shared`
+    /// (memos of other threads that analyse with the same pack: `noteplate check`'s workers), so
+    /// a line one thread recognised is not recognised again by another. Findings never depend on
+    /// it.
+    pub fn share_lines(&mut self, shared: &super::parts::SharedLines) {
+        if !self
+            .recognition
+            .shared
+            .as_ref()
+            .is_some_and(|known| known.is(shared))
+        {
+            self.recognition.shared = Some(shared.clone());
+        }
+    }
+
     /// Forgets what was remembered about technique-section runs, as if nothing had been
-    /// analysed with this memo yet. For benchmarks that measure a first analysis.
+    /// analysed with this memo yet (and stops sharing lines, [`Memo::share_lines`]). For benchmarks that measure a first analysis.
     pub fn forget_remembered_runs(&mut self) {
         let floor = (self.recognition.floor, self.rules.floor);
         self.recognition = Default::default();

@@ -23,6 +23,7 @@ use crate::rulepack::{RuleId, RulePack, Severity};
 use crate::syntax::{self, Parse, Span};
 
 pub use lexicon::{Memo, with_thread_memo};
+pub use parts::SharedLines;
 pub use semantics::Semantics;
 
 /// One finding.

@@ -558,7 +558,9 @@ pub(crate) struct Recognition {
     names: FxHashMap<Box<str>, Vec<String>>,
     /// line (without comments in it) -> everything it shows (`parts::LineFacts`): one lookup
     /// per line for its elements, date of service, signature and minutes
-    pub(super) lines: FxHashMap<Box<str>, std::rc::Rc<super::parts::LineFacts>>,
+    pub(super) lines: FxHashMap<Box<str>, std::sync::Arc<super::parts::LineFacts>>,
+    /// The same, shared with the memos of other threads (`Memo::share_lines`), when it is.
+    pub(super) shared: Option<super::parts::SharedLines>,
     /// section title -> line (without comments in it) -> the item that is a date of service,
     /// for the lines whose date of service depends on the title (an input with no words
     /// before it)
@@ -590,6 +592,7 @@ impl Recognition {
             *self = Recognition {
                 generation: Some(pack.generation()),
                 floor: self.floor,
+                shared: self.shared.take(),
                 ..Recognition::default()
             };
         }

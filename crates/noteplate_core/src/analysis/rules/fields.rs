@@ -116,7 +116,7 @@ pub(crate) fn line_findings(
     text: &str,
     line: &Line,
     findings: &mut Vec<Diagnostic>,
-    typed: &mut Vec<(Rc<str>, &'static str, Span)>,
+    typed: &mut Vec<(std::sync::Arc<str>, &'static str, Span)>,
 ) {
     let out = findings;
     {

@@ -7,7 +7,7 @@ pub(super) mod fields;
 mod front_matter;
 mod includes;
 pub(super) mod note_elements;
-mod plan_of_care;
+pub(crate) mod plan_of_care;
 mod region;
 mod required_sections;
 mod response;
@@ -83,12 +83,12 @@ impl RuleMemo {
 #[derive(Debug, Default)]
 pub(crate) struct LineAnswers {
     /// The line is open-ended (`response::open_ended`).
-    pub open_ended: std::cell::OnceCell<bool>,
+    pub open_ended: std::sync::OnceLock<bool>,
     /// The line captures a body region (`region::line_captures_region`).
-    pub captures_region: std::cell::OnceCell<bool>,
+    pub captures_region: std::sync::OnceLock<bool>,
     /// The words of the line's date inputs a note type's own dates are looked for in
     /// (`note_elements::date_input_words`).
-    pub date_input_words: std::cell::OnceCell<Box<[String]>>,
+    pub date_input_words: std::sync::OnceLock<Box<[String]>>,
 }
 
 /// A diagnostic for `rule` at its default severity from the pack.
@@ -134,7 +134,7 @@ impl<'a> Context<'a> {
     pub fn line_answer(
         &self,
         line: &crate::syntax::Line,
-        which: impl FnOnce(&LineAnswers) -> &std::cell::OnceCell<bool>,
+        which: impl FnOnce(&LineAnswers) -> &std::sync::OnceLock<bool>,
         work: impl FnOnce() -> bool,
     ) -> bool {
         match self.parts.facts_of(line) {

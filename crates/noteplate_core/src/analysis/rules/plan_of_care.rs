@@ -82,6 +82,9 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         })
         .collect();
     let below = titled.iter().flat_map(|line| parts.block_under(text, line));
+    // Whether the plan words hold a token of the rate notation: asked of each line's words once
+    // (`PlanLine::states_notation`), not of all of a template's plan words each time.
+    let mut notation = false;
     for line in plan_lines.chain(below) {
         let plan = parts.plan_of(text, line, context.pack);
         if plan.symptoms {
@@ -89,26 +92,25 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         plan_words.push(' ');
         plan_words.push_str(plan.words(text, line));
+        notation = notation || plan.states_notation(text, line, context.pack);
     }
     // Words are only ever added after these, and a phrase found stays found: a plan that already
     // states both needs no look at the labels.
     // "Sessions" and "days" are durations ("12 sessions", "for 14 days") unless a rate follows
     // ("2 sessions per week", "3 days a week": that is the frequency).
     // A token of the home-health notation ("2w3": twice a week for three weeks) states both.
-    let states_duration = |words: &str| {
-        contains_any_not_before(words, &elements.duration, &elements.rate_words)
-            || states_rate_notation(words, &elements.rate_notation)
+    let states_duration = |words: &str, notation: bool| {
+        contains_any_not_before(words, &elements.duration, &elements.rate_words) || notation
     };
     // "Daily" names the activities in "daily activities" and "activities of daily living" (goals
     // a plan of care holds), not how often the patient is seen.
-    let states_frequency = |words: &str| {
-        contains_any_not_before(words, &elements.frequency, &elements.not_rate_before)
-            || states_rate_notation(words, &elements.rate_notation)
+    let states_frequency = |words: &str, notation: bool| {
+        contains_any_not_before(words, &elements.frequency, &elements.not_rate_before) || notation
     };
     // What the plan's own lines state, kept for the look at the labels below: the plan words are
     // searched again there only if a rate line adds to them.
-    let plan_frequency = states_frequency(&plan_words);
-    let plan_duration = plan_frequency.then(|| states_duration(&plan_words));
+    let plan_frequency = states_frequency(&plan_words, notation);
+    let plan_duration = plan_frequency.then(|| states_duration(&plan_words, notation));
     if plan_frequency && plan_duration == Some(true) {
         return;
     }
@@ -124,18 +126,19 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if plan.rate_label {
             plan_words.push(' ');
             plan_words.push_str(plan.words(text, line));
+            notation = notation || plan.states_notation(text, line, context.pack);
         }
         label_words.push_str(&plan.label_words);
     }
     let added = plan_words.len() != plan_words_before;
     let frequency = if added {
-        states_frequency(&plan_words)
+        states_frequency(&plan_words, notation)
     } else {
         plan_frequency
     } || contains_any(&label_words, &elements.frequency_labels);
     let duration = match plan_duration {
         Some(known) if !added => known,
-        _ => states_duration(&plan_words),
+        _ => states_duration(&plan_words, notation),
     } || contains_any(&label_words, &elements.duration_labels);
     if frequency && duration {
         return;
@@ -164,13 +167,76 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// Whether normalised words hold a token of the frequency notation that states how often and
 /// for how long at once: a number, one of `notation` and a number ("2w3").
-fn states_rate_notation(words: &str, notation: &[String]) -> bool {
+pub(crate) fn states_rate_notation(words: &str, notation: &[String]) -> bool {
     let number = |digits: &str| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-    words.split_whitespace().any(|token| {
+    // Such a token begins and ends with a digit, so only those few are split at each letter:
+    // setting up a search per token and letter was a third of the plan rule on a corpus (the
+    // rule reads all of a template's plan words).
+    let digit_ends = |token: &&str| {
+        let bytes = token.as_bytes();
+        bytes.first().is_some_and(u8::is_ascii_digit)
+            && bytes.last().is_some_and(u8::is_ascii_digit)
+    };
+    words.split_whitespace().filter(digit_ends).any(|token| {
         notation.iter().any(|letter| {
             token
                 .split_once(letter.as_str())
                 .is_some_and(|(count, weeks)| number(count) && number(weeks))
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::states_rate_notation;
+    use proptest::prelude::*;
+
+    /// The definition: some whitespace-separated token is a number, one of `notation` and a
+    /// number (split at the letter's first place in it).
+    fn plain(words: &str, notation: &[String]) -> bool {
+        let number =
+            |digits: &str| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        words.split_whitespace().any(|token| {
+            notation.iter().any(|letter| {
+                token
+                    .split_once(letter.as_str())
+                    .is_some_and(|(count, weeks)| number(count) && number(weeks))
+            })
+        })
+    }
+
+    proptest! {
+        /// Words of digits, notation letters and others (`2w3`, `w3`, `2w`, `2ww3`, `12x`, `é2w3`,
+        /// tabs and doubled spaces), with notations that include an empty one, a digit and two
+        /// letters: skipping the tokens that do not begin and end with a digit changes nothing.
+        #[test]
+        fn rate_notation_matches_its_definition(
+            words in "[0-9wxé \t]{0,24}",
+            notation in proptest::collection::vec("(w|x|ww|1|)", 0..3),
+        ) {
+            prop_assert_eq!(states_rate_notation(&words, &notation), plain(&words, &notation));
+        }
+
+        /// The rule asks each line's words (`PlanLine::states_notation`) instead of the
+        /// template's plan words, which are the lines' words each after a space: the same answer.
+        #[test]
+        fn rate_notation_of_joined_words_is_that_of_some_line(
+            lines in proptest::collection::vec("[0-9wxé \t]{0,12}", 0..5),
+        ) {
+            let notation = vec!["w".to_string(), "x".to_string()];
+            let joined: String = lines.iter().map(|line| format!(" {line}")).collect();
+            prop_assert_eq!(
+                states_rate_notation(&joined, &notation),
+                lines.iter().any(|line| states_rate_notation(line, &notation))
+            );
+        }
+    }
+
+    #[test]
+    fn rate_notation_examples() {
+        let w = vec!["w".to_string()];
+        assert!(states_rate_notation("frequency 2w3 and 1w1", &w));
+        assert!(!states_rate_notation("frequency 2w and w3 2x3", &w));
+        assert!(!states_rate_notation("", &w));
+    }
 }
