@@ -32,35 +32,62 @@ impl Input<'_> {
 
 /// Every input of `line` (of `text`), in order: its fields, choices and wildcards, and the
 /// blanks and check-box runs inside its text.
-pub(crate) fn inputs<'l>(text: &'l str, line: &'l Line) -> impl Iterator<Item = Input<'l>> + 'l {
-    line.items.iter().flat_map(move |item| {
-        // Text has its own inputs only where a form's blanks or boxes were kept (rarely: no
-        // allocation otherwise).
-        let mut in_words = Vec::new();
-        let own = match item {
-            Inline::Field(field) => Some(Input::Field(field)),
-            Inline::Choice(choice) => Some(Input::Choice(
-                choice.span,
-                Cow::Borrowed(choice.options.as_slice()),
-            )),
-            Inline::Wildcard(span) => Some(Input::Blank(*span)),
-            Inline::Escape(_) => None,
-            Inline::Text(span) => {
-                let at =
-                    |range: (usize, usize)| Span::new(span.start + range.0, span.start + range.1);
-                in_text(span.text(text), |input| {
-                    in_words.push(match input {
-                        TextInput::Blank(range) => Input::Blank(at(range)),
-                        TextInput::Boxes(range, options) => {
-                            Input::Choice(at(range), options.into_iter().map(at).collect())
-                        }
-                    })
-                });
-                None
+pub(crate) fn inputs<'l>(text: &'l str, line: &'l Line) -> Inputs<'l> {
+    Inputs {
+        text,
+        items: line.items.iter(),
+        pending: Vec::new().into_iter(),
+    }
+}
+
+/// The iterator of [`inputs`]. Labels, dates and minutes are all looked for through it, many
+/// times per line, so it is a plain loop over the items rather than a chain of adapters.
+pub(crate) struct Inputs<'l> {
+    text: &'l str,
+    items: std::slice::Iter<'l, Inline>,
+    /// The inputs found in the last text item and not handed out yet: text has inputs of its own
+    /// only where a form's blanks or boxes were kept (rarely: no allocation otherwise).
+    pending: std::vec::IntoIter<Input<'l>>,
+}
+
+impl<'l> Iterator for Inputs<'l> {
+    type Item = Input<'l>;
+
+    fn next(&mut self) -> Option<Input<'l>> {
+        if let Some(input) = self.pending.next() {
+            return Some(input);
+        }
+        loop {
+            match self.items.next()? {
+                Inline::Field(field) => return Some(Input::Field(field)),
+                Inline::Choice(choice) => {
+                    let options = Cow::Borrowed(choice.options.as_slice());
+                    return Some(Input::Choice(choice.span, options));
+                }
+                Inline::Wildcard(span) => return Some(Input::Blank(*span)),
+                Inline::Escape(_) => {}
+                Inline::Text(span) => {
+                    let span = *span;
+                    let at = |range: (usize, usize)| {
+                        Span::new(span.start + range.0, span.start + range.1)
+                    };
+                    let mut found = Vec::new();
+                    in_text(span.text(self.text), |input| {
+                        found.push(match input {
+                            TextInput::Blank(range) => Input::Blank(at(range)),
+                            TextInput::Boxes(range, options) => {
+                                Input::Choice(at(range), options.into_iter().map(at).collect())
+                            }
+                        })
+                    });
+                    if !found.is_empty() {
+                        self.pending = found.into_iter();
+                        return self.pending.next();
+                    }
+                }
             }
-        };
-        own.into_iter().chain(in_words)
-    })
+        }
+    }
 }
 
 /// The places to write and pick lists inside a piece of text, in order (byte ranges).
@@ -73,11 +100,7 @@ enum TextInput {
 /// Calls `each` with the blanks and the check-box run of `text`, in order (a blank inside an
 /// option, `[ ] Other ____`, belongs to the option).
 fn in_text(text: &str, mut each: impl FnMut(TextInput)) {
-    // Most text has neither: one pass over the bytes says so (every box glyph starts with 0xE2).
-    let maybe = text
-        .bytes()
-        .any(|byte| matches!(byte, b'_' | b'[' | b'(' | 0xE2));
-    if !maybe {
+    if !may_hold_inputs(text) {
         return;
     }
     let mut run = box_run(text).map(|run| {
@@ -112,6 +135,31 @@ fn in_text(text: &str, mut each: impl FnMut(TextInput)) {
     if let Some((range, options)) = run {
         each(TextInput::Boxes(range, options));
     }
+}
+
+/// Whether `text` has something that could begin a blank or a box: `___`, `[` or `(` before a
+/// box mark's second byte, or a box glyph. Most text has neither (text is read for its inputs
+/// whenever a label, a date or minutes are looked for in it), and one pass over its bytes with no
+/// decoding says so; parentheses and brackets in prose ("(minutes)", "[L]") rarely pass.
+fn may_hold_inputs(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // First the bytes any of them starts with, in a loop the compiler vectorises.
+    if !bytes
+        .iter()
+        .any(|&byte| matches!(byte, b'_' | b'[' | b'(' | 0xE2))
+    {
+        return false;
+    }
+    bytes.iter().enumerate().any(|(at, &byte)| match byte {
+        b'_' => bytes.get(at + 1..at + 3) == Some(b"__"),
+        b'[' | b'(' => matches!(
+            bytes.get(at + 1),
+            Some(b' ' | b'x' | b'X' | b']' | b')' | 0xE2)
+        ),
+        // Every box glyph starts with 0xE2, as do dashes and curly quotes.
+        0xE2 => text.get(at..).is_some_and(|rest| box_at(rest).is_some()),
+        _ => false,
+    })
 }
 
 /// A run of two or more check boxes on one line, with their options.
@@ -246,4 +294,52 @@ pub(crate) fn find_blank(text: &str) -> Option<(usize, usize)> {
         from = end;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What text is made of in the property below: marks (every box mark and glyph `box_at`
+    /// knows, underscores, and prose brackets and dashes), each followed by some filler.
+    const MARKS: &[&str] = &[
+        "[ ]", "[x]", "[X]", "[✓]", "[✔]", "( )", "(x)", "(X)", "(•)", "()", "[]", "☐", "☑", "☒",
+        "□", "■", "○", "◯", "●", "◉", "⬜", "❏", "_", "__", "___", "(min)", "[L]", "—", "’", "(",
+        "[", "",
+    ];
+    const FILLERS: &[&str] = &["", " ", "  ", " a ", "Ice", ":", ": ", ", ", "/", "x"];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 4_000,
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// The quick test never turns away text in which the full search finds a blank or a run
+        /// of boxes.
+        #[test]
+        fn the_quick_test_keeps_every_text_with_inputs(
+            picks in proptest::collection::vec((0..MARKS.len(), 0..FILLERS.len()), 0..8)
+        ) {
+            let text: String = picks
+                .iter()
+                .flat_map(|&(mark, filler)| [MARKS[mark], FILLERS[filler]])
+                .collect();
+            if !may_hold_inputs(&text) {
+                proptest::prop_assert!(find_blank(&text).is_none(), "{text:?}");
+                proptest::prop_assert!(box_run(&text).is_none(), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn prose_with_brackets_and_dashes_is_turned_away_and_forms_are_not() {
+        assert!(!may_hold_inputs(
+            "Therapeutic exercise (minutes) [L] – see above’s note"
+        ));
+        assert!(may_hold_inputs("Date: ________"));
+        assert!(may_hold_inputs("Tolerated: ☐ well ☐ poorly"));
+        assert!(may_hold_inputs("[x] Ice [ ] Heat"));
+    }
 }

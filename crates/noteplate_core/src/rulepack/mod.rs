@@ -733,20 +733,19 @@ impl RulePack {
             .is_some_and(|section| self.index.not_this_kind(section, words))
     }
 
-    /// Whether normalised `words` name something a section of `kind` is not on a note that bills
-    /// `codes`: by its `not_words_unless_billed`, when `codes` has a code and none of them is of
-    /// one of its families ("physician" in "physician signature" on a PT evaluation). Title
-    /// recognition knows no codes, so the rules that do ask this of what was recognised.
-    pub fn not_this_kind_billing<'c>(
+    /// Whether the `not_words_unless_billed` of `kind` hold on a note that bills `codes`: it has
+    /// a code, and none of them is of one of their families (a PT evaluation's "physician" is
+    /// another signer, a chiropractic note's is not). Title recognition knows no codes, so the
+    /// rules that do ask this of what was recognised, then [`RulePack::not_this_kind_unless_billed`].
+    pub fn unless_billed_holds<'c>(
         &self,
         kind: &str,
-        words: &str,
         codes: impl IntoIterator<Item = &'c str>,
     ) -> bool {
-        let Some(section) = self.section_rank(kind) else {
-            return false;
-        };
-        let Some(unless) = &self.sections[section].not_words_unless_billed else {
+        let Some(unless) = self
+            .section(kind)
+            .and_then(|section| section.not_words_unless_billed.as_ref())
+        else {
             return false;
         };
         let mut billed = false;
@@ -757,7 +756,14 @@ impl RulePack {
                 return false;
             }
         }
-        billed && self.index.not_this_kind_unless_billed(section, words)
+        billed
+    }
+
+    /// Whether normalised `words` hold one of the `not_words_unless_billed` of `kind` (where
+    /// [`RulePack::unless_billed_holds`] says they count).
+    pub fn not_this_kind_unless_billed(&self, kind: &str, words: &str) -> bool {
+        self.section_rank(kind)
+            .is_some_and(|section| self.index.not_this_kind_unless_billed(section, words))
     }
 
     /// The pack's entry for `code` (any case): a hash lookup, as templates may list thousands.

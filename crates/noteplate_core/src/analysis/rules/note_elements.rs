@@ -45,8 +45,17 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(diagnostic);
     }
 
-    let signature_lines = signature_lines(context);
-    if signature_lines.is_empty() && !has_signature(context) {
+    // Whether "physician" and the like name another signer on this note (by its codes): asked
+    // once, and on most notes (no such words can count) no signature words are read again.
+    let others = context.pack.unless_billed_holds(
+        "signature",
+        semantics
+            .codes
+            .iter()
+            .map(|declared| declared.code.as_str()),
+    );
+    let signature_lines = signature_lines(context, others);
+    if signature_lines.is_empty() && !has_signature(context, others) {
         let mut diagnostic = context.diagnostic(
             RuleId::MissingSignature,
             anchor,
@@ -131,12 +140,12 @@ fn date_input_words(context: &Context<'_>, line: &Line) -> Box<[String]> {
 /// The lines that hold the clinician's signature: lines of signature sections and lines whose
 /// label or field names say signature (each part found its own with [`says_signature`]), but not
 /// another signer's on this note ([`another_signer`]).
-fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
+fn signature_lines<'a>(context: &Context<'a>, others: bool) -> Vec<&'a Line> {
     let document = &context.parse.document;
     let mut lines: Vec<&Line> = context
         .sections_of_kind_nested("signature")
         .iter()
-        .filter(|&&index| !another_signers_section(context, index))
+        .filter(|&&index| !(others && another_signers_section(context, index)))
         .flat_map(|&index| document.sections[index].lines.iter())
         .collect();
     let mut taken: rustc_hash::FxHashSet<usize> =
@@ -146,7 +155,7 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
             let start = part.start + start;
             let at = part.lines.partition_point(|line| line.span.start < start);
             if let Some(line) = part.lines.get(at)
-                && !signed_by_another(context, line)
+                && !(others && signed_by_another(context, line))
                 && taken.insert(start)
             {
                 lines.push(line);
@@ -160,17 +169,17 @@ fn signature_lines<'a>(context: &Context<'a>) -> Vec<&'a Line> {
 /// Whether the template has a place for the clinician's signature other than a line: a section
 /// or an element of the signature kind that is not another signer's on this note, or a fragment
 /// that provides one.
-fn has_signature(context: &Context<'_>) -> bool {
+fn has_signature(context: &Context<'_>, others: bool) -> bool {
     let semantics = context.semantics;
     let text = context.text;
     semantics
         .sections_of_kind("signature")
-        .any(|index| !another_signers_section(context, index))
+        .any(|index| !(others && another_signers_section(context, index)))
         || semantics.elements.iter().any(|element| {
             // An element's span is a label or a field name: read as a field name, which splits
             // `md_signature` and `MDSignature` and reads a label as `normalize_phrase` does.
             &*element.kind == "signature"
-                && !another_signer(context, &field_words(element.span.text(text)))
+                && !(others && another_signer(context, &field_words(element.span.text(text))))
         })
         || semantics
             .included_kinds
@@ -178,16 +187,12 @@ fn has_signature(context: &Context<'_>) -> bool {
             .any(|kind| kind == "signature")
 }
 
-/// Whether the normalised words of a title, label or field name say another signer's signature
-/// on this note: "Physician signature" on a PT evaluation is the certifying physician's (the signature
-/// kind's `not_words_unless_billed`, which depend on the declared codes). The `not_words` that
+/// Whether the normalised words of a title, label or field name say another signer's signature,
+/// on a note where the signature kind's `not_words_unless_billed` hold (asked of its codes first):
+/// "Physician signature" on a PT evaluation is the certifying physician's. The `not_words` that
 /// hold on every note were applied when the words were recognised.
 fn another_signer(context: &Context<'_>, words: &str) -> bool {
-    let codes = context.semantics.codes.iter();
-    let codes = codes.map(|declared| declared.code.as_str());
-    context
-        .pack
-        .not_this_kind_billing("signature", words, codes)
+    context.pack.not_this_kind_unless_billed("signature", words)
 }
 
 /// Whether section `index` is a signature section only by a title that names another signer on
