@@ -21,6 +21,23 @@ fn rules(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The kinds of the elements a line `label: {{x}}` shows.
+fn label_kinds(label: &str) -> Vec<String> {
+    let line = format!("{label}: {{{{x}}}}\n");
+    let parse = noteplate::syntax::parse(&line);
+    let semantics = Semantics::new(
+        &line,
+        &parse.document,
+        &RulePack::embedded(),
+        &Settings::default(),
+    );
+    semantics
+        .elements
+        .iter()
+        .map(|element| element.kind.to_string())
+        .collect()
+}
+
 /// The kinds the heading `title` gets (its own first, then the others its title names).
 fn heading_kinds(title: &str) -> Vec<String> {
     let info = &semantics(&format!("## {title}\n***\n")).sections[0];
@@ -1474,21 +1491,7 @@ fn a_long_label_that_starts_with_its_head_gets_its_kind() {
     // From the title bank: a label of more than three words gets no kind by its last word (it is
     // often a question), but one that starts with its head and then `of`, `for`, `to`... does;
     // and a past word before filler alone is the history.
-    let kinds = |label: &str| {
-        let line = format!("{label}: {{{{x}}}}\n");
-        let parse = noteplate::syntax::parse(&line);
-        let semantics = Semantics::new(
-            &line,
-            &parse.document,
-            &RulePack::embedded(),
-            &Settings::default(),
-        );
-        semantics
-            .elements
-            .iter()
-            .map(|element| element.kind.to_string())
-            .collect::<Vec<_>>()
-    };
+    let kinds = label_kinds;
     assert!(kinds("Plan for Home Health Services").contains(&"plan".to_string()));
     assert!(kinds("Frequency of physical therapy sessions/ week").contains(&"plan".to_string()));
     assert!(kinds("Previous physiotherapy").contains(&"history".to_string()));
@@ -1578,21 +1581,6 @@ fn a_blank_labelled_with_minutes_captures_minutes() {
 #[test]
 fn titles_from_batch_two_of_the_title_bank_get_their_kind() {
     // tests/data/real-titles.toml, batch 2 (docs/accuracy.md, "Title bank, batch 2").
-    let label_kinds = |label: &str| {
-        let line = format!("{label}: {{{{x}}}}\n");
-        let parse = noteplate::syntax::parse(&line);
-        let semantics = Semantics::new(
-            &line,
-            &parse.document,
-            &RulePack::embedded(),
-            &Settings::default(),
-        );
-        semantics
-            .elements
-            .iter()
-            .map(|element| element.kind.to_string())
-            .collect::<Vec<_>>()
-    };
     let has = |kinds: &[String], kind: &str| kinds.iter().any(|k| k == kind);
     // A measure's own qualifier ("clinical", "formal") is passed over: the domain is assessed.
     assert_eq!(heading_kinds("Vision clinical assessment"), ["findings"]);
@@ -2053,18 +2041,9 @@ fn titles_from_batch_three_of_the_title_bank_get_their_kind() {
     // tests/data/real-titles.toml, batch 3 (docs/accuracy.md, "Title bank, batch 3"): whole forms,
     // administrative titles included; each assertion fails without one change.
     let label_kinds = |label: &str| {
-        let line = format!("{label}: {{{{x}}}}\n");
-        let parse = noteplate::syntax::parse(&line);
-        let semantics = Semantics::new(
-            &line,
-            &parse.document,
-            &RulePack::embedded(),
-            &Settings::default(),
-        );
-        semantics
-            .elements
-            .iter()
-            .map(|element| element.kind.to_string())
+        let kinds = label_kinds(label);
+        kinds
+            .into_iter()
             .filter(|kind| kind != "date" && kind != "region")
             .collect::<Vec<_>>()
     };
