@@ -357,8 +357,23 @@ impl Semantics {
 
     /// Whether any section (at any level), labelled line, or `@include`d fragment has this kind.
     pub fn has_kind(&self, kind: &str) -> bool {
-        self.sections.iter().any(|section| section.is(kind))
-            || self.elements.iter().any(|element| &*element.kind == kind)
+        self.has_kind_where(kind, |_| true, |_| true)
+    }
+
+    /// [`Self::has_kind`], counting only the sections (by index) and labelled lines that `keep_section`
+    /// and `keep_element` accept; an `@include`d fragment's kind always counts. The one walk over
+    /// everything that can show a kind, for a rule that must set some of them aside.
+    pub fn has_kind_where(
+        &self,
+        kind: &str,
+        keep_section: impl Fn(usize) -> bool,
+        keep_element: impl Fn(&Element) -> bool,
+    ) -> bool {
+        self.sections_of_kind(kind).any(keep_section)
+            || self
+                .elements
+                .iter()
+                .any(|element| &*element.kind == kind && keep_element(element))
             || self.included_kinds.iter().any(|included| included == kind)
     }
 

@@ -170,21 +170,14 @@ fn signature_lines<'a>(context: &Context<'a>, others: bool) -> Vec<&'a Line> {
 /// or an element of the signature kind that is not another signer's on this note, or a fragment
 /// that provides one.
 fn has_signature(context: &Context<'_>, others: bool) -> bool {
-    let semantics = context.semantics;
     let text = context.text;
-    semantics
-        .sections_of_kind("signature")
-        .any(|index| !(others && another_signers_section(context, index)))
-        || semantics.elements.iter().any(|element| {
-            // An element's span is a label or a field name: read as a field name, which splits
-            // `md_signature` and `MDSignature` and reads a label as `normalize_phrase` does.
-            &*element.kind == "signature"
-                && !(others && another_signer(context, &field_words(element.span.text(text))))
-        })
-        || semantics
-            .included_kinds
-            .iter()
-            .any(|kind| kind == "signature")
+    context.semantics.has_kind_where(
+        "signature",
+        |index| !(others && another_signers_section(context, index)),
+        // An element's span is a label or a field name: read as a field name, which splits
+        // `md_signature` and `MDSignature` and reads a label as `normalize_phrase` does.
+        |element| !(others && another_signer(context, &field_words(element.span.text(text)))),
+    )
 }
 
 /// Whether the normalised words of a title, label or field name say another signer's signature,
