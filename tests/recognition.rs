@@ -2156,7 +2156,14 @@ fn a_date_label_alone_on_its_line_is_where_the_date_is_typed() {
             "---\ntemplate: Fluency Evaluation\n---\nNAME:\n{header}\nADDRESS:\n## History\n***\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n2x/week for 8 weeks ***\n## Signature\n{{{{s}}}}, CCC-SLP\n"
         )
     };
-    for dated in ["DATE OF EVALUATION:", "DOE:", "Date of service:"] {
+    for dated in [
+        "DATE OF EVALUATION:",
+        "DOE:",
+        "Date of service:",
+        // Part t's held-out school template: an evaluation over several sessions.
+        "Dates of Evaluation:",
+        "Dates of Evaluation: {{dates}}",
+    ] {
         let found = rules(&note(dated));
         assert!(
             !found.contains(&"missing-date".to_string()),
