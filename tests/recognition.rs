@@ -2141,6 +2141,20 @@ fn an_instrumental_swallow_study_is_no_evaluation_though_its_form_says_so() {
     // An evaluation code declared with the study keeps it an evaluation.
     let both = report.replace("codes: 92611", "codes: 92610, 92611");
     assert_eq!(semantics_of(&both), Some("evaluation".to_string()));
+    // Named, without codes: a study's report by its name; a fee sheet is none.
+    let titled = |name: &str| semantics_of(&named.replace("Dysphagia Evaluation Report", name));
+    assert_eq!(
+        titled("Modified Barium Swallow Study"),
+        Some("study".to_string())
+    );
+    assert_eq!(
+        titled("Fiberoptic Endoscopic Evaluation of Swallowing"),
+        Some("study".to_string())
+    );
+    assert_ne!(
+        titled("Chiropractic Fees and Services"),
+        Some("study".to_string())
+    );
 }
 
 fn semantics_of(text: &str) -> Option<String> {
