@@ -356,8 +356,9 @@ const LAYOUTS: &[Layout] = &[
         rewrite: |text| rewrite_headings(text, |_, title| format!("## {title}")),
         // Part q: the same OT visit's "ADL Training" holds only subsections; flattened, it is empty.
         // Part r: so does the OCF-18 plan's "Clinical Assessment" (its "Subjective:" and
-        // "Objective:" groups).
-        added_false: 5,
+        // "Objective:" groups). Part t: so does the SGD report's "Comprehensive Assessment" (its
+        // "Hearing Status" and "Visual Status", findings).
+        added_false: 6,
         added_missed: 0,
     },
     Layout {
@@ -395,7 +396,10 @@ const LAYOUTS: &[Layout] = &[
                 line.replace(": {", " {").replace(": ***", " ***")
             })
         },
-        added_false: 0,
+        // Part t: a prompt too long to be a label says the clinician's signature only with its
+        // colon before the input (the state rule's "(2) ... signed by the SLP ...: ***"), as a
+        // later label needs its colon; without it the sentence is prose.
+        added_false: 1,
         added_missed: 0,
     },
     Layout {
@@ -448,8 +452,9 @@ const LAYOUTS: &[Layout] = &[
         name: "every heading at the first level (`# History`)",
         rewrite: |text| rewrite_headings(text, |_, title| format!("# {title}")),
         // 9 -> 10: part q's OT visit ("ADL Training" holds only subsections), as at the second level;
-        // 10 -> 11: part r's OCF-18 ("Clinical Assessment" holds only subsections), the same.
-        added_false: 11,
+        // 10 -> 11: part r's OCF-18 ("Clinical Assessment" holds only subsections), the same;
+        // 11 -> 12: part t's SGD report ("Comprehensive Assessment"), the same.
+        added_false: 12,
         added_missed: 0,
     },
     Layout {

@@ -2118,3 +2118,144 @@ fn a_session_length_is_the_total_treatment_minutes() {
         );
     }
 }
+
+#[test]
+fn an_instrumental_swallow_study_is_no_evaluation_though_its_form_says_so() {
+    // Part t's swallow-study report: "Dysphagia Evaluation Report" billing 92611 reports what each
+    // trial showed and recommends; it owes no goals and no plan frequency (the code's own
+    // requirements apply).
+    let report = "---\ntemplate: Dysphagia Evaluation Report\ncodes: 92611\n---\nDate: {{d:date}}\n## History\n***\n## Study results\n***\n## Recommendations\n***\n## Signature\n{{s}}, CCC-SLP\n";
+    let semantics = semantics(report);
+    assert_eq!(semantics.note_type.as_deref(), Some("study"));
+    let found = rules(report);
+    for rule in [
+        "missing-goals",
+        "missing-assessment",
+        "plan-without-frequency",
+    ] {
+        assert!(!found.contains(&rule.to_string()), "{rule}: {found:?}");
+    }
+    // Without the study's code the name still makes an evaluation, which needs goals.
+    let named = report.replace("codes: 92611\n", "");
+    assert!(rules(&named).contains(&"missing-goals".to_string()));
+    // An evaluation code declared with the study keeps it an evaluation.
+    let both = report.replace("codes: 92611", "codes: 92610, 92611");
+    assert_eq!(semantics_of(&both), Some("evaluation".to_string()));
+    // Named, without codes: a study's report by its name; a fee sheet is none.
+    let titled = |name: &str| semantics_of(&named.replace("Dysphagia Evaluation Report", name));
+    assert_eq!(
+        titled("Modified Barium Swallow Study"),
+        Some("study".to_string())
+    );
+    assert_eq!(
+        titled("Fiberoptic Endoscopic Evaluation of Swallowing"),
+        Some("study".to_string())
+    );
+    assert_ne!(
+        titled("Chiropractic Fees and Services"),
+        Some("study".to_string())
+    );
+}
+
+fn semantics_of(text: &str) -> Option<String> {
+    semantics(text).note_type
+}
+
+#[test]
+fn a_date_label_alone_on_its_line_is_where_the_date_is_typed() {
+    // Part t's typed report headers: "DATE OF EVALUATION:" and "DOE:" with the value typed after
+    // the label, no blank printed.
+    let note = |header: &str| {
+        format!(
+            "---\ntemplate: Fluency Evaluation\n---\nNAME:\n{header}\nADDRESS:\n## History\n***\n## Findings\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n2x/week for 8 weeks ***\n## Signature\n{{{{s}}}}, CCC-SLP\n"
+        )
+    };
+    for dated in [
+        "DATE OF EVALUATION:",
+        "DOE:",
+        "Date of service:",
+        // Part t's held-out school template: an evaluation over several sessions.
+        "Dates of Evaluation:",
+        "Dates of Evaluation: {{dates}}",
+    ] {
+        let found = rules(&note(dated));
+        assert!(
+            !found.contains(&"missing-date".to_string()),
+            "{dated}: {found:?}"
+        );
+    }
+    // Another date, or a date label with words after it, is no date of service.
+    for not_dated in [
+        "DATE OF ONSET:",
+        "DATE OF BIRTH:",
+        "Date of evaluation: see attached",
+    ] {
+        let found = rules(&note(not_dated));
+        assert!(
+            found.contains(&"missing-date".to_string()),
+            "{not_dated}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn sgd_report_headings_get_their_kind() {
+    // Part t's Medicare speech-generating-device report: the sensory screening results are
+    // findings; the anticipated course of the impairment is the prognosis, not the plan.
+    assert_eq!(heading_kinds("Hearing Status"), ["findings"]);
+    assert_eq!(heading_kinds("Visual Status"), ["findings"]);
+    assert_eq!(label_kinds("Vision status"), ["findings"]);
+    assert_eq!(
+        heading_kinds("Anticipated Course of Impairment"),
+        ["assessment"]
+    );
+    assert_eq!(label_kinds("Anticipated course"), ["assessment"]);
+    // What is to come stays the plan.
+    assert_eq!(label_kinds("Anticipated discharge"), ["plan"]);
+}
+
+#[test]
+fn a_column_header_above_rows_to_write_in_is_no_canned_response() {
+    // Part t's feeding evaluation: "Performance / Comments" heads a table whose rows each end in a
+    // place to write.
+    let note = |block: &str| {
+        format!(
+            "---\ntemplate: Therapy visit\ncodes: 97530\n---\nDate: {{{{d:date}}}}\n## Necessity\n***\n## Activities\nTherapeutic activities: ***\n## Practices\n{block}\n\n## Time\nTotal timed minutes: {{{{t:minutes}}}}\nTotal treatment minutes: {{{{tt:minutes}}}}\n## Signature\n{{{{s}}}}, OTR/L\n"
+        )
+    };
+    let header = note(
+        "Performance / Comments\n1. How does the child receive nutrition? ***\n2. What foods? ***",
+    );
+    let found = rules(&header);
+    assert!(!found.contains(&"canned-response".to_string()), "{found:?}");
+    // A pre-written sentence above the same rows is still canned.
+    let sentence =
+        note("Patient tolerated treatment well.\n1. How does the child receive nutrition? ***");
+    let found = rules(&sentence);
+    assert!(found.contains(&"canned-response".to_string()), "{found:?}");
+}
+
+#[test]
+fn a_long_prompt_that_says_the_clinician_signs_is_the_signature() {
+    // Part t's state Medicaid rule lists an evaluation's contents as long prompts, one of them the
+    // form the evaluating SLP signs.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Therapy visit\ncodes: 97530\n---\nDate: {{{{d:date}}}}\n## Necessity\n***\n## Activities\nTherapeutic activities: ***\nResponse: ***\n## Time\nTotal timed minutes: {{{{t:minutes}}}}\nTotal treatment minutes: {{{{tt:minutes}}}}\n## Attachments\n{line}\n"
+        )
+    };
+    let signed = note(
+        "(2) A funding information form that has been signed by the SLP who conducted the evaluation: ***",
+    );
+    assert!(
+        !rules(&signed).contains(&"missing-signature".to_string()),
+        "{:?}",
+        rules(&signed)
+    );
+    // Someone else's signature in a long prompt is not the clinician's; a short label is read as
+    // before.
+    let parent = note(
+        "(3) A consent form for the evaluation that has been signed by the parent or guardian: ***",
+    );
+    assert!(rules(&parent).contains(&"missing-signature".to_string()));
+}

@@ -71,6 +71,9 @@ pub(crate) struct LineFacts {
     elements: Vec<(std::sync::Arc<str>, Span)>,
     /// The item that is its date of service, or `Err` when that depends on its section's title.
     date: Result<Option<usize>, NeedsTitle>,
+    /// Its label, when the line is a title line that says date of service
+    /// (`semantics::title_line_date_of_service`), relative to the line's start.
+    title_date: Option<Span>,
     /// Its label or a field name says signature.
     signature: bool,
     /// The contexts of its fields that capture minutes, in order.
@@ -195,6 +198,8 @@ impl LineFacts {
         } else {
             Ok(None)
         };
+        let title_date = semantics::title_line_date_of_service(text, line, pack)
+            .map(|span| Span::new(span.start - at, span.end - at));
         let mut field_findings = Vec::new();
         let mut typed_fields = Vec::new();
         rules::fields::line_findings(pack, text, line, &mut field_findings, &mut typed_fields);
@@ -207,6 +212,7 @@ impl LineFacts {
         LineFacts {
             elements,
             date,
+            title_date,
             signature: rules::note_elements::says_signature(text, line, pack, rules_memo),
             minutes: rules::timed_minutes::line_minutes(text, line, pack),
             field_findings,
@@ -885,6 +891,7 @@ fn compute(
         }
         let by_text = comments_within_line(&comments[cursor..], line.span);
         let wants_date = facts.date_of_service.is_none() && !signature_section;
+        let title_date: Option<Span>;
         // The line's own date of service, when it does not depend on the title.
         let date = if by_text {
             // What a line shows depends only on its text when no comment touches it, or when
@@ -916,9 +923,11 @@ fn compute(
                 }
             };
             let date = shown.add_to(&mut facts, at);
+            title_date = shown.title_date.map(|span| span.shifted(at));
             facts.lines.push(Some(shown));
             date
         } else {
+            title_date = semantics::title_line_date_of_service(text, line, pack).map(relative);
             facts.lines.push(None);
             semantics::line_elements(text, line, pack, recognition, |kind, span| {
                 facts
@@ -958,6 +967,8 @@ fn compute(
                 index.and_then(|index| super::inputs::inputs(text, line).nth(index))
             {
                 facts.date_of_service = Some(relative(input.span()));
+            } else if title_date.is_some() {
+                facts.date_of_service = title_date;
             }
         }
     }

@@ -882,6 +882,24 @@ pub(crate) fn date_input_in(
     Ok(None)
 }
 
+/// A title line (its label and a colon, nothing after: `DATE OF EVALUATION:` in a typed report's
+/// header) whose label says a date of service and nothing that makes it another date: the date
+/// is typed after the label, as it is written on a paper form's blank. The label's span, when the
+/// line is one. A title line titles the lines below it ([`is_title_line`]), and a date's title
+/// line is a place for the date whatever follows it (another label, a heading, the date itself).
+pub(crate) fn title_line_date_of_service(text: &str, line: &Line, pack: &RulePack) -> Option<Span> {
+    let label = line_label(text, line)?;
+    if has_input(text, line) || !is_title_line(text, line, label) {
+        return None;
+    }
+    let words = normalize_phrase(label.text(text));
+    let elements = &pack.elements;
+    (contains_any(&words, &elements.date_words)
+        && contains_any(&words, &elements.date_of_service)
+        && !contains_any(&words, &elements.not_date_of_service))
+    .then_some(label)
+}
+
 /// [`date_of_service_in`] could not answer without the section's title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct NeedsTitle;

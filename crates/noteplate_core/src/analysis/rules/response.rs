@@ -6,7 +6,7 @@
 use super::Context;
 use crate::analysis::Diagnostic;
 use crate::analysis::inputs::{Input, inputs};
-use crate::analysis::semantics::{has_input, is_title_line};
+use crate::analysis::semantics::{has_input, is_title_line, line_label};
 use crate::rulepack::RuleId;
 use crate::rulepack::{contains_any, normalize_phrase};
 use crate::syntax::{Inline, Line, Span};
@@ -49,7 +49,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             // A title line (`Response to treatment:` alone) holds no input of its own: the lines
             // right below it, up to a blank line, are the response.
-            if is_title_line(context.text, line, element.span)
+            if titles_lines_below(context.text, line, element.span)
                 && context
                     .parts
                     .block_under(context.text, line)
@@ -80,6 +80,22 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         anchor,
         "the patient's response is only pre-written wording; give the clinician room to record a measure (pain, range, distance) or a comparison with the last visit",
     ));
+}
+
+/// Whether the response label `label` is the whole of `line` and so titles the lines below it, as
+/// a heading does: a title line (`Response to treatment:` alone) or a short title without its
+/// colon, as a table's column header is (`Performance / Comments` above rows that each end in a
+/// place to write, in a feeding evaluation's interview; part t). A sentence is not a label
+/// (`semantics::line_label`), so a pre-written "Tolerated treatment well." is no title.
+fn titles_lines_below(text: &str, line: &Line, label: Span) -> bool {
+    is_title_line(text, line, label)
+        || (line_label(text, line) == Some(label)
+            && label.start == line.span.start
+            && line
+                .items
+                .iter()
+                .all(|item| matches!(item, Inline::Text(_) | Inline::Escape(_)))
+            && text[label.end..line.span.end].trim_end().is_empty())
 }
 
 /// Whether a line lets the clinician write something of their own or names a measure: a field
