@@ -2118,3 +2118,23 @@ fn a_session_length_is_the_total_treatment_minutes() {
         );
     }
 }
+
+#[test]
+fn an_office_visit_billed_with_manipulation_needs_modifier_25() {
+    // Part s: a chiropractic practice app's SOAP templates bill 99213 beside 98940. The
+    // manipulation codes include a pre-manipulation assessment, so the E/M visit is paid only as
+    // a separately identifiable service with 25 on the E/M code (payers.toml, S113 S212 S213).
+    let note = |codes: &str| {
+        format!(
+            "---\ntemplate: Chiropractic visit\ncodes: {codes}\n---\nDate of service: {{{{d:date}}}}\n## Examination\n***\n## Treatment\nCMT to {{cervical|thoracic|lumbar}} spine: ***\n## Plan\n***\n## Signature\n{{{{s}}}}, DC\n"
+        )
+    };
+    let modifier = "missing-modifier".to_string();
+    assert!(rules(&note("98940, 99213")).contains(&modifier));
+    assert!(rules(&note("99214, 98941")).contains(&modifier));
+    // With 25 on the visit, or without manipulation, or with 59 only (not the visit's modifier).
+    assert!(!rules(&note("98940, 99213-25")).contains(&modifier));
+    assert!(!rules(&note("99213")).contains(&modifier));
+    assert!(rules(&note("98940, 99213-59")).contains(&modifier));
+}
+
