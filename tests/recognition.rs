@@ -2138,3 +2138,28 @@ fn an_office_visit_billed_with_manipulation_needs_modifier_25() {
     assert!(rules(&note("98940, 99213-59")).contains(&modifier));
 }
 
+#[test]
+fn a_rule_item_asking_for_the_treating_doctors_signature_is_a_place_for_it() {
+    // Part s: California's chiropractic record rule written as a template, each item a sentence
+    // and `***`. The sentence's last clause asks for the doctor's signature.
+    let note = |line: &str| {
+        format!("---\ntemplate: Patient records\n---\nDate of each and every patient visit; ***\n{line}\n")
+    };
+    let signature = "missing-signature".to_string();
+    for signed in [
+        "(3) Patient history, complaint, diagnosis/analysis, and treatment must be signed by the primary treating doctor. Thereafter, any treatment rendered by any other doctor must be signed or initialed by said doctor; ***",
+        "I certify that the services above were furnished by me, signed ________",
+    ] {
+        let found = rules(&note(signed));
+        assert!(!found.contains(&signature), "{signed}: {found:?}");
+    }
+    // The patient's signature and a consent the patient or a guardian signed are still no place
+    // for the clinician's.
+    for not_signed in [
+        "(4) Signature of patient; ***",
+        "(k) The signed consent of the patient or the parent or guardian of a minor patient or incompetent patient. ***",
+    ] {
+        let found = rules(&note(not_signed));
+        assert!(found.contains(&signature), "{not_signed}: {found:?}");
+    }
+}
