@@ -2143,7 +2143,9 @@ fn a_rule_item_asking_for_the_treating_doctors_signature_is_a_place_for_it() {
     // Part s: California's chiropractic record rule written as a template, each item a sentence
     // and `***`. The sentence's last clause asks for the doctor's signature.
     let note = |line: &str| {
-        format!("---\ntemplate: Patient records\n---\nDate of each and every patient visit; ***\n{line}\n")
+        format!(
+            "---\ntemplate: Patient records\n---\nDate of each and every patient visit; ***\n{line}\n"
+        )
     };
     let signature = "missing-signature".to_string();
     for signed in [
