@@ -2259,3 +2259,50 @@ fn a_long_prompt_that_says_the_clinician_signs_is_the_signature() {
     );
     assert!(rules(&parent).contains(&"missing-signature".to_string()));
 }
+
+#[test]
+fn an_office_visit_billed_with_manipulation_needs_modifier_25() {
+    // Part s: a chiropractic practice app's SOAP templates bill 99213 beside 98940. The
+    // manipulation codes include a pre-manipulation assessment, so the E/M visit is paid only as
+    // a separately identifiable service with 25 on the E/M code (payers.toml, S113 S212 S213).
+    let note = |codes: &str| {
+        format!(
+            "---\ntemplate: Chiropractic visit\ncodes: {codes}\n---\nDate of service: {{{{d:date}}}}\n## Examination\n***\n## Treatment\nCMT to {{cervical|thoracic|lumbar}} spine: ***\n## Plan\n***\n## Signature\n{{{{s}}}}, DC\n"
+        )
+    };
+    let modifier = "missing-modifier".to_string();
+    assert!(rules(&note("98940, 99213")).contains(&modifier));
+    assert!(rules(&note("99214, 98941")).contains(&modifier));
+    // With 25 on the visit, or without manipulation, or with 59 only (not the visit's modifier).
+    assert!(!rules(&note("98940, 99213-25")).contains(&modifier));
+    assert!(!rules(&note("99213")).contains(&modifier));
+    assert!(rules(&note("98940, 99213-59")).contains(&modifier));
+}
+
+#[test]
+fn a_rule_item_asking_for_the_treating_doctors_signature_is_a_place_for_it() {
+    // Part s: California's chiropractic record rule written as a template, each item a sentence
+    // and `***`. The sentence's last clause asks for the doctor's signature.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Patient records\n---\nDate of each and every patient visit; ***\n{line}\n"
+        )
+    };
+    let signature = "missing-signature".to_string();
+    for signed in [
+        "(3) Patient history, complaint, diagnosis/analysis, and treatment must be signed by the primary treating doctor. Thereafter, any treatment rendered by any other doctor must be signed or initialed by said doctor; ***",
+        "I certify that the services above were furnished by me, signed ________",
+    ] {
+        let found = rules(&note(signed));
+        assert!(!found.contains(&signature), "{signed}: {found:?}");
+    }
+    // The patient's signature and a consent the patient or a guardian signed are still no place
+    // for the clinician's.
+    for not_signed in [
+        "(4) Signature of patient; ***",
+        "(k) The signed consent of the patient or the parent or guardian of a minor patient or incompetent patient. ***",
+    ] {
+        let found = rules(&note(not_signed));
+        assert!(found.contains(&signature), "{not_signed}: {found:?}");
+    }
+}

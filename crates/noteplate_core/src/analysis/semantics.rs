@@ -143,6 +143,32 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
     (!prose && words_within(prefix, limit)).then_some(prefix)
 }
 
+/// The clause a prose prompt ends with, right before the line's first input, on a line that has
+/// no [`line_label`]: the words after the last clause mark (`.`, `;`, `,`, `:`) before the input,
+/// marks right before it left out, when they are at most `PROMPT_CLAUSE_WORDS`. A rule or
+/// checklist item written as a sentence ("(3) ... must be signed or initialed by said doctor;
+/// ***", a state board's record rule) asks for what its last clause names, as "Signed by: ***"
+/// does; the rest of the sentence says what the item is about.
+pub fn prompt_clause(text: &str, line: &Line) -> Option<Span> {
+    if line_label(text, line).is_some() {
+        return None;
+    }
+    let input = first_input(text, line)?;
+    let prefix = Span::new(line.span.start, input);
+    let before = prefix.text(text);
+    let marks = ['.', ';', ',', ':'];
+    let trimmed = before.trim_end().trim_end_matches(marks).trim_end();
+    let start = trimmed.rfind(marks).map_or(0, |at| at + 1);
+    let clause = &trimmed[start..];
+    let lead = clause.len() - clause.trim_start().len();
+    let span = Span::new(prefix.start + start + lead, prefix.start + trimmed.len());
+    let count = count_words_upto(span.text(text), PROMPT_CLAUSE_WORDS + 1);
+    (count > 0 && count <= PROMPT_CLAUSE_WORDS).then_some(span)
+}
+
+/// The most words [`prompt_clause`] reads: a clause, not a paragraph.
+const PROMPT_CLAUSE_WORDS: usize = 16;
+
 /// Every label of a line: its [`line_label`], then the [`later_labels`] of a form row. What a
 /// line shows by its labels (kinds, a signature) is read from all of them.
 pub fn line_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = Span> + 'a {

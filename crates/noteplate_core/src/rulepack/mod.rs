@@ -147,6 +147,8 @@ pub enum ModifierRole {
     Assistant,
     /// Therapy above the yearly threshold (KX).
     Threshold,
+    /// A separately identifiable E/M visit on the day of a procedure (25).
+    SeparateVisit,
 }
 
 /// A note type (`daily`, `evaluation`, `progress`, `discharge`) and what a note of it needs.

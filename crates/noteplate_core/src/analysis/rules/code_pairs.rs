@@ -1,7 +1,7 @@
-//! Modifiers: `missing-modifier` (two declared codes form an NCCI pair from the pack's pair table
-//! and the side that must carry 59/X{EPSU} does not; severity follows the pair's confidence, so
-//! low-confidence pairs are only `info`) and `missing-therapy-modifier` (a payer profile that
-//! wants GP/GO/GN on therapy codes, R12).
+//! Modifiers: `missing-modifier` (two declared codes form a pair from the pack's pair table and
+//! the side that must carry its modifier, 59/X{EPSU} or an E/M visit's 25, does not; severity
+//! follows the pair's confidence, so low-confidence pairs are only `info`) and
+//! `missing-therapy-modifier` (a payer profile that wants GP/GO/GN on therapy codes, R12).
 
 use super::Context;
 use crate::analysis::semantics::DeclaredCode;

@@ -6,7 +6,9 @@
 
 use super::required_sections::{insert_section_fix, note_anchor, note_type_phrase};
 use super::{Context, RuleMemo};
-use crate::analysis::semantics::{DATE_OF_SERVICE, date_input_in, field_words, line_labels};
+use crate::analysis::semantics::{
+    DATE_OF_SERVICE, date_input_in, field_words, line_labels, prompt_clause,
+};
 use crate::analysis::{Diagnostic, Edit, Fix};
 use crate::rulepack::{RuleId, RulePack};
 use crate::rulepack::{contains_any, normalize_phrase};
@@ -204,7 +206,9 @@ fn another_signers_section(context: &Context<'_>, index: usize) -> bool {
 fn signed_by_another(context: &Context<'_>, line: &Line) -> bool {
     let text = context.text;
     // Normalised as `says_signature` reads them.
-    let labels = line_labels(text, line).map(|label| normalize_phrase(label.text(text)));
+    let labels = line_labels(text, line)
+        .chain(prompt_clause(text, line))
+        .map(|label| normalize_phrase(label.text(text)));
     let fields = line.items.iter().filter_map(|item| match item {
         Inline::Field(field) => Some(field_words(field.name.text(text))),
         _ => None,
@@ -222,9 +226,10 @@ fn names_signature(pack: &RulePack, words: &str) -> bool {
     contains_any(words, &pack.elements.signature) && !pack.not_this_kind("signature", words)
 }
 
-/// Whether a label or a field name of `line` says the clinician's signature (not a parent's,
-/// the patient's or the referring doctor's: the signature kind's `not_words`). Labels and field names repeat
-/// (form rows): each distinct one is read once, and remembered for later analyses (`RuleMemo`).
+/// Whether a label, a prose prompt's last clause ([`prompt_clause`]) or a field name of `line`
+/// says the clinician's signature (not a parent's, the patient's or the referring doctor's: the
+/// signature kind's `not_words`). Labels and field names repeat (form rows): each distinct one is
+/// read once, and remembered for later analyses (`RuleMemo`).
 pub(crate) fn says_signature(
     text: &str,
     line: &Line,
@@ -251,7 +256,10 @@ pub(crate) fn says_signature(
         said.insert(words.into(), says);
         says
     };
-    line_labels(text, line).any(|label| says_signature(false, label.text(text)))
+    // A prose prompt's last clause reads as a label ("... must be signed by said doctor; ***").
+    line_labels(text, line)
+        .chain(prompt_clause(text, line))
+        .any(|label| says_signature(false, label.text(text)))
         || line.items.iter().any(|item| {
             matches!(item, Inline::Field(field) if says_signature(true, field.name.text(text)))
         })
