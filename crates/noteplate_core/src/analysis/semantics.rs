@@ -145,10 +145,13 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
 
 /// The clause a prose prompt ends with, right before the line's first input, on a line that has
 /// no [`line_label`]: the words after the last clause mark (`.`, `;`, `,`, `:`) before the input,
-/// marks right before it left out, when they are at most `PROMPT_CLAUSE_WORDS`. A rule or
-/// checklist item written as a sentence ("(3) ... must be signed or initialed by said doctor;
-/// ***", a state board's record rule) asks for what its last clause names, as "Signed by: ***"
-/// does; the rest of the sentence says what the item is about.
+/// marks right before it left out, when they are at most `PROMPT_CLAUSE_WORDS`, or any number of
+/// them when a colon ends the prompt (a colon says the input answers it). A rule or checklist
+/// item written as a sentence ("(3) ... must be signed or initialed by said doctor; ***", a state
+/// board's record rule; "(2) A Form #288-F ... that has been signed by the SLP who conducted the
+/// AAC evaluation: ***", a Medicaid rule's list of an evaluation's contents) asks for what its
+/// last clause names, as "Signed by: ***" does; the rest of the sentence says what the item is
+/// about.
 pub fn prompt_clause(text: &str, line: &Line) -> Option<Span> {
     if line_label(text, line).is_some() {
         return None;
@@ -162,8 +165,9 @@ pub fn prompt_clause(text: &str, line: &Line) -> Option<Span> {
     let clause = &trimmed[start..];
     let lead = clause.len() - clause.trim_start().len();
     let span = Span::new(prefix.start + start + lead, prefix.start + trimmed.len());
+    let answered = before.trim_end().ends_with(':');
     let count = count_words_upto(span.text(text), PROMPT_CLAUSE_WORDS + 1);
-    (count > 0 && count <= PROMPT_CLAUSE_WORDS).then_some(span)
+    (count > 0 && (answered || count <= PROMPT_CLAUSE_WORDS)).then_some(span)
 }
 
 /// The most words [`prompt_clause`] reads: a clause, not a paragraph.

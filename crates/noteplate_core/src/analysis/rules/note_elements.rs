@@ -263,21 +263,6 @@ pub(crate) fn says_signature(
         || line.items.iter().any(|item| {
             matches!(item, Inline::Field(field) if says_signature(true, field.name.text(text)))
         })
-        || prompt(text, line).is_some_and(|prompt| says_signature(false, prompt.text(text)))
-}
-
-/// A prompt too long to be a label (more than a label's eight words) that ends with a colon
-/// right before the line's first place to write: a rule's or questionnaire's item answered in
-/// the input after it (`(2) A Form #288-F ... that has been signed by the SLP who conducted the
-/// AAC evaluation: ***`, a state Medicaid rule's list of an evaluation's contents; part t). Only
-/// the signature is read from such a prompt: its words are few and its `not_words` keep out the
-/// others who sign (the patient, a parent, the referring doctor).
-fn prompt(text: &str, line: &Line) -> Option<Span> {
-    let input = crate::analysis::inputs::inputs(text, line).next()?;
-    let before = Span::new(line.span.start, input.span().start);
-    let words = before.text(text).trim_end().strip_suffix(':')?;
-    (words.split_whitespace().nth(8).is_some())
-        .then(|| Span::new(before.start, before.start + words.len()))
 }
 
 /// Whether a signature line, one of the two lines after it or the line just before it (in the
