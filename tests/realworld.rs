@@ -356,8 +356,9 @@ const LAYOUTS: &[Layout] = &[
         rewrite: |text| rewrite_headings(text, |_, title| format!("## {title}")),
         // Part q: the same OT visit's "ADL Training" holds only subsections; flattened, it is empty.
         // Part r: so does the OCF-18 plan's "Clinical Assessment" (its "Subjective:" and
-        // "Objective:" groups).
-        added_false: 5,
+        // "Objective:" groups). 5 -> 0 (layouts2): an empty heading is no empty section when the
+        // note records its kind elsewhere, or when the headings after it are written as labels.
+        added_false: 0,
         added_missed: 0,
     },
     Layout {
@@ -449,7 +450,11 @@ const LAYOUTS: &[Layout] = &[
         rewrite: |text| rewrite_headings(text, |_, title| format!("# {title}")),
         // 9 -> 10: part q's OT visit ("ADL Training" holds only subsections), as at the second level;
         // 10 -> 11: part r's OCF-18 ("Clinical Assessment" holds only subsections), the same.
-        added_false: 11,
+        // 11 -> 3 (layouts2): the same two readings of an empty heading. Left: oren's "TREATMENT
+        // PLAN" (its parts are interventions and kindless, the plan recorded nowhere else) and the
+        // two WorkSafe Victoria plans, whose document title ("PHYSIOTHERAPY MANAGEMENT PLAN", a
+        // plan) held the whole form and now holds nothing, the frequency in a sibling section.
+        added_false: 3,
         added_missed: 0,
     },
     Layout {

@@ -2118,3 +2118,67 @@ fn a_session_length_is_the_total_treatment_minutes() {
         );
     }
 }
+
+#[test]
+fn an_empty_heading_is_no_empty_section_when_the_note_records_its_kind_elsewhere() {
+    // Every heading at one level, a form's group title ("Goals" over its parts of other kinds) is
+    // empty; the goals are recorded where the parts or a labelled line put them.
+    let note = |findings: &str, goals: &str| {
+        format!(
+            "---\ntemplate: Initial evaluation\n---\nDate of service: {{{{d:date}}}}\n\n## History\n***\n\n## Findings\n***\n{findings}\n## Assessment\n***\n\n{goals}\n## Plan\nFrequency: {{{{f}}}}; duration: {{{{w}}}} weeks\n\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let empty = |findings: &str, goals: &str| {
+        rules(&note(findings, goals))
+            .into_iter()
+            .filter(|rule| rule == "empty-section")
+            .count()
+    };
+    // The only place for goals, and nothing under it: still an empty section.
+    assert_eq!(empty("", "## Goals\n\n"), 1);
+    // A labelled goals line elsewhere records them.
+    assert_eq!(empty("Short-term goals: ***\n", "## Goals\n\n"), 0);
+    // So does another goals section with content, wherever it is.
+    assert_eq!(
+        empty(
+            "",
+            "## Goals\n\n## Findings, continued\n***\n## Long-term goals\n- ***\n"
+        ),
+        0
+    );
+    // Another goals section as empty as this one records nothing: both are empty.
+    assert_eq!(
+        empty("", "## Goals\n\n## Long-term goals\n\n## Time\n***\n"),
+        2
+    );
+}
+
+#[test]
+fn an_empty_title_followed_by_headings_written_as_labels_titles_their_group() {
+    // A form's group title and its parts written at one level, the parts keeping the colons the
+    // form gave them (an OCF-18's "Clinical Assessment" over "Subjective:" and "Objective:").
+    let note = |assessment: &str| {
+        format!(
+            "---\ntemplate: Initial evaluation\n---\nDate of service: {{{{d:date}}}}\n\n## History\n***\n\n## Findings\n***\n\n{assessment}\n## Goals\n- ***\n\n## Plan\nFrequency: {{{{f}}}}; duration: {{{{w}}}} weeks\n\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let empty = |assessment: &str| {
+        rules(&note(assessment))
+            .into_iter()
+            .filter(|rule| rule == "empty-section")
+            .count()
+    };
+    assert_eq!(
+        empty("## Clinical Assessment\n\n## Subjective:\n***\n## Objective:\n***\n"),
+        0
+    );
+    // Parts written as titles, like the heading before them: nothing says they are its parts.
+    assert_eq!(
+        empty("## Clinical Assessment\n\n## Subjective\n***\n## Objective\n***\n"),
+        1
+    );
+    // A title written as a label too: the same style, no sign of a group.
+    assert_eq!(empty("## Clinical Assessment:\n\n## Subjective:\n***\n"), 1);
+    // Labels with nothing under them leave the group empty.
+    assert_eq!(empty("## Clinical Assessment\n\n## Subjective:\n\n"), 1);
+}
