@@ -2120,9 +2120,9 @@ fn a_session_length_is_the_total_treatment_minutes() {
 }
 
 #[test]
-fn an_empty_heading_is_no_empty_section_when_the_note_records_its_kind_elsewhere() {
+fn an_empty_heading_is_no_empty_section_when_another_section_of_its_kind_has_content() {
     // Every heading at one level, a form's group title ("Goals" over its parts of other kinds) is
-    // empty; the goals are recorded where the parts or a labelled line put them.
+    // empty; the goals are recorded in another goals section.
     let note = |findings: &str, goals: &str| {
         format!(
             "---\ntemplate: Initial evaluation\n---\nDate of service: {{{{d:date}}}}\n\n## History\n***\n\n## Findings\n***\n{findings}\n## Assessment\n***\n\n{goals}\n## Plan\nFrequency: {{{{f}}}}; duration: {{{{w}}}} weeks\n\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
@@ -2136,9 +2136,10 @@ fn an_empty_heading_is_no_empty_section_when_the_note_records_its_kind_elsewhere
     };
     // The only place for goals, and nothing under it: still an empty section.
     assert_eq!(empty("", "## Goals\n\n"), 1);
-    // A labelled goals line elsewhere records them.
-    assert_eq!(empty("Short-term goals: ***\n", "## Goals\n\n"), 0);
-    // So does another goals section with content, wherever it is.
+    // A labelled line elsewhere is not enough (as "Manual therapy: {{m}} min" under the time is no
+    // technique): the empty heading is still the goals' place.
+    assert_eq!(empty("Short-term goals: ***\n", "## Goals\n\n"), 1);
+    // Another goals section with content records them, wherever it is.
     assert_eq!(
         empty(
             "",
@@ -2181,4 +2182,50 @@ fn an_empty_title_followed_by_headings_written_as_labels_titles_their_group() {
     assert_eq!(empty("## Clinical Assessment:\n\n## Subjective:\n***\n"), 1);
     // Labels with nothing under them leave the group empty.
     assert_eq!(empty("## Clinical Assessment\n\n## Subjective:\n\n"), 1);
+}
+
+#[test]
+fn an_empty_heading_titles_the_headings_after_it_whose_lines_show_its_kind() {
+    // Written flat, a history group's part has a kind of its own ("Pain Assessment") but its lines
+    // are the history: it reads as the group's part.
+    let note = |history: &str| {
+        format!(
+            "---\ntemplate: Initial evaluation\n---\nDate of service: {{{{d:date}}}}\n\n{history}\n## Findings\n***\n\n## Assessment\n***\n\n## Goals\n- ***\n\n## Plan\nFrequency: {{{{f}}}}; duration: {{{{w}}}} weeks\n\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let empty = |history: &str| {
+        rules(&note(history))
+            .into_iter()
+            .filter(|rule| rule == "empty-section")
+            .count()
+    };
+    assert_eq!(
+        empty("## History\n\n## Pain Assessment\nDate of onset: ***\nPain level: ***/10\n"),
+        0
+    );
+    // A part of another kind whose lines do not show the history: the history is empty.
+    assert_eq!(
+        empty("## History\n\n## Pain Assessment\nPain level: ***/10\n"),
+        1
+    );
+}
+
+#[test]
+fn the_documents_first_heading_titles_the_headings_at_its_level_after_it() {
+    // Every heading at the first level: the document's title ("Lumbar Adjustment", read as an
+    // intervention) is a sibling of its sections, with nothing under it.
+    let note = |title: &str| {
+        format!(
+            "---\ntemplate: Lumbar adjustment\ncodes: 98941\n---\n{title}\n# Subjective\n***\n# Assessment\n***\nDate of service: {{{{d:date}}}}\n# Signature\n{{{{clinician_name}}}}, DC, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let empty = |title: &str| {
+        rules(&note(title))
+            .into_iter()
+            .filter(|rule| rule == "empty-section")
+            .count()
+    };
+    assert_eq!(empty("# Lumbar Adjustment\n"), 0);
+    // Below the first level, or after another heading, it is a section like the others.
+    assert_eq!(empty("# Visit\n***\n# Lumbar Adjustment\n"), 1);
 }
