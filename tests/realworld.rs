@@ -316,7 +316,10 @@ const LAYOUTS: &[Layout] = &[
         rewrite: |text| rewrite_headings(text, |_, title| title_line(title)),
         // Part q: a home-health OT visit record, its headings as title lines, shows history, findings and
         // goals and so is typed an evaluation whose plan lacks a frequency (its checklist plan has none).
-        added_false: 4,
+        // 4 -> 3 (layouts2): its "Progress Towards Goals:" title line no longer shows goals by its
+        // wording, as the heading never did. Left: ohiomedicaid's regulation sentences (2) and
+        // nyeip's two-sentence prompt, prose as lines.
+        added_false: 3,
         added_missed: 0,
     },
     Layout {

@@ -2229,3 +2229,27 @@ fn the_documents_first_heading_titles_the_headings_at_its_level_after_it() {
     // Below the first level, or after another heading, it is a section like the others.
     assert_eq!(empty("# Visit\n***\n# Lumbar Adjustment\n"), 1);
 }
+
+#[test]
+fn a_title_line_whose_title_names_no_kind_shows_none_by_its_wording() {
+    // The same title as a heading and as a title line reads the same: "Progress Towards Goals"
+    // names no kind as a title (the goals phrase is wording, not a title), so the title line shows
+    // no goals either, and a visit record with history and findings is not made an evaluation by
+    // it (part q's OT visit with its headings written as title lines).
+    let kinds = |text: &str| -> Vec<String> {
+        semantics(text)
+            .elements
+            .iter()
+            .map(|element| element.kind.to_string())
+            .collect()
+    };
+    assert!(heading_kinds("Progress Towards Goals").is_empty());
+    let title_line = kinds("Progress Towards Goals:\n{{progress}}\n");
+    assert!(!title_line.contains(&"goals".to_string()), "{title_line:?}");
+    // With its input on the line it is a label, and its wording still shows the goals' status.
+    let labelled = kinds("Progress Towards Goals: {{progress}}\n");
+    assert!(labelled.contains(&"goals".to_string()), "{labelled:?}");
+    // A title line whose title names a kind still shows it.
+    let goals = kinds("Short-Term Goals:\n{{goals}}\n");
+    assert!(goals.contains(&"goals".to_string()), "{goals:?}");
+}

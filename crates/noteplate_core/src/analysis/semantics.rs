@@ -642,8 +642,10 @@ pub(super) fn line_elements(
     memo: &mut Recognition,
     mut push: impl FnMut(&str, Span),
 ) {
-    // A title line whose title names a kind is read as a heading is: by its title alone, so a
-    // phrase inside it ("tolerance" in "Projected Work Tolerance:", a findings title) adds no kind.
+    // A title line is read as a heading is: by its title alone, so a phrase inside it
+    // ("tolerance" in "Projected Work Tolerance:", a findings title) adds no kind, and a title
+    // that names no kind shows none by its wording either ("Progress Towards Goals:" is no more the
+    // goals than the heading "Progress Towards Goals" is).
     let mut titled = false;
     // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history) is
     // not the plan's frequency, so it shows no plan either (the label alone is remembered; the
@@ -686,7 +688,7 @@ pub(super) fn line_elements(
                 kinds
             },
             |kinds: &Vec<String>| {
-                titled |= title && !kinds.is_empty();
+                titled |= title;
                 for kind in kinds {
                     if kind == "plan"
                         && *symptom_row.get_or_insert_with(|| describes_symptoms(text, line, pack))
