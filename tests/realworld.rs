@@ -414,8 +414,10 @@ const LAYOUTS: &[Layout] = &[
                 }
             })
         },
+        // 1 -> 0 missed (layouts2): a comment written after a list item's dash ("- <!-- completed
+        // sessions vs total planned -->") was read as the plan's words, a duration.
         added_false: 0,
-        added_missed: 1,
+        added_missed: 0,
     },
     Layout {
         name: "blanks as underscores (`________` for `***`)",

@@ -2253,3 +2253,22 @@ fn a_title_line_whose_title_names_no_kind_shows_none_by_its_wording() {
     let goals = kinds("Short-Term Goals:\n{{goals}}\n");
     assert!(goals.contains(&"goals".to_string()), "{goals:?}");
 }
+
+#[test]
+fn a_comment_on_a_plan_line_states_no_frequency_or_duration() {
+    // A comment is the translator's or the author's, not the note's: its words are no plan, even on
+    // a line with text (a list item's dash before it, a field before it).
+    let note = |plan: &str| {
+        format!(
+            "---\ntemplate: Initial evaluation\n---\nDate of service: {{{{d:date}}}}\n\n## History\n***\n\n## Findings\n***\n\n## Assessment\n***\n\n## Goals\n- ***\n\n## Plan\n{plan}\n\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let fires = |plan: &str| rules(&note(plan)).contains(&"plan-without-frequency".to_string());
+    assert!(!fires("Frequency: {{f}} times a week for {{w}} weeks"));
+    assert!(fires(
+        "Frequency: {{f}} times a week <!-- for 6 weeks, 12 sessions -->"
+    ));
+    assert!(fires(
+        "Frequency: {{f}} times a week\n- <!-- completed sessions vs total planned -->"
+    ));
+}
