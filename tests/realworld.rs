@@ -432,7 +432,9 @@ const LAYOUTS: &[Layout] = &[
                 rewrite_choices(line, |options| options.join(" / "))
             })
         },
-        added_false: 2,
+        // 2 -> 1 (layouts2): omniscribe's "Type: Re-evaluation / Discharge \| Date:" is dated by
+        // its own cell ("Date"), a column bar ending the options' words before it.
+        added_false: 1,
         // 1 -> 2 when the corpus as written gained part p's physician-signature finding, which this
         // layout already had: its own count is the same.
         added_missed: 2,
@@ -447,7 +449,8 @@ const LAYOUTS: &[Layout] = &[
                 })
             })
         },
-        added_false: 1,
+        // 1 -> 0 (layouts2): the same date, its cell after a column bar.
+        added_false: 0,
         added_missed: 0,
     },
     Layout {

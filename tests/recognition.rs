@@ -2272,3 +2272,26 @@ fn a_comment_on_a_plan_line_states_no_frequency_or_duration() {
         "Frequency: {{f}} times a week\n- <!-- completed sessions vs total planned -->"
     ));
 }
+
+#[test]
+fn a_column_bar_ends_the_label_of_the_input_after_it() {
+    // A form row of cells: the date's label is its own cell's words, not the pick list before the
+    // bar written as text ("Re-evaluation / Discharge", whose "discharge" would make it the
+    // discharge date).
+    let note = |row: &str| {
+        format!(
+            "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\n# PT Re-evaluation\n{row}\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let undated = |row: &str| rules(&note(row)).contains(&"missing-date".to_string());
+    assert!(!undated(
+        "Type: Re-evaluation / Discharge \\| Date: {{date:date}} \\| Reason: {{reason}}"
+    ));
+    assert!(!undated(
+        "Type: {Re-evaluation|Discharge} \\| Date: {{date:date}}"
+    ));
+    // In its own cell, the discharge's date is still not the visit's.
+    assert!(undated(
+        "Type: Re-evaluation \\| Discharge Date: {{date:date}}"
+    ));
+}

@@ -849,8 +849,11 @@ pub(crate) fn date_input_in(
         words.clear();
         // Room for any input's words at the first (no growth while they are written).
         words.reserve(2 * line.span.len());
-        crate::rulepack::PhraseNormalizer::default()
-            .push(Span::new(label_start, span.start).text(text), &mut words);
+        // A column bar ends the cell before it: in `Type: Re-evaluation / Discharge | Date:
+        // {{d}}` (a pick list written as text) the date's label is "Date".
+        let before = Span::new(label_start, span.start).text(text);
+        let cell = before.rfind('|').map_or(before, |bar| &before[bar + 1..]);
+        crate::rulepack::PhraseNormalizer::default().push(cell, &mut words);
         label_start = span.end;
         if words.is_empty() {
             let title = title.ok_or(NeedsTitle)?;
