@@ -2306,3 +2306,180 @@ fn a_rule_item_asking_for_the_treating_doctors_signature_is_a_place_for_it() {
         assert!(found.contains(&signature), "{not_signed}: {found:?}");
     }
 }
+
+#[test]
+fn an_empty_heading_is_no_empty_section_when_another_section_of_its_kind_has_content() {
+    // Every heading at one level, a form's group title ("Goals" over its parts of other kinds) is
+    // empty; the goals are recorded in another goals section.
+    let note = |findings: &str, goals: &str| {
+        format!(
+            "---\ntemplate: Initial evaluation\n---\nDate of service: {{{{d:date}}}}\n\n## History\n***\n\n## Findings\n***\n{findings}\n## Assessment\n***\n\n{goals}\n## Plan\nFrequency: {{{{f}}}}; duration: {{{{w}}}} weeks\n\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let empty = |findings: &str, goals: &str| {
+        rules(&note(findings, goals))
+            .into_iter()
+            .filter(|rule| rule == "empty-section")
+            .count()
+    };
+    // The only place for goals, and nothing under it: still an empty section.
+    assert_eq!(empty("", "## Goals\n\n"), 1);
+    // A labelled line elsewhere is not enough (as "Manual therapy: {{m}} min" under the time is no
+    // technique): the empty heading is still the goals' place.
+    assert_eq!(empty("Short-term goals: ***\n", "## Goals\n\n"), 1);
+    // Another goals section with content records them, wherever it is.
+    assert_eq!(
+        empty(
+            "",
+            "## Goals\n\n## Findings, continued\n***\n## Long-term goals\n- ***\n"
+        ),
+        0
+    );
+    // Another goals section as empty as this one records nothing: both are empty.
+    assert_eq!(
+        empty("", "## Goals\n\n## Long-term goals\n\n## Time\n***\n"),
+        2
+    );
+}
+
+#[test]
+fn an_empty_title_followed_by_headings_written_as_labels_titles_their_group() {
+    // A form's group title and its parts written at one level, the parts keeping the colons the
+    // form gave them (an OCF-18's "Clinical Assessment" over "Subjective:" and "Objective:").
+    let note = |assessment: &str| {
+        format!(
+            "---\ntemplate: Initial evaluation\n---\nDate of service: {{{{d:date}}}}\n\n## History\n***\n\n## Findings\n***\n\n{assessment}\n## Goals\n- ***\n\n## Plan\nFrequency: {{{{f}}}}; duration: {{{{w}}}} weeks\n\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let empty = |assessment: &str| {
+        rules(&note(assessment))
+            .into_iter()
+            .filter(|rule| rule == "empty-section")
+            .count()
+    };
+    assert_eq!(
+        empty("## Clinical Assessment\n\n## Subjective:\n***\n## Objective:\n***\n"),
+        0
+    );
+    // Parts written as titles, like the heading before them: nothing says they are its parts.
+    assert_eq!(
+        empty("## Clinical Assessment\n\n## Subjective\n***\n## Objective\n***\n"),
+        1
+    );
+    // A title written as a label too: the same style, no sign of a group.
+    assert_eq!(empty("## Clinical Assessment:\n\n## Subjective:\n***\n"), 1);
+    // Labels with nothing under them leave the group empty.
+    assert_eq!(empty("## Clinical Assessment\n\n## Subjective:\n\n"), 1);
+}
+
+#[test]
+fn an_empty_heading_titles_the_headings_after_it_whose_lines_show_its_kind() {
+    // Written flat, a history group's part has a kind of its own ("Pain Assessment") but its lines
+    // are the history: it reads as the group's part.
+    let note = |history: &str| {
+        format!(
+            "---\ntemplate: Initial evaluation\n---\nDate of service: {{{{d:date}}}}\n\n{history}\n## Findings\n***\n\n## Assessment\n***\n\n## Goals\n- ***\n\n## Plan\nFrequency: {{{{f}}}}; duration: {{{{w}}}} weeks\n\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let empty = |history: &str| {
+        rules(&note(history))
+            .into_iter()
+            .filter(|rule| rule == "empty-section")
+            .count()
+    };
+    assert_eq!(
+        empty("## History\n\n## Pain Assessment\nDate of onset: ***\nPain level: ***/10\n"),
+        0
+    );
+    // A part of another kind whose lines do not show the history: the history is empty.
+    assert_eq!(
+        empty("## History\n\n## Pain Assessment\nPain level: ***/10\n"),
+        1
+    );
+}
+
+#[test]
+fn the_documents_first_heading_titles_the_headings_at_its_level_after_it() {
+    // Every heading at the first level: the document's title ("Lumbar Adjustment", read as an
+    // intervention) is a sibling of its sections, with nothing under it.
+    let note = |title: &str| {
+        format!(
+            "---\ntemplate: Lumbar adjustment\ncodes: 98941\n---\n{title}\n# Subjective\n***\n# Assessment\n***\nDate of service: {{{{d:date}}}}\n# Signature\n{{{{clinician_name}}}}, DC, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let empty = |title: &str| {
+        rules(&note(title))
+            .into_iter()
+            .filter(|rule| rule == "empty-section")
+            .count()
+    };
+    assert_eq!(empty("# Lumbar Adjustment\n"), 0);
+    // Below the first level, or after another heading, it is a section like the others.
+    assert_eq!(empty("# Visit\n***\n# Lumbar Adjustment\n"), 1);
+}
+
+#[test]
+fn a_title_line_whose_title_names_no_kind_shows_none_by_its_wording() {
+    // The same title as a heading and as a title line reads the same: "Progress Towards Goals"
+    // names no kind as a title (the goals phrase is wording, not a title), so the title line shows
+    // no goals either, and a visit record with history and findings is not made an evaluation by
+    // it (part q's OT visit with its headings written as title lines).
+    let kinds = |text: &str| -> Vec<String> {
+        semantics(text)
+            .elements
+            .iter()
+            .map(|element| element.kind.to_string())
+            .collect()
+    };
+    assert!(heading_kinds("Progress Towards Goals").is_empty());
+    let title_line = kinds("Progress Towards Goals:\n{{progress}}\n");
+    assert!(!title_line.contains(&"goals".to_string()), "{title_line:?}");
+    // With its input on the line it is a label, and its wording still shows the goals' status.
+    let labelled = kinds("Progress Towards Goals: {{progress}}\n");
+    assert!(labelled.contains(&"goals".to_string()), "{labelled:?}");
+    // A title line whose title names a kind still shows it.
+    let goals = kinds("Short-Term Goals:\n{{goals}}\n");
+    assert!(goals.contains(&"goals".to_string()), "{goals:?}");
+}
+
+#[test]
+fn a_comment_on_a_plan_line_states_no_frequency_or_duration() {
+    // A comment is the translator's or the author's, not the note's: its words are no plan, even on
+    // a line with text (a list item's dash before it, a field before it).
+    let note = |plan: &str| {
+        format!(
+            "---\ntemplate: Initial evaluation\n---\nDate of service: {{{{d:date}}}}\n\n## History\n***\n\n## Findings\n***\n\n## Assessment\n***\n\n## Goals\n- ***\n\n## Plan\n{plan}\n\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let fires = |plan: &str| rules(&note(plan)).contains(&"plan-without-frequency".to_string());
+    assert!(!fires("Frequency: {{f}} times a week for {{w}} weeks"));
+    assert!(fires(
+        "Frequency: {{f}} times a week <!-- for 6 weeks, 12 sessions -->"
+    ));
+    assert!(fires(
+        "Frequency: {{f}} times a week\n- <!-- completed sessions vs total planned -->"
+    ));
+}
+
+#[test]
+fn a_column_bar_ends_the_label_of_the_input_after_it() {
+    // A form row of cells: the date's label is its own cell's words, not the pick list before the
+    // bar written as text ("Re-evaluation / Discharge", whose "discharge" would make it the
+    // discharge date).
+    let note = |row: &str| {
+        format!(
+            "---\ntemplate: PT Re-evaluation\ncodes: 97164\n---\n# PT Re-evaluation\n{row}\n## Signature\n{{{{clinician_name}}}}, PT, {{{{signed_on:date}}}}\n"
+        )
+    };
+    let undated = |row: &str| rules(&note(row)).contains(&"missing-date".to_string());
+    assert!(!undated(
+        "Type: Re-evaluation / Discharge \\| Date: {{date:date}} \\| Reason: {{reason}}"
+    ));
+    assert!(!undated(
+        "Type: {Re-evaluation|Discharge} \\| Date: {{date:date}}"
+    ));
+    // In its own cell, the discharge's date is still not the visit's.
+    assert!(undated(
+        "Type: Re-evaluation \\| Discharge Date: {{date:date}}"
+    ));
+}

@@ -311,8 +311,21 @@ impl PlanLine {
     /// The whole text of `line` (the line this was worked out for, or one with its text)
     /// normalised.
     pub fn words(&self, text: &str, line: &Line) -> &str {
-        self.words
-            .get_or_init(|| crate::rulepack::normalize_phrase(line.span.text(text)))
+        self.words.get_or_init(|| {
+            let whole = line.span.text(text);
+            if !whole.contains("<!--") {
+                return crate::rulepack::normalize_phrase(whole);
+            }
+            // A comment on the line is no part of the note ("- <!-- completed sessions vs total
+            // planned -->" states no duration): only the line's items, which leave it out.
+            let mut words = String::with_capacity(whole.len());
+            let mut normalizer = crate::rulepack::PhraseNormalizer::default();
+            for item in &line.items {
+                normalizer.push(" ", &mut words);
+                normalizer.push(item.span().text(text), &mut words);
+            }
+            words
+        })
     }
 
     /// Whether [`PlanLine::words`] hold a token of the pack's rate notation

@@ -687,8 +687,10 @@ pub(super) fn line_elements(
     memo: &mut Recognition,
     mut push: impl FnMut(&str, Span),
 ) {
-    // A title line whose title names a kind is read as a heading is: by its title alone, so a
-    // phrase inside it ("tolerance" in "Projected Work Tolerance:", a findings title) adds no kind.
+    // A title line is read as a heading is: by its title alone, so a phrase inside it
+    // ("tolerance" in "Projected Work Tolerance:", a findings title) adds no kind, and a title
+    // that names no kind shows none by its wording either ("Progress Towards Goals:" is no more the
+    // goals than the heading "Progress Towards Goals" is).
     let mut titled = false;
     // A symptom row (`Frequency: {Less than daily|Daily|All the time}` under a pain history) is
     // not the plan's frequency, so it shows no plan either (the label alone is remembered; the
@@ -731,7 +733,7 @@ pub(super) fn line_elements(
                 kinds
             },
             |kinds: &Vec<String>| {
-                titled |= title && !kinds.is_empty();
+                titled |= title;
                 for kind in kinds {
                     if kind == "plan"
                         && *symptom_row.get_or_insert_with(|| describes_symptoms(text, line, pack))
@@ -892,8 +894,11 @@ pub(crate) fn date_input_in(
         words.clear();
         // Room for any input's words at the first (no growth while they are written).
         words.reserve(2 * line.span.len());
-        crate::rulepack::PhraseNormalizer::default()
-            .push(Span::new(label_start, span.start).text(text), &mut words);
+        // A column bar ends the cell before it: in `Type: Re-evaluation / Discharge | Date:
+        // {{d}}` (a pick list written as text) the date's label is "Date".
+        let before = Span::new(label_start, span.start).text(text);
+        let cell = before.rfind('|').map_or(before, |bar| &before[bar + 1..]);
+        crate::rulepack::PhraseNormalizer::default().push(cell, &mut words);
         label_start = span.end;
         if words.is_empty() {
             let title = title.ok_or(NeedsTitle)?;

@@ -349,7 +349,14 @@ fn check_empty(
     for index in context.semantics.sections_of_kind(&section_kind.kind) {
         let section = &document.sections[index];
         if has_content(document, index)
-            || titles_a_flat_group(document, context.semantics, index, &section_kind.kind)
+            || titles_a_flat_group(
+                context.text,
+                document,
+                context.semantics,
+                index,
+                &section_kind.kind,
+            )
+            || recorded_elsewhere(document, context.semantics, index, &section_kind.kind)
         {
             continue;
         }
@@ -395,17 +402,55 @@ fn has_content(document: &crate::syntax::Document, index: usize) -> bool {
             .any(|nested| !nested.lines.is_empty())
 }
 
+/// Whether another section of the kind has content: then the empty heading leaves no gap a
+/// reviewer would see. It is a group's title whose parts have other kinds (a form's "ADL
+/// Training" over "Functional Mobility" and "Balance", written at one level) or a stray title,
+/// and the kind's content is in the other section. A labelled line elsewhere is not enough: in
+/// `Manual therapy: {{m}} min` under the time, "manual therapy" names the technique's minutes, not
+/// the technique. A heading that is the only section of its kind and has nothing under it is
+/// still an empty section.
+fn recorded_elsewhere(
+    document: &crate::syntax::Document,
+    semantics: &crate::analysis::semantics::Semantics,
+    index: usize,
+    kind: &str,
+) -> bool {
+    semantics
+        .sections_of_kind(kind)
+        .any(|other| other != index && has_content(document, other))
+}
+
+/// Whether a heading is written as a label, ending in a colon (`### Subjective:`).
+fn written_as_label(text: &str, heading: &crate::syntax::Heading) -> bool {
+    heading.title.text(text).ends_with(':')
+}
+
 /// Whether an empty section titles the sections written after it at its own level, as forms
 /// often are flat: `## Goals` then `## Short-Term Goals` with the fields is the same as the
-/// second heading nested under the first. The following sections are its parts while they have
-/// no kind or the same kind (`## Response` then `## Plan` is still an empty response).
+/// second heading nested under the first. The following sections are its parts while they read
+/// as its parts: they have no kind or its kind (`## Response` then `## Plan` is still an empty
+/// response); or their lines show its kind (`## History` then `## Pain Assessment` with the
+/// onset and the mechanism); or they are written as labels under a title that is not
+/// (`## Clinical Assessment` then `## Subjective:` and `## Objective:`: the form's parts kept
+/// their colons, its titles had none). The document's first heading, at the first level, titles
+/// all the sections after it at that level, as it does when they are nested under it.
 fn titles_a_flat_group(
+    text: &str,
     document: &crate::syntax::Document,
     semantics: &crate::analysis::semantics::Semantics,
     index: usize,
     kind: &str,
 ) -> bool {
     let level = document.sections[index].heading.level;
+    let label_parts = !written_as_label(text, &document.sections[index].heading);
+    let document_title = index == 0 && level == 1;
+    let shows_kind = |part: &crate::syntax::Section| {
+        let extent = part.heading.span.end..part.end;
+        semantics
+            .elements
+            .iter()
+            .any(|element| &*element.kind == kind && extent.contains(&element.span.start))
+    };
     let mut next = index + 1;
     let mut end = document.sections[index].end;
     while let Some(part) = document.sections.get(next) {
@@ -414,7 +459,12 @@ fn titles_a_flat_group(
             continue;
         }
         let info = &semantics.sections[next];
-        if part.heading.level != level || !(info.kind.is_none() || info.is(kind)) {
+        let a_part = document_title
+            || info.kind.is_none()
+            || info.is(kind)
+            || (label_parts && written_as_label(text, &part.heading))
+            || shows_kind(part);
+        if part.heading.level != level || !a_part {
             return false;
         }
         if has_content(document, next) {
