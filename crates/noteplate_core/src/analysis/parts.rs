@@ -190,6 +190,8 @@ impl LineFacts {
         semantics::line_elements(text, line, pack, recognition, |kind, span| {
             elements.push((kind.into(), Span::new(span.start - at, span.end - at)))
         });
+        // `Err` (the answer depends on the section's title) only for a line with an input:
+        // `semantics::line_date_of_service` relies on it.
         let date = if semantics::has_input(text, line) {
             semantics::date_of_service_in(text, None, line, pack)
         } else {
@@ -945,7 +947,12 @@ fn compute(
             for (_, _, span) in &mut facts.typed_fields[typed..] {
                 *span = relative(*span);
             }
-            Err(NeedsTitle)
+            // Only a line with an input has a date of service (as `LineFacts::new` says).
+            if semantics::has_input(text, line) {
+                Err(NeedsTitle)
+            } else {
+                Ok(None)
+            }
         };
         if wants_date {
             let index = match date {
