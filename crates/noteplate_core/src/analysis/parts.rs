@@ -187,7 +187,9 @@ impl LineFacts {
         crate::work::count_recognised_line();
         let at = line.span.start;
         let mut elements = Vec::new();
-        semantics::line_elements(text, line, pack, recognition, |kind, span| {
+        // The labels once, for the elements and the signature.
+        let labels: Vec<Span> = semantics::line_labels(text, line).collect();
+        semantics::line_elements(text, line, &labels, pack, recognition, |kind, span| {
             elements.push((kind.into(), Span::new(span.start - at, span.end - at)))
         });
         // `Err` (the answer depends on the section's title) only for a line with an input:
@@ -209,7 +211,7 @@ impl LineFacts {
         LineFacts {
             elements,
             date,
-            signature: rules::note_elements::says_signature(text, line, pack, rules_memo),
+            signature: rules::note_elements::says_signature(text, line, &labels, pack, rules_memo),
             minutes: rules::timed_minutes::line_minutes(text, line, pack),
             field_findings,
             typed_fields,
@@ -922,12 +924,13 @@ fn compute(
             date
         } else {
             facts.lines.push(None);
-            semantics::line_elements(text, line, pack, recognition, |kind, span| {
+            let labels: Vec<Span> = semantics::line_labels(text, line).collect();
+            semantics::line_elements(text, line, &labels, pack, recognition, |kind, span| {
                 facts
                     .elements
                     .push((line_index, kind.into(), relative(span)))
             });
-            if rules::note_elements::says_signature(text, line, pack, rules_memo) {
+            if rules::note_elements::says_signature(text, line, &labels, pack, rules_memo) {
                 facts.signature_lines.push(line.span.start - start);
             }
             facts

@@ -634,10 +634,12 @@ fn wording_kinds(text: &str, line: &Line, pack: &RulePack) -> Vec<String> {
 /// The elements one content line shows: its label's kinds, its wording's, its field names'
 /// (high confidence only), in that order, each handed to `push` with the span that shows it.
 /// Labels and field names are remembered by their text; the wording is worked out each time
-/// (`parts.rs` remembers what a whole line shows).
+/// (`parts.rs` remembers what a whole line shows). `labels` are the line's [`line_labels`], read
+/// once by the caller for this and for the signature (`note_elements::says_signature`).
 pub(super) fn line_elements(
     text: &str,
     line: &Line,
+    labels: &[Span],
     pack: &RulePack,
     memo: &mut Recognition,
     mut push: impl FnMut(&str, Span),
@@ -650,7 +652,7 @@ pub(super) fn line_elements(
     // row's options decide). The same for every label of the line: worked out once, and only
     // when a label says plan.
     let mut symptom_row: Option<bool> = None;
-    for label in line_labels(text, line) {
+    for &label in labels {
         // A title line (`3. Evaluation of the musculoskeletal system through examination:` with
         // nothing after it) titles the lines below it, as a heading does: it is read as a heading
         // title (sure matches only). Its memo key keeps the colon, which no other label has.

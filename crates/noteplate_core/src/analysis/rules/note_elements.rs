@@ -232,9 +232,12 @@ fn names_signature(pack: &RulePack, words: &str) -> bool {
 /// Whether a label or a field name of `line` says the clinician's signature (not a parent's,
 /// the patient's or the referring doctor's: the signature kind's `not_words`). Labels and field names repeat
 /// (form rows): each distinct one is read once, and remembered for later analyses (`RuleMemo`).
+/// `labels` are the line's `line_labels`, read once by the caller (`parts.rs`) for this and for
+/// the line's elements.
 pub(crate) fn says_signature(
     text: &str,
     line: &Line,
+    labels: &[Span],
     pack: &RulePack,
     memo: &mut RuleMemo,
 ) -> bool {
@@ -258,7 +261,9 @@ pub(crate) fn says_signature(
         said.insert(words.into(), says);
         says
     };
-    line_labels(text, line).any(|label| says_signature(false, label.text(text)))
+    labels
+        .iter()
+        .any(|label| says_signature(false, label.text(text)))
         || line.items.iter().any(|item| {
             matches!(item, Inline::Field(field) if says_signature(true, field.name.text(text)))
         })
