@@ -148,10 +148,11 @@ fn may_hold_inputs(text: &str) -> bool {
     // about 40 M instructions of `check` on the generated corpus).
     let starts = |byte: u8| matches!(byte, b'_' | b'[' | b'(' | 0xE2);
     let mut blocks = bytes.chunks_exact(16);
-    let any_start = blocks
-        .by_ref()
-        .any(|block| block.iter().fold(false, |found, &byte| found | starts(byte)))
-        || blocks.remainder().iter().any(|&byte| starts(byte));
+    let any_start = blocks.by_ref().any(|block| {
+        block
+            .iter()
+            .fold(false, |found, &byte| found | starts(byte))
+    }) || blocks.remainder().iter().any(|&byte| starts(byte));
     if !any_start {
         return false;
     }

@@ -60,6 +60,9 @@ pub struct SectionInfo {
     pub reason: KindReason,
     /// A low-confidence guess when the heading has no kind: the `uncertain-heading` hint.
     pub guess: Option<String>,
+    /// The heading's title normalised (`normalize_phrase`), for `duplicate-section`: worked out
+    /// once per distinct heading with the rest, not per section of every template.
+    pub title_words: String,
 }
 
 /// Why a section has the kind it has.
@@ -477,6 +480,7 @@ impl SectionInfo {
             also: Vec::new(),
             reason: KindReason::Unrecognised,
             guess: None,
+            title_words: String::new(),
         }
     }
 
@@ -491,6 +495,14 @@ pub(super) fn section_info(
     section: &crate::syntax::Section,
     pack: &RulePack,
 ) -> SectionInfo {
+    SectionInfo {
+        title_words: normalize_phrase(section.heading.title.text(text)),
+        ..section_kind(text, section, pack)
+    }
+}
+
+/// [`section_info`] but its `title_words`.
+fn section_kind(text: &str, section: &crate::syntax::Section, pack: &RulePack) -> SectionInfo {
     if let Some(attribute) = &section.heading.attribute {
         let kind = attribute.kind.text(text).to_ascii_lowercase();
         let known = pack.section(&kind);
@@ -503,6 +515,7 @@ pub(super) fn section_info(
                 KindReason::Unrecognised
             },
             guess: None,
+            title_words: String::new(),
         };
     }
     let matches = pack.classify_heading(section.heading.title.text(text));
@@ -531,12 +544,14 @@ pub(super) fn section_info(
                 KindReason::Word(best.alias.to_string())
             },
             guess: None,
+            title_words: String::new(),
         },
         None => SectionInfo {
             kind: None,
             also: Vec::new(),
             reason: KindReason::Unrecognised,
             guess: matches.first().map(|found| found.section.kind.clone()),
+            title_words: String::new(),
         },
     }
 }
