@@ -97,14 +97,17 @@ impl LineMemo {
         base: usize,
         errors: &mut Vec<SyntaxError>,
     ) -> Vec<Inline> {
-        let mut items = Vec::new();
         if let Some(remembered) = self.pieces.get(text) {
-            items.reserve_exact(remembered.items.len());
+            // Allocated at its size at once (`reserve_exact` on an empty vector went through the
+            // general growth path: about 100 instructions per line occurrence).
+            let mut items = Vec::with_capacity(remembered.items.len());
             replay(remembered, base, &mut items, errors);
+            items
         } else {
+            let mut items = Vec::new();
             self.inline(text, base, &mut items, errors);
+            items
         }
-        items
     }
 }
 

@@ -190,9 +190,13 @@ impl LineFacts {
         crate::work::count_recognised_line();
         let at = line.span.start;
         let mut elements = Vec::new();
-        semantics::line_elements(text, line, pack, recognition, |kind, span| {
+        // The labels once, for the elements and the signature.
+        let labels: Vec<Span> = semantics::line_labels(text, line).collect();
+        semantics::line_elements(text, line, &labels, pack, recognition, |kind, span| {
             elements.push((kind.into(), Span::new(span.start - at, span.end - at)))
         });
+        // `Err` (the answer depends on the section's title) only for a line with an input:
+        // `semantics::line_date_of_service` relies on it.
         let date = if semantics::has_input(text, line) {
             semantics::date_of_service_in(text, None, line, pack)
         } else {
@@ -213,7 +217,7 @@ impl LineFacts {
             elements,
             date,
             title_date,
-            signature: rules::note_elements::says_signature(text, line, pack, rules_memo),
+            signature: rules::note_elements::says_signature(text, line, &labels, pack, rules_memo),
             minutes: rules::timed_minutes::line_minutes(text, line, pack),
             field_findings,
             typed_fields,
@@ -942,12 +946,13 @@ fn compute(
         } else {
             title_date = semantics::title_line_date_of_service(text, line, pack).map(relative);
             facts.lines.push(None);
-            semantics::line_elements(text, line, pack, recognition, |kind, span| {
+            let labels: Vec<Span> = semantics::line_labels(text, line).collect();
+            semantics::line_elements(text, line, &labels, pack, recognition, |kind, span| {
                 facts
                     .elements
                     .push((line_index, kind.into(), relative(span)))
             });
-            if rules::note_elements::says_signature(text, line, pack, rules_memo) {
+            if rules::note_elements::says_signature(text, line, &labels, pack, rules_memo) {
                 facts.signature_lines.push(line.span.start - start);
             }
             facts
@@ -967,7 +972,12 @@ fn compute(
             for (_, _, span) in &mut facts.typed_fields[typed..] {
                 *span = relative(*span);
             }
-            Err(NeedsTitle)
+            // Only a line with an input has a date of service (as `LineFacts::new` says).
+            if semantics::has_input(text, line) {
+                Err(NeedsTitle)
+            } else {
+                Ok(None)
+            }
         };
         if wants_date {
             let index = match date {

@@ -60,6 +60,9 @@ pub struct SectionInfo {
     pub reason: KindReason,
     /// A low-confidence guess when the heading has no kind: the `uncertain-heading` hint.
     pub guess: Option<String>,
+    /// The heading's title normalised (`normalize_phrase`), for `duplicate-section`: worked out
+    /// once per distinct heading with the rest, not per section of every template.
+    pub title_words: String,
 }
 
 /// Why a section has the kind it has.
@@ -522,6 +525,7 @@ impl SectionInfo {
             also: Vec::new(),
             reason: KindReason::Unrecognised,
             guess: None,
+            title_words: String::new(),
         }
     }
 
@@ -536,6 +540,14 @@ pub(super) fn section_info(
     section: &crate::syntax::Section,
     pack: &RulePack,
 ) -> SectionInfo {
+    SectionInfo {
+        title_words: normalize_phrase(section.heading.title.text(text)),
+        ..section_kind(text, section, pack)
+    }
+}
+
+/// [`section_info`] but its `title_words`.
+fn section_kind(text: &str, section: &crate::syntax::Section, pack: &RulePack) -> SectionInfo {
     if let Some(attribute) = &section.heading.attribute {
         let kind = attribute.kind.text(text).to_ascii_lowercase();
         let known = pack.section(&kind);
@@ -548,6 +560,7 @@ pub(super) fn section_info(
                 KindReason::Unrecognised
             },
             guess: None,
+            title_words: String::new(),
         };
     }
     let matches = pack.classify_heading(section.heading.title.text(text));
@@ -576,12 +589,14 @@ pub(super) fn section_info(
                 KindReason::Word(best.alias.to_string())
             },
             guess: None,
+            title_words: String::new(),
         },
         None => SectionInfo {
             kind: None,
             also: Vec::new(),
             reason: KindReason::Unrecognised,
             guess: matches.first().map(|found| found.section.kind.clone()),
+            title_words: String::new(),
         },
     }
 }
@@ -679,10 +694,12 @@ fn wording_kinds(text: &str, line: &Line, pack: &RulePack) -> Vec<String> {
 /// The elements one content line shows: its label's kinds, its wording's, its field names'
 /// (high confidence only), in that order, each handed to `push` with the span that shows it.
 /// Labels and field names are remembered by their text; the wording is worked out each time
-/// (`parts.rs` remembers what a whole line shows).
+/// (`parts.rs` remembers what a whole line shows). `labels` are the line's [`line_labels`], read
+/// once by the caller for this and for the signature (`note_elements::says_signature`).
 pub(super) fn line_elements(
     text: &str,
     line: &Line,
+    labels: &[Span],
     pack: &RulePack,
     memo: &mut Recognition,
     mut push: impl FnMut(&str, Span),
@@ -697,7 +714,7 @@ pub(super) fn line_elements(
     // row's options decide). The same for every label of the line: worked out once, and only
     // when a label says plan.
     let mut symptom_row: Option<bool> = None;
-    for label in line_labels(text, line) {
+    for &label in labels {
         // A title line (`3. Evaluation of the musculoskeletal system through examination:` with
         // nothing after it) titles the lines below it, as a heading does: it is read as a heading
         // title (sure matches only). Its memo key keeps the colon, which no other label has.
@@ -794,7 +811,9 @@ pub(crate) fn has_input(text: &str, line: &Line) -> bool {
 
 /// The index of the first input of `line` (`inputs::inputs`, under a section titled `title`) that is a date of
 /// service (see [`date_of_service_in`]), remembered by title and line text when `uncommented`
-/// (no comment touches the line but those wholly inside it, so its text decides).
+/// (no comment touches the line but those wholly inside it, so its text decides). `line` has an
+/// input ([`has_input`]; `parts.rs` knows it already, from the line's remembered facts: this is
+/// asked for each occurrence of such a line until its part has a date).
 pub(super) fn line_date_of_service(
     text: &str,
     title: &str,
@@ -803,9 +822,6 @@ pub(super) fn line_date_of_service(
     pack: &RulePack,
     memo: &mut Recognition,
 ) -> Option<usize> {
-    if !has_input(text, line) {
-        return None;
-    }
     if !uncommented {
         return date_of_service_in(text, Some(title), line, pack).unwrap_or(None);
     }
@@ -1101,7 +1117,13 @@ fn infer_note_type<'t>(
     for name in names {
         let name = normalize_phrase(name);
         for (index, note_type) in pack.note_types.iter().enumerate() {
-            // The pack's words are normalised when it is loaded.
+            // The pack's words are normalised when it is loaded. One pass over the name for all
+            // of a type's words first: most names hold none of them (a name was read once per
+            // word, about 37 M instructions of `check` on the generated corpus): `contains_any`
+            // is `contains_phrase` of any phrase (a proptest in `lookup.rs` holds it to that).
+            if !contains_any(&name, &note_type.words) {
+                continue;
+            }
             for word in &note_type.words {
                 if contains_phrase(&name, word) {
                     found.push((index, word.as_str()));

@@ -229,10 +229,12 @@ fn names_signature(pack: &RulePack, words: &str) -> bool {
 /// Whether a label, a prose prompt's last clause ([`prompt_clause`]) or a field name of `line`
 /// says the clinician's signature (not a parent's, the patient's or the referring doctor's: the
 /// signature kind's `not_words`). Labels and field names repeat (form rows): each distinct one is
-/// read once, and remembered for later analyses (`RuleMemo`).
+/// read once, and remembered for later analyses (`RuleMemo`). `labels` are the line's
+/// `line_labels`, read once by the caller (`parts.rs`) for this and for the line's elements.
 pub(crate) fn says_signature(
     text: &str,
     line: &Line,
+    labels: &[Span],
     pack: &RulePack,
     memo: &mut RuleMemo,
 ) -> bool {
@@ -257,7 +259,9 @@ pub(crate) fn says_signature(
         says
     };
     // A prose prompt's last clause reads as a label ("... must be signed by said doctor; ***").
-    line_labels(text, line)
+    labels
+        .iter()
+        .copied()
         .chain(prompt_clause(text, line))
         .any(|label| says_signature(false, label.text(text)))
         || line.items.iter().any(|item| {

@@ -7,7 +7,6 @@ use super::{Context, replace};
 use crate::analysis::lexicon::FxHashMap;
 use crate::analysis::{Diagnostic, Related, fuzzy};
 use crate::rulepack::RuleId;
-use crate::rulepack::normalize_phrase;
 
 pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let document = &context.parse.document;
@@ -62,7 +61,7 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     // (parent, level, title) -> the first section with them, so the scan stays linear.
-    let mut firsts: FxHashMap<(Option<usize>, u8, String), usize> = FxHashMap::default();
+    let mut firsts: FxHashMap<(Option<usize>, u8, &str), usize> = FxHashMap::default();
     for (index, info) in sections.iter().enumerate() {
         let Some(kind) = &info.kind else { continue };
         let level = document.sections[index].heading.level;
@@ -70,7 +69,8 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // and `## Lumbar/### Technique` are two regions, not a duplicate.
         // Only the same title twice is a duplicate: `Short-term goals` beside `Long-term goals`,
         // or `Therapeutic exercise` beside `Gait training`, are parts of one kind, not repeats.
-        let title = normalize_phrase(document.sections[index].heading.title.text(text));
+        // The title normalised, remembered with the heading's kind (`SectionInfo::title_words`).
+        let title = info.title_words.as_str();
         let first = match firsts.entry((parents[index], level, title)) {
             Entry::Occupied(first) => Some(*first.get()),
             Entry::Vacant(slot) => {

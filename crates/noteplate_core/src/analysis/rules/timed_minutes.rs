@@ -35,9 +35,8 @@ fn visit_minutes_fields(context: &Context<'_>, mut visit: impl FnMut(MinutesFiel
 /// only fields and blanks, `***` or underscores, capture minutes). `parts.rs` remembers them per distinct line
 /// (`LineFacts`).
 pub(crate) fn line_minutes(text: &str, line: &Line, pack: &RulePack) -> Vec<String> {
-    if !crate::analysis::semantics::has_input(text, line) {
-        return Vec::new();
-    }
+    // A line with no input but choices gives none: `minutes_fields` keeps fields and blanks
+    // alone, so it needs no look at the inputs beforehand (`has_input`, a second pass).
     minutes_fields(text, pack, line)
 }
 
