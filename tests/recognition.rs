@@ -2118,3 +2118,41 @@ fn a_session_length_is_the_total_treatment_minutes() {
         );
     }
 }
+
+#[test]
+fn a_place_named_a_unit_is_not_billed_units() {
+    // Part u's ERPNext Therapy Session: "Healthcare Service Unit" is the room or department the
+    // session was given in; with a duration and no minutes it is no units-without-minutes.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Therapy Session\ncodes: 97110\n---\nDate of service: {{{{d:date}}}}\n## Exercises\nExercise Type {{{{exercise_type}}}}\n{line}\n## Signature\n{{{{s}}}}, PT\n"
+        )
+    };
+    let place = rules(&note("Healthcare Service Unit {{service_unit}}"));
+    assert!(
+        !place.contains(&"units-without-minutes".to_string()),
+        "{place:?}"
+    );
+    // Billed units still count.
+    let billed = rules(&note("Units: {{units:number}}"));
+    assert!(
+        billed.contains(&"units-without-minutes".to_string()),
+        "{billed:?}"
+    );
+}
+
+#[test]
+fn a_datetime_field_is_the_date_of_service() {
+    // Part u's ERPNext Patient Assessment: "Assessment Datetime" (the Frappe label style for a
+    // date and time) dates the note as "Assessment date" would.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Patient Assessment\n---\n# Patient Assessment\n{line}\n## Signature\n{{{{s}}}}, PT\n"
+        )
+    };
+    let found = rules(&note("Assessment Datetime {{assessment_datetime:date}}"));
+    assert!(!found.contains(&"missing-date".to_string()), "{found:?}");
+    // An onset date-time is still not the date of service.
+    let onset = rules(&note("Onset Datetime {{onset_datetime:date}}"));
+    assert!(onset.contains(&"missing-date".to_string()), "{onset:?}");
+}
