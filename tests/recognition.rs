@@ -2156,3 +2156,37 @@ fn a_datetime_field_is_the_date_of_service() {
     let onset = rules(&note("Onset Datetime {{onset_datetime:date}}"));
     assert!(onset.contains(&"missing-date".to_string()), "{onset:?}");
 }
+
+#[test]
+fn milestones_are_the_developmental_history() {
+    // Part u's paediatric feeding proforma: "Feeding milestones" (and "Developmental milestones")
+    // is the child's history.
+    assert_eq!(heading_kinds("Feeding milestones"), ["history"]);
+    assert_eq!(heading_kinds("Developmental milestones"), ["history"]);
+}
+
+#[test]
+fn a_participle_after_the_head_leaves_the_head() {
+    // Part u's OT initial assessment: the plan drawn with the client is the plan, not the
+    // interventions its first word names.
+    let kinds = heading_kinds("v)INTERVENTION PLAN DRAWN(in collaboration with client)");
+    assert!(kinds.contains(&"plan".to_string()), "{kinds:?}");
+    // An event after the head is still no section ("Plan Established:" is when or with whom).
+    assert!(heading_kinds("Plan Established").is_empty());
+}
+
+#[test]
+fn a_table_row_on_one_line_labels_each_cell() {
+    // Part u's progress report: a Baseline / Goal / Progress table row written on one line, each
+    // column header before its cell, shows the goals although "Goal" is not the line's first label.
+    let note = |row: &str| {
+        format!(
+            "---\ntemplate: Speech Progress Report\ncodes: 92507\n---\n# Speech Progress Report\nDate: {{{{d:date}}}}\nTreatment provided: {{{{tx}}}}\n{row}\n## Signature\n{{{{s}}}}, CCC-SLP\n"
+        )
+    };
+    let row = rules(&note("Baseline *** Goal *** Progress ***"));
+    assert!(!row.contains(&"missing-goals".to_string()), "{row:?}");
+    // Running words between inputs are no label.
+    let prose = rules(&note("Baseline *** and then a goal ***"));
+    assert!(prose.contains(&"missing-goals".to_string()), "{prose:?}");
+}
