@@ -2190,3 +2190,14 @@ fn a_table_row_on_one_line_labels_each_cell() {
     let prose = rules(&note("Baseline *** and then a goal ***"));
     assert!(prose.contains(&"missing-goals".to_string()), "{prose:?}");
 }
+
+#[test]
+fn a_title_ending_in_form_names_the_form() {
+    // Part u's held-out inpatient physiotherapy assessment: "Physiotherapy Assessment Form" is the
+    // form's name; it does not make the whole form its assessment.
+    assert!(heading_kinds("Physiotherapy Assessment Form").is_empty());
+    let evaluation = "---\ncodes: 97161\n---\n# Physiotherapy Assessment Form\nDate: {{d:date}}\n## History\n***\n## Examination\n***\n## Goals\n***\n## Plan\n3x/week for 4 weeks\nSignature: {{sig}}, PT\n";
+    assert!(rules(evaluation).contains(&"missing-assessment".to_string()));
+    // "Form" alone, or a section named by its kind before "form", is unaffected by the filler.
+    assert_eq!(heading_kinds("Assessment"), ["assessment"]);
+}
