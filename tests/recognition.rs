@@ -2483,3 +2483,86 @@ fn a_column_bar_ends_the_label_of_the_input_after_it() {
         "Type: Re-evaluation \\| Discharge Date: {{date:date}}"
     ));
 }
+
+#[test]
+fn a_place_named_a_unit_is_not_billed_units() {
+    // Part u's ERPNext Therapy Session: "Healthcare Service Unit" is the room or department the
+    // session was given in; with a duration and no minutes it is no units-without-minutes.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Therapy Session\ncodes: 97110\n---\nDate of service: {{{{d:date}}}}\n## Exercises\nExercise Type {{{{exercise_type}}}}\n{line}\n## Signature\n{{{{s}}}}, PT\n"
+        )
+    };
+    let place = rules(&note("Healthcare Service Unit {{service_unit}}"));
+    assert!(
+        !place.contains(&"units-without-minutes".to_string()),
+        "{place:?}"
+    );
+    // Billed units still count.
+    let billed = rules(&note("Units: {{units:number}}"));
+    assert!(
+        billed.contains(&"units-without-minutes".to_string()),
+        "{billed:?}"
+    );
+}
+
+#[test]
+fn a_datetime_field_is_the_date_of_service() {
+    // Part u's ERPNext Patient Assessment: "Assessment Datetime" (the Frappe label style for a
+    // date and time) dates the note as "Assessment date" would.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Patient Assessment\n---\n# Patient Assessment\n{line}\n## Signature\n{{{{s}}}}, PT\n"
+        )
+    };
+    let found = rules(&note("Assessment Datetime {{assessment_datetime:date}}"));
+    assert!(!found.contains(&"missing-date".to_string()), "{found:?}");
+    // An onset date-time is still not the date of service.
+    let onset = rules(&note("Onset Datetime {{onset_datetime:date}}"));
+    assert!(onset.contains(&"missing-date".to_string()), "{onset:?}");
+}
+
+#[test]
+fn milestones_are_the_developmental_history() {
+    // Part u's paediatric feeding proforma: "Feeding milestones" (and "Developmental milestones")
+    // is the child's history.
+    assert_eq!(heading_kinds("Feeding milestones"), ["history"]);
+    assert_eq!(heading_kinds("Developmental milestones"), ["history"]);
+}
+
+#[test]
+fn a_participle_after_the_head_leaves_the_head() {
+    // Part u's OT initial assessment: the plan drawn with the client is the plan, not the
+    // interventions its first word names.
+    let kinds = heading_kinds("v)INTERVENTION PLAN DRAWN(in collaboration with client)");
+    assert!(kinds.contains(&"plan".to_string()), "{kinds:?}");
+    // An event after the head is still no section ("Plan Established:" is when or with whom).
+    assert!(heading_kinds("Plan Established").is_empty());
+}
+
+#[test]
+fn a_table_row_on_one_line_labels_each_cell() {
+    // Part u's progress report: a Baseline / Goal / Progress table row written on one line, each
+    // column header before its cell, shows the goals although "Goal" is not the line's first label.
+    let note = |row: &str| {
+        format!(
+            "---\ntemplate: Speech Progress Report\ncodes: 92507\n---\n# Speech Progress Report\nDate: {{{{d:date}}}}\nTreatment provided: {{{{tx}}}}\n{row}\n## Signature\n{{{{s}}}}, CCC-SLP\n"
+        )
+    };
+    let row = rules(&note("Baseline *** Goal *** Progress ***"));
+    assert!(!row.contains(&"missing-goals".to_string()), "{row:?}");
+    // Running words between inputs are no label.
+    let prose = rules(&note("Baseline *** and then a goal ***"));
+    assert!(prose.contains(&"missing-goals".to_string()), "{prose:?}");
+}
+
+#[test]
+fn a_title_ending_in_form_names_the_form() {
+    // Part u's held-out inpatient physiotherapy assessment: "Physiotherapy Assessment Form" is the
+    // form's name; it does not make the whole form its assessment.
+    assert!(heading_kinds("Physiotherapy Assessment Form").is_empty());
+    let evaluation = "---\ncodes: 97161\n---\n# Physiotherapy Assessment Form\nDate: {{d:date}}\n## History\n***\n## Examination\n***\n## Goals\n***\n## Plan\n3x/week for 4 weeks\nSignature: {{sig}}, PT\n";
+    assert!(rules(evaluation).contains(&"missing-assessment".to_string()));
+    // "Form" alone, or a section named by its kind before "form", is unaffected by the filler.
+    assert_eq!(heading_kinds("Assessment"), ["assessment"]);
+}

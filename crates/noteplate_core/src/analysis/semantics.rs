@@ -201,20 +201,41 @@ fn inner_label(text: &str, line: &Line, first: Span) -> Option<Span> {
 }
 
 /// The labels of a form row after its first (see [`line_label`]): the words between one input
-/// and the next that end with a colon, as in `Time in: {{t_in}} Total minutes: {{total}}`.
-/// Each labels the input after it, as the first label does.
+/// and the next that end with a colon, as in `Time in: {{t_in}} Total minutes: {{total}}`, or,
+/// without the colon, a table's column header before its cell: up to three words that start
+/// with a capital letter, end with no punctuation and are more than one letter, as in
+/// `Baseline {{b}} Goal {{g}}` (a table row written on one line; part u). Running words between
+/// inputs (`{{sets}} sets of {{reps}}`, `{{a}}, {{b}}`) and a lone letter (`P {{p}}`, the pulse)
+/// are no label. Each labels the input after it, as the first label does.
 pub fn later_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = Span> + 'a {
     let mut after_input: Option<usize> = None;
     super::inputs::inputs(text, line).filter_map(move |input| {
         let input = input.span();
         let label = after_input.and_then(|start| {
             let between = Span::new(start, input.start);
-            let words = between.text(text).trim_end();
-            let words = words.strip_suffix(':')?;
+            let trimmed = between.text(text).trim_end();
+            let (words, most) = match trimmed.strip_suffix(':') {
+                Some(words) => (words, 6),
+                None => {
+                    let header = trimmed.trim_start();
+                    let capital = header.chars().next().is_some_and(char::is_uppercase);
+                    let plain = header
+                        .chars()
+                        .last()
+                        .is_some_and(|last| last.is_alphanumeric() || last == ')');
+                    // One letter is an abbreviation without its colon (`BP {{bp}} P {{p}}`: the
+                    // pulse), not a column header.
+                    let letters = header.chars().filter(|c| c.is_alphanumeric()).count();
+                    if !(capital && plain && letters > 1) {
+                        return None;
+                    }
+                    (trimmed, 3)
+                }
+            };
             let start = between.start + (words.len() - words.trim_start().len());
             let label = Span::new(start, between.start + words.len());
-            let count = count_words_upto(label.text(text), 7);
-            (count > 0 && count <= 6).then_some(label)
+            let count = count_words_upto(label.text(text), most + 1);
+            (count > 0 && count <= most).then_some(label)
         });
         after_input = Some(input.end);
         label

@@ -350,7 +350,7 @@ pub(crate) fn field_type(pack: &RulePack, label: &str) -> Option<String> {
         "date"
     } else if contains_any(&words, &elements.minutes) {
         "minutes"
-    } else if contains_any(&words, &elements.units) {
+    } else if elements.says_units(&words) {
         "number"
     } else if contains_any(&words, &elements.region_labels) {
         "region"

@@ -317,6 +317,10 @@ pub struct Recognition {
     pub past_words: Vec<String>,
     #[serde(default)]
     pub past_kind: String,
+    /// Participles that follow a segment's head and say what befell it ("Intervention plan
+    /// drawn", "Issues identified"): dropped from the end, so the word before is the head.
+    #[serde(default)]
+    pub tail_words: Vec<String>,
     /// Heads that make a heading about something else than a section's content ("Date of
     /// initial treatment" is a date): no low-confidence guess is made from its other words.
     #[serde(default)]
@@ -374,6 +378,7 @@ pub(super) struct Index {
     abbreviations: FxHashMap<String, String>,
     head_before: FxHashSet<String>,
     past_words: FxHashSet<String>,
+    tail_words: FxHashSet<String>,
     no_guess_heads: FxHashSet<String>,
     measure_heads: FxHashSet<String>,
     measure_modifiers: FxHashSet<String>,
@@ -549,6 +554,11 @@ impl Index {
             .collect();
         index.past_words = recognition
             .past_words
+            .iter()
+            .map(|w| normalize_phrase(w))
+            .collect();
+        index.tail_words = recognition
+            .tail_words
             .iter()
             .map(|w| normalize_phrase(w))
             .collect();
@@ -840,6 +850,14 @@ impl Index {
             // next session" (its filler gone) is "next session".
             if core.len() > 1 && self.head_before.contains(core[0]) {
                 core.remove(0);
+            }
+            // "Intervention plan drawn": a participle after the head says what befell it.
+            if core.len() > 1
+                && core
+                    .last()
+                    .is_some_and(|last| self.tail_words.contains(*last))
+            {
+                core.pop();
             }
             if core.is_empty() {
                 continue;

@@ -223,6 +223,9 @@ pub struct Elements {
     pub timed_total_line: String,
     pub treatment_total_line: String,
     pub units: Vec<String>,
+    /// ...unless they also say one of these (a "Healthcare Service Unit" is a place).
+    #[serde(default)]
+    pub not_units: Vec<String>,
     pub response_measures: Vec<String>,
     pub frequency: Vec<String>,
     pub duration: Vec<String>,
@@ -303,6 +306,14 @@ pub struct TechniqueNeed {
     /// Severity for this need; the rule's default when absent.
     #[serde(default)]
     pub severity: Option<Severity>,
+}
+
+impl Elements {
+    /// Whether normalised words say billed units: one of `units` and none of `not_units`. The
+    /// one reading of "units" for the rules and the importers alike.
+    pub fn says_units(&self, words: &str) -> bool {
+        contains_any(words, &self.units) && !contains_any(words, &self.not_units)
+    }
 }
 
 /// A payer profile: how units are counted and which documentation rules apply.
@@ -543,6 +554,7 @@ fn normalised_elements(elements: Elements) -> Elements {
         timed_total_line: elements.timed_total_line,
         treatment_total_line: elements.treatment_total_line,
         units: all(elements.units),
+        not_units: all(elements.not_units),
         response_measures: all(elements.response_measures),
         frequency: all(elements.frequency),
         duration: all(elements.duration),

@@ -111,15 +111,13 @@ fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
 /// Whether a label or field name anywhere says billed units.
 fn captures_units(context: &Context<'_>) -> bool {
     let text = context.text;
-    let units = &context.pack.elements.units;
+    let elements = &context.pack.elements;
     context.parse.document.lines().any(|line| {
         line_label(text, line)
-            .is_some_and(|label| contains_any(&normalize_phrase(label.text(text)), units))
+            .is_some_and(|label| elements.says_units(&normalize_phrase(label.text(text))))
             || line.items.iter().any(|item| {
-                matches!(item, Inline::Field(field) if contains_any(
-                    &field_words(field.name.text(text)),
-                    units,
-                ))
+                matches!(item, Inline::Field(field)
+                    if elements.says_units(&field_words(field.name.text(text))))
             })
     })
 }
