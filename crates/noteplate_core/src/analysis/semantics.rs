@@ -147,7 +147,7 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
 }
 
 /// The clause a prose prompt ends with, right before the line's first input, on a line that has
-/// no [`line_label`]: the words after the last clause mark (`.`, `;`, `,`, `:`) before the input,
+/// no label (`labels`, its [`line_labels`], is empty): the words after the last clause mark (`.`, `;`, `,`, `:`) before the input,
 /// marks right before it left out, when they are at most `PROMPT_CLAUSE_WORDS`, or any number of
 /// them when a colon ends the prompt (a colon says the input answers it). A rule or checklist
 /// item written as a sentence ("(3) ... must be signed or initialed by said doctor; ***", a state
@@ -155,8 +155,8 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
 /// AAC evaluation: ***", a Medicaid rule's list of an evaluation's contents) asks for what its
 /// last clause names, as "Signed by: ***" does; the rest of the sentence says what the item is
 /// about.
-pub fn prompt_clause(text: &str, line: &Line) -> Option<Span> {
-    if line_label(text, line).is_some() {
+pub fn prompt_clause(text: &str, line: &Line, labels: &[Span]) -> Option<Span> {
+    if !labels.is_empty() {
         return None;
     }
     let input = first_input(text, line)?;

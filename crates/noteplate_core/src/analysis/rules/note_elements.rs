@@ -206,8 +206,11 @@ fn another_signers_section(context: &Context<'_>, index: usize) -> bool {
 fn signed_by_another(context: &Context<'_>, line: &Line) -> bool {
     let text = context.text;
     // Normalised as `says_signature` reads them.
-    let labels = line_labels(text, line)
-        .chain(prompt_clause(text, line))
+    let spans: Vec<Span> = line_labels(text, line).collect();
+    let prompt = prompt_clause(text, line, &spans);
+    let labels = spans
+        .into_iter()
+        .chain(prompt)
         .map(|label| normalize_phrase(label.text(text)));
     let fields = line.items.iter().filter_map(|item| match item {
         Inline::Field(field) => Some(field_words(field.name.text(text))),
@@ -262,7 +265,7 @@ pub(crate) fn says_signature(
     labels
         .iter()
         .copied()
-        .chain(prompt_clause(text, line))
+        .chain(prompt_clause(text, line, labels))
         .any(|label| says_signature(false, label.text(text)))
         || line.items.iter().any(|item| {
             matches!(item, Inline::Field(field) if says_signature(true, field.name.text(text)))
