@@ -315,12 +315,17 @@ mod tests {
     ];
     const FILLERS: &[&str] = &["", " ", "  ", " a ", "Ice", ":", ": ", ", ", "/", "x"];
 
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: 4_000,
+    /// `cases` random cases, no failure files written into the source tree.
+    fn config(cases: u32) -> proptest::prelude::ProptestConfig {
+        proptest::prelude::ProptestConfig {
+            cases,
             failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
             ..proptest::prelude::ProptestConfig::default()
-        })]
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(config(4_000))]
 
         /// The quick test never turns away text in which the full search finds a blank or a run
         /// of boxes.
@@ -340,11 +345,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: 2_000,
-            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
-            ..proptest::prelude::ProptestConfig::default()
-        })]
+        #![proptest_config(config(2_000))]
 
         /// The quick test's first look, sixteen bytes at a time, answers as a look at every
         /// byte would, whatever the length of the text and wherever the byte is.
