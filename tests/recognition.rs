@@ -2566,3 +2566,38 @@ fn a_title_ending_in_form_names_the_form() {
     // "Form" alone, or a section named by its kind before "form", is unaffected by the filler.
     assert_eq!(heading_kinds("Assessment"), ["assessment"]);
 }
+
+#[test]
+fn an_infinitive_after_a_verb_puts_nothing_in_the_future() {
+    // Part w's SNF progress notes: "Skilled OT continues to be medically necessary because:" is the
+    // necessity; its "to be" belongs to the verb, so "skilled" is not turned into the plan.
+    let kinds = heading_kinds("Skilled OT continues to be medically necessary because");
+    assert_eq!(kinds, ["necessity"], "{kinds:?}");
+    // An infinitive of intent after its head still puts the head in the future.
+    assert_eq!(heading_kinds("Treatment to be provided"), ["plan"]);
+    // A leading future word still puts the whole title in the future.
+    assert_eq!(heading_kinds("Anticipated treatment"), ["plan"]);
+}
+
+#[test]
+fn a_medically_necessary_prompt_is_the_necessity_however_long() {
+    // Part w's SNF progress note written with its lines as list items: a long label names no kind
+    // by its head, but its wording says why care is needed.
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: OT daily note\ncodes: 97530\n---\nDate: {{{{d:date}}}}\nTreatment minutes: {{{{m:minutes}}}}\n## Treatment\n***\n## Response\nPain {{{{p:number}}}}/10\n- {line}\n***\nSignature: {{{{s}}}}, OTR/L\n"
+        )
+    };
+    let prompt = rules(&note(
+        "Skilled OT continues to be medically necessary because:",
+    ));
+    assert!(
+        !prompt.contains(&"missing-necessity".to_string()),
+        "{prompt:?}"
+    );
+    let other = rules(&note("Patient continues to be motivated because:"));
+    assert!(
+        other.contains(&"missing-necessity".to_string()),
+        "{other:?}"
+    );
+}

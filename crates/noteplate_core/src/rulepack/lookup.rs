@@ -870,8 +870,12 @@ impl Index {
                 continue;
             }
             // "Treatment to be provided", "Anticipated discharge": what is to come is the plan.
-            let in_future = self.future_words.contains(core[0])
-                || contains_any(&expanded_words, &self.future_phrases);
+            // A leading future word puts the whole segment in the future; an infinitive of intent
+            // ("to be", "to include") only the head it follows: in "Skilled OT continues to be
+            // medically necessary because" it belongs to the verb, and "skilled" stays the
+            // necessity (part w's SNF progress note).
+            let future_lead = self.future_words.contains(core[0]);
+            let in_future = future_lead || contains_any(&expanded_words, &self.future_phrases);
             // "Prior interventions, treatments, medications": the list after a past word is in
             // the past too. "Previous physiotherapy", "Prior therapy": so is a past word before
             // filler alone (the filler gone, it is all that is left); "Previous" alone is not.
@@ -918,21 +922,22 @@ impl Index {
             let head = head_first.map_or(core[core.len() - 1], |at| core[at - 1]);
             let about_a_date = self.no_guess_heads.contains(head);
             let heads = [
-                Some(head),
+                Some((head, in_future)),
                 core.first()
                     .copied()
-                    .filter(|first| *first != head && !about_a_date),
+                    .filter(|first| *first != head && !about_a_date)
+                    .map(|first| (first, future_lead)),
             ];
             let mut any_head = false;
-            for hit in heads
+            for (hit, to_come) in heads
                 .into_iter()
                 .flatten()
-                .filter_map(|w| self.word(w, sections))
-                .filter(|hit| !excluded(hit))
+                .filter_map(|(w, to_come)| self.word(w, sections).map(|hit| (hit, to_come)))
+                .filter(|(hit, _)| !excluded(hit))
             {
                 // A goal to come is still a goal; anything else to come is the plan.
                 let hit = match self.future_kind {
-                    Some(future) if in_future && !self.future_keeps.contains(&hit.0) => {
+                    Some(future) if to_come && !self.future_keeps.contains(&hit.0) => {
                         (future, sections[future].title.as_str())
                     }
                     _ => hit,
