@@ -2566,3 +2566,30 @@ fn a_title_ending_in_form_names_the_form() {
     // "Form" alone, or a section named by its kind before "form", is unaffected by the filler.
     assert_eq!(heading_kinds("Assessment"), ["assessment"]);
 }
+
+#[test]
+fn a_rule_item_naming_the_signature_before_its_parts_is_a_place_for_it() {
+    // Part v: Mississippi Medicaid's plan-of-care rule written as a template, each item a sentence
+    // and `***`. Item m) names the signature first and then lists what it includes, so its last
+    // comma clause ("and the date of the therapy session") is only the list's last part.
+    let note = |line: &str| {
+        format!("---\ntemplate: Plan of care contents\n---\nc) Dates of service, ***\n{line}\n")
+    };
+    let signature = "missing-signature".to_string();
+    for signed in [
+        "m) Therapist's signature including name, title, and the date of the therapy session. ***",
+        "Signature of the treating therapist, with credentials, license number, and date; ***",
+    ] {
+        let found = rules(&note(signed));
+        assert!(!found.contains(&signature), "{signed}: {found:?}");
+    }
+    // Someone else's signature named the same way is still no place for the clinician's, and a
+    // sentence whose head is not a signature still asks for what its last clause names.
+    for not_signed in [
+        "n) Patient's signature including name and the date of consent. ***",
+        "l) Discharge plan, including the home program, referrals, and the date. ***",
+    ] {
+        let found = rules(&note(not_signed));
+        assert!(found.contains(&signature), "{not_signed}: {found:?}");
+    }
+}
