@@ -2593,3 +2593,26 @@ fn a_rule_item_naming_the_signature_before_its_parts_is_a_place_for_it() {
         assert!(found.contains(&signature), "{not_signed}: {found:?}");
     }
 }
+
+#[test]
+fn an_evaluation_is_dated_by_its_start_of_care() {
+    // Part v: a long-term care hospital's PT plan of treatment (evaluation codes) dated only by
+    // "Onset Date" and "SOC Date". Care starts with the evaluation, so the start of care is the
+    // evaluation's date.
+    let note = |code: &str, title: &str| {
+        format!(
+            "---\ncodes: {code}\n---\n# {title}\nOnset Date: {{{{onset:date}}}} SOC Date: {{{{soc:date}}}}\n## History\n***\n## Examination\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n3x/week for 4 weeks\nSignature: {{{{sig}}}}, PT\n"
+        )
+    };
+    let date = "missing-date".to_string();
+    let evaluation = rules(&note("97162", "Physical Therapy Plan of Treatment"));
+    assert!(!evaluation.contains(&date), "{evaluation:?}");
+    // A daily note or a progress report written later in the episode still needs its own date:
+    // the start of care is not its visit, and an onset date never is.
+    let daily = rules(&note("97110", "Daily Treatment Note"));
+    assert!(daily.contains(&date), "{daily:?}");
+    let progress = rules(&note("97164", "Progress Report"));
+    assert!(progress.contains(&date), "{progress:?}");
+    let onset_only = "---\ncodes: 97162\n---\n# Initial Evaluation\nOnset Date: {{onset:date}}\n## History\n***\n## Examination\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n3x/week for 4 weeks\nSignature: {{sig}}, PT\n";
+    assert!(rules(onset_only).contains(&date));
+}
