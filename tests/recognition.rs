@@ -2616,3 +2616,23 @@ fn an_evaluation_is_dated_by_its_start_of_care() {
     let onset_only = "---\ncodes: 97162\n---\n# Initial Evaluation\nOnset Date: {{onset:date}}\n## History\n***\n## Examination\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n3x/week for 4 weeks\nSignature: {{sig}}, PT\n";
     assert!(rules(onset_only).contains(&date));
 }
+
+#[test]
+fn an_injurys_impact_on_performance_is_no_response_to_treatment() {
+    // Part v: a sports injury SOAP template's subjective asks "Performance impact: ***", the
+    // injury's effect on the athlete's sport; it is not the patient's response to treatment
+    // (the head word "performance", as in "Client performance").
+    assert_eq!(label_kinds("Performance impact"), ["history"]);
+    assert_eq!(label_kinds("Impact on performance"), ["history"]);
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Sports Injury - Shoulder\ncodes: 97140\n---\n# Sports Injury - Shoulder\n## Subjective\nCurrent pain level: {{{{pain}}}}/10. {line}\n"
+        )
+    };
+    let response = "missing-response".to_string();
+    let impact = rules(&note("Performance impact: {{impact}}."));
+    assert!(impact.contains(&response), "{impact:?}");
+    // The session's performance is still the response.
+    let performance = rules(&note("Task performance: {{performance}}."));
+    assert!(!performance.contains(&response), "{performance:?}");
+}
