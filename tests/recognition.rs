@@ -2636,3 +2636,27 @@ fn an_injurys_impact_on_performance_is_no_response_to_treatment() {
     let performance = rules(&note("Task performance: {{performance}}."));
     assert!(!performance.contains(&response), "{performance:?}");
 }
+
+#[test]
+fn a_line_naming_only_a_codes_generic_wording_shows_no_technique() {
+    // Part v: a SOAP template's plan lists "3. Manual therapy (97140)" (the code's name), which
+    // names no technique; the technique alias "Manual therapy" made it the technique's place.
+    let note = |plan: &str| {
+        format!(
+            "---\ntemplate: Lower Back Pain - Initial Evaluation\ncodes: 97140\n---\n# Lower Back Pain\n## Plan\n1. Chiropractic manipulation\n{plan}\n4. Home exercise program\n"
+        )
+    };
+    let technique = "missing-technique".to_string();
+    let generic = rules(&note("3. Manual therapy (97140)"));
+    assert!(generic.contains(&technique), "{generic:?}");
+    // A named technique, a prompt for the technique, or a title line over the techniques still
+    // show it.
+    for shown in [
+        "3. Joint mobilization (97140)",
+        "3. Manual therapy: {{manual_therapy}}",
+        "Manual therapy:\n- {{technique}} to {{region}}",
+    ] {
+        let found = rules(&note(shown));
+        assert!(!found.contains(&technique), "{shown}: {found:?}");
+    }
+}

@@ -757,6 +757,9 @@ pub(super) fn line_elements(
         // nothing after it) titles the lines below it, as a heading does: it is read as a heading
         // title (sure matches only). Its memo key keeps the colon, which no other label has.
         let title = is_title_line(text, line, label);
+        // Whether the label is a content line naming only generic technique wording (worked out
+        // only when the label says technique).
+        let mut generic_only: Option<bool> = None;
         let key = if title {
             Span::new(label.start, label.end + 1)
         } else {
@@ -795,6 +798,18 @@ pub(super) fn line_elements(
                     {
                         continue;
                     }
+                    // A content line that only names a code by its generic wording ("3. Manual
+                    // therapy (97140)" in a plan's list; part v) names no technique: it asks for
+                    // none (no input) and says none, as `vague-technique` reads the same words in
+                    // a technique section. A heading or title line so named still titles the
+                    // techniques under it, and a prompt ("Manual therapy: {{mt}}") asks for them.
+                    if kind == "technique"
+                        && !title
+                        && *generic_only
+                            .get_or_insert_with(|| names_only_vague(text, line, label, pack))
+                    {
+                        continue;
+                    }
                     push(kind, label);
                 }
             },
@@ -827,6 +842,20 @@ pub(super) fn line_elements(
             |kinds: &Vec<String>| kinds.iter().for_each(|kind| push(kind, field.name)),
         );
     }
+}
+
+/// Whether `label`, on a `line` with no input, is only the pack's generic technique wording
+/// (`vague`: "manual therapy", "soft tissue work"), numbers (a list number, a code) left out.
+fn names_only_vague(text: &str, line: &Line, label: Span, pack: &RulePack) -> bool {
+    if has_input(text, line) {
+        return false;
+    }
+    let words = normalize_phrase(label.text(text));
+    let words: Vec<&str> = words
+        .split_whitespace()
+        .filter(|word| !word.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    !words.is_empty() && pack.vague.contains(&words.join(" "))
 }
 
 /// Whether `label` is the whole of `line` but a colon after it: a title line, with no input. Such
