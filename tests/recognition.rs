@@ -2601,3 +2601,97 @@ fn a_medically_necessary_prompt_is_the_necessity_however_long() {
         "{other:?}"
     );
 }
+
+#[test]
+fn a_rule_item_naming_the_signature_before_its_parts_is_a_place_for_it() {
+    // Part v: Mississippi Medicaid's plan-of-care rule written as a template, each item a sentence
+    // and `***`. Item m) names the signature first and then lists what it includes, so its last
+    // comma clause ("and the date of the therapy session") is only the list's last part.
+    let note = |line: &str| {
+        format!("---\ntemplate: Plan of care contents\n---\nc) Dates of service, ***\n{line}\n")
+    };
+    let signature = "missing-signature".to_string();
+    for signed in [
+        "m) Therapist's signature including name, title, and the date of the therapy session. ***",
+        "Signature of the treating therapist, with credentials, license number, and date; ***",
+    ] {
+        let found = rules(&note(signed));
+        assert!(!found.contains(&signature), "{signed}: {found:?}");
+    }
+    // Someone else's signature named the same way is still no place for the clinician's, and a
+    // sentence whose head is not a signature still asks for what its last clause names.
+    for not_signed in [
+        "n) Patient's signature including name and the date of consent. ***",
+        "l) Discharge plan, including the home program, referrals, and the date. ***",
+    ] {
+        let found = rules(&note(not_signed));
+        assert!(found.contains(&signature), "{not_signed}: {found:?}");
+    }
+}
+
+#[test]
+fn an_evaluation_is_dated_by_its_start_of_care() {
+    // Part v: a long-term care hospital's PT plan of treatment (evaluation codes) dated only by
+    // "Onset Date" and "SOC Date". Care starts with the evaluation, so the start of care is the
+    // evaluation's date.
+    let note = |code: &str, title: &str| {
+        format!(
+            "---\ncodes: {code}\n---\n# {title}\nOnset Date: {{{{onset:date}}}} SOC Date: {{{{soc:date}}}}\n## History\n***\n## Examination\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n3x/week for 4 weeks\nSignature: {{{{sig}}}}, PT\n"
+        )
+    };
+    let date = "missing-date".to_string();
+    let evaluation = rules(&note("97162", "Physical Therapy Plan of Treatment"));
+    assert!(!evaluation.contains(&date), "{evaluation:?}");
+    // A daily note or a progress report written later in the episode still needs its own date:
+    // the start of care is not its visit, and an onset date never is.
+    let daily = rules(&note("97110", "Daily Treatment Note"));
+    assert!(daily.contains(&date), "{daily:?}");
+    let progress = rules(&note("97164", "Progress Report"));
+    assert!(progress.contains(&date), "{progress:?}");
+    let onset_only = "---\ncodes: 97162\n---\n# Initial Evaluation\nOnset Date: {{onset:date}}\n## History\n***\n## Examination\n***\n## Assessment\n***\n## Goals\n***\n## Plan\n3x/week for 4 weeks\nSignature: {{sig}}, PT\n";
+    assert!(rules(onset_only).contains(&date));
+}
+
+#[test]
+fn an_injurys_impact_on_performance_is_no_response_to_treatment() {
+    // Part v: a sports injury SOAP template's subjective asks "Performance impact: ***", the
+    // injury's effect on the athlete's sport; it is not the patient's response to treatment
+    // (the head word "performance", as in "Client performance").
+    assert_eq!(label_kinds("Performance impact"), ["history"]);
+    assert_eq!(label_kinds("Impact on performance"), ["history"]);
+    let note = |line: &str| {
+        format!(
+            "---\ntemplate: Sports Injury - Shoulder\ncodes: 97140\n---\n# Sports Injury - Shoulder\n## Subjective\nCurrent pain level: {{{{pain}}}}/10. {line}\n"
+        )
+    };
+    let response = "missing-response".to_string();
+    let impact = rules(&note("Performance impact: {{impact}}."));
+    assert!(impact.contains(&response), "{impact:?}");
+    // The session's performance is still the response.
+    let performance = rules(&note("Task performance: {{performance}}."));
+    assert!(!performance.contains(&response), "{performance:?}");
+}
+
+#[test]
+fn a_line_naming_only_a_codes_generic_wording_shows_no_technique() {
+    // Part v: a SOAP template's plan lists "3. Manual therapy (97140)" (the code's name), which
+    // names no technique; the technique alias "Manual therapy" made it the technique's place.
+    let note = |plan: &str| {
+        format!(
+            "---\ntemplate: Lower Back Pain - Initial Evaluation\ncodes: 97140\n---\n# Lower Back Pain\n## Plan\n1. Chiropractic manipulation\n{plan}\n4. Home exercise program\n"
+        )
+    };
+    let technique = "missing-technique".to_string();
+    let generic = rules(&note("3. Manual therapy (97140)"));
+    assert!(generic.contains(&technique), "{generic:?}");
+    // A named technique, a prompt for the technique, or a title line over the techniques still
+    // show it.
+    for shown in [
+        "3. Joint mobilization (97140)",
+        "3. Manual therapy: {{manual_therapy}}",
+        "Manual therapy:\n- {{technique}} to {{region}}",
+    ] {
+        let found = rules(&note(shown));
+        assert!(!found.contains(&technique), "{shown}: {found:?}");
+    }
+}

@@ -146,34 +146,51 @@ pub fn line_label(text: &str, line: &Line) -> Option<Span> {
     (!prose && words_within(prefix, limit)).then_some(prefix)
 }
 
-/// The clause a prose prompt ends with, right before the line's first input, on a line that has
-/// no label (`labels`, its [`line_labels`], is empty): the words after the last clause mark (`.`, `;`, `,`, `:`) before the input,
-/// marks right before it left out, when they are at most `PROMPT_CLAUSE_WORDS`, or any number of
-/// them when a colon ends the prompt (a colon says the input answers it). A rule or checklist
-/// item written as a sentence ("(3) ... must be signed or initialed by said doctor; ***", a state
-/// board's record rule; "(2) A Form #288-F ... that has been signed by the SLP who conducted the
-/// AAC evaluation: ***", a Medicaid rule's list of an evaluation's contents) asks for what its
-/// last clause names, as "Signed by: ***" does; the rest of the sentence says what the item is
-/// about.
-pub fn prompt_clause(text: &str, line: &Line, labels: &[Span]) -> Option<Span> {
-    if !labels.is_empty() {
-        return None;
-    }
-    let input = first_input(text, line)?;
-    let prefix = Span::new(line.span.start, input);
-    let before = prefix.text(text);
-    let marks = ['.', ';', ',', ':'];
-    let trimmed = before.trim_end().trim_end_matches(marks).trim_end();
-    let start = trimmed.rfind(marks).map_or(0, |at| at + 1);
-    let clause = &trimmed[start..];
-    let lead = clause.len() - clause.trim_start().len();
-    let span = Span::new(prefix.start + start + lead, prefix.start + trimmed.len());
-    let answered = before.trim_end().ends_with(':');
-    let count = count_words_upto(span.text(text), PROMPT_CLAUSE_WORDS + 1);
-    (count > 0 && (answered || count <= PROMPT_CLAUSE_WORDS)).then_some(span)
+/// The clauses a prose prompt ends with, right before the line's first input, on a line that
+/// has no label (`labels`, its [`line_labels`], is empty): the words after the last clause mark
+/// (`.`, `;`, `,`, `:`) before the input, marks right before it left out, and, when a comma comes
+/// later in the same sentence, the words after the last sentence mark (`.`, `;`, `:`) too; each
+/// when it has at most `PROMPT_CLAUSE_WORDS` words, or any number of them when a colon ends the
+/// prompt (a colon says the input answers it). A rule or checklist item written as a sentence
+/// ("(3) ... must be signed or initialed by said doctor; ***", a state board's record rule; "(2)
+/// A Form #288-F ... that has been signed by the SLP who conducted the AAC evaluation: ***", a
+/// Medicaid rule's list of an evaluation's contents) asks for what its last clause names, as
+/// "Signed by: ***" does; the rest of the sentence says what the item is about. An item that
+/// names what it asks for and then lists its parts asks for its head ("m) Therapist's signature
+/// including name, title, and the date of the therapy session. ***", a state Medicaid rule's list
+/// of a plan of care's contents; part v): its last comma clause is only the list's last part, so
+/// the whole sentence is read as well.
+pub fn prompt_clauses(text: &str, line: &Line, labels: &[Span]) -> impl Iterator<Item = Span> {
+    let input = if labels.is_empty() {
+        first_input(text, line)
+    } else {
+        None
+    };
+    input
+        .map(|input| {
+            let prefix = Span::new(line.span.start, input);
+            let before = prefix.text(text);
+            let clause_marks: &[char] = &['.', ';', ',', ':'];
+            let sentence_marks: &[char] = &['.', ';', ':'];
+            let trimmed = before.trim_end().trim_end_matches(clause_marks).trim_end();
+            let answered = before.trim_end().ends_with(':');
+            let after_last = |marks: &[char]| {
+                let start = trimmed.rfind(marks).map_or(0, |at| at + 1);
+                let clause = &trimmed[start..];
+                let lead = clause.len() - clause.trim_start().len();
+                let span = Span::new(prefix.start + start + lead, prefix.start + trimmed.len());
+                let count = count_words_upto(span.text(text), PROMPT_CLAUSE_WORDS + 1);
+                (count > 0 && (answered || count <= PROMPT_CLAUSE_WORDS)).then_some(span)
+            };
+            let clause = after_last(clause_marks);
+            let sentence = after_last(sentence_marks).filter(|sentence| Some(*sentence) != clause);
+            clause.into_iter().chain(sentence)
+        })
+        .into_iter()
+        .flatten()
 }
 
-/// The most words [`prompt_clause`] reads: a clause, not a paragraph.
+/// The most words [`prompt_clauses`] reads: a clause, not a paragraph.
 const PROMPT_CLAUSE_WORDS: usize = 16;
 
 /// Every label of a line: its [`line_label`], then the [`later_labels`] of a form row. What a
@@ -740,6 +757,9 @@ pub(super) fn line_elements(
         // nothing after it) titles the lines below it, as a heading does: it is read as a heading
         // title (sure matches only). Its memo key keeps the colon, which no other label has.
         let title = is_title_line(text, line, label);
+        // Whether the label is a content line naming only generic technique wording (worked out
+        // only when the label says technique).
+        let mut generic_only: Option<bool> = None;
         let key = if title {
             Span::new(label.start, label.end + 1)
         } else {
@@ -778,6 +798,18 @@ pub(super) fn line_elements(
                     {
                         continue;
                     }
+                    // A content line that only names a code by its generic wording ("3. Manual
+                    // therapy (97140)" in a plan's list; part v) names no technique: it asks for
+                    // none (no input) and says none, as `vague-technique` reads the same words in
+                    // a technique section. A heading or title line so named still titles the
+                    // techniques under it, and a prompt ("Manual therapy: {{mt}}") asks for them.
+                    if kind == "technique"
+                        && !title
+                        && *generic_only
+                            .get_or_insert_with(|| names_only_vague(text, line, label, pack))
+                    {
+                        continue;
+                    }
                     push(kind, label);
                 }
             },
@@ -810,6 +842,20 @@ pub(super) fn line_elements(
             |kinds: &Vec<String>| kinds.iter().for_each(|kind| push(kind, field.name)),
         );
     }
+}
+
+/// Whether `label`, on a `line` with no input, is only the pack's generic technique wording
+/// (`vague`: "manual therapy", "soft tissue work"), numbers (a list number, a code) left out.
+fn names_only_vague(text: &str, line: &Line, label: Span, pack: &RulePack) -> bool {
+    if has_input(text, line) {
+        return false;
+    }
+    let words = normalize_phrase(label.text(text));
+    let words: Vec<&str> = words
+        .split_whitespace()
+        .filter(|word| !word.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    !words.is_empty() && pack.vague.contains(&words.join(" "))
 }
 
 /// Whether `label` is the whole of `line` but a colon after it: a title line, with no input. Such

@@ -7,7 +7,7 @@
 use super::required_sections::{insert_section_fix, note_anchor, note_type_phrase};
 use super::{Context, RuleMemo};
 use crate::analysis::semantics::{
-    DATE_OF_SERVICE, date_input_in, field_words, line_labels, prompt_clause,
+    DATE_OF_SERVICE, date_input_in, field_words, line_labels, prompt_clauses,
 };
 use crate::analysis::{Diagnostic, Edit, Fix};
 use crate::rulepack::{RuleId, RulePack};
@@ -207,7 +207,7 @@ fn signed_by_another(context: &Context<'_>, line: &Line) -> bool {
     let text = context.text;
     // Normalised as `says_signature` reads them.
     let spans: Vec<Span> = line_labels(text, line).collect();
-    let prompt = prompt_clause(text, line, &spans);
+    let prompt: Vec<Span> = prompt_clauses(text, line, &spans).collect();
     let labels = spans
         .into_iter()
         .chain(prompt)
@@ -229,7 +229,7 @@ fn names_signature(pack: &RulePack, words: &str) -> bool {
     contains_any(words, &pack.elements.signature) && !pack.not_this_kind("signature", words)
 }
 
-/// Whether a label, a prose prompt's last clause ([`prompt_clause`]) or a field name of `line`
+/// Whether a label, a prose prompt's last clauses ([`prompt_clauses`]) or a field name of `line`
 /// says the clinician's signature (not a parent's, the patient's or the referring doctor's: the
 /// signature kind's `not_words`). Labels and field names repeat (form rows): each distinct one is
 /// read once, and remembered for later analyses (`RuleMemo`). `labels` are the line's
@@ -261,11 +261,11 @@ pub(crate) fn says_signature(
         said.insert(words.into(), says);
         says
     };
-    // A prose prompt's last clause reads as a label ("... must be signed by said doctor; ***").
+    // A prose prompt's last clauses read as labels ("... must be signed by said doctor; ***").
     labels
         .iter()
         .copied()
-        .chain(prompt_clause(text, line, labels))
+        .chain(prompt_clauses(text, line, labels))
         .any(|label| says_signature(false, label.text(text)))
         || line.items.iter().any(|item| {
             matches!(item, Inline::Field(field) if says_signature(true, field.name.text(text)))
