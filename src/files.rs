@@ -89,15 +89,56 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         });
     }
     let file = open_without_blocking(path)?;
-    // The name may point at something else by now: check what was opened.
+    read_opened(file, limit)
+}
+
+/// [`read_regular`] for a file that a folder's walk ([`find_templates`]) found as a regular file
+/// by its entry's type: opened without looking at the name first (one system call less per
+/// template; a name swapped for a FIFO or a device since the walk is opened without blocking and
+/// refused, as in [`read_regular`]). When it cannot be opened, [`read_regular`] says why, so the
+/// error is the one it gives (a file that is both too large and unreadable is too large).
+pub fn read_found(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    match open_without_blocking(path) {
+        Ok(file) => read_opened(file, limit),
+        Err(_) => read_regular(path, limit),
+    }
+}
+
+/// Reads a file just opened: only when it is a regular file (the name may point at something
+/// else by now), and never more than `limit` bytes.
+fn read_opened(mut file: File, limit: u64) -> Result<Vec<u8>, ReadError> {
     let metadata = file.metadata()?;
     if !metadata.is_file() {
         return Err(ReadError::NotRegular(describe(&metadata.file_type())));
     }
-    // Room for the whole file and the byte that tells a file grown past the limit: one read
-    // instead of a growing buffer and several.
-    let expected = metadata.len().min(limit).saturating_add(1);
-    read_capped_into(file, limit, usize::try_from(expected).unwrap_or(0))
+    let len = metadata.len();
+    if len > limit {
+        return Err(ReadError::TooLarge {
+            limit,
+            size: Some(len),
+        });
+    }
+    // A file whose metadata gives its length is read in one piece of that length, into room
+    // for exactly that, without the read that only finds its end (10,000 system calls for
+    // 10,000 templates): it is read as it was when its length was taken, as if anything
+    // appended later came after the read. One shorter than that (cut meanwhile) or with no
+    // length (a `/proc` file says 0) is read on to its end, still capped.
+    if len > 0
+        && let Ok(size) = usize::try_from(len)
+    {
+        let mut bytes = Vec::with_capacity(size.saturating_add(1));
+        (&mut file).take(len).read_to_end(&mut bytes)?;
+        if bytes.len() == size {
+            return Ok(bytes);
+        }
+        let left = limit.saturating_add(1).saturating_sub(bytes.len() as u64);
+        file.take(left).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(ReadError::TooLarge { limit, size: None });
+        }
+        return Ok(bytes);
+    }
+    read_capped_into(file, limit, 1)
 }
 
 /// Reads `reader` to its end, but never more than `limit + 1` bytes: more than `limit` is
@@ -214,6 +255,64 @@ mod tests {
             })
         ));
         assert_eq!(read_capped(&b"abc"[..], 3).unwrap(), b"abc");
+    }
+
+    #[test]
+    fn a_found_file_is_read_as_a_named_one_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.note");
+        std::fs::write(&path, b"12345").unwrap();
+        assert_eq!(read_found(&path, 5).unwrap(), b"12345");
+        assert!(matches!(
+            read_found(&path, 4),
+            Err(ReadError::TooLarge {
+                limit: 4,
+                size: Some(5)
+            })
+        ));
+        let empty = dir.path().join("empty.note");
+        std::fs::write(&empty, b"").unwrap();
+        assert_eq!(read_found(&empty, 5).unwrap(), b"");
+        // Gone since the walk: the error `read_regular` gives.
+        let gone = dir.path().join("gone.note");
+        assert_eq!(
+            read_found(&gone, 5).unwrap_err().to_string(),
+            read_regular(&gone, 5).unwrap_err().to_string()
+        );
+        assert!(matches!(
+            read_found(dir.path(), 100),
+            Err(ReadError::NotRegular("a folder"))
+        ));
+    }
+
+    /// A name the walk found as a regular file but that is a FIFO by the time it is read: refused
+    /// at once, not waited on.
+    #[cfg(unix)]
+    #[test]
+    fn a_found_name_that_is_now_a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pipe.note");
+        let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: `name` is a valid NUL-terminated path.
+        if unsafe { libc::mkfifo(name.as_ptr(), 0o600) } != 0 {
+            return;
+        }
+        assert!(matches!(
+            read_found(&path, 100),
+            Err(ReadError::NotRegular("a FIFO (named pipe)"))
+        ));
+    }
+
+    #[test]
+    fn a_file_shorter_than_its_length_said_is_read_to_its_end() {
+        // A `/proc` file says it is empty and is not: read on to its end, capped.
+        let path = Path::new("/proc/self/status");
+        if let Ok(bytes) = std::fs::read(path)
+            && !bytes.is_empty()
+        {
+            let read = read_found(path, 1 << 20).unwrap();
+            assert!(read.starts_with(b"Name:"), "{read:?}");
+        }
     }
 
     #[test]

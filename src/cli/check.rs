@@ -14,7 +14,7 @@ use super::output;
 use super::{Color, EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE, Format};
 use crate::analysis::{Diagnostic, Unread};
 use crate::config::{ProjectConfig, Resolver};
-use crate::files::{self, ReadError};
+use crate::files::ReadError;
 use crate::fragments;
 use crate::pipeline::{self, Contents, IncludeBase};
 use crate::rulepack::{RulePack, Severity};
@@ -85,6 +85,13 @@ pub struct FileReport {
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
+    // The embedded rule pack is read from its TOML on first use (15 M instructions), which was
+    // the first configuration's lookup, after the walk: both on the main thread while the other
+    // core had nothing to do. It is read on a thread of its own while the folders are walked
+    // (whoever asks first waits for it; a panic there would only end that thread, and the
+    // lookup would read it again and report it as before; a thread that cannot be made is
+    // not needed).
+    let _ = std::thread::Builder::new().spawn(RulePack::embedded_shared);
     let collected = match inputs::collect(&args.paths, args.stdin_filename.as_deref()) {
         Ok(collected) => collected,
         Err(message) => {
@@ -96,7 +103,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     let output = args.output.as_deref().and_then(FileIdentity::of);
     if let Some(output) = &output
         && let Some(input) = inputs.iter().find_map(|input| match input {
-            Input::File(path) => output.is(path).then_some(path),
+            Input::File(path) | Input::Found(path) => output.is(path).then_some(path),
             Input::Stdin { .. } => None,
         })
     {
@@ -118,7 +125,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     let mut last: Option<(PathBuf, Arc<ProjectConfig>)> = None;
     for input in &inputs {
         let location = match input {
-            Input::File(path) => path.clone(),
+            Input::File(path) | Input::Found(path) => path.clone(),
             Input::Stdin { name } => PathBuf::from(name),
         };
         let folder = location.parent();
@@ -352,14 +359,8 @@ fn check_input(
 ) -> Result<FileReport, String> {
     let name = input.display_name();
     // Only regular files, and never more than max-file-size (+1 byte to know it is more).
-    let read = match input {
-        Input::File(path) => files::read_regular(path, config.max_file_size),
-        Input::Stdin { .. } => files::read_capped(std::io::stdin().lock(), config.max_file_size),
-    };
-    let path = match input {
-        Input::File(path) => Some(path.clone()),
-        Input::Stdin { .. } => None,
-    };
+    let read = input.read(config.max_file_size);
+    let path = input.file().map(Path::to_path_buf);
     let (contents, original) = match read {
         Ok(bytes) => {
             let original = keep_original.then(|| bytes.clone());
@@ -375,7 +376,7 @@ fn check_input(
     };
     // Includes resolve relative to the file, or to `--stdin-filename` for standard input.
     let include_base = match input {
-        Input::File(path) => Some(path.clone()),
+        Input::File(path) | Input::Found(path) => Some(path.clone()),
         Input::Stdin { name } if name != "<stdin>" => Some(PathBuf::from(name)),
         Input::Stdin { .. } => None,
     };

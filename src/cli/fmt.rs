@@ -19,7 +19,7 @@ use super::fix::{self, Purpose, Replaced};
 use super::inputs::{self, Input};
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::config::Resolver;
-use crate::files::{self, ReadError};
+use crate::files::ReadError;
 use crate::ide;
 use crate::syntax;
 
@@ -135,7 +135,7 @@ pub fn run(args: &FmtArgs) -> u8 {
             } => (original, formatted),
         };
         changed += 1;
-        let Input::File(path) = input else {
+        let Some(path) = input.file() else {
             continue;
         };
         let _ = out.flush();
@@ -208,17 +208,14 @@ fn refuse_link(path: &Path, name: &str) -> Result<(), String> {
 fn format_input(input: &Input, resolver: &Resolver, check: bool) -> Outcome {
     let name = input.display_name();
     let location = match input {
-        Input::File(path) => path.clone(),
+        Input::File(path) | Input::Found(path) => path.clone(),
         Input::Stdin { name } => PathBuf::from(name),
     };
     let config = match resolver.for_file(&location) {
         Ok(config) => config,
         Err(error) => return Outcome::Trouble(error.to_string()),
     };
-    let read = match input {
-        Input::File(path) => files::read_regular(path, config.max_file_size),
-        Input::Stdin { .. } => files::read_capped(std::io::stdin().lock(), config.max_file_size),
-    };
+    let read = input.read(config.max_file_size);
     let bytes = match read {
         Ok(bytes) => bytes,
         Err(ReadError::TooLarge { limit, size }) => {
@@ -230,7 +227,9 @@ fn format_input(input: &Input, resolver: &Resolver, check: bool) -> Outcome {
         }
         Err(error) => {
             return Outcome::Trouble(match input {
-                Input::File(path) => format!("cannot read `{}`: {error}", path.display()),
+                Input::File(path) | Input::Found(path) => {
+                    format!("cannot read `{}`: {error}", path.display())
+                }
                 Input::Stdin { .. } => format!("cannot read standard input: {error}"),
             });
         }

@@ -49,9 +49,9 @@ pub fn render(report: &FileReport, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"path\":");
         out.extend_from_slice(&path);
         out.extend_from_slice(b",\"rule\":");
-        escape_into(diagnostic.rule.as_str(), out);
+        name_into(diagnostic.rule.as_str(), out);
         out.extend_from_slice(b",\"severity\":");
-        escape_into(diagnostic.severity.as_str(), out);
+        name_into(diagnostic.severity.as_str(), out);
         out.extend_from_slice(b",\"message\":");
         escape_into(&diagnostic.message, out);
         out.extend_from_slice(b",\"range\":{\"start\":{\"line\":");
@@ -63,6 +63,24 @@ pub fn render(report: &FileReport, out: &mut Vec<u8>) {
         out.extend_from_slice(b",\"column\":");
         number_into(end_column, out);
         out.extend_from_slice(b"}}}");
+    }
+}
+
+/// A rule id or a severity as a JSON string: lower-case ASCII letters, digits and hyphens need no
+/// escape, so the name is copied between quotes after one test of its bytes (for these short
+/// names `escape_into`'s word-by-word reading cost about 240 instructions each, two per
+/// finding); anything else goes through `escape_into`.
+fn name_into(name: &str, out: &mut Vec<u8>) {
+    if name
+        .bytes()
+        .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+    {
+        out.reserve(name.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.push(b'"');
+    } else {
+        escape_into(name, out);
     }
 }
 
@@ -250,6 +268,32 @@ mod tests {
                 String::from_utf8(by_us(&text)).unwrap(),
                 String::from_utf8(by_serde(&text)).unwrap(),
                 "{text:?}"
+            );
+        }
+    }
+
+    /// Every rule id and severity, and names that do need escaping, are written as serde_json
+    /// writes them.
+    #[test]
+    fn names_are_written_as_serde_json_writes_them() {
+        use crate::rulepack::{RuleId, Severity};
+        let severities = [
+            Severity::Error,
+            Severity::Warning,
+            Severity::Info,
+            Severity::Hint,
+        ];
+        let names = RuleId::ALL
+            .iter()
+            .map(|id| id.as_str())
+            .chain(severities.iter().map(|severity| severity.as_str()))
+            .chain(["", "a\"b", "Upper-Case", "tab\there", "é-rule", "x\\y"]);
+        for name in names {
+            let mut out = Vec::new();
+            name_into(name, &mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(by_serde(name)).unwrap()
             );
         }
     }

@@ -140,9 +140,31 @@ pub fn write_stdout(
         write(format, color, reports, pack, &mut buffered)?;
         return buffered.flush();
     }
-    let mut buffered = std::io::BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
+    let mut stdout = std::io::stdout().lock();
+    // Standard output is line-buffered: every block written to it is searched backwards for its
+    // last line break, and a JSON report is one line (13 MB for 10,000 templates: 15 M
+    // instructions on the main thread, after every worker is done). The report goes to the same
+    // file through a duplicate of its descriptor instead, with the stream locked and flushed.
+    #[cfg(unix)]
+    if let Some(file) = duplicate(&stdout) {
+        stdout.flush()?;
+        let mut buffered = std::io::BufWriter::with_capacity(BUFFER, file);
+        write(format, color, reports, pack, &mut buffered)?;
+        return buffered.flush();
+    }
+    let mut buffered = std::io::BufWriter::with_capacity(BUFFER, stdout);
     write(format, color, reports, pack, &mut buffered)?;
     buffered.flush()
+}
+
+/// Standard output's descriptor, duplicated, as a file written without line buffering. `None`
+/// when it cannot be duplicated (standard output closed: the stream then discards what is
+/// written, as before).
+#[cfg(unix)]
+fn duplicate(stdout: &std::io::StdoutLock<'_>) -> Option<std::fs::File> {
+    use std::os::fd::AsFd;
+    let owned = stdout.as_fd().try_clone_to_owned().ok()?;
+    Some(std::fs::File::from(owned))
 }
 
 /// The report writer's buffer: large enough that writing the report costs few system calls.
