@@ -2566,3 +2566,53 @@ fn a_title_ending_in_form_names_the_form() {
     // "Form" alone, or a section named by its kind before "form", is unaffected by the filler.
     assert_eq!(heading_kinds("Assessment"), ["assessment"]);
 }
+
+/// The kinds the elements of a template's lines show (outside sections of those kinds).
+fn line_kinds(lines: &str) -> Vec<String> {
+    semantics(&format!("---\ntemplate: Evaluation\n---\n{lines}\n"))
+        .elements
+        .iter()
+        .map(|element| element.kind.to_string())
+        .collect()
+}
+
+#[test]
+fn a_sentence_long_prompt_asks_for_what_its_phrases_name() {
+    // Part x: New Hampshire's Medicaid rule on an AAC evaluation written as a template (part t),
+    // each item a sentence and `***`, too long to be a label. Its phrases name the history (past
+    // AAC use), the assessment (the prognosis) and the findings (skills).
+    for (prompt, kind) in [
+        (
+            "(5) The recipient's past and current communication skills, including information about past AAC use: ***",
+            "history",
+        ),
+        (
+            "(4) An explanation of the medical need of the recommended AAC aid, and how it will allow the recipient the ability to functionally communicate, including the recipient's communication prognosis both with and without the use of the AAC aid: ***",
+            "assessment",
+        ),
+    ] {
+        let kinds = line_kinds(prompt);
+        assert!(kinds.iter().any(|k| k == kind), "{prompt}: {kinds:?}");
+    }
+    // A relative clause restricts the phrase before it: the activities that still cause pain are
+    // no interventions. A statement before a pick list answers who, not what: the plan that was
+    // communicated is no plan. Words before a blank with no colon or semicolon are as often a
+    // sentence with a blank in it (a list of past treatments, a walk's distance).
+    for prompt in [
+        "List of the activities that still cause pain or limit the patient's sleep: {{answer}}",
+        "PT Care Plan and Evaluation was communicated to and agreed upon by {Patient|Physician|Caregiver}",
+        "h. Prior interventions, treatments, medications, secondary complaints and their dates ***",
+        "Patient walked with a rolling walker and stand by assist for {{feet}} feet",
+    ] {
+        let kinds = line_kinds(prompt);
+        assert!(
+            !kinds.iter().any(|k| k == "intervention" || k == "plan"),
+            "{prompt}: {kinds:?}"
+        );
+    }
+    let without_colon = "(5) The recipient's past and current communication skills, including information about past AAC use ***";
+    assert!(
+        !line_kinds(without_colon).iter().any(|k| k == "history"),
+        "{without_colon}"
+    );
+}

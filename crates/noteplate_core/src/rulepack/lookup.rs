@@ -366,6 +366,11 @@ pub struct Recognition {
     /// kind (a progress note's title is not its assessment).
     #[serde(default)]
     pub document_heads: Vec<String>,
+    /// Words that end one phrase of a sentence-long prompt and start the next, as its clause
+    /// marks do ("The recipient's past and current communication skills, including information
+    /// about past AAC use: ***"): each phrase is then read as a label (`semantics::prompt_phrases`).
+    #[serde(default)]
+    pub prompt_breaks: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
