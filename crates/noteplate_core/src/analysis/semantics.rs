@@ -179,7 +179,8 @@ const PROMPT_CLAUSE_WORDS: usize = 16;
 /// The phrases of a sentence-long prompt, on a line with no label (`labels`, its
 /// [`line_labels`], is empty) and an input: the prose before the first input, cut at clause marks
 /// (`,` `;` `:` `.` `?` `!` brackets and quotes) and at the pack's `prompt_breaks` ("and",
-/// "including", "about"...), a leading possessive ("The recipient's") and numbering left out.
+/// "including", "about"...), a leading possessive ("The recipient's") and numbering left out; a
+/// relative clause (`prompt_relatives`: "that", "which") stays with the phrase before it.
 /// Each phrase of one to [`PROMPT_PHRASE_WORDS`] words is read as a label is
 /// ([`line_elements`]): "(5) The recipient's past and current communication skills, including
 /// information about past AAC use: ***" asks for "past AAC use", the history; "(4) An explanation
@@ -192,8 +193,9 @@ pub(crate) fn prompt_phrases(
     text: &str,
     line: &Line,
     labels: &[Span],
-    breaks: &[String],
+    recognition: &crate::rulepack::Recognition,
 ) -> Vec<Span> {
+    let is = |words: &[String], word: &str| words.iter().any(|w| w.eq_ignore_ascii_case(word));
     let mut phrases = Vec::new();
     if !labels.is_empty() {
         return phrases;
@@ -248,18 +250,20 @@ pub(crate) fn prompt_phrases(
         piece_start = next;
         // The words of the piece with their offsets, cut at the break words.
         let mut phrase: Vec<(usize, &str)> = Vec::new();
+        // Inside a relative clause: its words join the phrase before it, to the piece's end.
+        let mut relative = false;
         let words = piece.split_whitespace().map(|word| {
             let at = word.as_ptr() as usize - piece.as_ptr() as usize;
             (offset + at, word)
         });
         for (at, word) in words.chain(std::iter::once((usize::MAX, ""))) {
-            let breaks_here =
-                word.is_empty() || breaks.iter().any(|b| b.eq_ignore_ascii_case(word));
+            relative |= is(&recognition.prompt_relatives, word);
+            let breaks_here = word.is_empty() || !relative && is(&recognition.prompt_breaks, word);
             if !breaks_here {
                 // A possessive that leads a phrase is whose it is, not what ("The recipient's
                 // behavior"); the words before it go with it.
                 let possessive = word.ends_with("'s") || word.ends_with("\u{2019}s");
-                if possessive {
+                if possessive && !relative {
                     phrase.clear();
                 } else {
                     phrase.push((at, word));
@@ -893,7 +897,7 @@ pub(super) fn line_elements(
         );
     }
     // A sentence-long prompt with no label shows what its phrases name, each read as a label.
-    for phrase in prompt_phrases(text, line, labels, &pack.recognition.prompt_breaks) {
+    for phrase in prompt_phrases(text, line, labels, &pack.recognition) {
         remembered(
             &mut memo.labels,
             phrase.text(text),
