@@ -2613,6 +2613,19 @@ fn a_sentence_long_prompt_asks_for_what_its_phrases_name() {
             "{prompt}: {kinds:?}"
         );
     }
+    // A question put to a parent asks for their account (the history), whatever it mentions; an
+    // example list says what an answer may mention (title bank batch 3's intake questions).
+    for prompt in [
+        "What concerns do you have with your child\u{2019}s communication? ***",
+        "What concerns do you have with your child\u{2019}s communication?: ***",
+        "Please describe why you are having your child seen for a speech-language evaluation (e.g. voice, stuttering, articulation): ***",
+    ] {
+        let kinds = line_kinds(prompt);
+        assert!(
+            !kinds.iter().any(|k| k == "findings"),
+            "{prompt}: {kinds:?}"
+        );
+    }
     let without_colon = "(5) The recipient's past and current communication skills, including information about past AAC use ***";
     assert!(
         !line_kinds(without_colon).iter().any(|k| k == "history"),

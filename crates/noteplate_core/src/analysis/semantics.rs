@@ -221,6 +221,15 @@ pub(crate) fn prompt_phrases(
     if !prompt.trim_end().ends_with([':', ';']) {
         return phrases;
     }
+    // A question put to the patient or a parent (an intake form's "What concerns do you have with
+    // your child's communication?") asks for their account, whatever its words mention.
+    if prompt.contains('?') {
+        return phrases;
+    }
+    // Examples ("(e.g. voice, stuttering, articulation)") say what an answer may mention, not
+    // what is asked: their words are left out.
+    let read = without_examples(prompt);
+    let prompt = read.as_ref();
     let marks = |ch: char| {
         matches!(
             ch,
@@ -273,7 +282,8 @@ pub(crate) fn prompt_phrases(
             if let (Some(&(first, _)), Some(&(last, word))) = (phrase.first(), phrase.last()) {
                 let span = Span::new(start + first, start + last + word.len());
                 let count = phrase.len();
-                let lone_mark = count == 1 && word.chars().count() < 2;
+                let lone_mark =
+                    count == 1 && word.chars().filter(|ch| ch.is_alphanumeric()).count() < 2;
                 if count <= PROMPT_PHRASE_WORDS
                     && !lone_mark
                     && !crate::rulepack::is_numbering(span.text(text))
@@ -285,6 +295,45 @@ pub(crate) fn prompt_phrases(
         }
     }
     phrases
+}
+
+/// `prompt` with its examples blanked out (spaces, so offsets hold): from "e.g" or "for example"
+/// to the end of the bracket it is in, or to the end of the prompt when it is in none.
+fn without_examples(prompt: &str) -> std::borrow::Cow<'_, str> {
+    let lower = prompt.to_ascii_lowercase();
+    let starts = |from: usize| {
+        ["e.g", "for example"]
+            .iter()
+            .filter_map(|mark| {
+                lower[from..]
+                    .match_indices(mark)
+                    .map(|(at, _)| from + at)
+                    .find(|&at| at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric())
+            })
+            .min()
+    };
+    let Some(mut at) = starts(0) else {
+        return std::borrow::Cow::Borrowed(prompt);
+    };
+    let mut bytes = prompt.as_bytes().to_vec();
+    loop {
+        let before = &lower[..at];
+        let open = before.matches(['(', '[']).count() > before.matches([')', ']']).count();
+        let end = if open {
+            lower[at..]
+                .find([')', ']'])
+                .map_or(lower.len(), |close| at + close)
+        } else {
+            lower.len()
+        };
+        bytes[at..end].fill(b' ');
+        match starts(end) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    // Whole characters were blanked (the marks are ASCII), so the text stays UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| prompt.to_string()))
 }
 
 /// The most words one phrase of a prompt has to be read ([`prompt_phrases`]): a label's limit.
