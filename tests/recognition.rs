@@ -2632,3 +2632,20 @@ fn a_sentence_long_prompt_asks_for_what_its_phrases_name() {
         "{without_colon}"
     );
 }
+
+#[test]
+fn a_note_type_phrase_in_french_word_order_types_the_note_where_it_begins_the_name() {
+    // Part s's Quebec chiropractic app: "Note SOAP" is a SOAP note, French putting the noun first.
+    let of = |name: &str| semantics(&format!("---\ntemplate: {name}\n---\n")).note_type;
+    assert_eq!(of("Note SOAP").as_deref(), Some("daily"));
+    assert_eq!(
+        of("Note de suivi - chiropratique").as_deref(),
+        Some("daily")
+    );
+    // After another type's name, "(SOAP)" is the note's format: the type stays.
+    assert_eq!(of("Progress Note (SOAP)").as_deref(), Some("progress"));
+    assert_eq!(
+        of("Initial evaluation note (SOAP)").as_deref(),
+        Some("evaluation")
+    );
+}

@@ -1333,6 +1333,13 @@ fn infer_note_type<'t>(
     for name in names {
         let name = normalize_phrase(name);
         for (index, note_type) in pack.note_types.iter().enumerate() {
+            // Phrases that count only where they begin the name ("Note SOAP").
+            for word in &note_type.leading_words {
+                let rest = name.strip_prefix(word.as_str());
+                if rest.is_some_and(|rest| rest.is_empty() || rest.starts_with(' ')) {
+                    found.push((index, word.as_str()));
+                }
+            }
             // The pack's words are normalised when it is loaded. One pass over the name for all
             // of a type's words first: most names hold none of them (a name was read once per
             // word, about 37 M instructions of `check` on the generated corpus): `contains_any`
