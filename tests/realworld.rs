@@ -389,7 +389,9 @@ const LAYOUTS: &[Layout] = &[
         rewrite: |text| rewrite_content(text, |line| rewrite_fields(line, |_| "***".to_string())),
         // Part q: the same start time as a blank, and an OT template whose plan's frequency is only in
         // its placeholder's name (`PLAN: [Frequency and duration]`).
-        added_false: 8,
+        // 8 -> 7 (part x): the count it has had since part u (a table row's later label signs part
+        // e's visit row); the limit was not lowered then.
+        added_false: 7,
         added_missed: 0,
     },
     Layout {
@@ -402,7 +404,12 @@ const LAYOUTS: &[Layout] = &[
         // Part t: a prompt too long to be a label says the clinician's signature only with its
         // colon before the input (the state rule's "(2) ... signed by the SLP ...: ***"), as a
         // later label needs its colon; without it the sentence is prose.
-        added_false: 1,
+        // 1 -> 4 (part x): the same holds for the kinds a sentence-long prompt's phrases name (the
+        // state rule's history, findings and assessment items, read as written since part x): only
+        // a prompt that ends with a colon or semicolon before its input asks for what it names
+        // (without it, "h. Prior interventions, treatments, medications ***" would show today's
+        // treatment). The layout reads as it did before part x; the corpus as written reads better.
+        added_false: 4,
         added_missed: 0,
     },
     Layout {

@@ -2695,3 +2695,86 @@ fn a_line_naming_only_a_codes_generic_wording_shows_no_technique() {
         assert!(!found.contains(&technique), "{shown}: {found:?}");
     }
 }
+
+/// The kinds the elements of a template's lines show (outside sections of those kinds).
+fn line_kinds(lines: &str) -> Vec<String> {
+    semantics(&format!("---\ntemplate: Evaluation\n---\n{lines}\n"))
+        .elements
+        .iter()
+        .map(|element| element.kind.to_string())
+        .collect()
+}
+
+#[test]
+fn a_sentence_long_prompt_asks_for_what_its_phrases_name() {
+    // Part x: New Hampshire's Medicaid rule on an AAC evaluation written as a template (part t),
+    // each item a sentence and `***`, too long to be a label. Its phrases name the history (past
+    // AAC use), the assessment (the prognosis) and the findings (skills).
+    for (prompt, kind) in [
+        (
+            "(5) The recipient's past and current communication skills, including information about past AAC use: ***",
+            "history",
+        ),
+        (
+            "(4) An explanation of the medical need of the recommended AAC aid, and how it will allow the recipient the ability to functionally communicate, including the recipient's communication prognosis both with and without the use of the AAC aid: ***",
+            "assessment",
+        ),
+    ] {
+        let kinds = line_kinds(prompt);
+        assert!(kinds.iter().any(|k| k == kind), "{prompt}: {kinds:?}");
+    }
+    // A relative clause restricts the phrase before it and is read with it: the activities that
+    // still cause pain are no interventions. A statement before a pick list answers who, not what: the plan that was
+    // communicated is no plan. Words before a blank with no colon or semicolon are as often a
+    // sentence with a blank in it (a list of past treatments, a walk's distance).
+    for prompt in [
+        "List of the activities that still cause pain or limit the patient's sleep: {{answer}}",
+        // Part x, held out (Oregon's rule on an initial evaluation's record): the plan of care
+        // is inside the relative clause, what the condition affects.
+        "(6) Any co-existing condition that affects either the goals or the plan of care; ***",
+        "PT Care Plan and Evaluation was communicated to and agreed upon by {Patient|Physician|Caregiver}",
+        "h. Prior interventions, treatments, medications, secondary complaints and their dates ***",
+        "Patient walked with a rolling walker and stand by assist for {{feet}} feet",
+    ] {
+        let kinds = line_kinds(prompt);
+        assert!(
+            !kinds.iter().any(|k| k == "intervention" || k == "plan"),
+            "{prompt}: {kinds:?}"
+        );
+    }
+    // A question put to a parent asks for their account (the history), whatever it mentions; an
+    // example list says what an answer may mention (title bank batch 3's intake questions).
+    for prompt in [
+        "What concerns do you have with your child\u{2019}s communication? ***",
+        "What concerns do you have with your child\u{2019}s communication?: ***",
+        "Please describe why you are having your child seen for a speech-language evaluation (e.g. voice, stuttering, articulation): ***",
+    ] {
+        let kinds = line_kinds(prompt);
+        assert!(
+            !kinds.iter().any(|k| k == "findings"),
+            "{prompt}: {kinds:?}"
+        );
+    }
+    let without_colon = "(5) The recipient's past and current communication skills, including information about past AAC use ***";
+    assert!(
+        !line_kinds(without_colon).iter().any(|k| k == "history"),
+        "{without_colon}"
+    );
+}
+
+#[test]
+fn a_note_type_phrase_in_french_word_order_types_the_note_where_it_begins_the_name() {
+    // Part s's Quebec chiropractic app: "Note SOAP" is a SOAP note, French putting the noun first.
+    let of = |name: &str| semantics(&format!("---\ntemplate: {name}\n---\n")).note_type;
+    assert_eq!(of("Note SOAP").as_deref(), Some("daily"));
+    assert_eq!(
+        of("Note de suivi - chiropratique").as_deref(),
+        Some("daily")
+    );
+    // After another type's name, "(SOAP)" is the note's format: the type stays.
+    assert_eq!(of("Progress Note (SOAP)").as_deref(), Some("progress"));
+    assert_eq!(
+        of("Initial evaluation note (SOAP)").as_deref(),
+        Some("evaluation")
+    );
+}

@@ -193,6 +193,169 @@ pub fn prompt_clauses(text: &str, line: &Line, labels: &[Span]) -> impl Iterator
 /// The most words [`prompt_clauses`] reads: a clause, not a paragraph.
 const PROMPT_CLAUSE_WORDS: usize = 16;
 
+/// The phrases of a sentence-long prompt, on a line with no label (`labels`, its
+/// [`line_labels`], is empty) and an input: the prose before the first input, cut at clause marks
+/// (`,` `;` `:` `.` `?` `!` brackets and quotes) and at the pack's `prompt_breaks` ("and",
+/// "including", "about"...), a leading possessive ("The recipient's") and numbering left out; a
+/// relative clause (`prompt_relatives`: "that", "which") stays with the phrase before it.
+/// Each phrase of one to [`PROMPT_PHRASE_WORDS`] words is read as a label is
+/// ([`line_elements`]): "(5) The recipient's past and current communication skills, including
+/// information about past AAC use: ***" asks for "past AAC use", the history; "(4) An explanation
+/// of the medical need ..., including the recipient's communication prognosis ...: ***" for the
+/// prognosis, the assessment. A label's limits hold for each phrase (a head word only in up to
+/// three words), so running prose names little; and a line with a label is read by its label.
+/// Only when a colon or a semicolon ends the prompt right before a place to write (a field,
+/// `***`, a blank), not a pick list.
+pub(crate) fn prompt_phrases(
+    text: &str,
+    line: &Line,
+    labels: &[Span],
+    recognition: &crate::rulepack::Recognition,
+) -> Vec<Span> {
+    let is = |words: &[String], word: &str| words.iter().any(|w| w.eq_ignore_ascii_case(word));
+    let mut phrases = Vec::new();
+    if !labels.is_empty() {
+        return phrases;
+    }
+    // A place to write right after the prompt: a pick list after a statement answers who or
+    // which ("PT Care Plan and Evaluation was communicated to and agreed upon by {Patient|...}" is
+    // no plan).
+    let Some(input) = super::inputs::inputs(text, line).next() else {
+        return phrases;
+    };
+    if matches!(input, super::inputs::Input::Choice(..)) {
+        return phrases;
+    }
+    let input = input.span().start;
+    let start = line.span.start;
+    let Some(prompt) = text.get(start..input) else {
+        return phrases;
+    };
+    // An item of a list that asks for something ends with a colon or a semicolon right before its
+    // input; without one, words before a blank are as often a sentence with a blank in it, or a
+    // statement whose blank says who or when ("... was communicated to and agreed upon by Others
+    // {{other}}").
+    if !prompt.trim_end().ends_with([':', ';']) {
+        return phrases;
+    }
+    // A question put to the patient or a parent (an intake form's "What concerns do you have with
+    // your child's communication?") asks for their account, whatever its words mention.
+    if prompt.contains('?') {
+        return phrases;
+    }
+    // Examples ("(e.g. voice, stuttering, articulation)") say what an answer may mention, not
+    // what is asked: their words are left out.
+    let read = without_examples(prompt);
+    let prompt = read.as_ref();
+    let marks = |ch: char| {
+        matches!(
+            ch,
+            ',' | ';'
+                | ':'
+                | '.'
+                | '?'
+                | '!'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '"'
+                | '\u{201c}'
+                | '\u{201d}'
+        )
+    };
+    let mut piece_start = 0;
+    let pieces = prompt
+        .char_indices()
+        .filter(|&(_, ch)| marks(ch))
+        .map(|(at, ch)| (at, at + ch.len_utf8()))
+        .chain(std::iter::once((prompt.len(), prompt.len())));
+    for (end, next) in pieces {
+        let piece = &prompt[piece_start..end];
+        let offset = piece_start;
+        piece_start = next;
+        // The words of the piece with their offsets, cut at the break words.
+        let mut phrase: Vec<(usize, &str)> = Vec::new();
+        // Inside a relative clause: its words join the phrase before it, to the piece's end.
+        let mut relative = false;
+        let words = piece.split_whitespace().map(|word| {
+            let at = word.as_ptr() as usize - piece.as_ptr() as usize;
+            (offset + at, word)
+        });
+        for (at, word) in words.chain(std::iter::once((usize::MAX, ""))) {
+            relative |= is(&recognition.prompt_relatives, word);
+            let breaks_here = word.is_empty() || !relative && is(&recognition.prompt_breaks, word);
+            if !breaks_here {
+                // A possessive that leads a phrase is whose it is, not what ("The recipient's
+                // behavior"); the words before it go with it.
+                let possessive = word.ends_with("'s") || word.ends_with("\u{2019}s");
+                if possessive && !relative {
+                    phrase.clear();
+                } else {
+                    phrase.push((at, word));
+                }
+                continue;
+            }
+            if let (Some(&(first, _)), Some(&(last, word))) = (phrase.first(), phrase.last()) {
+                let span = Span::new(start + first, start + last + word.len());
+                let count = phrase.len();
+                let lone_mark =
+                    count == 1 && word.chars().filter(|ch| ch.is_alphanumeric()).count() < 2;
+                if count <= PROMPT_PHRASE_WORDS
+                    && !lone_mark
+                    && !crate::rulepack::is_numbering(span.text(text))
+                {
+                    phrases.push(span);
+                }
+            }
+            phrase.clear();
+        }
+    }
+    phrases
+}
+
+/// `prompt` with its examples blanked out (spaces, so offsets hold): from "e.g" or "for example"
+/// to the end of the bracket it is in, or to the end of the prompt when it is in none.
+fn without_examples(prompt: &str) -> std::borrow::Cow<'_, str> {
+    let lower = prompt.to_ascii_lowercase();
+    let starts = |from: usize| {
+        ["e.g", "for example"]
+            .iter()
+            .filter_map(|mark| {
+                lower[from..]
+                    .match_indices(mark)
+                    .map(|(at, _)| from + at)
+                    .find(|&at| at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric())
+            })
+            .min()
+    };
+    let Some(mut at) = starts(0) else {
+        return std::borrow::Cow::Borrowed(prompt);
+    };
+    let mut bytes = prompt.as_bytes().to_vec();
+    loop {
+        let before = &lower[..at];
+        let open = before.matches(['(', '[']).count() > before.matches([')', ']']).count();
+        let end = if open {
+            lower[at..]
+                .find([')', ']'])
+                .map_or(lower.len(), |close| at + close)
+        } else {
+            lower.len()
+        };
+        bytes[at..end].fill(b' ');
+        match starts(end) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    // Whole characters were blanked (the marks are ASCII), so the text stays UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| prompt.to_string()))
+}
+
+/// The most words one phrase of a prompt has to be read ([`prompt_phrases`]): a label's limit.
+const PROMPT_PHRASE_WORDS: usize = 8;
+
 /// Every label of a line: its [`line_label`], then the [`later_labels`] of a form row. What a
 /// line shows by its labels (kinds, a signature) is read from all of them.
 pub fn line_labels<'a>(text: &'a str, line: &'a Line) -> impl Iterator<Item = Span> + 'a {
@@ -772,14 +935,13 @@ pub(super) fn line_elements(
                 // A label stands for what its kind stands for, as a heading does (`Objective:`
                 // holds the examination findings).
                 let mut kinds: Vec<String> = Vec::new();
-                let found = if title {
-                    pack.classify_heading(label.text(text))
-                        .into_iter()
-                        .filter(|found| found.confidence > MatchConfidence::Low)
-                        .collect()
-                } else {
-                    pack.classify_label(label.text(text))
-                };
+                if !title {
+                    return label_kinds(pack, label.text(text));
+                }
+                let found = pack
+                    .classify_heading(label.text(text))
+                    .into_iter()
+                    .filter(|found| found.confidence > MatchConfidence::Low);
                 for found in found {
                     let stands_for = found.section.counts_as.iter();
                     for kind in std::iter::once(&found.section.kind).chain(stands_for) {
@@ -811,6 +973,24 @@ pub(super) fn line_elements(
                         continue;
                     }
                     push(kind, label);
+                }
+            },
+        );
+    }
+    // A sentence-long prompt with no label shows what its phrases name, each read as a label.
+    for phrase in prompt_phrases(text, line, labels, &pack.recognition) {
+        remembered(
+            &mut memo.labels,
+            phrase.text(text),
+            || label_kinds(pack, phrase.text(text)),
+            |kinds: &Vec<String>| {
+                for kind in kinds {
+                    if kind == "plan"
+                        && *symptom_row.get_or_insert_with(|| describes_symptoms(text, line, pack))
+                    {
+                        continue;
+                    }
+                    push(kind, phrase);
                 }
             },
         );
@@ -856,6 +1036,21 @@ fn names_only_vague(text: &str, line: &Line, label: Span, pack: &RulePack) -> bo
         .filter(|word| !word.chars().all(|c| c.is_ascii_digit()))
         .collect();
     !words.is_empty() && pack.vague.contains(&words.join(" "))
+}
+
+/// The kinds a label means (`RulePack::classify_label`), each with the kinds it stands for
+/// (`counts_as`: `Objective:` holds the examination findings).
+fn label_kinds(pack: &RulePack, label: &str) -> Vec<String> {
+    let mut kinds: Vec<String> = Vec::new();
+    for found in pack.classify_label(label) {
+        let stands_for = found.section.counts_as.iter();
+        for kind in std::iter::once(&found.section.kind).chain(stands_for) {
+            if !kinds.contains(kind) {
+                kinds.push(kind.clone());
+            }
+        }
+    }
+    kinds
 }
 
 /// Whether `label` is the whole of `line` but a colon after it: a title line, with no input. Such
@@ -1184,6 +1379,13 @@ fn infer_note_type<'t>(
     for name in names {
         let name = normalize_phrase(name);
         for (index, note_type) in pack.note_types.iter().enumerate() {
+            // Phrases that count only where they begin the name ("Note SOAP").
+            for word in &note_type.leading_words {
+                let rest = name.strip_prefix(word.as_str());
+                if rest.is_some_and(|rest| rest.is_empty() || rest.starts_with(' ')) {
+                    found.push((index, word.as_str()));
+                }
+            }
             // The pack's words are normalised when it is loaded. One pass over the name for all
             // of a type's words first: most names hold none of them (a name was read once per
             // word, about 37 M instructions of `check` on the generated corpus): `contains_any`

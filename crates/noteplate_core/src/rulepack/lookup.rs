@@ -366,6 +366,16 @@ pub struct Recognition {
     /// kind (a progress note's title is not its assessment).
     #[serde(default)]
     pub document_heads: Vec<String>,
+    /// Words that end one phrase of a sentence-long prompt and start the next, as its clause
+    /// marks do ("The recipient's past and current communication skills, including information
+    /// about past AAC use: ***"): each phrase is then read as a label (`semantics::prompt_phrases`).
+    #[serde(default)]
+    pub prompt_breaks: Vec<String>,
+    /// Words that start a relative clause in a prompt ("Any co-existing condition that affects
+    /// either the goals or the plan of care"): the rest of the clause restricts the phrase before
+    /// it and is read with it, never as phrases of its own.
+    #[serde(default)]
+    pub prompt_relatives: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]

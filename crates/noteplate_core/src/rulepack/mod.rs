@@ -162,6 +162,11 @@ pub struct NoteType {
     /// Phrases in a template's name that make it a note of this type (normalised).
     #[serde(default)]
     pub words: Vec<String>,
+    /// Phrases that make a template a note of this type only where they begin its name
+    /// (normalised): a language that puts the noun first ("Note SOAP", French) would otherwise
+    /// match names that put the format after another type ("Progress Note (SOAP)").
+    #[serde(default)]
+    pub leading_words: Vec<String>,
     /// Codes whose presence makes a template a note of this type.
     #[serde(default)]
     pub codes: Vec<String>,
@@ -637,6 +642,11 @@ impl RulePack {
                 .map(|mut note_type| {
                     note_type.words = note_type
                         .words
+                        .iter()
+                        .map(|word| normalize_phrase(word))
+                        .collect();
+                    note_type.leading_words = note_type
+                        .leading_words
                         .iter()
                         .map(|word| normalize_phrase(word))
                         .collect();
