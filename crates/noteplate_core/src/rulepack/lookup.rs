@@ -256,9 +256,13 @@ impl PhraseTable {
         }
         // Normalised: single spaces between words, so the words from one start to the end of a
         // later word are a slice of `words`, the key itself.
+        // Words are short: a plain scan for the space costs less than setting up `memchr`.
         let bytes = words.as_bytes();
         let word_end = |from: usize| {
-            memchr::memchr(b' ', &bytes[from..]).map_or(bytes.len(), |space| from + space)
+            bytes[from..]
+                .iter()
+                .position(|&byte| byte == b' ')
+                .map_or(bytes.len(), |space| from + space)
         };
         let mut start = 0;
         loop {
