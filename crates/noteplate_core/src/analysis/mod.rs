@@ -211,6 +211,9 @@ pub fn analyze(input: Input<'_>, parse: Parse, memo: &mut Memo) -> Analysis {
         parts: &parts,
         conflicts: &conflicts,
         nested: Default::default(),
+        note_type_phrase: Default::default(),
+        ranked_sections: Default::default(),
+        code_families: Default::default(),
     };
     let mut diagnostics = Vec::new();
     match unread {

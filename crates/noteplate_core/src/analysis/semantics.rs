@@ -822,10 +822,6 @@ pub(crate) struct Recognition {
     pub(super) lines: FxHashMap<Box<str>, std::sync::Arc<super::parts::LineFacts>>,
     /// The same, shared with the memos of other threads (`Memo::share_lines`), when it is.
     pub(super) shared: Option<super::parts::SharedLines>,
-    /// section title -> line (without comments in it) -> the item that is a date of service,
-    /// for the lines whose date of service depends on the title (an input with no words
-    /// before it)
-    dates: FxHashMap<Box<str>, FxHashMap<Box<str>, Option<usize>>>,
 }
 
 /// Entries kept per line of the document (and at least this many) before the memo is emptied.
@@ -840,15 +836,7 @@ impl Recognition {
         let limit = RECOGNITION_MINIMUM
             .max(self.floor)
             .max(RECOGNITION_PER_LINE * lines);
-        let size = self.sections.len()
-            + self.labels.len()
-            + self.names.len()
-            + self.lines.len()
-            + self
-                .dates
-                .values()
-                .map(|lines| lines.len() + 1)
-                .sum::<usize>();
+        let size = self.sections.len() + self.labels.len() + self.names.len() + self.lines.len();
         if self.generation != Some(pack.generation()) || size > limit {
             *self = Recognition {
                 generation: Some(pack.generation()),
@@ -1069,44 +1057,6 @@ pub(crate) fn is_title_line(text: &str, line: &Line, label: Span) -> bool {
 pub(crate) fn has_input(text: &str, line: &Line) -> bool {
     super::inputs::inputs(text, line)
         .any(|input| !matches!(input, super::inputs::Input::Choice(..)))
-}
-
-/// The index of the first input of `line` (`inputs::inputs`, under a section titled `title`) that is a date of
-/// service (see [`date_of_service_in`]), remembered by title and line text when `uncommented`
-/// (no comment touches the line but those wholly inside it, so its text decides). `line` has an
-/// input ([`has_input`]; `parts.rs` knows it already, from the line's remembered facts: this is
-/// asked for each occurrence of such a line until its part has a date).
-pub(super) fn line_date_of_service(
-    text: &str,
-    title: &str,
-    line: &Line,
-    uncommented: bool,
-    pack: &RulePack,
-    memo: &mut Recognition,
-) -> Option<usize> {
-    if !uncommented {
-        return date_of_service_in(text, Some(title), line, pack).unwrap_or(None);
-    }
-    let line_text = line.span.text(text);
-    if let Some(&found) = memo
-        .dates
-        .get(title)
-        .and_then(|by_line| by_line.get(line_text))
-    {
-        return found;
-    }
-    let found = date_of_service_in(text, Some(title), line, pack).unwrap_or(None);
-    match memo.dates.get_mut(title) {
-        Some(by_line) => {
-            by_line.insert(line_text.into(), found);
-        }
-        None => {
-            let mut by_line = FxHashMap::default();
-            by_line.insert(line_text.into(), found);
-            memo.dates.insert(title.into(), by_line);
-        }
-    }
-    found
 }
 
 /// A date field, or a field or wildcard labelled as a date, whose label (the words before it on

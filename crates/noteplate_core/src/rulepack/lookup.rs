@@ -208,7 +208,25 @@ fn phrase_at(bytes: &[u8], at: usize, phrase: &[u8]) -> bool {
 pub struct PhraseTable {
     phrases: FxHashMap<String, usize>,
     first_words: FxHashSet<String>,
+    /// A bit per [`first_word_bit`] of each of `first_words` (empty when there are none): a
+    /// word whose bit is clear starts no phrase, with no hash of it. Most words of a line start
+    /// none, and hashing each word was most of finding the techniques and kinds a line names.
+    first_word_bits: Vec<u64>,
     max_words: usize,
+}
+
+/// Bits in [`PhraseTable::first_word_bits`]: with a few hundred first words, about one word in
+/// ten that starts no phrase still has its bit set.
+const FIRST_WORD_BITS: usize = 4096;
+
+/// A word's bit in [`PhraseTable::first_word_bits`], from its length and its first and last
+/// bytes (mixed by a multiplication, the top twelve bits).
+fn first_word_bit(word: &[u8]) -> usize {
+    let (first, last) = (word.first().copied(), word.last().copied());
+    let key = u64::from(first.unwrap_or(0))
+        | u64::from(last.unwrap_or(0)) << 8
+        | (word.len().min(255) as u64) << 16;
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize
 }
 
 impl PhraseTable {
@@ -218,6 +236,11 @@ impl PhraseTable {
             return;
         };
         self.max_words = self.max_words.max(key.split(' ').count());
+        if self.first_word_bits.is_empty() {
+            self.first_word_bits = vec![0; FIRST_WORD_BITS / 64];
+        }
+        let bit = first_word_bit(first.as_bytes());
+        self.first_word_bits[bit / 64] |= 1 << (bit % 64);
         self.first_words.insert(first.to_string());
         self.phrases.entry(key).or_insert(value);
     }
@@ -233,14 +256,18 @@ impl PhraseTable {
         }
         // Normalised: single spaces between words, so the words from one start to the end of a
         // later word are a slice of `words`, the key itself.
+        // Words are short: a plain scan for the space costs less than setting up `memchr`.
         let bytes = words.as_bytes();
         let word_end = |from: usize| {
-            memchr::memchr(b' ', &bytes[from..]).map_or(bytes.len(), |space| from + space)
+            bytes[from..]
+                .iter()
+                .position(|&byte| byte == b' ')
+                .map_or(bytes.len(), |space| from + space)
         };
         let mut start = 0;
         loop {
             let first_end = word_end(start);
-            if self.first_words.contains(&words[start..first_end]) {
+            if self.starts_a_phrase(&words[start..first_end]) {
                 let mut end = first_end;
                 for _ in 0..self.max_words {
                     if let Some(&value) = self.phrases.get(&words[start..end]) {
@@ -259,12 +286,22 @@ impl PhraseTable {
         }
     }
 
+    /// Whether `word` is the first word of a phrase: its bit first, then the set itself.
+    #[inline]
+    fn starts_a_phrase(&self, word: &str) -> bool {
+        let bit = first_word_bit(word.as_bytes());
+        self.first_word_bits
+            .get(bit / 64)
+            .is_some_and(|bits| bits & (1 << (bit % 64)) != 0)
+            && self.first_words.contains(word)
+    }
+
     /// [`PhraseTable::find`] for words not in normal form (empty words between spaces skipped).
     fn find_in_words(&self, words: &str, mut found: impl FnMut(usize)) {
         let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
         let mut key = String::new();
         for start in 0..words.len() {
-            if !self.first_words.contains(words[start]) {
+            if !self.starts_a_phrase(words[start]) {
                 continue;
             }
             key.clear();
@@ -1200,6 +1237,32 @@ mod tests {
                 super::contains_any_not_before(&words, &phrases, &not_before),
                 any_not_before
             );
+        }
+
+        /// A phrase table (whose first words are tested by their bit before the set) finds what
+        /// looking up every run of up to `max_words` words in the phrases gives, in words in
+        /// normal form or not, with enough phrases that words share bits.
+        #[test]
+        fn phrase_table_finds_every_run_of_words_that_is_a_phrase(
+            words in "[abzé ]{0,30}",
+            phrases in proptest::collection::vec("[abzé]{1,3}( [abzé]{1,3}){0,2}", 0..300),
+        ) {
+            let mut table = super::PhraseTable::default();
+            for (value, phrase) in phrases.iter().enumerate() {
+                table.insert(phrase, value);
+            }
+            let split: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+            let mut expected = Vec::new();
+            for start in 0..split.len() {
+                for end in start + 1..=split.len().min(start + table.max_words) {
+                    if let Some(&value) = table.phrases.get(&split[start..end].join(" ")) {
+                        expected.push(value);
+                    }
+                }
+            }
+            let mut found = Vec::new();
+            table.find(&words, |value| found.push(value));
+            proptest::prop_assert_eq!(found, expected);
         }
 
         #[test]

@@ -41,6 +41,16 @@ pub(super) struct Context<'a> {
     pub conflicts: &'a std::cell::RefCell<fields::Conflicts>,
     /// [`Context::sections_of_kind_nested`] per kind asked for, worked out once per analysis.
     pub nested: std::cell::RefCell<Vec<(String, Rc<[usize]>)>>,
+    /// `required_sections::note_type_phrase`, worked out once per analysis: several rules name
+    /// the note type in their findings, a template often in several.
+    pub note_type_phrase: std::cell::OnceCell<Option<String>>,
+    /// (section index, rank in the pack's canonical order) of each section of a known kind, in
+    /// order, for `required_sections::insert_section_fix`: worked out once per analysis (a
+    /// template missing several sections gets a fix for each).
+    pub ranked_sections: std::cell::OnceCell<Vec<(usize, usize)>>,
+    /// The families of the declared codes the pack knows, in order (duplicates kept), for the
+    /// skeleton of an inserted section: worked out once per analysis.
+    pub code_families: std::cell::OnceCell<Vec<&'a str>>,
 }
 
 use crate::syntax::Parse;

@@ -113,8 +113,16 @@ fn code_list(context: &Context<'_>, code_indices: &[usize]) -> String {
     }
 }
 
-/// How a finding names the note type ("an evaluation"), when it has one the pack knows.
+/// How a finding names the note type ("an evaluation"), when it has one the pack knows: worked
+/// out once per analysis (`Context::note_type_phrase`).
 pub(super) fn note_type_phrase(context: &Context<'_>) -> Option<String> {
+    context
+        .note_type_phrase
+        .get_or_init(|| work_out_note_type_phrase(context))
+        .clone()
+}
+
+fn work_out_note_type_phrase(context: &Context<'_>) -> Option<String> {
     let note_type = context.note_type()?;
     let title = note_type.title.to_lowercase();
     let article = if title.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -207,13 +215,18 @@ fn missing(
 
 /// The skeleton that fits the declared codes: the kind's skeleton for the first declared code
 /// family that has one, else its general skeleton.
-fn skeleton<'p>(context: &Context<'p>, section_kind: &'p SectionKind) -> &'p str {
-    context
-        .semantics
-        .codes
+fn skeleton<'s>(context: &Context<'_>, section_kind: &'s SectionKind) -> &'s str {
+    let families = context.code_families.get_or_init(|| {
+        context
+            .semantics
+            .codes
+            .iter()
+            .filter_map(|declared| context.pack.code(&declared.code)?.family.as_deref())
+            .collect()
+    });
+    families
         .iter()
-        .filter_map(|declared| context.pack.code(&declared.code)?.family.as_deref())
-        .find_map(|family| section_kind.skeletons.get(family))
+        .find_map(|&family| section_kind.skeletons.get(family))
         .unwrap_or(&section_kind.skeleton)
 }
 
@@ -225,13 +238,15 @@ pub(crate) fn insert_section_fix(context: &Context<'_>, section_kind: &SectionKi
     let document = &context.parse.document;
     let rank = |kind: &str| context.pack.section_rank(kind);
     let own_rank = rank(&section_kind.kind);
-    let kinded: Vec<(usize, usize)> = context
-        .semantics
-        .sections
-        .iter()
-        .enumerate()
-        .filter_map(|(index, info)| Some((index, rank(info.kind.as_deref()?)?)))
-        .collect();
+    let kinded = context.ranked_sections.get_or_init(|| {
+        context
+            .semantics
+            .sections
+            .iter()
+            .enumerate()
+            .filter_map(|(index, info)| Some((index, rank(info.kind.as_deref()?)?)))
+            .collect()
+    });
     let level = kinded
         .first()
         .map(|&(index, _)| document.sections[index].heading.level)

@@ -40,6 +40,19 @@ pub(crate) fn line_minutes(text: &str, line: &Line, pack: &RulePack) -> Vec<Stri
     minutes_fields(text, pack, line)
 }
 
+/// What follows the third space from the end of `words` (all of them with fewer spaces). Found
+/// byte by byte: a space is one byte, and the char searcher of `rmatch_indices`, set up per
+/// label, cost more than the reading (this runs for each input of each distinct line).
+fn last_three_words(words: &str) -> &str {
+    words
+        .bytes()
+        .enumerate()
+        .rev()
+        .filter(|&(_, byte)| byte == b' ')
+        .nth(2)
+        .map_or(words, |(space, _)| &words[space + 1..])
+}
+
 /// The contexts (field name and label, normalised) of the inputs of `line` that capture minutes:
 /// fields, and `***` blanks by their label or unit alone (`Duration (minutes): ***`,
 /// `x *** min`), as a translator may write a form's blank either way.
@@ -88,12 +101,8 @@ fn minutes_fields(text: &str, pack: &RulePack, line: &Line) -> Vec<String> {
                 .iter()
                 .any(|other| ty.eq_ignore_ascii_case(other))
         });
-        // Its last three words: what follows the third space from the end (the label is
-        // normalised, so single spaces separate its words).
-        let label_end = label
-            .rmatch_indices(' ')
-            .nth(2)
-            .map_or(label.as_str(), |(space, _)| &label[space + 1..]);
+        // Its last three words (the label is normalised, so single spaces separate its words).
+        let label_end = last_three_words(&label);
         let after_start = after.split(' ').next().unwrap_or_default();
         let says_minutes = || {
             !typed_other
@@ -265,4 +274,22 @@ pub(super) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     );
     diagnostic.fix = time_fix(context, &lines);
     out.push(diagnostic);
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The byte reading gives what `rmatch_indices(' ')` gave: what follows the third
+        /// space from the end, whatever the words (spaces doubled, at the ends, non-ASCII).
+        #[test]
+        fn last_three_words_follow_the_third_space_from_the_end(words in "[a é1]{0,24}") {
+            let by_chars = words
+                .rmatch_indices(' ')
+                .nth(2)
+                .map_or(words.as_str(), |(space, _)| &words[space + 1..]);
+            prop_assert_eq!(super::last_three_words(&words), by_chars);
+        }
+    }
 }
