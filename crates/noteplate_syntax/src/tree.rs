@@ -26,7 +26,9 @@ impl Span {
     }
 
     /// The text this span covers. Returns "" if the span does not fit `source`
-    /// (a tree used with the wrong text), never panics.
+    /// (a tree used with the wrong text), never panics. Inlined: the analysis asks it of every
+    /// line and label, half a million times on 10,000 templates, across the crate boundary.
+    #[inline]
     pub fn text(self, source: &str) -> &str {
         source.get(self.start..self.end).unwrap_or("")
     }
