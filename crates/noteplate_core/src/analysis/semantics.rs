@@ -771,19 +771,12 @@ fn section_kind(text: &str, section: &crate::syntax::Section, pack: &RulePack) -
     match sure.next() {
         Some(best) => SectionInfo {
             kind: Some(best.section.kind.clone()),
-            also: {
-                let mut also: Vec<String> = Vec::new();
-                let kinds = std::iter::once(best).chain(sure).flat_map(|found| {
-                    let stands_for = found.section.counts_as.iter().cloned();
-                    std::iter::once(found.section.kind.clone()).chain(stands_for)
-                });
-                for kind in kinds.skip(1) {
-                    if kind != best.section.kind && !also.contains(&kind) {
-                        also.push(kind);
-                    }
-                }
-                also
-            },
+            // The best match's kind comes first and once: the others are what it and the other
+            // sure matches stand for.
+            also: kinds_standing_for(std::iter::once(best).chain(sure).cloned())
+                .into_iter()
+                .skip(1)
+                .collect(),
             reason: if best.confidence == MatchConfidence::High {
                 KindReason::Alias(best.alias.to_string())
             } else {
@@ -920,25 +913,14 @@ pub(super) fn line_elements(
             &mut memo.labels,
             key.text(text),
             || {
-                // A label stands for what its kind stands for, as a heading does (`Objective:`
-                // holds the examination findings).
-                let mut kinds: Vec<String> = Vec::new();
                 if !title {
                     return label_kinds(pack, label.text(text));
                 }
-                let found = pack
-                    .classify_heading(label.text(text))
-                    .into_iter()
-                    .filter(|found| found.confidence > MatchConfidence::Low);
-                for found in found {
-                    let stands_for = found.section.counts_as.iter();
-                    for kind in std::iter::once(&found.section.kind).chain(stands_for) {
-                        if !kinds.contains(kind) {
-                            kinds.push(kind.clone());
-                        }
-                    }
-                }
-                kinds
+                kinds_standing_for(
+                    pack.classify_heading(label.text(text))
+                        .into_iter()
+                        .filter(|found| found.confidence > MatchConfidence::Low),
+                )
             },
             |kinds: &Vec<String>| {
                 titled |= title;
@@ -1026,11 +1008,19 @@ fn names_only_vague(text: &str, line: &Line, label: Span, pack: &RulePack) -> bo
     !words.is_empty() && pack.vague.contains(&words.join(" "))
 }
 
-/// The kinds a label means (`RulePack::classify_label`), each with the kinds it stands for
-/// (`counts_as`: `Objective:` holds the examination findings).
+/// The kinds a label means (`RulePack::classify_label`), each with the kinds it stands for.
 fn label_kinds(pack: &RulePack, label: &str) -> Vec<String> {
+    kinds_standing_for(pack.classify_label(label))
+}
+
+/// The kinds of `found`, each followed by the kinds it stands for, once each: a label or title
+/// stands for what its kind stands for, as a heading does (`Objective:` holds the examination
+/// findings).
+fn kinds_standing_for<'pack>(
+    found: impl IntoIterator<Item = crate::rulepack::SectionMatch<'pack>>,
+) -> Vec<String> {
     let mut kinds: Vec<String> = Vec::new();
-    for found in pack.classify_label(label) {
+    for found in found {
         let stands_for = found.section.counts_as.iter();
         for kind in std::iter::once(&found.section.kind).chain(stands_for) {
             if !kinds.contains(kind) {
